@@ -1,0 +1,45 @@
+namespace ModelZoo.Catalog;
+
+/// <summary>
+/// How to turn an image into the model's input tensor. A channel value fed to the model is
+/// <c>(pixel * Scale - Mean[c]) / Std[c]</c> where <c>pixel</c> is 0–255 in <see cref="ColorOrder"/>.
+/// </summary>
+public sealed record InputSpec
+{
+    /// <summary>Name of the graph input, when the model has several.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Tensor layout.</summary>
+    public TensorLayout Layout { get; init; } = TensorLayout.Nchw;
+
+    /// <summary>Input width in pixels.</summary>
+    public required int Width { get; init; }
+
+    /// <summary>Input height in pixels.</summary>
+    public required int Height { get; init; }
+
+    /// <summary>Channel order.</summary>
+    public ColorOrder ColorOrder { get; init; } = ColorOrder.Rgb;
+
+    /// <summary>Multiplier applied to 0–255 pixel values before mean and std.</summary>
+    public float Scale { get; init; } = 1f / 255f;
+
+    /// <summary>Per-channel mean (in <see cref="ColorOrder"/>), subtracted after scaling.</summary>
+    public IReadOnlyList<float> Mean { get; init; } = [0f, 0f, 0f];
+
+    /// <summary>Per-channel standard deviation (in <see cref="ColorOrder"/>), divided after subtracting the mean.</summary>
+    public IReadOnlyList<float> Std { get; init; } = [1f, 1f, 1f];
+
+    /// <summary>How the image is resized.</summary>
+    public ResizeMode Resize { get; init; } = ResizeMode.Stretch;
+
+    /// <summary>For <see cref="ResizeMode.CenterCrop"/>: the shorter side is first scaled to this (e.g. 256 for a 224 crop).
+    /// Null means the shorter side is scaled straight to the crop size.</summary>
+    public int? ResizeShorterSide { get; init; }
+
+    /// <summary>For <see cref="ResizeMode.Letterbox"/>: the 0–255 value of padded pixels.</summary>
+    public float PadValue { get; init; } = 114f;
+
+    /// <summary>Element type of the input tensor: <c>float32</c> (default) or <c>uint8</c>.</summary>
+    public string ElementType { get; init; } = "float32";
+}
