@@ -1,0 +1,26 @@
+namespace ModelZoo.Runtime;
+
+/// <summary>Options for opening a <see cref="ModelSession"/>.</summary>
+public sealed record SessionSettings
+{
+    /// <summary>Threads used inside one operator; 0 lets ONNX Runtime choose.</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Threads used to run independent operators in parallel; 0 lets ONNX Runtime choose.</summary>
+    public int InterOpThreads { get; init; }
+
+    /// <summary>Graph optimization level; <see cref="GraphOptimization.All"/> by default.</summary>
+    public GraphOptimization Optimization { get; init; } = GraphOptimization.All;
+
+    /// <summary>Execution provider; <see cref="ExecutionProvider.Cpu"/> by default.</summary>
+    public ExecutionProvider Provider { get; init; } = ExecutionProvider.Cpu;
+
+    /// <summary>CUDA device ordinal when <see cref="Provider"/> is <see cref="ExecutionProvider.Cuda"/>.</summary>
+    public int CudaDeviceId { get; init; }
+
+    /// <summary>
+    /// When true (the default) and a graph input has a fixed leading dimension, the model is rewritten in
+    /// memory with <see cref="Onnx.OnnxModel.MakeBatchDynamic"/> so that any batch size runs.
+    /// </summary>
+    public bool DynamicBatch { get; init; } = true;
+}
