@@ -49,8 +49,16 @@ public static class ModelCardJson
         {
             message = message[..cut];
         }
+        var advice = message.IndexOf(" Consider updating its nullability annotation", StringComparison.Ordinal);
+        if (advice >= 0)
+        {
+            message = message[..advice];
+        }
         message = message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
-        var location = ex.Path is { Length: > 0 } path && path != "$" ? $" (at {path}, line {ex.LineNumber + 1})" : "";
+        var line = ex.LineNumber is { } number ? $"line {number + 1}" : null;
+        var location = ex.Path is { Length: > 0 } path && path != "$"
+            ? $" (at {path}{(line is null ? "" : ", " + line)})"
+            : line is null ? "" : $" ({line})";
         return message + location;
     }
 
