@@ -40,6 +40,13 @@ public sealed record InputSpec
     /// <summary>For <see cref="ResizeMode.Letterbox"/>: the 0–255 value of padded pixels.</summary>
     public float PadValue { get; init; } = 114f;
 
+    /// <summary>
+    /// Name of one of the card's files (role <c>preprocess</c>): an ONNX graph from the publisher that finishes the
+    /// preprocessing inside the model (for example a per-pixel mean image). It takes the tensor described by this spec
+    /// and its output feeds the model's input; the library joins the two graphs into one.
+    /// </summary>
+    public string? PreprocessGraph { get; init; }
+
     /// <summary>Element type of the input tensor: <c>float32</c> (default) or <c>uint8</c>.</summary>
     public string ElementType { get; init; } = "float32";
 }
