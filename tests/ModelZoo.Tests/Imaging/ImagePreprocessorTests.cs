@@ -283,6 +283,36 @@ public class ImagePreprocessorTests
     }
 
     [Fact]
+    public void Real_photo_matches_the_torchvision_pil_pipeline()
+    {
+        // Reference figures from PIL 9.4 (Debian python3-pil), the pipeline torchvision classifiers were
+        // evaluated with: Image.open(dog.jpg).convert("RGB") → resize((341, 256), BILINEAR) → crop((58, 16, 282, 240)).
+        using var image = ImageDecoder.Decode(TestAssets.Image("darknet/dog.jpg"));
+        Assert.Equal((57, 58, 50), image.GetPixel(0, 0));        // decoding is bit-identical to PIL's
+        Assert.Equal((137, 67, 69), image.GetPixel(383, 287));
+        Assert.Equal((50, 39, 35), image.GetPixel(767, 575));
+        var spec = new InputSpec { Width = 224, Height = 224, Resize = ResizeMode.CenterCrop, ResizeShorterSide = 256 };
+        using var crop = ImagePreprocessor.Resize(image, spec, out var t);
+        Assert.Equal((-58f, -16f), (t.OffsetX, t.OffsetY));
+        var expected = new (int X, int Y, int R, int G, int B)[]
+        {
+            (0, 0, 119, 130, 103), (50, 100, 30, 28, 24), (111, 111, 101, 42, 41), (200, 30, 252, 251, 252), (223, 223, 160, 161, 163),
+        };
+        foreach (var (x, y, r, g, b) in expected)
+        {
+            var p = crop.GetPixel(x, y);
+            Assert.True(Math.Abs(p.R - r) <= 1 && Math.Abs(p.G - g) <= 1 && Math.Abs(p.B - b) <= 1, $"({x},{y}): {p} vs PIL ({r},{g},{b})");
+        }
+        double[] pilMeans = [131.16167, 130.26208, 113.18561];
+        for (var c = 0; c < 3; c++)
+        {
+            var sum = 0L;
+            for (var i = c; i < crop.Pixels.Length; i += 3) sum += crop.Pixels[i];
+            Assert.Equal(pilMeans[c], sum / (224.0 * 224.0), 0.01);
+        }
+    }
+
+    [Fact]
     public void Preprocessing_a_real_photo_is_thread_safe_and_deterministic()
     {
         using var image = ImageDecoder.Decode(TestAssets.Image("darknet/dog.jpg"));
