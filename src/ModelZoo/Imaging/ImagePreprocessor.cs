@@ -1,0 +1,314 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using ModelZoo.Catalog;
+
+namespace ModelZoo.Imaging;
+
+/// <summary>
+/// Turns an <see cref="RgbImage"/> into a model's input tensor as its <see cref="InputSpec"/> declares:
+/// resize (stretch, centre crop, letterbox), channel order, <c>(pixel * Scale - Mean) / Std</c>, and
+/// layout (NCHW or NHWC), written straight into the caller's buffer.
+/// </summary>
+/// <remarks>
+/// Geometry follows the reference pipelines: <see cref="ResizeMode.CenterCrop"/> is torchvision's
+/// <c>Resize(ResizeShorterSide)</c> + <c>CenterCrop</c> (long side truncated, crop offset rounded half
+/// to even); <see cref="ResizeMode.Letterbox"/> scales by <c>min(W/w, H/h)</c>, rounds the new size and
+/// centres it (padding split with the odd pixel on the right/bottom, as in YOLO letterboxing).
+/// Resampling is PIL-style antialiased bilinear (see the resampler's notes); the resized image is
+/// rounded to 8 bits before normalisation, as a PIL image is before <c>ToTensor</c>.
+/// All methods are stateless and thread-safe; scratch memory comes from <see cref="ArrayPool{T}.Shared"/>.
+/// </remarks>
+public static class ImagePreprocessor
+{
+    /// <summary>Number of elements one image occupies in the input tensor: channels × height × width.</summary>
+    public static int TensorLength(InputSpec spec)
+    {
+        Validate(spec);
+        return Channels(spec) * spec.Width * spec.Height;
+    }
+
+    /// <summary>
+    /// Resizes, converts and normalises <paramref name="image"/> into <paramref name="destination"/>,
+    /// which must hold at least <see cref="TensorLength"/> floats (only that many are written, so a
+    /// slice of a batch buffer works). Returns the map from model-input pixels back to the image.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
+    /// <exception cref="ZooException">The spec is invalid (code <c>input-spec-invalid</c>).</exception>
+    public static ImageTransform WriteTensor(RgbImage image, InputSpec spec, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var length = TensorLength(spec);
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"Destination is too short: {destination.Length} floats for a tensor of {length}.", nameof(destination));
+        }
+        destination = destination[..length];
+        var pixelBytes = 3 * spec.Width * spec.Height;
+        var rgb = ArrayPool<byte>.Shared.Rent(pixelBytes);
+        try
+        {
+            var transform = Render(image, spec, rgb.AsSpan(0, pixelBytes));
+            Pack(rgb.AsSpan(0, pixelBytes), spec, destination);
+            Normalize(spec, destination);
+            return transform;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgb);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="WriteTensor(RgbImage, InputSpec, Span{float})"/> for models whose input is
+    /// <c>uint8</c>: writes the resized 0–255 pixels in the spec's layout and colour order;
+    /// <see cref="InputSpec.Scale"/>, Mean and Std are not applied.
+    /// </summary>
+    public static ImageTransform WriteTensor(RgbImage image, InputSpec spec, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var length = TensorLength(spec);
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"Destination is too short: {destination.Length} bytes for a tensor of {length}.", nameof(destination));
+        }
+        destination = destination[..length];
+        var pixelBytes = 3 * spec.Width * spec.Height;
+        var rgb = ArrayPool<byte>.Shared.Rent(pixelBytes);
+        try
+        {
+            var transform = Render(image, spec, rgb.AsSpan(0, pixelBytes));
+            Pack(rgb.AsSpan(0, pixelBytes), spec, destination);
+            return transform;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgb);
+        }
+    }
+
+    /// <summary>
+    /// The model-input image itself (spec width × height, resized, cropped or letterboxed, still RGB
+    /// whatever the spec's colour order), for thumbnails and debugging. The caller disposes it.
+    /// </summary>
+    public static RgbImage Resize(RgbImage image, InputSpec spec, out ImageTransform transform)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        Validate(spec);
+        var result = RgbImage.Rent(spec.Width, spec.Height);
+        try
+        {
+            transform = Render(image, spec, result.WritablePixels);
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Computes where the image lands in the model input (no pixels touched).</summary>
+    public static ImageTransform GetTransform(int sourceWidth, int sourceHeight, InputSpec spec)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sourceWidth);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sourceHeight);
+        Validate(spec);
+        return Plan.For(sourceWidth, sourceHeight, spec).Transform(sourceWidth, sourceHeight);
+    }
+
+    private static ImageTransform Render(RgbImage image, InputSpec spec, Span<byte> rgb)
+    {
+        var plan = Plan.For(image.Width, image.Height, spec);
+        if (plan.CopyW < spec.Width || plan.CopyH < spec.Height)
+        {
+            // torchvision pads a too-small centre crop with zeros; letterboxing pads with PadValue.
+            var pad = spec.Resize == ResizeMode.Letterbox ? (byte)Math.Clamp(MathF.Round(spec.PadValue), 0f, 255f) : (byte)0;
+            rgb.Fill(pad);
+        }
+        BilinearResampler.ResizeWindow(image.Pixels, image.Width, image.Height,
+            plan.ResizedW, plan.ResizedH, plan.CropX, plan.CropY, plan.CopyW, plan.CopyH,
+            rgb, spec.Width, plan.DestX, plan.DestY);
+        return plan.Transform(image.Width, image.Height);
+    }
+
+    /// <summary>Reorders interleaved RGB bytes into the tensor's layout and channel order as 0–255 values.</summary>
+    private static void Pack<T>(ReadOnlySpan<byte> rgb, InputSpec spec, Span<T> destination) where T : struct, INumberBase<T>
+    {
+        var pixels = spec.Width * spec.Height;
+        if (spec.ColorOrder == ColorOrder.Gray)
+        {
+            for (int i = 0, s = 0; i < pixels; i++, s += 3)
+            {
+                // ITU-R 601-2 luma with PIL's fixed-point rounding (Image.convert("L")).
+                destination[i] = T.CreateTruncating((rgb[s] * 19595 + rgb[s + 1] * 38470 + rgb[s + 2] * 7471 + 0x8000) >> 16);
+            }
+            return;
+        }
+        // c0 is the source channel written first (R for RGB, B for BGR).
+        var (c0, c2) = spec.ColorOrder == ColorOrder.Bgr ? (2, 0) : (0, 2);
+        if (spec.Layout == TensorLayout.Nchw)
+        {
+            var p0 = destination[..pixels];
+            var p1 = destination.Slice(pixels, pixels);
+            var p2 = destination.Slice(2 * pixels, pixels);
+            for (int i = 0, s = 0; i < pixels; i++, s += 3)
+            {
+                p0[i] = T.CreateTruncating(rgb[s + c0]);
+                p1[i] = T.CreateTruncating(rgb[s + 1]);
+                p2[i] = T.CreateTruncating(rgb[s + c2]);
+            }
+        }
+        else
+        {
+            for (var s = 0; s < rgb.Length; s += 3)
+            {
+                destination[s] = T.CreateTruncating(rgb[s + c0]);
+                destination[s + 1] = T.CreateTruncating(rgb[s + 1]);
+                destination[s + 2] = T.CreateTruncating(rgb[s + c2]);
+            }
+        }
+    }
+
+    /// <summary>Applies <c>v * (Scale / Std[c]) - Mean[c] / Std[c]</c> channel by channel with SIMD.</summary>
+    private static void Normalize(InputSpec spec, Span<float> tensor)
+    {
+        var channels = Channels(spec);
+        Span<float> a = stackalloc float[3];
+        Span<float> b = stackalloc float[3];
+        for (var c = 0; c < channels; c++)
+        {
+            var mean = spec.Mean.Count == 1 ? spec.Mean[0] : spec.Mean[c];
+            var std = spec.Std.Count == 1 ? spec.Std[0] : spec.Std[c];
+            a[c] = spec.Scale / std;
+            b[c] = -mean / std;
+        }
+        var pixels = spec.Width * spec.Height;
+        if (channels == 1 || (a[0] == a[1] && a[1] == a[2] && b[0] == b[1] && b[1] == b[2]))
+        {
+            ScaleShift(tensor, a[0], b[0]);
+            return;
+        }
+        if (spec.Layout == TensorLayout.Nchw)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                var plane = tensor.Slice(c * pixels, pixels);
+                ScaleShift(plane, a[c], b[c]);
+            }
+            return;
+        }
+        // NHWC: one row at a time against a repeating (a0 a1 a2 …) pattern of the row's length.
+        var rowLength = 3 * spec.Width;
+        var pattern = ArrayPool<float>.Shared.Rent(2 * rowLength);
+        try
+        {
+            var pa = pattern.AsSpan(0, rowLength);
+            var pb = pattern.AsSpan(rowLength, rowLength);
+            for (var i = 0; i < rowLength; i++)
+            {
+                pa[i] = a[i % 3];
+                pb[i] = b[i % 3];
+            }
+            for (var y = 0; y < spec.Height; y++)
+            {
+                var row = tensor.Slice(y * rowLength, rowLength);
+                TensorPrimitives.MultiplyAdd(row, pa, pb, row);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pattern);
+        }
+    }
+
+    private static void ScaleShift(Span<float> values, float a, float b)
+    {
+        TensorPrimitives.Multiply(values, a, values);
+        TensorPrimitives.Add(values, b, values);
+    }
+
+    private static int Channels(InputSpec spec) => spec.ColorOrder == ColorOrder.Gray ? 1 : 3;
+
+    private static void Validate(InputSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string? problem = null;
+        var channels = Channels(spec);
+        if (spec.Width <= 0 || spec.Height <= 0)
+            problem = $"size {spec.Width}x{spec.Height} is not positive";
+        else if ((long)spec.Width * spec.Height * 3 > Array.MaxLength)
+            problem = $"size {spec.Width}x{spec.Height} is too large";
+        else if (spec.Mean is null || (spec.Mean.Count != 1 && spec.Mean.Count != channels && !(channels == 1 && spec.Mean.Count > 0)))
+            problem = $"mean has {spec.Mean?.Count ?? 0} values for {channels} channel(s)";
+        else if (spec.Std is null || (spec.Std.Count != 1 && spec.Std.Count != channels && !(channels == 1 && spec.Std.Count > 0)))
+            problem = $"std has {spec.Std?.Count ?? 0} values for {channels} channel(s)";
+        else if (spec.Std.Any(s => s == 0f || !float.IsFinite(s)))
+            problem = "std contains zero or a non-finite value";
+        else if (spec.Mean.Any(m => !float.IsFinite(m)) || !float.IsFinite(spec.Scale))
+            problem = "mean or scale is not finite";
+        else if (spec.ResizeShorterSide is <= 0)
+            problem = $"resizeShorterSide {spec.ResizeShorterSide} is not positive";
+        else if (!Enum.IsDefined(spec.Resize) || !Enum.IsDefined(spec.Layout) || !Enum.IsDefined(spec.ColorOrder))
+            problem = "resize mode, layout or colour order is unknown";
+        if (problem is not null)
+        {
+            throw new ZooException("input-spec-invalid", $"The model's input spec is invalid: {problem}; fix the model card's input section.");
+        }
+    }
+
+    /// <summary>Where the source lands: resized size, the window of it that is kept, and where that window goes.</summary>
+    private readonly record struct Plan(int ResizedW, int ResizedH, int CropX, int CropY, int CopyW, int CopyH, int DestX, int DestY)
+    {
+        public ImageTransform Transform(int w, int h) => new(
+            (float)ResizedW / w, (float)ResizedH / h, DestX - CropX, DestY - CropY, w, h);
+
+        public static Plan For(int w, int h, InputSpec spec)
+        {
+            int outW = spec.Width, outH = spec.Height;
+            switch (spec.Resize)
+            {
+                case ResizeMode.CenterCrop:
+                {
+                    int rw, rh;
+                    if (spec.ResizeShorterSide is int side)
+                    {
+                        // torchvision Resize(int): shorter side to `side`, longer side truncated.
+                        if (w <= h) { rw = side; rh = (int)((long)side * h / w); }
+                        else { rh = side; rw = (int)((long)side * w / h); }
+                    }
+                    else if ((long)outW * h >= (long)outH * w)
+                    {
+                        // Scale so the image just covers the crop along its tighter axis.
+                        rw = outW; rh = Math.Max(outH, (int)((long)outW * h / w));
+                    }
+                    else
+                    {
+                        rh = outH; rw = Math.Max(outW, (int)((long)outH * w / h));
+                    }
+                    rw = Math.Max(rw, 1);
+                    rh = Math.Max(rh, 1);
+                    var (cropX, destX, copyW) = Axis(rw, outW);
+                    var (cropY, destY, copyH) = Axis(rh, outH);
+                    return new Plan(rw, rh, cropX, cropY, copyW, copyH, destX, destY);
+                }
+                case ResizeMode.Letterbox:
+                {
+                    var r = Math.Min((double)outW / w, (double)outH / h);
+                    var nw = Math.Clamp((int)Math.Round(w * r, MidpointRounding.ToEven), 1, outW);
+                    var nh = Math.Clamp((int)Math.Round(h * r, MidpointRounding.ToEven), 1, outH);
+                    return new Plan(nw, nh, 0, 0, nw, nh, (outW - nw) / 2, (outH - nh) / 2);
+                }
+                default:
+                    return new Plan(outW, outH, 0, 0, outW, outH, 0, 0);
+            }
+        }
+
+        /// <summary>torchvision CenterCrop on one axis: crop offset round((size - out) / 2) half-to-even,
+        /// or zero padding split (out - size) / 2 when the resized image is smaller.</summary>
+        private static (int Crop, int Dest, int Copy) Axis(int size, int output) =>
+            size >= output
+                ? ((int)Math.Round((size - output) / 2.0, MidpointRounding.ToEven), 0, output)
+                : (0, (output - size) / 2, size);
+    }
+}
