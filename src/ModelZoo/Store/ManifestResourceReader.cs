@@ -12,7 +12,19 @@ namespace ModelZoo.Store;
 internal static class ManifestResourceReader
 {
     /// <summary>Writes resource <paramref name="resourceName"/> of <paramref name="assemblyPath"/> to <paramref name="destination"/>.</summary>
-    public static unsafe void Extract(string assemblyPath, string label, string resourceName, string destination, long maxBytes)
+    public static void Extract(string assemblyPath, string label, string resourceName, string destination, long maxBytes)
+    {
+        try
+        {
+            ExtractUnchecked(assemblyPath, label, resourceName, destination, maxBytes);
+        }
+        catch (BadImageFormatException e)
+        {
+            throw Bad(label, resourceName, $"the file is not a valid .NET assembly ({e.Message})");
+        }
+    }
+
+    private static unsafe void ExtractUnchecked(string assemblyPath, string label, string resourceName, string destination, long maxBytes)
     {
         using var stream = FileHashing.OpenRead(assemblyPath);
         using var pe = new PEReader(stream);

