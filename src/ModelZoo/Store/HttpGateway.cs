@@ -90,6 +90,12 @@ internal sealed class HttpGateway : IDisposable
                 File.Delete(partialPath);
                 existing = 0;
             }
+            else if (expectedSize is { } complete && existing == complete && complete > 0)
+            {
+                // Finished by an earlier run that stopped before moving it into place; the caller's hash check decides.
+                progress?.Invoke(existing, complete);
+                return true;
+            }
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             if (existing > 0)
             {

@@ -36,7 +36,8 @@ public sealed class ModelStore : IDisposable
 
     /// <summary>Opens the store described by <paramref name="settings"/>; nothing is created on disk until the first pull.</summary>
     /// <param name="settings">Home folder, offline flag and registry URLs.</param>
-    /// <param name="handler">HTTP handler to send requests through (tests pass an in-process one); null for the default.</param>
+    /// <param name="handler">HTTP handler to send requests through (tests pass an in-process one); null for the default.
+    /// The caller keeps ownership: the store does not dispose it.</param>
     public ModelStore(ZooSettings settings, HttpMessageHandler? handler = null)
         : this(settings, handler, TimeSpan.FromMilliseconds(500), null)
     {

@@ -27,6 +27,25 @@ public sealed class DownloadTests
     }
 
     [Fact]
+    public async Task Pull_ResumesPartialFileLeftByAnEarlierRun()
+    {
+        using var home = new TempHome();
+        using var server = new FakeRegistryServer();
+        var data = Bytes(64_000, 29);
+        server.AddFile("files/model.onnx", data);
+        var card = Card("test/resume-later", File("model.onnx", $"{server.BaseUrl}files/model.onnx", data));
+        // What an interrupted earlier process leaves behind: the first 40,000 bytes under the key of the file's hash.
+        Directory.CreateDirectory(Path.Combine(home.Store, "tmp"));
+        await System.IO.File.WriteAllBytesAsync(Path.Combine(home.Store, "tmp", $"sha256-{card.Files[0].Sha256}.partial"), data[..40_000]);
+        using var store = OpenStore(home, server);
+
+        var local = await store.PullAsync(card);
+
+        Assert.Equal(data, await System.IO.File.ReadAllBytesAsync(local.ModelPath));
+        Assert.Equal("bytes=40000-", Assert.Single(server.Requests).Range);
+    }
+
+    [Fact]
     public async Task Pull_RetriesServerErrors()
     {
         using var home = new TempHome();
