@@ -14,6 +14,8 @@ public sealed record ZooSettings
     public const string NuGetSourceVariable = "ZOO_NUGET_SOURCE";
     /// <summary>Variable overriding the npm registry URL.</summary>
     public const string NpmRegistryVariable = "ZOO_NPM_REGISTRY";
+    /// <summary>npm's own registry override (npm reads it case-insensitively); used when <see cref="NpmRegistryVariable"/> is unset.</summary>
+    public const string NpmConfigRegistryVariable = "npm_config_registry";
     /// <summary>Variable overriding the Hugging Face endpoint used for <c>hf:</c> sources.</summary>
     public const string HfEndpointVariable = "ZOO_HF_ENDPOINT";
 
@@ -26,7 +28,7 @@ public sealed record ZooSettings
     /// <summary>Explicit NuGet v3 service index (<c>…/v3/index.json</c>) or flat-container base; null means read the user's NuGet configuration.</summary>
     public string? NuGetSource { get; init; }
 
-    /// <summary>Explicit npm registry base URL; null means read the user's npm configuration.</summary>
+    /// <summary>Explicit npm registry base URL (ZOO_NPM_REGISTRY, else npm's own npm_config_registry); null means read the user's npm configuration.</summary>
     public string? NpmRegistry { get; init; }
 
     /// <summary>Base URL for <c>hf:</c> sources; null means the public hub.</summary>
@@ -41,7 +43,9 @@ public sealed record ZooSettings
             Home = string.IsNullOrWhiteSpace(home) ? DefaultHome() : Path.GetFullPath(home),
             Offline = IsTrue(Environment.GetEnvironmentVariable(OfflineVariable)),
             NuGetSource = NullIfEmpty(Environment.GetEnvironmentVariable(NuGetSourceVariable)),
-            NpmRegistry = NullIfEmpty(Environment.GetEnvironmentVariable(NpmRegistryVariable)),
+            NpmRegistry = NullIfEmpty(Environment.GetEnvironmentVariable(NpmRegistryVariable))
+                          ?? NullIfEmpty(Environment.GetEnvironmentVariable(NpmConfigRegistryVariable))
+                          ?? NullIfEmpty(Environment.GetEnvironmentVariable(NpmConfigRegistryVariable.ToUpperInvariant())),
             HfEndpoint = NullIfEmpty(Environment.GetEnvironmentVariable(HfEndpointVariable)),
         };
     }

@@ -1,0 +1,243 @@
+using ModelZoo.Catalog;
+
+namespace ModelZoo.Store;
+
+/// <summary>
+/// The verified, content-addressed model store under <see cref="ZooSettings.Home"/>. Every file is
+/// checked against its card's SHA-256 before it enters the store; writes are atomic (temp file, then
+/// rename); a cross-process lock per blob lets many processes pull the same model while each file is
+/// downloaded once; interrupted downloads resume; with <see cref="ZooSettings.Offline"/> nothing touches
+/// the network. This is the only type in the library that opens connections.
+/// </summary>
+/// <remarks>
+/// Layout under the home folder:
+/// <code>
+/// CACHEDIR.TAG
+/// blobs/sha256/ab/abcdef…                 verified bytes, named by SHA-256
+/// models/&lt;handle&gt;/&lt;version&gt;/&lt;Name&gt;        each card file under its declared name (hard link to the blob,
+///                                         or a copy where links are unsupported)
+/// packages/nuget/&lt;id&gt;/&lt;version&gt;.nupkg      package archives, downloaded once per package
+/// packages/npm/&lt;name&gt;/&lt;version&gt;.tgz
+/// locks/&lt;key&gt;.lock                       one lock file per blob or package
+/// tmp/                                    partial (resumable) downloads and temp files
+/// </code>
+/// Handle, version and package folder names are escaped: characters other than <c>a-z 0-9 . -</c> become
+/// <c>_xx</c>. Because model files are hard links, writing into one would change the blob: treat them as
+/// read-only. <see cref="VerifyAsync"/> re-hashes them.
+/// </remarks>
+public sealed class ModelStore : IDisposable
+{
+    /// <summary>Temp files untouched for this long are abandoned and removed by <see cref="CollectGarbage"/>.</summary>
+    private static readonly TimeSpan StaleTempAge = TimeSpan.FromDays(1);
+
+    private readonly StoreLayout _layout;
+    private readonly HttpGateway _http;
+    private readonly SourceFetcher _fetcher;
+
+    /// <summary>Opens the store described by <paramref name="settings"/>; nothing is created on disk until the first pull.</summary>
+    /// <param name="settings">Home folder, offline flag and registry URLs.</param>
+    /// <param name="handler">HTTP handler to send requests through (tests pass an in-process one); null for the default.
+    /// The caller keeps ownership: the store does not dispose it.</param>
+    public ModelStore(ZooSettings settings, HttpMessageHandler? handler = null)
+        : this(settings, handler, TimeSpan.FromMilliseconds(500), null)
+    {
+    }
+
+    internal ModelStore(ZooSettings settings, HttpMessageHandler? handler, TimeSpan retryBaseDelay, RegistryConfig? config)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Settings = settings;
+        _layout = new StoreLayout(settings.Home);
+        _http = new HttpGateway(settings, handler) { BaseDelay = retryBaseDelay };
+        _fetcher = new SourceFetcher(_http, _layout, settings, config ?? new RegistryConfig(settings));
+    }
+
+    /// <summary>The settings this store was opened with.</summary>
+    public ZooSettings Settings { get; }
+
+    /// <summary>Makes sure every file of <paramref name="card"/> is in the store, downloading and verifying the
+    /// missing ones, and returns their paths.</summary>
+    /// <exception cref="ChecksumMismatchException">A file's bytes differ from the card; nothing was cached.</exception>
+    /// <exception cref="OfflineException">A file is missing and the store is offline.</exception>
+    /// <exception cref="DownloadException">The server refused or the connection kept failing.</exception>
+    public async Task<LocalModel> PullAsync(ModelCard card, IProgress<PullProgress>? progress = null, CancellationToken ct = default)
+    {
+        Validate(card);
+        _layout.EnsureCreated();
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in card.Files)
+        {
+            paths[file.Name] = await PullFileAsync(card, file, progress, ct).ConfigureAwait(false);
+        }
+        return new LocalModel(card, paths);
+    }
+
+    /// <summary>The model's paths when every file is present with its declared size (no hashing, no network); otherwise null.</summary>
+    public LocalModel? TryOpen(ModelCard card)
+    {
+        Validate(card);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in card.Files)
+        {
+            var path = _layout.ModelFile(card.Handle, card.Version, file.Name);
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length != file.Size)
+            {
+                return null;
+            }
+            paths[file.Name] = path;
+        }
+        return new LocalModel(card, paths);
+    }
+
+    /// <summary><see cref="TryOpen"/>, or <see cref="PullAsync"/> when a file is missing.</summary>
+    public async Task<LocalModel> OpenAsync(ModelCard card, IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
+        TryOpen(card) ?? await PullAsync(card, progress, ct).ConfigureAwait(false);
+
+    /// <summary>True when <see cref="TryOpen"/> would succeed.</summary>
+    public bool IsCached(ModelCard card) => TryOpen(card) is not null;
+
+    /// <summary>Re-hashes every file of the model. A file whose hash differs is removed from the store (with its
+    /// blob), so that the next pull fetches it again instead of using it.</summary>
+    public async Task<IReadOnlyList<FileVerification>> VerifyAsync(ModelCard card, CancellationToken ct = default)
+    {
+        Validate(card);
+        var results = new List<FileVerification>();
+        foreach (var file in card.Files)
+        {
+            var expected = file.Sha256.ToLowerInvariant();
+            var path = _layout.ModelFile(card.Handle, card.Version, file.Name);
+            if (!File.Exists(path))
+            {
+                results.Add(new FileVerification(file.Name, path, false, expected, null, "missing: pull the model"));
+                continue;
+            }
+            var actual = await FileHashing.Sha256HexAsync(path, ct).ConfigureAwait(false);
+            if (actual == expected)
+            {
+                results.Add(new FileVerification(file.Name, path, true, expected, actual, null));
+                continue;
+            }
+            using (await StoreLock.AcquireAsync(_layout.Lock(expected), ct).ConfigureAwait(false))
+            {
+                DeleteIfExists(path);
+                DeleteIfExists(_layout.Blob(expected));
+            }
+            results.Add(new FileVerification(file.Name, path, false, expected, actual,
+                "corrupt: SHA-256 differs from the card; the copy was removed, pull the model again"));
+        }
+        return results;
+    }
+
+    /// <summary>Removes the model's folder (its named files). Blobs stay until <see cref="CollectGarbage"/>.</summary>
+    /// <returns>True when there was something to remove.</returns>
+    public bool Remove(ModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var folder = _layout.ModelFolder(card.Handle, card.Version);
+        if (!Directory.Exists(folder))
+        {
+            return false;
+        }
+        Directory.Delete(folder, recursive: true);
+        var handleFolder = Path.GetDirectoryName(folder)!;
+        if (Directory.Exists(handleFolder) && !Directory.EnumerateFileSystemEntries(handleFolder).Any())
+        {
+            Directory.Delete(handleFolder);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes everything no card in <paramref name="keep"/> needs: model folders of other cards, blobs no kept
+    /// file references, package archives no kept file comes from, and temp files abandoned for a day. It plans
+    /// first, then deletes; a blob or package that another process holds locked is skipped.
+    /// </summary>
+    public GcReport CollectGarbage(IEnumerable<ModelCard> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        var plan = GarbagePlan.Create(_layout, _fetcher, keep.ToList(), DateTime.UtcNow - StaleTempAge);
+        return plan.Execute(_layout);
+    }
+
+    /// <summary>Releases the HTTP connection pool.</summary>
+    public void Dispose() => _http.Dispose();
+
+    private async Task<string> PullFileAsync(ModelCard card, ModelFile file, IProgress<PullProgress>? progress, CancellationToken ct)
+    {
+        var sha = file.Sha256.ToLowerInvariant();
+        var target = _layout.ModelFile(card.Handle, card.Version, file.Name);
+        var blob = _layout.Blob(sha);
+        using var held = await StoreLock.AcquireAsync(_layout.Lock(sha), ct).ConfigureAwait(false);
+        var blobInfo = new FileInfo(blob);
+        if (blobInfo.Exists && blobInfo.Length == file.Size)
+        {
+            var targetInfo = new FileInfo(target);
+            if (!targetInfo.Exists || targetInfo.Length != file.Size)
+            {
+                HardLink.Place(blob, target);
+            }
+            progress?.Report(new PullProgress(file.Name, file.Size, file.Size, Cached: true));
+            return target;
+        }
+        DeleteIfExists(blob);
+        if (Settings.Offline && !_fetcher.IsAvailableOffline(file))
+        {
+            throw new OfflineException($"File '{file.Name}' of model '{card.Handle}'");
+        }
+        var temp = await _fetcher.FetchAsync(file,
+            (done, total) => progress?.Report(new PullProgress(file.Name, done, total ?? file.Size, Cached: false)), ct).ConfigureAwait(false);
+        try
+        {
+            var actual = await FileHashing.Sha256HexAsync(temp, ct).ConfigureAwait(false);
+            if (actual != sha)
+            {
+                // The package archive may be what is damaged (a zip entry's CRC is not checked on read): drop it too,
+                // so that nothing that produced wrong bytes stays in the store.
+                _fetcher.TryDeleteCachedPackage(file);
+                throw new ChecksumMismatchException(file.Name, sha, actual, file.Source);
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
+            File.Move(temp, blob, overwrite: true);
+        }
+        finally
+        {
+            DeleteIfExists(temp);
+        }
+        HardLink.Place(blob, target);
+        return target;
+    }
+
+    private static void Validate(ModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        if (card.Files.Count == 0)
+        {
+            throw new ZooUsageException($"Model card '{card.Handle}' lists no files; add at least the model file.");
+        }
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in card.Files)
+        {
+            if (!StoreLayout.IsSafeRelativeName(file.Name))
+            {
+                throw new ZooUsageException($"File name '{file.Name}' in card '{card.Handle}' is not a plain relative path; use a name like model.onnx.");
+            }
+            if (!names.Add(file.Name))
+            {
+                throw new ZooUsageException($"Card '{card.Handle}' lists file '{file.Name}' twice; give each file its own name.");
+            }
+            if (!FileHashing.IsSha256Hex(file.Sha256) || file.Size < 0)
+            {
+                throw new ZooUsageException($"File '{file.Name}' in card '{card.Handle}' needs a 64-digit hex SHA-256 and a size; fix the card.");
+            }
+        }
+    }
+
+    private static void DeleteIfExists(string path)
+    {
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using ModelZoo.Store;
+using static ModelZoo.Tests.Store.StoreFixtures;
+
+namespace ModelZoo.Tests.Store;
+
+/// <summary>Pulls a real model file from the NuGet feed named by ZOO_NUGET_SOURCE (the CI script sets it from
+/// <c>dotnet nuget list source</c>).</summary>
+public sealed class RealNuGetSourceTests
+{
+    [Fact]
+    public async Task Pull_ResNetPreprocessFromConfiguredNuGetFeed_MatchesPublishedHash()
+    {
+        var source = Environment.GetEnvironmentVariable(ZooSettings.NuGetSourceVariable);
+        Assert.False(string.IsNullOrWhiteSpace(source),
+            $"Set {ZooSettings.NuGetSourceVariable} to your NuGet v3 service index URL (the one `dotnet nuget list source` shows) to run this test.");
+        using var home = new TempHome();
+        var settings = new ZooSettings { Home = home.Store, NuGetSource = source };
+        var card = Card("test/resnet18-preprocess", new Catalog.ModelFile
+        {
+            Name = "ResNetPreprocess.onnx",
+            Source = "nuget:Microsoft.ML.DnnImageFeaturizer.ResNet18@0.23.1/tools/DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx",
+            Sha256 = "84bf8def78d0befaa3f6e73745d57d7016c6a192ead76f79686bd438c1047004",
+            Size = 602584,
+            Role = "preprocess",
+        });
+        using var store = new ModelStore(settings);
+
+        var local = await store.PullAsync(card);
+
+        Assert.Equal(602584, new FileInfo(local.ModelPath).Length);
+        var verification = Assert.Single(await store.VerifyAsync(card));
+        Assert.True(verification.Ok, verification.Problem);
+    }
+}
