@@ -1,4 +1,5 @@
-using Spectre.Console.Cli;
+using ModelZoo.Cli.Infrastructure;
+using Spectre.Console;
 
 namespace ModelZoo.Cli;
 
@@ -8,8 +9,25 @@ public static class Program
     /// <summary>Runs the command line and returns its exit code.</summary>
     public static int Main(string[] args)
     {
-        var app = new CommandApp();
-        app.Configure(config => config.SetApplicationName("zoo"));
-        return app.Run(args);
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        ZooSettings settings;
+        try
+        {
+            settings = ZooSettings.FromEnvironment();
+        }
+        catch (ZooException ex)
+        {
+            stderr.MarkupLine($"[bold red]error:[/] {Markup.Escape(ex.Message)}");
+            return ex.ExitCode;
+        }
+        using var context = new ZooContext(settings, stdout, stderr, Console.Out);
+        return ZooApp.Run(args, context, cancel.Token);
     }
 }

@@ -15,7 +15,7 @@ public sealed class RealNuGetSourceTests
             $"Set {ZooSettings.NuGetSourceVariable} to your NuGet v3 service index URL (the one `dotnet nuget list source` shows) to run this test.");
         using var home = new TempHome();
         var settings = new ZooSettings { Home = home.Store, NuGetSource = source };
-        var card = Card("test/resnet18-preprocess", new Catalog.ModelFile
+        var card = Card("test/resnet18-preprocess", new global::ModelZoo.Catalog.ModelFile
         {
             Name = "ResNetPreprocess.onnx",
             Source = "nuget:Microsoft.ML.DnnImageFeaturizer.ResNet18@0.23.1/tools/DnnImageModels/ResNetPrepOnnx/ResNetPreprocess.onnx",

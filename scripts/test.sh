@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the whole test suite the way CI does: fetches test images into .cache/testdata (once),
+# points the store tests at the registries this machine's npm and NuGet are configured for, then runs dotnet test.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+bash scripts/fetch-test-assets.sh
+
+if [ -z "${ZOO_NUGET_SOURCE:-}" ]; then
+  ZOO_NUGET_SOURCE="$(dotnet nuget list source --format short 2>/dev/null | awk '$1 ~ /^E/ {print $2; exit}')"
+  export ZOO_NUGET_SOURCE
+fi
+if [ -z "${ZOO_NPM_REGISTRY:-}" ] && command -v npm >/dev/null 2>&1; then
+  ZOO_NPM_REGISTRY="$(npm config get registry)"
+  export ZOO_NPM_REGISTRY
+fi
+echo "NuGet source: ${ZOO_NUGET_SOURCE:-<none>}  npm registry: ${ZOO_NPM_REGISTRY:-<none>}"
+
+dotnet test ModelZoo.slnx -c Release --logger "console;verbosity=normal" "$@"

@@ -1,0 +1,86 @@
+using System.ComponentModel;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Tasks;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo embed</c>: feature vectors of images.</summary>
+public sealed class EmbedCommand(ZooContext context) : AsyncCommand<EmbedCommand.Settings>
+{
+    /// <summary>Options of <c>zoo embed</c>.</summary>
+    public sealed class Settings : ImageTaskSettings
+    {
+        /// <summary>Output format.</summary>
+        [CommandOption("-f|--format <FORMAT>")]
+        [Description("json (default), csv or npy.")]
+        [DefaultValue("json")]
+        public string Format { get; init; } = "json";
+
+        /// <summary>Output file.</summary>
+        [CommandOption("-o|--out <FILE>")]
+        [Description("Write to this file instead of standard output (required for npy).")]
+        public string? Out { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (!FeatureWriter.Formats.Contains(Format))
+            {
+                return ValidationResult.Error($"--format must be one of: {string.Join(", ", FeatureWriter.Formats)}.");
+            }
+            if (Format == "npy" && Out is null)
+            {
+                return ValidationResult.Error("--format npy writes binary data; give a file with --out FILE.npy.");
+            }
+            return base.Validate();
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var card = context.Catalog.Get(settings.Handle);
+        var paths = ImagePaths.Expand(settings.Paths);
+        var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
+        using var extractor = FeatureExtractor.Open(model, settings.ToOptions());
+        var rows = new List<(string, float[])>(paths.Count);
+        var failed = 0;
+        await ImageProgress.RunAsync(context, "embedding", paths.Count, async tick =>
+        {
+            await foreach (var outcome in extractor.ExtractFilesAsync(paths, cancellationToken).ConfigureAwait(false))
+            {
+                if (outcome.Value is { } vector)
+                {
+                    rows.Add((outcome.Path, vector));
+                }
+                else
+                {
+                    failed++;
+                    context.Status.MarkupLine($"[yellow]skipped[/] {Markup.Escape(outcome.Error!.Message)}");
+                }
+                tick();
+            }
+        }).ConfigureAwait(false);
+        if (settings.Out is null)
+        {
+            using var stdout = new MemoryStream();
+            FeatureWriter.Write(stdout, settings.Format, rows);
+            context.Output.Write(System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
+            context.Output.Flush();
+        }
+        else
+        {
+            var full = Path.GetFullPath(settings.Out);
+            var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+            await using (var file = File.Create(temp))
+            {
+                FeatureWriter.Write(file, settings.Format, rows);
+            }
+            File.Move(temp, full, overwrite: true);
+            context.Status.MarkupLine($"wrote {rows.Count} vector(s) to [bold]{Markup.Escape(full)}[/]");
+        }
+        return failed > 0 && rows.Count == 0 ? 1 : 0;
+    }
+}

@@ -1,0 +1,104 @@
+using System.ComponentModel;
+using System.Globalization;
+using ModelZoo.Catalog;
+using ModelZoo.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo info</c>: one card in full, licence first.</summary>
+public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settings>
+{
+    /// <summary>Options of <c>zoo info</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>Model handle.</summary>
+        [CommandArgument(0, "<HANDLE>")]
+        [Description("Model handle, as shown by `zoo list`.")]
+        public string Handle { get; init; } = "";
+
+        /// <summary>JSON output.</summary>
+        [CommandOption("--json")]
+        [Description("Print the model card as JSON.")]
+        public bool Json { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var card = context.Catalog.Get(settings.Handle);
+        if (settings.Json)
+        {
+            context.Output.WriteLine(ModelCardJson.Serialize(card));
+            return 0;
+        }
+        var console = context.Console;
+        console.Write(new Rule($"[bold]{Markup.Escape(card.Handle)}[/]").LeftJustified());
+        if (card.Title is not null)
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(card.Title)}[/]");
+        }
+        if (card.Description is not null)
+        {
+            console.MarkupLine(Markup.Escape(card.Description));
+        }
+        var restricted = Formatting.IsRestricted(card.License);
+        var licenseText = $"[bold]{Markup.Escape(card.License.Spdx)}[/]"
+            + (card.License.Url is null ? "" : $"  [link]{Markup.Escape(card.License.Url)}[/]")
+            + string.Concat(card.License.Restrictions.Select(r => $"\n[bold red]! {Markup.Escape(r)}[/]"))
+            + (card.FineTunable ? "" : "\n[bold red]! fine-tuning not permitted[/]");
+        console.Write(new Panel(new Markup(licenseText))
+            .Header(restricted ? "[bold red]Licence of the weights — read before use[/]" : "Licence of the weights")
+            .BorderColor(restricted ? Color.Red : Color.Grey));
+
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                grid.AddRow(new Markup($"[grey]{name}[/]"), new Text(value));
+            }
+        }
+        Row("task", Formatting.TaskName(card.Task));
+        Row("format", card.Format.ToString().ToLowerInvariant());
+        Row("version", card.Version);
+        Row("opset", card.Opset?.ToString(CultureInfo.InvariantCulture));
+        Row("size", Formatting.Size(card.TotalSize));
+        Row("cached", context.Store.IsCached(card) ? "yes" : "no");
+        if (card.Input is { } input)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            var shorter = input.ResizeShorterSide is { } side ? string.Create(inv, $" (shorter side {side})") : "";
+            var preprocess = input.PreprocessGraph is null ? "" : $", then {input.PreprocessGraph}";
+            Row("input", string.Create(inv,
+                $"{input.Layout} {input.Width}x{input.Height} {input.ColorOrder}, {input.Resize}{shorter}, scale {input.Scale:G4}, mean [{string.Join(", ", input.Mean)}], std [{string.Join(", ", input.Std)}]{preprocess}"));
+        }
+        if (card.Output is { } output)
+        {
+            Row("output", $"{output.Kind}".ToLowerInvariant() + (output.Size is { } n ? $" [{n}]" : "") + (output.Decoder is null ? "" : $", decoder {output.Decoder}"));
+        }
+        if (card.Labels is { } labels)
+        {
+            Row("labels", labels.Source + (labels.Offset > 0 ? $" (offset {labels.Offset})" : ""));
+        }
+        if (card.Provenance is { } provenance)
+        {
+            Row("source", provenance.Zoo);
+            Row("url", provenance.Url);
+            Row("paper", provenance.Paper);
+            Row("metrics", string.Join(", ", provenance.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G4}"))));
+            Row("notes", provenance.Notes);
+        }
+        Row("tags", string.Join(", ", card.Tags));
+        console.Write(grid);
+
+        var files = new Table().Border(TableBorder.Simple).AddColumn("File").AddColumn("Role").AddColumn(new TableColumn("Size").RightAligned()).AddColumn("SHA-256").AddColumn("Source");
+        foreach (var file in card.Files)
+        {
+            files.AddRow(Markup.Escape(file.Name), file.Role, Formatting.Size(file.Size), file.Sha256[..12] + "…", Markup.Escape(file.Source));
+        }
+        console.Write(files);
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+using System.ComponentModel;
+using ModelZoo.Catalog;
+using ModelZoo.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo list</c>: the catalog as a table or JSON.</summary>
+public sealed class ListCommand(ZooContext context) : Command<ListCommand.Settings>
+{
+    /// <summary>Options of <c>zoo list</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>Words to look for in handles, titles and tags.</summary>
+        [CommandArgument(0, "[SEARCH]")]
+        [Description("Only models whose handle, title or tags contain this text.")]
+        public string? Search { get; init; }
+
+        /// <summary>Task filter.</summary>
+        [CommandOption("-t|--task <TASK>")]
+        [Description("Only models for this task, e.g. image-classification, image-feature-vector, object-detection.")]
+        public string? Task { get; init; }
+
+        /// <summary>Licence filter.</summary>
+        [CommandOption("-l|--license <SPDX>")]
+        [Description("Only models under this licence (SPDX id, e.g. MIT, Apache-2.0).")]
+        public string? License { get; init; }
+
+        /// <summary>Only cached models.</summary>
+        [CommandOption("--cached")]
+        [Description("Only models already in the local store.")]
+        public bool Cached { get; init; }
+
+        /// <summary>JSON output.</summary>
+        [CommandOption("--json")]
+        [Description("Print an array of model cards as JSON.")]
+        public bool Json { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var task = settings.Task is null ? (ModelTask?)null : Formatting.ParseTask(settings.Task);
+        var cards = context.Catalog.Find(task, settings.License, settings.Search)
+            .Where(c => !settings.Cached || context.Store.IsCached(c))
+            .OrderBy(c => c.Handle, StringComparer.Ordinal)
+            .ToList();
+        if (settings.Json)
+        {
+            context.Output.Write('[');
+            for (var i = 0; i < cards.Count; i++)
+            {
+                context.Output.Write(i == 0 ? "\n" : ",\n");
+                context.Output.Write(ModelCardJson.Serialize(cards[i]));
+            }
+            context.Output.WriteLine(cards.Count == 0 ? "]" : "\n]");
+            return 0;
+        }
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("Handle").AddColumn("Task").AddColumn("Licence").AddColumn(new TableColumn("Size").RightAligned()).AddColumn("Cached");
+        foreach (var card in cards)
+        {
+            var license = Markup.Escape(card.License.Spdx);
+            if (Formatting.IsRestricted(card.License))
+            {
+                license = $"[bold red]{license} ![/]";
+            }
+            table.AddRow(
+                new Markup(Markup.Escape(card.Handle)),
+                new Text(Formatting.TaskName(card.Task)),
+                new Markup(license),
+                new Text(Formatting.Size(card.TotalSize)),
+                new Markup(context.Store.IsCached(card) ? "[green]yes[/]" : "[grey]no[/]"));
+        }
+        context.Console.Write(table);
+        context.Console.MarkupLine(cards.Count == 0
+            ? "[yellow]No models match.[/] Run [bold]zoo list[/] without filters to see them all."
+            : $"{cards.Count} model(s). [grey]'!' marks licences with restrictions: run[/] [bold]zoo info HANDLE[/] [grey]before use.[/]");
+        return 0;
+    }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel;
+using ModelZoo.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo rm</c>: forget cached models (their blobs go at the next <c>zoo gc</c>).</summary>
+public sealed class RemoveCommand(ZooContext context) : Command<RemoveCommand.Settings>
+{
+    /// <summary>Options of <c>zoo rm</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>Handles to remove.</summary>
+        [CommandArgument(0, "<HANDLE>")]
+        [Description("One or more model handles.")]
+        public string[] Handles { get; init; } = [];
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        foreach (var handle in settings.Handles)
+        {
+            var card = context.Catalog.Get(handle);
+            context.Console.MarkupLine(context.Store.Remove(card)
+                ? $"removed {Markup.Escape(handle)} [grey](run zoo gc to free the space)[/]"
+                : $"[grey]{Markup.Escape(handle)} was not cached[/]");
+        }
+        return 0;
+    }
+}

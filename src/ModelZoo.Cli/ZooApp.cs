@@ -1,0 +1,80 @@
+using ModelZoo.Cli.Commands;
+using ModelZoo.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli;
+
+/// <summary>
+/// The <c>zoo</c> command line, runnable in-process (tests pass in-memory consoles). Exit codes: 0 success,
+/// 1 failure, 2 usage error, 130 cancelled. Errors are one line ending with what to do; stack traces only with --verbose.
+/// </summary>
+public static class ZooApp
+{
+    /// <summary>Runs the command line against <paramref name="context"/> and returns the exit code.</summary>
+    public static int Run(string[] args, ZooContext context, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        var verbose = args.Contains("--verbose") || args.Contains("-v");
+        var app = new CommandApp(new ContextRegistrar(context));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("zoo");
+            config.Settings.PropagateExceptions = true;
+            config.Settings.Console = context.Console;
+            config.Settings.StrictParsing = true;
+            config.AddCommand<ListCommand>("list").WithDescription("List catalog models (filter with --task, --license).")
+                .WithExample("list", "--task", "image-classification");
+            config.AddCommand<InfoCommand>("info").WithDescription("Show a model card: licence, files, preprocessing.")
+                .WithExample("info", "imagenet/resnet18/feature_vector");
+            config.AddCommand<PullCommand>("pull").WithDescription("Download and verify models into the local store.")
+                .WithExample("pull", "imagenet/resnet18/feature_vector");
+            config.AddCommand<VerifyCommand>("verify").WithDescription("Re-hash cached files; exit 1 on corruption.");
+            config.AddCommand<RemoveCommand>("rm").WithDescription("Remove models from the local store.");
+            config.AddCommand<GcCommand>("gc").WithDescription("Delete stored files no cached model uses.");
+            config.AddCommand<EmbedCommand>("embed").WithDescription("Feature vectors of images (json, csv or npy).")
+                .WithExample("embed", "imagenet/resnet18/feature_vector", "samples/", "--format", "csv");
+            config.AddCommand<ClassifyCommand>("classify").WithDescription("Top-K classes of images.")
+                .WithExample("classify", "imagenet/mobilenet_v2_int8/classification", "samples/dog.jpg", "--top", "3");
+        });
+        try
+        {
+            return app.RunAsync(args, ct).GetAwaiter().GetResult();
+        }
+        catch (CommandAppException ex)
+        {
+            WriteError(context, ex.Message.TrimEnd('.') + "; run `zoo --help` or `zoo COMMAND --help` for usage.", ex, verbose);
+            return 2;
+        }
+        catch (ZooException ex)
+        {
+            WriteError(context, ex.Message, ex, verbose);
+            return ex.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            context.Status.MarkupLine("[yellow]cancelled[/]");
+            return 130;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(context, ex.Message + " Check the path, permissions and free disk space.", ex, verbose);
+            return 1;
+        }
+        catch (Exception ex)
+        {
+            WriteError(context, $"unexpected error: {ex.Message} Rerun with --verbose for details and report it if it persists.", ex, verbose);
+            return 1;
+        }
+    }
+
+    private static void WriteError(ZooContext context, string message, Exception ex, bool verbose)
+    {
+        context.Status.MarkupLine($"[bold red]error:[/] {Markup.Escape(message)}");
+        if (verbose)
+        {
+            context.Status.WriteException(ex);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace ModelZoo.Tests.Infrastructure;
+
+/// <summary>A throw-away ZOO_HOME for one test.</summary>
+public sealed class TempHome : IDisposable
+{
+    public TempHome()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "zoo-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public ZooSettings Settings(bool offline = false) => new()
+    {
+        Home = Path,
+        Offline = offline,
+        NuGetSource = Environment.GetEnvironmentVariable(ZooSettings.NuGetSourceVariable),
+        NpmRegistry = Environment.GetEnvironmentVariable(ZooSettings.NpmRegistryVariable),
+    };
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still mapped by a native session on some platforms; the temp folder is cleaned by the OS.
+        }
+    }
+}
