@@ -49,8 +49,9 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
             + string.Concat(card.License.Restrictions.Select(r => $"\n[bold red]! {Markup.Escape(r)}[/]"))
             + (card.FineTunable ? "" : "\n[bold red]! fine-tuning not permitted[/]");
         console.Write(new Panel(new Markup(licenseText))
-            .Header(restricted ? "[bold red]Licence of the weights — read before use[/]" : "Licence of the weights")
-            .BorderColor(restricted ? Color.Red : Color.Grey));
+            .Header(restricted ? "[bold red]Licence of the weights: read before use[/]" : "Licence of the weights")
+            .BorderColor(restricted ? Color.Red : Color.Grey)
+            .Expand());
 
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string name, string? value)
