@@ -162,17 +162,32 @@ internal static class DenseKernels
 
         for (; a < a1; a++)
         {
-            Span<float> d = dest.Slice(a * cols, cols);
-            d.Clear();
-            int ci = a * aStride;
-            for (int j = 0; j < terms; j++, ci += jStride)
+            ref float d0 = ref MemoryMarshal.GetReference(dest.Slice(a * cols, cols));
+            int c0 = a * aStride;
+            for (int k = 0; k < vecEnd; k += vw)
             {
-                float c = coef[ci];
-                if (c != 0f)
+                Vector<float> s0 = default;
+                int ci = c0;
+                for (int j = 0; j < terms; j++, ci += jStride)
                 {
                     int row = rowIndex is null ? j : rowIndex[j];
-                    TensorPrimitives.MultiplyAdd(src.Slice(row * cols, cols), c, d, d);
+                    s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci)), Vector.LoadUnsafe(ref srcRef, (nuint)(row * cols + k)), s0);
                 }
+
+                s0.StoreUnsafe(ref d0, (nuint)k);
+            }
+
+            for (int k = vecEnd; k < cols; k++)
+            {
+                float s0 = 0;
+                int ci = c0;
+                for (int j = 0; j < terms; j++, ci += jStride)
+                {
+                    int row = rowIndex is null ? j : rowIndex[j];
+                    s0 += coef[ci] * src[row * cols + k];
+                }
+
+                Unsafe.Add(ref d0, k) = s0;
             }
         }
     }

@@ -105,27 +105,23 @@ public static class Losses
     private static float RowLoss(ReadOnlySpan<float> z, int label, float smoothing, Span<float> grad, float gradScale)
     {
         int c = z.Length;
+        Span<float> e = c <= 512 ? stackalloc float[c] : new float[c];
         float max = TensorPrimitives.Max(z);
-        double sumExp = 0;
-        double sumZ = 0;
-        for (int k = 0; k < c; k++)
-        {
-            sumExp += Math.Exp(z[k] - max);
-            sumZ += z[k];
-        }
-
+        TensorPrimitives.Subtract(z, max, e);
+        TensorPrimitives.Exp(e, e);
+        float sumExp = TensorPrimitives.Sum<float>(e);
         double lse = max + Math.Log(sumExp);
         double offValue = smoothing / c;
-        double onValue = 1.0 - smoothing + offValue;
-        double loss = lse - (1.0 - smoothing) * z[label] - offValue * sumZ;
+        double loss = lse - (1.0 - smoothing) * z[label] - (smoothing == 0f ? 0.0 : offValue * TensorPrimitives.Sum(z));
         if (!grad.IsEmpty)
         {
-            for (int k = 0; k < c; k++)
+            TensorPrimitives.Multiply(e, gradScale / sumExp, grad);
+            if (smoothing != 0f)
             {
-                double p = Math.Exp(z[k] - lse);
-                double q = k == label ? onValue : offValue;
-                grad[k] = (float)((p - q) * gradScale);
+                TensorPrimitives.Subtract(grad, (float)(offValue * gradScale), grad);
             }
+
+            grad[label] -= (1f - smoothing) * gradScale;
         }
 
         return (float)loss;
