@@ -17,4 +17,13 @@ if [ -z "${ZOO_NPM_REGISTRY:-}" ] && command -v npm >/dev/null 2>&1; then
 fi
 echo "NuGet source: ${ZOO_NUGET_SOURCE:-<none>}  npm registry: ${ZOO_NPM_REGISTRY:-<none>}"
 
-dotnet test ModelZoo.slnx -c Release --logger "console;verbosity=normal" "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test ModelZoo.slnx -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(awk '/^ +Passed: +[0-9]+/ {s += $2} END {print s + 0}' "$log")
+failed=$(awk '/^ +Failed: +[0-9]+/ {s += $2} END {print s + 0}' "$log")
+echo "tests: $passed passed, $failed failed"
+exit "$status"
