@@ -58,7 +58,7 @@ public sealed class ListCommand(ZooContext context) : Command<ListCommand.Settin
             return 0;
         }
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("Handle").AddColumn("Task").AddColumn("Licence").AddColumn(new TableColumn("Size").RightAligned()).AddColumn("Cached");
+            .AddColumn(new TableColumn("Handle").NoWrap()).AddColumn(new TableColumn("Task").NoWrap()).AddColumn("Licence").AddColumn(new TableColumn("Size").RightAligned()).AddColumn("Cached");
         foreach (var card in cards)
         {
             var license = Markup.Escape(card.License.Spdx);
