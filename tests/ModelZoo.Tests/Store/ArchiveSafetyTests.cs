@@ -16,7 +16,7 @@ public sealed class ArchiveSafetyTests
     [MemberData(nameof(UnsafeTarEntries))]
     public async Task NpmTarball_WithUnsafeEntry_IsRejectedAndNothingIsWritten(string entryName, string reason)
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(500, 31);
         var tgz = reason == "link"
@@ -47,7 +47,7 @@ public sealed class ArchiveSafetyTests
     [MemberData(nameof(UnsafeZipEntries))]
     public async Task Nupkg_WithUnsafeEntry_IsRejectedAndNothingIsWritten(string entryName, string reason)
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(500, 32);
         var nupkg = reason == "symbolic link"
@@ -68,7 +68,7 @@ public sealed class ArchiveSafetyTests
     [Fact]
     public async Task Entry_LargerThanTheCardDeclares_IsRejected()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var big = Bytes(10_000, 33);
         var tgz = Tgz(("package/model.onnx", big, null));
@@ -85,7 +85,7 @@ public sealed class ArchiveSafetyTests
     [Fact]
     public async Task DamagedNupkg_FailsTheChecksumAndIsDroppedFromThePackageCache()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(20_000, 34);
         var nupkg = Zip(("tools/model.onnx", data));
@@ -118,7 +118,7 @@ public sealed class ArchiveSafetyTests
         throw new InvalidOperationException($"No local header for {name}.");
     }
 
-    private static void AssertNothingExtracted(TempHome home)
+    private static void AssertNothingExtracted(StoreSandbox home)
     {
         Assert.Empty(StoredFiles(home, "blobs"));
         Assert.Empty(StoredFiles(home, "models"));

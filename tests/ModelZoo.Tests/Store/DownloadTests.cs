@@ -9,7 +9,7 @@ public sealed class DownloadTests
     [Fact]
     public async Task Pull_ResumesWithRangeAfterServerDropsConnection()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(300_000, 21);
         server.AddFile("files/model.onnx", data, dropAfterBytesOnFirstRequest: 100_000);
@@ -29,7 +29,7 @@ public sealed class DownloadTests
     [Fact]
     public async Task Pull_ResumesPartialFileLeftByAnEarlierRun()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(64_000, 29);
         server.AddFile("files/model.onnx", data);
@@ -48,7 +48,7 @@ public sealed class DownloadTests
     [Fact]
     public async Task Pull_RetriesServerErrors()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(5_000, 22);
         server.AddFile("files/flaky.onnx", data, failuresBeforeSuccess: 2);
@@ -63,7 +63,7 @@ public sealed class DownloadTests
     [Fact]
     public async Task Pull_CorruptBytes_ThrowsChecksumMismatchAndCachesNothing()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(50_000, 23);
         var corrupt = (byte[])data.Clone();
@@ -88,7 +88,7 @@ public sealed class DownloadTests
     [Fact]
     public async Task Pull_NotFound_ThrowsDownloadExceptionWithoutRetrying()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var card = Card("test/missing", File("model.onnx", $"{server.BaseUrl}files/nothing.onnx", Bytes(10, 24)));
         using var store = OpenStore(home, server);
@@ -105,7 +105,7 @@ public sealed class DownloadTests
     [Fact]
     public async Task Pull_Offline_ThrowsNamingTheVariableAndSendsNoRequest()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(1_000, 25);
         server.AddFile("files/model.onnx", data);
@@ -127,7 +127,7 @@ public sealed class DownloadTests
     [Fact]
     public async Task Pull_ConcurrentStoresOverOneHome_DownloadEachFileOnce()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var model = Bytes(400_000, 26);
         var extra = Bytes(120_000, 27);
@@ -160,7 +160,7 @@ public sealed class DownloadTests
     [Fact]
     public async Task Pull_LocalFile_CopiesAndVerifies()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         var data = Bytes(2_000, 28);
         var source = Path.Combine(home.Root, "local.onnx");
         await System.IO.File.WriteAllBytesAsync(source, data);

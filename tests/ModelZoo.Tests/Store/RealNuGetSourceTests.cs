@@ -13,7 +13,7 @@ public sealed class RealNuGetSourceTests
         var source = Environment.GetEnvironmentVariable(ZooSettings.NuGetSourceVariable);
         Assert.False(string.IsNullOrWhiteSpace(source),
             $"Set {ZooSettings.NuGetSourceVariable} to your NuGet v3 service index URL (the one `dotnet nuget list source` shows) to run this test.");
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         var settings = new ZooSettings { Home = home.Store, NuGetSource = source };
         var card = Card("test/resnet18-preprocess", new global::ModelZoo.Catalog.ModelFile
         {

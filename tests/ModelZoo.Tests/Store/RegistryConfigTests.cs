@@ -7,7 +7,7 @@ public sealed class RegistryConfigTests
     [Fact]
     public void NuGetSource_ComesFromSettingsFirst()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         var settings = new ZooSettings { Home = home.Store, NuGetSource = "http://127.0.0.1:1/v3/index.json" };
 
         Assert.Equal("http://127.0.0.1:1/v3/index.json", new RegistryConfig(settings, home.Empty, home.Empty).NuGetSource());
@@ -16,7 +16,7 @@ public sealed class RegistryConfigTests
     [Fact]
     public void NuGetSource_ReadsFirstEnabledV3SourceFromUserConfig()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         var config = new RegistryConfig(new ZooSettings { Home = home.Store }, home.Empty, home.Empty);
         Directory.CreateDirectory(Path.GetDirectoryName(config.NuGetConfigPath)!);
         File.WriteAllText(config.NuGetConfigPath, """
@@ -39,7 +39,7 @@ public sealed class RegistryConfigTests
     [Fact]
     public void NuGetSource_WithNothingConfigured_SaysWhichVariableToSet()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         var config = new RegistryConfig(new ZooSettings { Home = home.Store }, home.Empty, home.Empty);
 
         var error = Assert.Throws<DownloadException>(() => config.NuGetSource());
@@ -50,7 +50,7 @@ public sealed class RegistryConfigTests
     [Fact]
     public void NpmRegistry_ReadsNpmrc_WithScopedRegistryWinning()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         var config = new RegistryConfig(new ZooSettings { Home = home.Store }, home.Empty, home.Empty);
         File.WriteAllText(config.NpmrcPath, """
             # comment
@@ -67,7 +67,7 @@ public sealed class RegistryConfigTests
     [Fact]
     public void NpmRegistry_WithNothingConfigured_SaysWhichVariableToSet()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         var config = new RegistryConfig(new ZooSettings { Home = home.Store }, home.Empty, home.Empty);
 
         var error = Assert.Throws<DownloadException>(() => config.NpmRegistry("x"));

@@ -86,11 +86,11 @@ internal static class StoreFixtures
     };
 
     /// <summary>A store over <paramref name="home"/> that ignores the user's own NuGet/npm config and retries quickly.</summary>
-    public static ModelStore OpenStore(TempHome home, FakeRegistryServer? server, bool offline = false) =>
+    public static ModelStore OpenStore(StoreSandbox home, FakeRegistryServer? server, bool offline = false) =>
         new(Settings(home, server, offline), handler: null, retryBaseDelay: TimeSpan.FromMilliseconds(20),
             new RegistryConfig(Settings(home, server, offline), userProfile: home.Empty, appData: home.Empty));
 
-    public static ZooSettings Settings(TempHome home, FakeRegistryServer? server, bool offline = false) => new()
+    public static ZooSettings Settings(StoreSandbox home, FakeRegistryServer? server, bool offline = false) => new()
     {
         Home = home.Store,
         Offline = offline,
@@ -99,7 +99,7 @@ internal static class StoreFixtures
     };
 
     /// <summary>Every file under the store's blobs, packages and tmp folders (what a failed pull must not leave behind).</summary>
-    public static string[] StoredFiles(TempHome home, string folder)
+    public static string[] StoredFiles(StoreSandbox home, string folder)
     {
         var path = Path.Combine(home.Store, folder);
         return Directory.Exists(path) ? Directory.GetFiles(path, "*", SearchOption.AllDirectories) : [];

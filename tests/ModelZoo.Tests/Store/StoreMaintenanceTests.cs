@@ -8,7 +8,7 @@ public sealed class StoreMaintenanceTests
     [Fact]
     public async Task Verify_DetectsCorruptedBlob_AndNextPullFetchesItAgain()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(30_000, 51);
         server.AddFile("files/model.onnx", data);
@@ -43,7 +43,7 @@ public sealed class StoreMaintenanceTests
     [Fact]
     public async Task Verify_ReportsMissingFile()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var store = OpenStore(home, server: null, offline: true);
         var card = Card("test/absent", File("model.onnx", "https://models.invalid/model.onnx", Bytes(10, 52)));
 
@@ -57,7 +57,7 @@ public sealed class StoreMaintenanceTests
     [Fact]
     public async Task Remove_KeepsBlobs_SoAnOfflinePullRestoresTheModel()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var data = Bytes(8_000, 53);
         server.AddFile("files/model.onnx", data);
@@ -80,7 +80,7 @@ public sealed class StoreMaintenanceTests
     [Fact]
     public async Task CollectGarbage_DeletesWhatNoKeptCardNeeds()
     {
-        using var home = new TempHome();
+        using var home = new StoreSandbox();
         using var server = new FakeRegistryServer();
         var kept = Bytes(20_000, 54);
         var dropped = Bytes(30_000, 55);

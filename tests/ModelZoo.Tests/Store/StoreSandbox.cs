@@ -2,9 +2,9 @@ namespace ModelZoo.Tests.Store;
 
 /// <summary>A fresh folder per test: <see cref="Store"/> is the store home, <see cref="Empty"/> a stand-in user profile
 /// with no NuGet or npm configuration. Deleted on dispose.</summary>
-internal sealed class TempHome : IDisposable
+internal sealed class StoreSandbox : IDisposable
 {
-    public TempHome()
+    public StoreSandbox()
     {
         Root = Path.Combine(Path.GetTempPath(), "modelzoo-store-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Empty);
