@@ -11,7 +11,7 @@ public sealed class OnnxModelTests
     [Fact]
     public void Load_MobileNetInt8_ReportsOpsetsIoAndParameters()
     {
-        var model = OnnxModel.Load(OnnxTestAssets.MobileNetV2Int8);
+        var model = OnnxModel.Load(TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
 
         Assert.Equal(7, model.IrVersion);
         Assert.Equal(12, model.Opsets[""]);
@@ -33,7 +33,7 @@ public sealed class OnnxModelTests
     [Fact]
     public void ToBytes_UnmodifiedMobileNet_IsByteIdenticalToTheFile()
     {
-        var path = OnnxTestAssets.MobileNetV2Int8;
+        var path = TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx");
         var original = File.ReadAllBytes(path);
         var model = OnnxModel.Load(path);
 
@@ -48,7 +48,7 @@ public sealed class OnnxModelTests
     [Fact]
     public void Save_ThenLoad_KeepsMetadataEdits()
     {
-        var model = OnnxModel.Load(OnnxTestAssets.MobileNetV2Int8);
+        var model = OnnxModel.Load(TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
         Assert.Empty(model.Metadata);
         model.Metadata["modelzoo.labels"] = "imagenet1k";
         model.Metadata.Add("modelzoo.handle", "mobilenet_v2_int8");
@@ -95,7 +95,7 @@ public sealed class OnnxModelTests
     [Fact]
     public void Parse_TruncatedModel_ThrowsModelLoadException()
     {
-        var bytes = File.ReadAllBytes(OnnxTestAssets.MobileNetV2Int8);
+        var bytes = File.ReadAllBytes(TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
 
         var ex = Assert.Throws<ModelLoadException>(() => OnnxModel.Parse(bytes.AsSpan(0, bytes.Length / 2)));
 
@@ -156,7 +156,7 @@ public sealed class OnnxModelTests
     [Fact]
     public void MakeBatchDynamic_AlreadyDynamicModel_ChangesNothing()
     {
-        var model = OnnxModel.Load(OnnxTestAssets.MobileNetV2Int8);
+        var model = OnnxModel.Load(TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
         var before = model.ToBytes();
 
         model.MakeBatchDynamic();

@@ -8,7 +8,7 @@ public sealed class ModelSessionTests
     [Fact]
     public void Run_MobileNetInt8_Batch2_Returns2x1000()
     {
-        using var session = ModelSession.Open(OnnxTestAssets.MobileNetV2Int8);
+        using var session = ModelSession.Open(TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
         var input = Assert.Single(session.Inputs);
         Assert.Equal([-1L, 3, 224, 224], input.Shape);
         Assert.Equal("batch_size", input.Symbols[0]);
@@ -29,7 +29,7 @@ public sealed class ModelSessionTests
     [Fact]
     public void Inspect_MobileNetInt8_SummarisesTheModel()
     {
-        using var session = ModelSession.Open(OnnxTestAssets.MobileNetV2Int8);
+        using var session = ModelSession.Open(TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
 
         var inspection = session.Inspect();
 
@@ -158,7 +158,7 @@ public sealed class ModelSessionTests
     {
         var settings = new SessionSettings { Provider = ExecutionProvider.Cuda };
 
-        var ex = Assert.Throws<ExecutionProviderException>(() => ModelSession.Open(OnnxTestAssets.MobileNetV2Int8, settings));
+        var ex = Assert.Throws<ExecutionProviderException>(() => ModelSession.Open(TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"), settings));
 
         Assert.Equal("execution-provider", ex.Code);
         Assert.Equal(ExecutionProvider.Cuda, ex.Provider);
