@@ -13,7 +13,7 @@ public sealed class HeadlessCommandTests
         var output = Path.Combine(home.Path, "out", "mobilenet-headless.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 
-        var result = CliRunner.Run(home.Settings(offline: true), "headless", OnnxTestAssets.MobileNetV2Int8, "--out", output);
+        var result = CliRunner.Run(home.Settings(offline: true), "headless", TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"), "--out", output);
 
         Assert.True(result.ExitCode == 0, result.AllText);
         Assert.Contains("464_quantized", result.AllText);
@@ -29,7 +29,7 @@ public sealed class HeadlessCommandTests
         using var home = new TempHome();
         var output = Path.Combine(home.Path, "cut.onnx");
 
-        var result = CliRunner.Run(home.Settings(offline: true), "headless", OnnxTestAssets.MobileNetV2Int8, "--out", output, "--at", "472_quantized");
+        var result = CliRunner.Run(home.Settings(offline: true), "headless", TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"), "--out", output, "--at", "472_quantized");
 
         Assert.True(result.ExitCode == 0, result.AllText);
         Assert.Contains("472_quantized", result.AllText);
@@ -58,7 +58,7 @@ public sealed class HeadlessCommandTests
         using var home = new TempHome();
         var settings = home.Settings(offline: true);
 
-        var noOut = CliRunner.Run(settings, "headless", OnnxTestAssets.MobileNetV2Int8);
+        var noOut = CliRunner.Run(settings, "headless", TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
         Assert.Equal(2, noOut.ExitCode);
         Assert.Contains("--out", noOut.AllText);
 
@@ -66,7 +66,7 @@ public sealed class HeadlessCommandTests
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("does not exist", missing.AllText);
 
-        var badTensor = CliRunner.Run(settings, "headless", OnnxTestAssets.MobileNetV2Int8, "--out", Path.Combine(home.Path, "x.onnx"), "--at", "no_such_tensor");
+        var badTensor = CliRunner.Run(settings, "headless", TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"), "--out", Path.Combine(home.Path, "x.onnx"), "--at", "no_such_tensor");
         Assert.Equal(1, badTensor.ExitCode);
         Assert.Contains("no_such_tensor", badTensor.AllText);
         Assert.Contains("--at", badTensor.AllText);

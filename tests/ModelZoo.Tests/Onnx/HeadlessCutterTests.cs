@@ -193,7 +193,7 @@ public sealed class HeadlessCutterTests
     [Fact]
     public void MobileNet_int8_is_cut_at_the_pooled_1280_features_which_match_the_original_graph()
     {
-        var original = OnnxModel.Load(OnnxTestAssets.MobileNetV2Int8);
+        var original = OnnxModel.Load(TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
         Assert.Equal("464_quantized", HeadlessCutter.FindFeatureTensor(original));
 
         var headless = HeadlessCutter.Cut(original);
