@@ -11,11 +11,13 @@ namespace ModelZoo.Tasks;
 internal sealed class WordPieceInput
 {
     private readonly BertTokenizer _tokenizer;
+    private readonly bool _stripAccents;
 
-    private WordPieceInput(BertTokenizer tokenizer, int maxTokens)
+    private WordPieceInput(BertTokenizer tokenizer, int maxTokens, bool stripAccents)
     {
         _tokenizer = tokenizer;
         MaxTokens = maxTokens;
+        _stripAccents = stripAccents;
     }
 
     /// <summary>Longest sequence produced, counting [CLS] and [SEP].</summary>
@@ -31,13 +33,16 @@ internal sealed class WordPieceInput
         // Read the lines ourselves so that CRLF files (as shipped in some packages) give the same tokens as LF files.
         var lines = File.ReadAllLines(vocabPath);
         using var vocab = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)));
+        var stripAccents = spec.StripAccents ?? spec.Lowercase;
         BertTokenizer tokenizer;
         try
         {
             tokenizer = BertTokenizer.Create(vocab, new BertOptions
             {
                 LowerCaseBeforeTokenization = spec.Lowercase,
-                RemoveNonSpacingMarks = spec.StripAccents ?? spec.Lowercase,
+                // The tokenizer's own accent removal relies on string.Normalize, which does nothing in invariant
+                // globalization mode; AccentFolding does that work instead, the same in every host.
+                RemoveNonSpacingMarks = false,
                 ApplyBasicTokenization = true,
                 IndividuallyTokenizeCjk = true,
             });
@@ -48,7 +53,7 @@ internal sealed class WordPieceInput
                 $"The vocabulary '{vocabPath}' cannot be used as a WordPiece vocabulary ({ex.Message.Split('\n', 2)[0].TrimEnd('.')}); " +
                 "run `zoo verify` and pull the model again.", ex);
         }
-        return new WordPieceInput(tokenizer, spec.MaxTokens);
+        return new WordPieceInput(tokenizer, spec.MaxTokens, stripAccents);
     }
 
     /// <summary>Token ids of <paramref name="text"/> with [CLS] and [SEP], at most <see cref="MaxTokens"/> of them.</summary>
@@ -57,7 +62,7 @@ internal sealed class WordPieceInput
     public long[] Encode(string text, out int fullCount)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var pieces = _tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
+        var pieces = _tokenizer.EncodeToIds(_stripAccents ? AccentFolding.Strip(text) : text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
         fullCount = pieces.Count + 2;
         var kept = Math.Min(pieces.Count, MaxTokens - 2);
         var ids = new long[kept + 2];
