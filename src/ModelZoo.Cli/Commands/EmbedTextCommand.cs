@@ -49,7 +49,7 @@ public sealed class EmbedTextCommand(ZooContext context) : AsyncCommand<EmbedTex
         {
             var inv = CultureInfo.InvariantCulture;
             var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(card.Handle))
-                .AddColumn("#").AddColumn("Text").AddColumn(new TableColumn("Dims").RightAligned()).AddColumn("First values")
+                .AddColumn("#").AddColumn("Text").AddColumn(new TableColumn("Dims").RightAligned()).AddColumn(new TableColumn("First values").NoWrap())
                 .AddColumn(new TableColumn("Norm").RightAligned());
             var row = 1;
             foreach (var e in embeddings)

@@ -104,6 +104,20 @@ public sealed class TextEmbedderTests(MiniLmModel miniLm, ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task One_embedder_serves_concurrent_callers_with_the_same_vectors()
+    {
+        var expected = Embedder.Embed(Sentences);
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Embedder.Embed(Sentences))));
+        foreach (var run in runs)
+        {
+            for (var i = 0; i < Sentences.Length; i++)
+            {
+                Assert.Equal(expected[i], run[i]);
+            }
+        }
+    }
+
+    [Fact]
     public void Text_longer_than_256_word_pieces_is_truncated_and_flagged()
     {
         Assert.Equal(256, Embedder.MaxTokens);
