@@ -35,6 +35,10 @@ public static class ZooApp
             config.AddCommand<GcCommand>("gc").WithDescription("Delete stored files no cached model uses.");
             config.AddCommand<EmbedCommand>("embed").WithDescription("Feature vectors of images (json, csv or npy).")
                 .WithExample("embed", "imagenet/resnet18/feature_vector", "samples/", "--format", "csv");
+            config.AddCommand<EmbedTextCommand>("embed-text").WithDescription("Sentence vectors of texts (table or --json).")
+                .WithExample("embed-text", "\"A man is eating food.\"", "--json");
+            config.AddCommand<SimilarCommand>("similar").WithDescription("Rank texts by cosine similarity to a query.")
+                .WithExample("similar", "\"a cat\"", "--file", "sentences.txt", "--top", "3");
             config.AddCommand<ClassifyCommand>("classify").WithDescription("Top-K classes of images.")
                 .WithExample("classify", "imagenet/mobilenet_v2_int8/classification", "samples/dog.jpg", "--top", "3");
             config.AddCommand<HeadlessCommand>("headless").WithDescription("Write a classifier without its head (pooled features as output).")

@@ -75,6 +75,12 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
             Row("input", string.Create(inv,
                 $"{input.Layout} {input.Width}x{input.Height} {input.ColorOrder}, {input.Resize}{shorter}, scale {input.Scale:G4}, mean [{string.Join(", ", input.Mean)}], std [{string.Join(", ", input.Std)}]{preprocess}"));
         }
+        if (card.Text is { } text)
+        {
+            var accents = text.StripAccents ?? text.Lowercase ? ", accents stripped" : "";
+            Row("text", string.Create(CultureInfo.InvariantCulture,
+                $"WordPiece {text.VocabFile}, at most {text.MaxTokens} tokens, {(text.Lowercase ? "lower-cased" : "cased")}{accents}{(text.Normalize ? ", unit-length vectors" : "")}"));
+        }
         if (card.Output is { } output)
         {
             Row("output", $"{output.Kind}".ToLowerInvariant() + (output.Size is { } n ? $" [{n}]" : "") + (output.Decoder is null ? "" : $", decoder {output.Decoder}"));

@@ -34,6 +34,9 @@ public sealed record ModelCard
     /// <summary>Input preprocessing; required for image tasks.</summary>
     public InputSpec? Input { get; init; }
 
+    /// <summary>Tokenisation of text inputs; required for text-embedding models.</summary>
+    public TextSpec? Text { get; init; }
+
     /// <summary>How to read the outputs.</summary>
     public OutputSpec? Output { get; init; }
 

@@ -40,6 +40,14 @@ public static partial class ModelCardValidator
         {
             CheckInput(card.Input, problems);
         }
+        if (card.Task == ModelTask.TextEmbedding && card.Text is null)
+        {
+            problems.Add("text (vocabFile, maxTokens) is required for text-embedding");
+        }
+        if (card.Text is not null)
+        {
+            CheckText(card, card.Text, problems);
+        }
         CheckTaskOutputs(card, problems);
         if (card.Labels is not null)
         {
@@ -165,6 +173,24 @@ public static partial class ModelCardValidator
         if (input.PadValue is < 0f or > 255f)
         {
             problems.Add("input.padValue must be within 0..255");
+        }
+    }
+
+    private static void CheckText(ModelCard card, TextSpec text, List<string> problems)
+    {
+        var vocab = card.Files?.FirstOrDefault(f => f.Name == text.VocabFile);
+        if (vocab is null)
+        {
+            problems.Add($"text.vocabFile '{text.VocabFile}' names no file of this card");
+        }
+        else if (vocab.Role != "vocab")
+        {
+            problems.Add($"text.vocabFile '{text.VocabFile}' must have role 'vocab' (it has '{vocab.Role}')");
+        }
+        // [CLS] and [SEP] take two places; BERT-family position tables stop at 512 or a few thousand.
+        if (text.MaxTokens is < 3 or > 65536)
+        {
+            problems.Add($"text.maxTokens {text.MaxTokens} is out of range 3..65536");
         }
     }
 

@@ -87,6 +87,12 @@ public sealed partial class BuiltinCatalogSchemaTests
         {
             Assert.True(card.Output?.Size > 0, "output.size");
         }
+        if (card.Task == ModelTask.TextEmbedding)
+        {
+            var text = Assert.IsType<TextSpec>(card.Text);
+            Assert.Equal("vocab", card.Files.Single(f => f.Name == text.VocabFile).Role);
+            Assert.InRange(text.MaxTokens, 3, 8192);
+        }
         if (card.Labels is { } labels && labels.Source.StartsWith(LabelSets.BuiltinPrefix, StringComparison.Ordinal))
         {
             var names = LabelSets.Load(labels);

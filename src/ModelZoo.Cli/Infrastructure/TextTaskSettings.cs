@@ -1,0 +1,79 @@
+using System.ComponentModel;
+using ModelZoo.Runtime;
+using ModelZoo.Tasks;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Infrastructure;
+
+/// <summary>
+/// Options shared by commands that run a text-embedding model: <c>[HANDLE] TEXT…</c> or <c>--file F</c>. A first argument
+/// that is exactly the handle of a catalog text-embedding model picks the model; otherwise every argument is text and
+/// the model is <see cref="DefaultHandle"/> (or <c>--model</c>).
+/// </summary>
+public class TextTaskSettings : ZooCommandSettings
+{
+    /// <summary>The model used when none is named.</summary>
+    public const string DefaultHandle = "text/all-minilm-l6-v2/embedding";
+
+    /// <summary>An optional model handle followed by texts.</summary>
+    [CommandArgument(0, "[TEXT]")]
+    [Description("Texts; a first argument that is a text-embedding handle (see `zoo list --task text-embedding`) picks the model.")]
+    public string[] Arguments { get; init; } = [];
+
+    /// <summary>Model handle, instead of a leading handle argument.</summary>
+    [CommandOption("-m|--model <HANDLE>")]
+    [Description("Text-embedding model (default " + DefaultHandle + ").")]
+    public string? Model { get; init; }
+
+    /// <summary>A UTF-8 file with one text per line.</summary>
+    [CommandOption("--file <FILE>")]
+    [Description("Read texts from a UTF-8 file, one per line (blank lines are skipped).")]
+    public string? File { get; init; }
+
+    /// <summary>Texts per inference call.</summary>
+    [CommandOption("-b|--batch <N>")]
+    [Description("Texts per inference call (default 32).")]
+    [DefaultValue(32)]
+    public int Batch { get; init; } = 32;
+
+    /// <summary>Threads ONNX Runtime may use inside one operator.</summary>
+    [CommandOption("--threads <N>")]
+    [Description("Threads for ONNX Runtime (default: all cores).")]
+    public int? Threads { get; init; }
+
+    /// <summary>Execution provider.</summary>
+    [CommandOption("--device <DEVICE>")]
+    [Description("cpu (default) or cuda (needs the ONNX Runtime GPU package and CUDA).")]
+    [DefaultValue("cpu")]
+    public string Device { get; init; } = "cpu";
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (Batch < 1)
+        {
+            return ValidationResult.Error("--batch must be at least 1.");
+        }
+        if (Threads is < 0)
+        {
+            return ValidationResult.Error("--threads must be 0 or more.");
+        }
+        if (Device is not ("cpu" or "cuda"))
+        {
+            return ValidationResult.Error("--device must be cpu or cuda.");
+        }
+        return base.Validate();
+    }
+
+    /// <summary>The pipeline options these settings describe.</summary>
+    public TextEmbedderOptions ToOptions() => new()
+    {
+        BatchSize = Batch,
+        Session = new SessionSettings
+        {
+            IntraOpThreads = Threads ?? 0,
+            Provider = Device == "cuda" ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
+        },
+    };
+}
