@@ -37,6 +37,8 @@ public static class ZooApp
                 .WithExample("embed", "imagenet/resnet18/feature_vector", "samples/", "--format", "csv");
             config.AddCommand<ClassifyCommand>("classify").WithDescription("Top-K classes of images.")
                 .WithExample("classify", "imagenet/mobilenet_v2_int8/classification", "samples/dog.jpg", "--top", "3");
+            config.AddCommand<HeadlessCommand>("headless").WithDescription("Write a classifier without its head (pooled features as output).")
+                .WithExample("headless", "model.onnx", "--out", "backbone.onnx");
         });
         try
         {

@@ -1,0 +1,101 @@
+using System.ComponentModel;
+using System.Globalization;
+using ModelZoo.Catalog;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Onnx;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo headless</c>: writes a classifier without its head, returning pooled feature vectors.</summary>
+public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessCommand.Settings>
+{
+    /// <summary>Options of <c>zoo headless</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>Catalog handle or .onnx file.</summary>
+        [CommandArgument(0, "<MODEL>")]
+        [Description("A catalog handle (see `zoo list`) or the path of an .onnx file.")]
+        public string Model { get; init; } = "";
+
+        /// <summary>Where to write the headless model.</summary>
+        [CommandOption("-o|--out <FILE>")]
+        [Description("The .onnx file to write (replaced atomically).")]
+        public string? Out { get; init; }
+
+        /// <summary>Tensor to cut at instead of the detected pooled features.</summary>
+        [CommandOption("--at <TENSOR>")]
+        [Description("Cut at this tensor instead of the detected pooled features.")]
+        public string? At { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Model))
+            {
+                return ValidationResult.Error("give a catalog handle or an .onnx file to cut.");
+            }
+            if (string.IsNullOrWhiteSpace(Out))
+            {
+                return ValidationResult.Error("give the file to write with --out FILE.onnx.");
+            }
+            if (At is not null && At.Length == 0)
+            {
+                return ValidationResult.Error("--at needs a tensor name.");
+            }
+            return base.Validate();
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var (model, source) = IsFile(settings.Model)
+            ? (LoadFile(settings.Model), Path.GetFileName(settings.Model))
+            : await LoadCatalogModelAsync(settings.Model, cancellationToken).ConfigureAwait(false);
+        var headless = HeadlessCutter.Cut(model, settings.At);
+        var output = Path.GetFullPath(settings.Out!);
+        headless.Model.Save(output);
+
+        var console = context.Console;
+        console.MarkupLine($"cut [bold]{Markup.Escape(source)}[/] at [bold]{Markup.Escape(headless.FeatureTensor)}[/]");
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"output [bold]{headless.OutputName}[/]: float32 [[batch, {headless.FeatureSize}]]"));
+        console.MarkupLine($"wrote [bold]{Markup.Escape(output)}[/]");
+        return 0;
+    }
+
+    /// <summary>A path when it names an existing file or ends in .onnx; otherwise a catalog handle.</summary>
+    private static bool IsFile(string model) =>
+        File.Exists(model) || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
+    private static OnnxModel LoadFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ZooException("model-file-missing",
+                $"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
+        }
+        return OnnxModel.Load(path);
+    }
+
+    /// <summary>The card's model file, pulled if needed, with the card's preprocessing graph joined in front so that
+    /// the headless model takes the tensor the card's input spec describes (as `zoo embed` does).</summary>
+    private async Task<(OnnxModel, string)> LoadCatalogModelAsync(string handle, CancellationToken ct)
+    {
+        var card = context.Catalog.Get(handle);
+        if (card.Format != ModelFormat.Onnx)
+        {
+            throw new ZooUsageException(
+                $"'{card.Handle}' is a {card.Format.ToString().ToLowerInvariant()} model; headless cuts work on ONNX models, pick one with `zoo list`.");
+        }
+        var local = (await PullProgressDisplay.PullAsync(context, [card], ct).ConfigureAwait(false))[0];
+        var model = OnnxModel.Load(local.ModelPath);
+        if (card.Input?.PreprocessGraph is { } preprocess)
+        {
+            model = GraphComposer.Prepend(OnnxModel.Load(local.PathOf(preprocess)), model, card.Input.Name);
+        }
+        return (model, card.Handle);
+    }
+}
