@@ -1,14 +1,41 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests use (dpkg tools for the test-image fetcher, fonts for rendered text).
-# Safe to run repeatedly; needs root (or sudo) only when something is missing.
+# Installs what the tests use besides the .NET SDK: Debian packages (dpkg tools for the test-image fetcher, fonts
+# for rendered text, Node.js and npm) and, into the ignored folder .cache/node/, the npm package onnxruntime-node
+# that tests/node/run-onnx.mjs uses to run exported models outside .NET.
+# Safe to run repeatedly; needs root (or sudo) only when a Debian package is missing. npm uses the registry of the
+# user's npm configuration (or ZOO_NPM_REGISTRY when set).
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
 need=()
 for pkg in dpkg fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq "${need[@]}"
+fi
+
+# onnxruntime-node, pinned; its CPU binaries ship inside the package, so its install script (which only fetches
+# optional GPU binaries) is not run.
+ort_node_version="1.30.0"
+node_dir="$root/.cache/node"
+installed="$(node -e 'try { console.log(require(process.argv[1]).version) } catch { }' \
+  "$node_dir/node_modules/onnxruntime-node/package.json" 2>/dev/null || true)"
+if [ "$installed" != "$ort_node_version" ]; then
+  mkdir -p "$node_dir"
+  if [ ! -f "$node_dir/package.json" ]; then
+    printf '%s\n' '{' '  "name": "modelzoo-test-node-deps",' '  "private": true,' \
+      '  "description": "Node packages the ModelZoo.NET tests use; written by scripts/install-test-deps.sh"' '}' \
+      > "$node_dir/package.json"
+  fi
+  registry=()
+  [ -n "${ZOO_NPM_REGISTRY:-}" ] && registry=(--registry "$ZOO_NPM_REGISTRY")
+  echo "install-test-deps: npm install onnxruntime-node@$ort_node_version into $node_dir"
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$node_dir" --no-audit --no-fund --ignore-scripts --save-exact \
+    "${registry[@]}" "onnxruntime-node@$ort_node_version"
 fi
