@@ -16,23 +16,25 @@ namespace ModelZoo.Training.Features;
 /// </summary>
 public sealed class BackboneFeatureExtractor : IDisposable
 {
-    private readonly ModelSession _session;
-    private readonly ImageBatchRunner _runner;
+    private readonly OnnxModel _graph;
+    private readonly string _outputName;
+    private ModelSession? _session;
+    private ImageBatchRunner? _runner;
     private readonly InputSpec _spec;
     private readonly ImageTaskOptions _options;
     private readonly FeatureCache _cache;
     private readonly string _backboneKey;
     private readonly string _preprocessingKey;
 
-    private BackboneFeatureExtractor(ModelSession session, HeadlessModel backbone, InputSpec spec, FeatureCache cache, string backboneKey, ImageTaskOptions options)
+    private BackboneFeatureExtractor(OnnxModel graph, HeadlessModel backbone, InputSpec spec, FeatureCache cache, string backboneKey, ImageTaskOptions options)
     {
-        _session = session;
+        _graph = graph;
+        _outputName = backbone.OutputName;
         _spec = spec;
         _cache = cache;
         _options = options;
         _backboneKey = backboneKey;
         _preprocessingKey = FeatureKeys.Preprocessing(spec);
-        _runner = new ImageBatchRunner(session, spec, backbone.OutputName);
         FeatureSize = backbone.FeatureSize;
     }
 
@@ -45,9 +47,13 @@ public sealed class BackboneFeatureExtractor : IDisposable
     /// <summary>The cache this extractor reads and fills.</summary>
     public FeatureCache Cache => _cache;
 
+    /// <summary>Time spent creating the ONNX Runtime session (zero until a vector had to be computed).</summary>
+    public TimeSpan SessionOpenTime { get; private set; }
+
     /// <summary>
     /// Opens an extractor over <paramref name="backbone"/>, with <paramref name="preprocessGraph"/> (the card's
     /// publisher preprocessing, if any) joined in front of it, feeding images preprocessed per <paramref name="spec"/>.
+    /// The ONNX Runtime session is created on the first cache miss, so a fully cached run never loads the backbone.
     /// </summary>
     /// <param name="backbone">The headless model (output: features [batch, D]).</param>
     /// <param name="spec">The base card's input spec.</param>
@@ -64,16 +70,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
         ArgumentNullException.ThrowIfNull(cache);
         options ??= new ImageTaskOptions();
         var graph = preprocessGraph is null ? backbone.Model : GraphComposer.Prepend(preprocessGraph, backbone.Model, spec.Name);
-        var session = ModelSession.Open(graph, options.Session);
-        try
-        {
-            return new BackboneFeatureExtractor(session, backbone, spec, cache, backboneKey, options);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return new BackboneFeatureExtractor(graph, backbone, spec, cache, backboneKey, options);
     }
 
     /// <summary>
@@ -115,6 +112,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
         var batches = samples.Chunk(batchSize).ToList();
         if (batches.Count > 0)
         {
+            var runner = Runner();
             var next = Task.Run(() => Prepare(batches[0], slots, paths, ct), ct);
             for (var b = 0; b < batches.Count; b++)
             {
@@ -130,7 +128,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
                 if (prepared.Count > 0)
                 {
                     backbone.Start();
-                    var rows = _runner.Infer(prepared.Tensor, prepared.Count);
+                    var rows = runner.Infer(prepared.Tensor, prepared.Count);
                     backbone.Stop();
                     for (var r = 0; r < rows.Length; r++)
                     {
@@ -161,7 +159,20 @@ public sealed class BackboneFeatureExtractor : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _session?.Dispose();
+
+    private ImageBatchRunner Runner()
+    {
+        if (_runner is null)
+        {
+            var watch = Stopwatch.StartNew();
+            _session = ModelSession.Open(_graph, _options.Session);
+            _runner = new ImageBatchRunner(_session, _spec, _outputName);
+            SessionOpenTime += watch.Elapsed;
+        }
+
+        return _runner;
+    }
 
     private Slot Lookup(string path, Func<string, IReadOnlyList<AugmentationView>>? plan)
     {

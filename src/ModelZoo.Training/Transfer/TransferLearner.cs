@@ -148,6 +148,7 @@ public sealed class TransferLearner
                     }
                 }
             }
+            timings.Add(new TimingEntry("open backbone session", extractor.SessionOpenTime));
         }
 
         timings.Add(new TimingEntry("read + hash + cache lookup", extraction.Reading));
