@@ -85,7 +85,8 @@ public sealed class BackboneFeatureExtractor : IDisposable
         IProgress<int>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        int hitsBefore = _cache.Hits, missesBefore = _cache.Misses;
+        var hitsBefore = _cache.Hits;
+        var computed = 0;
         var slots = new Slot[paths.Count];
         var reading = Stopwatch.StartNew();
         await Task.Run(() => Parallel.For(0, paths.Count, new ParallelOptions { CancellationToken = ct }, i => slots[i] = Lookup(paths[i], plan)), ct)
@@ -130,6 +131,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
                     backbone.Start();
                     var rows = runner.Infer(prepared.Tensor, prepared.Count);
                     backbone.Stop();
+                    computed += rows.Length;
                     for (var r = 0; r < rows.Length; r++)
                     {
                         var (image, view) = prepared.Samples[r];
@@ -155,7 +157,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
                 ? new ImageFeatures(paths[i], s.Sha, s.Views, null, s.Error)
                 : new ImageFeatures(paths[i], s.Sha, s.Views, s.Features.Select(f => f!).ToArray(), null))
             .ToList();
-        return new FeatureExtractionRun(images, _cache.Hits - hitsBefore, _cache.Misses - missesBefore, reading.Elapsed, decoding, backbone.Elapsed);
+        return new FeatureExtractionRun(images, _cache.Hits - hitsBefore, computed, reading.Elapsed, decoding, backbone.Elapsed);
     }
 
     /// <inheritdoc />
