@@ -258,7 +258,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         table.AddRow("train accuracy", m.TrainAccuracy.ToString("P1", CultureInfo.InvariantCulture));
         table.AddRow("validation accuracy", m.ValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-");
         table.AddRow("validation loss", m.ValidationLoss?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-");
-        table.AddRow("epochs", m.Epochs.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("epochs", string.Create(CultureInfo.InvariantCulture, $"{m.Epochs} (weights of epoch {m.BestEpoch} kept)"));
         table.AddRow("classes", result.Labels.Count.ToString(CultureInfo.InvariantCulture));
         table.AddRow("images", m.Images.ToString(CultureInfo.InvariantCulture));
         table.AddRow("skipped", m.Skipped.ToString(CultureInfo.InvariantCulture));

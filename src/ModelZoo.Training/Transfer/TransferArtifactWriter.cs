@@ -202,6 +202,7 @@ internal static class TransferArtifactWriter
         }
 
         d["epochs"] = m.Epochs;
+        d["best epoch (weights kept)"] = m.BestEpoch;
         d["feature cache hits"] = m.CacheHits;
         d["feature cache misses"] = m.CacheMisses;
         return d;
@@ -232,7 +233,7 @@ internal static class TransferArtifactWriter
             WriteNullable(w, "val_accuracy", m.ValidationAccuracy);
             WriteNullable(w, "val_loss", m.ValidationLoss);
             w.WriteNumber("epochs", m.Epochs);
-            w.WriteNumber("best_epoch", run.Training.BestEpoch);
+            w.WriteNumber("best_epoch", m.BestEpoch);
             w.WriteStartArray("classes");
             foreach (var c in run.Classes)
             {

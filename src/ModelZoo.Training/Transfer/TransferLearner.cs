@@ -202,7 +202,7 @@ public sealed class TransferLearner
 
         timings.Add(new TimingEntry("head training + evaluation", stage.Elapsed));
 
-        var metrics = new TransferMetrics(trainAccuracy, confusion?.Accuracy, validationLoss, trained.History.Epochs.Count,
+        var metrics = new TransferMetrics(trainAccuracy, confusion?.Accuracy, validationLoss, trained.History.Epochs.Count, trained.BestEpoch,
             split.Train.Count + split.Validation.Count, skipped.Count, extraction.Hits, extraction.Misses);
 
         progress?.Report(new TransferProgress(TransferStage.Artifacts, 0, 0));
