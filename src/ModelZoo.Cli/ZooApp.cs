@@ -41,6 +41,10 @@ public static class ZooApp
                 .WithExample("similar", "\"a cat\"", "--file", "sentences.txt", "--top", "3");
             config.AddCommand<ClassifyCommand>("classify").WithDescription("Top-K classes of images.")
                 .WithExample("classify", "imagenet/mobilenet_v2_int8/classification", "samples/dog.jpg", "--top", "3");
+            config.AddCommand<TrainCommand>("train").WithDescription("Transfer learning: train a new head on a folder of labelled images.")
+                .WithExample("train", "--base", "imagenet/resnet18/feature_vector", "--data", "photos/", "--out", "run/");
+            config.AddCommand<EvaluateCommand>("evaluate").WithDescription("Accuracy, per-class metrics and confusion matrix on labelled images.")
+                .WithExample("evaluate", "local/photos", "--data", "test-photos/", "--json");
             config.AddCommand<HeadlessCommand>("headless").WithDescription("Write a classifier without its head (pooled features as output).")
                 .WithExample("headless", "model.onnx", "--out", "backbone.onnx");
         });

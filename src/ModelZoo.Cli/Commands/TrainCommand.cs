@@ -1,0 +1,282 @@
+using System.ComponentModel;
+using System.Globalization;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Training.Data;
+using ModelZoo.Training.Heads;
+using ModelZoo.Training.Optimizers;
+using ModelZoo.Training.Transfer;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo train</c>: transfer learning from a catalog model onto a folder of labelled images.</summary>
+public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand.Settings>
+{
+    /// <summary>Options of <c>zoo train</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>Base model handle.</summary>
+        [CommandOption("--base <HANDLE>")]
+        [Description("Base model: an image-classification or image-feature-vector handle from `zoo list`.")]
+        public string? Base { get; init; }
+
+        /// <summary>Dataset folder or CSV.</summary>
+        [CommandOption("--data <DIR>")]
+        [Description("Folder with one sub-folder of images per class, or a CSV file with a path,label header.")]
+        public string? Data { get; init; }
+
+        /// <summary>Output folder.</summary>
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Folder for model.onnx, card.json, labels.txt, history.csv, metrics.json, plots and report.html.")]
+        public string? Out { get; init; }
+
+        /// <summary>Handle to register the trained model under.</summary>
+        [CommandOption("--name <HANDLE>")]
+        [Description("Handle to register the trained model under (default local/<data folder name>).")]
+        public string? Name { get; init; }
+
+        /// <summary>Epochs.</summary>
+        [CommandOption("--epochs <N>")]
+        [Description("Training epochs (default 10).")]
+        [DefaultValue(10)]
+        public int Epochs { get; init; } = 10;
+
+        /// <summary>Mini-batch size.</summary>
+        [CommandOption("-b|--batch <N>")]
+        [Description("Mini-batch size of head training (default 32).")]
+        [DefaultValue(32)]
+        public int Batch { get; init; } = 32;
+
+        /// <summary>Learning rate.</summary>
+        [CommandOption("--lr <RATE>")]
+        [Description("Peak learning rate (default 0.001).")]
+        [DefaultValue(0.001f)]
+        public float LearningRate { get; init; } = 0.001f;
+
+        /// <summary>Validation share.</summary>
+        [CommandOption("--val-split <FRACTION>")]
+        [Description("Share of each class held out for validation, 0 to <1 (default 0.2).")]
+        [DefaultValue(0.2)]
+        public double ValidationSplit { get; init; } = 0.2;
+
+        /// <summary>Seed.</summary>
+        [CommandOption("--seed <N>")]
+        [Description("Seed of the split, augmentation and head initialisation (default 0).")]
+        [DefaultValue(0)]
+        public int Seed { get; init; }
+
+        /// <summary>Augmentation level.</summary>
+        [CommandOption("--augment <LEVEL>")]
+        [Description("none (default), light (crops, flips) or strong (also rotation and colour).")]
+        [DefaultValue("none")]
+        public string Augment { get; init; } = "none";
+
+        /// <summary>Augmented views per image.</summary>
+        [CommandOption("--views <N>")]
+        [Description("Augmented views per training image with light/strong augmentation (default 4).")]
+        [DefaultValue(TransferOptions.DefaultAugmentViews)]
+        public int Views { get; init; } = TransferOptions.DefaultAugmentViews;
+
+        /// <summary>Head shape.</summary>
+        [CommandOption("--head <KIND>")]
+        [Description("linear (default) or mlp (one hidden layer).")]
+        [DefaultValue("linear")]
+        public string Head { get; init; } = "linear";
+
+        /// <summary>Optimizer.</summary>
+        [CommandOption("--optimizer <NAME>")]
+        [Description("adam (default) or sgd.")]
+        [DefaultValue("adam")]
+        public string Optimizer { get; init; } = "adam";
+
+        /// <summary>Hidden units of the mlp head.</summary>
+        [CommandOption("--hidden <N>")]
+        [Description("Hidden units of the mlp head (default 256).")]
+        [DefaultValue(256)]
+        public int Hidden { get; init; } = 256;
+
+        /// <summary>Early stopping patience.</summary>
+        [CommandOption("--patience <EPOCHS>")]
+        [Description("Stop after this many epochs without a better validation loss (default: never).")]
+        public int? Patience { get; init; }
+
+        /// <summary>Class balancing.</summary>
+        [CommandOption("--balance")]
+        [Description("Weight classes inversely to their size.")]
+        public bool Balance { get; init; }
+
+        /// <summary>ONNX Runtime threads.</summary>
+        [CommandOption("--threads <N>")]
+        [Description("Threads for ONNX Runtime (default: all cores).")]
+        public int? Threads { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Base))
+            {
+                return ValidationResult.Error("give the base model with --base HANDLE, e.g. --base imagenet/resnet18/feature_vector.");
+            }
+            if (string.IsNullOrWhiteSpace(Data))
+            {
+                return ValidationResult.Error("give the images with --data DIR (one sub-folder per class) or a path,label CSV.");
+            }
+            if (string.IsNullOrWhiteSpace(Out))
+            {
+                return ValidationResult.Error("give the output folder with --out DIR.");
+            }
+            if (ParseAugment(Augment) is null)
+            {
+                return ValidationResult.Error($"--augment must be none, light or strong, not '{Augment}'.");
+            }
+            if (Head is not ("linear" or "mlp"))
+            {
+                return ValidationResult.Error($"--head must be linear or mlp, not '{Head}'.");
+            }
+            if (Optimizer is not ("adam" or "sgd"))
+            {
+                return ValidationResult.Error($"--optimizer must be adam or sgd, not '{Optimizer}'.");
+            }
+            if (Threads is < 0)
+            {
+                return ValidationResult.Error("--threads must be 0 or more.");
+            }
+            return base.Validate();
+        }
+
+        /// <summary>The library options these settings describe.</summary>
+        public TransferOptions ToOptions() => new()
+        {
+            BaseHandle = Base!,
+            Data = Data!,
+            OutputDirectory = Out!,
+            Name = Name,
+            Epochs = Epochs,
+            BatchSize = Batch,
+            LearningRate = LearningRate,
+            ValidationSplit = ValidationSplit,
+            Seed = Seed,
+            Augment = ParseAugment(Augment) ?? AugmentationLevel.None,
+            AugmentViews = Views,
+            Head = Head == "mlp" ? HeadKind.Mlp : HeadKind.Linear,
+            Optimizer = Optimizer == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam,
+            HeadOptions = new HeadTrainingOptions { HiddenUnits = Hidden, EarlyStoppingPatience = Patience, BalanceClasses = Balance },
+            Session = new Runtime.SessionSettings { IntraOpThreads = Threads ?? 0 },
+        };
+
+        private static AugmentationLevel? ParseAugment(string value) => value switch
+        {
+            "none" => AugmentationLevel.None,
+            "light" => AugmentationLevel.Light,
+            "strong" => AugmentationLevel.Strong,
+            _ => null,
+        };
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = settings.ToOptions();
+        options.Validate();
+        // Check the data and the base handle before anything is downloaded.
+        ImageDataset.Load(options.Data);
+        var baseCard = context.Catalog.Get(options.BaseHandle);
+        await PullProgressDisplay.PullAsync(context, [baseCard], cancellationToken).ConfigureAwait(false);
+
+        var learner = new TransferLearner(context.Store, context.Catalog, context.Settings);
+        var notes = new List<string>();
+        TransferResult? result = null;
+        await context.Status.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async progressContext =>
+            {
+                var bars = new Dictionary<TransferStage, ProgressTask>();
+                ProgressTask Bar(TransferStage stage, string name, int total)
+                {
+                    if (!bars.TryGetValue(stage, out var bar))
+                    {
+                        bar = progressContext.AddTask(name, maxValue: Math.Max(1, total));
+                        bars[stage] = bar;
+                    }
+                    return bar;
+                }
+
+                var reporter = new DirectProgress(p =>
+                {
+                    switch (p.Stage)
+                    {
+                        case TransferStage.Features:
+                            Bar(p.Stage, "features", p.Total).Value = p.Done;
+                            break;
+                        case TransferStage.Augmenting:
+                            Bar(p.Stage, "augmented views", p.Total).Value = p.Done;
+                            break;
+                        case TransferStage.Training:
+                            var bar = Bar(p.Stage, "epochs", p.Total);
+                            bar.Value = p.Done;
+                            if (p.Epoch is { } e)
+                            {
+                                bar.Description = e.ValAccuracy is { } va
+                                    ? string.Create(CultureInfo.InvariantCulture, $"epochs (loss {e.TrainLoss:0.000}, val acc {va:P1})")
+                                    : string.Create(CultureInfo.InvariantCulture, $"epochs (loss {e.TrainLoss:0.000}, acc {e.TrainAccuracy:P1})");
+                            }
+                            break;
+                    }
+                    if (p.Message is { } message)
+                    {
+                        lock (notes)
+                        {
+                            notes.Add(message);
+                        }
+                    }
+                });
+                result = await learner.TrainAsync(options, reporter, cancellationToken).ConfigureAwait(false);
+                foreach (var bar in bars.Values)
+                {
+                    bar.Value = bar.MaxValue;
+                    bar.StopTask();
+                }
+            }).ConfigureAwait(false);
+
+        foreach (var note in notes)
+        {
+            context.Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(note)}");
+        }
+        context.ReloadCatalog();
+        Summarise(result!);
+        return 0;
+    }
+
+    private void Summarise(TransferResult result)
+    {
+        var m = result.Metrics;
+        var table = new Table().Border(TableBorder.Rounded).Title("zoo train").AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        table.HideHeaders();
+        table.AddRow("train accuracy", m.TrainAccuracy.ToString("P1", CultureInfo.InvariantCulture));
+        table.AddRow("validation accuracy", m.ValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-");
+        table.AddRow("validation loss", m.ValidationLoss?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-");
+        table.AddRow("epochs", string.Create(CultureInfo.InvariantCulture, $"{m.Epochs} (weights of epoch {m.BestEpoch} kept)"));
+        table.AddRow("classes", result.Labels.Count.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("images", m.Images.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("skipped", m.Skipped.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("feature cache", string.Create(CultureInfo.InvariantCulture, $"{m.CacheHits} hits, {m.CacheMisses} misses"));
+        var total = result.Timings.FirstOrDefault(t => t.Stage == "total");
+        if (total is not null)
+        {
+            table.AddRow("time", total.Duration.TotalSeconds.ToString("0.0 s", CultureInfo.InvariantCulture));
+        }
+        table.AddRow("registered as", Markup.Escape(result.Card.Handle));
+        table.AddRow("model", Markup.Escape(result.ModelPath));
+        context.Console.Write(table);
+        context.Console.MarkupLine($"report: {Markup.Escape(result.ReportPath)}");
+        context.Console.MarkupLine($"try it: zoo classify {Markup.Escape(result.Card.Handle)} IMAGE");
+    }
+
+    private sealed class DirectProgress(Action<TransferProgress> report) : IProgress<TransferProgress>
+    {
+        public void Report(TransferProgress value) => report(value);
+    }
+}

@@ -1,0 +1,289 @@
+using System.Diagnostics;
+using ModelZoo.Catalog;
+using ModelZoo.Imaging;
+using ModelZoo.Onnx;
+using ModelZoo.Runtime;
+using ModelZoo.Tasks;
+using ModelZoo.Training.Data;
+
+namespace ModelZoo.Training.Features;
+
+/// <summary>
+/// Runs a headless backbone over image files with a <see cref="FeatureCache"/> in front of it: files are hashed,
+/// cached vectors are read back, and only the missing (image, view) pairs are decoded, augmented, preprocessed
+/// (on worker threads, one batch ahead) and run through the backbone in batches. Unreadable images are reported,
+/// not thrown. One call at a time per instance; dispose to release the native session.
+/// </summary>
+public sealed class BackboneFeatureExtractor : IDisposable
+{
+    private readonly OnnxModel _graph;
+    private readonly string _outputName;
+    private ModelSession? _session;
+    private ImageBatchRunner? _runner;
+    private readonly InputSpec _spec;
+    private readonly ImageTaskOptions _options;
+    private readonly FeatureCache _cache;
+    private readonly string _backboneKey;
+    private readonly string _preprocessingKey;
+
+    private BackboneFeatureExtractor(OnnxModel graph, HeadlessModel backbone, InputSpec spec, FeatureCache cache, string backboneKey, ImageTaskOptions options)
+    {
+        _graph = graph;
+        _outputName = backbone.OutputName;
+        _spec = spec;
+        _cache = cache;
+        _options = options;
+        _backboneKey = backboneKey;
+        _preprocessingKey = FeatureKeys.Preprocessing(spec);
+        FeatureSize = backbone.FeatureSize;
+    }
+
+    /// <summary>Length of each feature vector.</summary>
+    public int FeatureSize { get; }
+
+    /// <summary>The backbone key cache entries are filed under.</summary>
+    public string BackboneKey => _backboneKey;
+
+    /// <summary>The cache this extractor reads and fills.</summary>
+    public FeatureCache Cache => _cache;
+
+    /// <summary>Time spent creating the ONNX Runtime session (zero until a vector had to be computed).</summary>
+    public TimeSpan SessionOpenTime { get; private set; }
+
+    /// <summary>
+    /// Opens an extractor over <paramref name="backbone"/>, with <paramref name="preprocessGraph"/> (the card's
+    /// publisher preprocessing, if any) joined in front of it, feeding images preprocessed per <paramref name="spec"/>.
+    /// The ONNX Runtime session is created on the first cache miss, so a fully cached run never loads the backbone.
+    /// </summary>
+    /// <param name="backbone">The headless model (output: features [batch, D]).</param>
+    /// <param name="spec">The base card's input spec.</param>
+    /// <param name="preprocessGraph">The card's preprocessing graph, or null.</param>
+    /// <param name="backboneKey">Cache key of this backbone (<see cref="FeatureKeys.Backbone"/>).</param>
+    /// <param name="cache">Where vectors are cached.</param>
+    /// <param name="options">Batch size, decoder limits and session settings.</param>
+    public static BackboneFeatureExtractor Open(HeadlessModel backbone, InputSpec spec, OnnxModel? preprocessGraph, string backboneKey,
+        FeatureCache cache, ImageTaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrWhiteSpace(backboneKey);
+        ArgumentNullException.ThrowIfNull(cache);
+        options ??= new ImageTaskOptions();
+        var graph = preprocessGraph is null ? backbone.Model : GraphComposer.Prepend(preprocessGraph, backbone.Model, spec.Name);
+        return new BackboneFeatureExtractor(graph, backbone, spec, cache, backboneKey, options);
+    }
+
+    /// <summary>
+    /// Feature vectors of <paramref name="paths"/>: for each image, one vector per view that <paramref name="plan"/>
+    /// gives for the image's content SHA-256 (null plan: the image as it is).
+    /// </summary>
+    /// <param name="paths">Image files.</param>
+    /// <param name="plan">Views per image, from its content hash; null for the identity view only.</param>
+    /// <param name="progress">Receives the number of images finished so far.</param>
+    /// <param name="ct">Cancels between batches.</param>
+    public async Task<FeatureExtractionRun> ExtractAsync(IReadOnlyList<string> paths, Func<string, IReadOnlyList<AugmentationView>>? plan = null,
+        IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var hitsBefore = _cache.Hits;
+        var computed = 0;
+        var slots = new Slot[paths.Count];
+        var reading = Stopwatch.StartNew();
+        await Task.Run(() => Parallel.For(0, paths.Count, new ParallelOptions { CancellationToken = ct }, i => slots[i] = Lookup(paths[i], plan)), ct)
+            .ConfigureAwait(false);
+        reading.Stop();
+
+        var done = slots.Count(s => s.Remaining == 0);
+        progress?.Report(done);
+        var samples = new List<(int Image, int View)>();
+        for (var i = 0; i < slots.Length; i++)
+        {
+            for (var v = 0; v < slots[i].Views.Count; v++)
+            {
+                if (slots[i].Error is null && slots[i].Features[v] is null)
+                {
+                    samples.Add((i, v));
+                }
+            }
+        }
+
+        var decoding = TimeSpan.Zero;
+        var backbone = new Stopwatch();
+        var batchSize = Math.Max(1, _options.BatchSize);
+        var batches = samples.Chunk(batchSize).ToList();
+        if (batches.Count > 0)
+        {
+            var runner = Runner();
+            var next = Task.Run(() => Prepare(batches[0], slots, paths, ct), ct);
+            for (var b = 0; b < batches.Count; b++)
+            {
+                var prepared = await next.ConfigureAwait(false);
+                decoding += prepared.Elapsed;
+                if (b + 1 < batches.Count)
+                {
+                    var following = batches[b + 1];
+                    next = Task.Run(() => Prepare(following, slots, paths, ct), ct);
+                }
+
+                ct.ThrowIfCancellationRequested();
+                if (prepared.Count > 0)
+                {
+                    backbone.Start();
+                    var rows = runner.Infer(prepared.Tensor, prepared.Count);
+                    backbone.Stop();
+                    computed += rows.Length;
+                    for (var r = 0; r < rows.Length; r++)
+                    {
+                        var (image, view) = prepared.Samples[r];
+                        var slot = slots[image];
+                        _cache.Put(new FeatureKey(_backboneKey, _preprocessingKey, slot.Sha!, slot.Views[view].Key), rows[r]);
+                        slot.Features[view] = rows[r];
+                    }
+                }
+
+                foreach (var (image, _) in batches[b])
+                {
+                    if (Interlocked.Decrement(ref slots[image].Remaining) == 0)
+                    {
+                        done++;
+                    }
+                }
+
+                progress?.Report(done);
+            }
+        }
+
+        var images = slots.Select((s, i) => s.Error is not null
+                ? new ImageFeatures(paths[i], s.Sha, s.Views, null, s.Error)
+                : new ImageFeatures(paths[i], s.Sha, s.Views, s.Features.Select(f => f!).ToArray(), null))
+            .ToList();
+        return new FeatureExtractionRun(images, _cache.Hits - hitsBefore, computed, reading.Elapsed, decoding, backbone.Elapsed);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _session?.Dispose();
+
+    private ImageBatchRunner Runner()
+    {
+        if (_runner is null)
+        {
+            var watch = Stopwatch.StartNew();
+            _session = ModelSession.Open(_graph, _options.Session);
+            _runner = new ImageBatchRunner(_session, _spec, _outputName);
+            SessionOpenTime += watch.Elapsed;
+        }
+
+        return _runner;
+    }
+
+    private Slot Lookup(string path, Func<string, IReadOnlyList<AugmentationView>>? plan)
+    {
+        string sha;
+        try
+        {
+            sha = FeatureKeys.Content(File.ReadAllBytes(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new Slot(null, [AugmentationView.Identity], Unreadable(path, ex));
+        }
+
+        var views = plan?.Invoke(sha) ?? [AugmentationView.Identity];
+        var slot = new Slot(sha, views, null);
+        for (var v = 0; v < views.Count; v++)
+        {
+            if (_cache.TryGet(new FeatureKey(_backboneKey, _preprocessingKey, sha, views[v].Key), out var features) && features.Length == FeatureSize)
+            {
+                slot.Features[v] = features;
+                slot.Remaining--;
+            }
+        }
+
+        return slot;
+    }
+
+    private Prepared Prepare((int Image, int View)[] batch, Slot[] slots, IReadOnlyList<string> paths, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var length = ImagePreprocessor.TensorLength(_spec);
+        var tensors = new float[batch.Length][];
+        var groups = batch.Select((s, index) => (s.Image, s.View, index)).GroupBy(s => s.Image).ToList();
+        Parallel.ForEach(groups, new ParallelOptions { CancellationToken = ct }, group =>
+        {
+            var slot = slots[group.Key];
+            var path = paths[group.Key];
+            try
+            {
+                var bytes = File.ReadAllBytes(path);
+                if (FeatureKeys.Content(bytes) != slot.Sha)
+                {
+                    throw new ZooException("image-changed", $"'{path}' changed while features were being extracted; run again once the dataset is no longer being written.");
+                }
+
+                using var image = ImageDecoder.Decode(bytes, path, _options.Decode);
+                foreach (var (_, view, index) in group)
+                {
+                    var tensor = new float[length];
+                    var plan = slot.Views[view];
+                    if (plan.IsIdentity)
+                    {
+                        ImagePreprocessor.WriteTensor(image, _spec, tensor);
+                    }
+                    else
+                    {
+                        using var bitmap = image.ToBitmap();
+                        using var augmented = AugmentationView.Apply(bitmap, plan);
+                        using var viewImage = RgbImage.FromBitmap(augmented);
+                        ImagePreprocessor.WriteTensor(viewImage, _spec, tensor);
+                    }
+
+                    tensors[index] = tensor;
+                }
+            }
+            catch (ZooException ex)
+            {
+                slot.Error ??= ex;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                slot.Error ??= Unreadable(path, ex);
+            }
+        });
+
+        var ok = Enumerable.Range(0, batch.Length).Where(i => tensors[i] is not null && slots[batch[i].Image].Error is null).ToArray();
+        var packed = new float[ok.Length * length];
+        for (var i = 0; i < ok.Length; i++)
+        {
+            tensors[ok[i]].CopyTo(packed, i * length);
+        }
+
+        return new Prepared(ok.Select(i => batch[i]).ToArray(), packed, ok.Length, watch.Elapsed);
+    }
+
+    private static ZooException Unreadable(string path, Exception ex) =>
+        new("image-unreadable", $"cannot read '{path}': {ex.Message}; check the path and permissions.", ex);
+
+    private sealed class Slot
+    {
+        public Slot(string? sha, IReadOnlyList<AugmentationView> views, ZooException? error)
+        {
+            Sha = sha;
+            Views = views;
+            Error = error;
+            Features = new float[views.Count][];
+            Remaining = error is null ? views.Count : 0;
+        }
+
+        public string? Sha { get; }
+
+        public IReadOnlyList<AugmentationView> Views { get; }
+
+        public float[]?[] Features { get; }
+
+        public ZooException? Error { get; set; }
+
+        public int Remaining;
+    }
+
+    private sealed record Prepared((int Image, int View)[] Samples, float[] Tensor, int Count, TimeSpan Elapsed);
+}

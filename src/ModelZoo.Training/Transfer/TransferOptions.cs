@@ -1,0 +1,114 @@
+using System.Globalization;
+using ModelZoo.Runtime;
+using ModelZoo.Training.Data;
+using ModelZoo.Training.Heads;
+using ModelZoo.Training.Optimizers;
+
+namespace ModelZoo.Training.Transfer;
+
+/// <summary>What <see cref="TransferLearner.TrainAsync"/> trains: base model, data, output and head settings.</summary>
+public sealed record TransferOptions
+{
+    /// <summary>Default number of augmented views per training image for light and strong augmentation.</summary>
+    public const int DefaultAugmentViews = 4;
+
+    /// <summary>Catalog handle of the base model (an image-classification or image-feature-vector model).</summary>
+    public required string BaseHandle { get; init; }
+
+    /// <summary>A folder with one sub-folder of images per class, or a CSV file with a <c>path,label</c> header.</summary>
+    public required string Data { get; init; }
+
+    /// <summary>Folder the artifacts are written to (created if needed; files in it are replaced).</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Handle the trained model is registered under; default <c>local/&lt;data folder name&gt;</c>.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Training epochs.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Mini-batch size of head training.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Peak learning rate.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Share of each class held out for validation (0 for none).</summary>
+    public double ValidationSplit { get; init; } = 0.2;
+
+    /// <summary>Seed of the split, augmentation plan and head initialisation.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Augmentation of training images (validation images are never augmented).</summary>
+    public AugmentationLevel Augment { get; init; } = AugmentationLevel.None;
+
+    /// <summary>Augmented views per training image (besides the image itself) for light and strong augmentation.</summary>
+    public int AugmentViews { get; init; } = DefaultAugmentViews;
+
+    /// <summary>Head shape.</summary>
+    public HeadKind Head { get; init; } = HeadKind.Linear;
+
+    /// <summary>Optimizer.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>
+    /// Further head-training settings (hidden units, dropout, weight decay, label smoothing, schedule, early stopping,
+    /// class balancing…). <see cref="Head"/>, <see cref="Optimizer"/>, <see cref="Epochs"/>, <see cref="BatchSize"/>,
+    /// <see cref="LearningRate"/> and <see cref="Seed"/> override the same fields here.
+    /// </summary>
+    public HeadTrainingOptions HeadOptions { get; init; } = new();
+
+    /// <summary>Images per backbone inference call.</summary>
+    public int ExtractionBatchSize { get; init; } = 16;
+
+    /// <summary>ONNX Runtime settings of the backbone session.</summary>
+    public SessionSettings Session { get; init; } = new();
+
+    /// <summary>The head-training options these settings describe.</summary>
+    public HeadTrainingOptions ToHeadTrainingOptions() => HeadOptions with
+    {
+        Head = Head,
+        Optimizer = Optimizer,
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        Seed = Seed,
+    };
+
+    /// <summary>Checks every setting; throws a <see cref="ZooUsageException"/> naming the first bad one.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(BaseHandle))
+        {
+            throw new ZooUsageException("no base model given; pass --base HANDLE, e.g. --base imagenet/resnet18/feature_vector.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Data))
+        {
+            throw new ZooUsageException("no dataset given; pass --data with a folder of class sub-folders or a path,label CSV.");
+        }
+
+        if (string.IsNullOrWhiteSpace(OutputDirectory))
+        {
+            throw new ZooUsageException("no output folder given; pass --out DIR.");
+        }
+
+        if (double.IsNaN(ValidationSplit) || ValidationSplit < 0 || ValidationSplit >= 1)
+        {
+            throw new ZooUsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--val-split {ValidationSplit} is out of range; use a value from 0 up to but not including 1, e.g. 0.2."));
+        }
+
+        if (Augment != AugmentationLevel.None && AugmentViews < 1)
+        {
+            throw new ZooUsageException($"{AugmentViews} augmented views per image requested; use at least 1 (e.g. {DefaultAugmentViews}).");
+        }
+
+        if (ExtractionBatchSize < 1)
+        {
+            throw new ZooUsageException($"extraction batch size must be at least 1, got {ExtractionBatchSize}.");
+        }
+
+        ToHeadTrainingOptions().Validate();
+    }
+}
