@@ -1,3 +1,4 @@
+using ModelZoo.Training.Heads;
 using System.Globalization;
 using ModelZoo.Catalog;
 using ModelZoo.Onnx;
@@ -51,7 +52,7 @@ public static class ClassifierExporter
     /// <exception cref="ZooException">The spec cannot be expressed in the graph (code <c>export-input-unsupported</c>)
     /// or the backbone's opset is too old (<c>export-opset-unsupported</c>).</exception>
     public static OnnxModel Build(HeadlessModel backbone, InputSpec spec, OnnxModel? preprocessGraph,
-        IReadOnlyList<HeadLayerWeights> head, IReadOnlyDictionary<string, string> metadata)
+        IReadOnlyList<HeadLayer> head, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         ArgumentNullException.ThrowIfNull(spec);
@@ -100,12 +101,12 @@ public static class ClassifierExporter
             var bias = index.UniqueName(stem + "bias");
             graph.Initializer.Add(FloatTensor(weight, layer.Weight, layer.Rows, layer.Cols));
             graph.Initializer.Add(FloatTensor(bias, layer.Bias, layer.Rows));
-            var y = index.UniqueName(i == head.Count - 1 && !layer.Relu ? "head/logits" : stem + "gemm");
+            var y = index.UniqueName(i == head.Count - 1 && layer.Activation != HeadActivation.Relu ? "head/logits" : stem + "gemm");
             var gemm = Node("Gemm", stem + "gemm", [x, weight, bias], y);
             gemm.Attribute.Add(IntAttribute("transB", 1));
             graph.Node.Add(gemm);
             x = y;
-            if (layer.Relu)
+            if (layer.Activation == HeadActivation.Relu)
             {
                 var relu = index.UniqueName(i == head.Count - 1 ? "head/logits" : stem + "relu");
                 graph.Node.Add(Node("Relu", stem + "relu", [x], relu));
@@ -199,7 +200,7 @@ public static class ClassifierExporter
         return OnnxModel.FromProto(proto);
     }
 
-    private static void ValidateHead(IReadOnlyList<HeadLayerWeights> head, int featureSize)
+    private static void ValidateHead(IReadOnlyList<HeadLayer> head, int featureSize)
     {
         if (head.Count == 0)
         {

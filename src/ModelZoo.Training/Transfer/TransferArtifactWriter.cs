@@ -21,10 +21,7 @@ internal static class TransferArtifactWriter
         var labelsPath = Path.Combine(outDir, TransferArtifacts.LabelsFile);
         AtomicFile.WriteBytes(labelsPath, Utf8.GetBytes(string.Join("\n", run.Classes) + "\n"));
 
-        var layers = run.Head.Layers
-            .Select(l => new HeadLayerWeights(l.Weight, l.Rows, l.Cols, l.Bias, l.Activation == HeadActivation.Relu))
-            .ToList();
-        var exported = ClassifierExporter.Build(run.Backbone, run.BaseInput, run.PreprocessGraph, layers, Metadata(run));
+        var exported = ClassifierExporter.Build(run.Backbone, run.BaseInput, run.PreprocessGraph, run.Head.Layers, Metadata(run));
         var modelPath = Path.Combine(outDir, TransferArtifacts.ModelFile);
         var bytes = exported.ToBytes();
         AtomicFile.WriteBytes(modelPath, bytes);

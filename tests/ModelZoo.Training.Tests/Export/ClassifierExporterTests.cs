@@ -1,3 +1,4 @@
+using ModelZoo.Training.Heads;
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Onnx;
@@ -16,7 +17,7 @@ public sealed class ClassifierExporterTests
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     /// <summary>Dense layers with seeded random weights scaled to keep activations near unit size.</summary>
-    private static List<HeadLayerWeights> RandomHead(int seed, params (int Inputs, int Outputs, bool Relu)[] layers)
+    private static List<HeadLayer> RandomHead(int seed, params (int Inputs, int Outputs, bool Relu)[] layers)
     {
         var rng = new Random(seed);
         return layers.Select(l =>
@@ -24,7 +25,7 @@ public sealed class ClassifierExporterTests
             var scale = MathF.Sqrt(3f / l.Inputs) * 2f;
             var weight = Enumerable.Range(0, l.Inputs * l.Outputs).Select(_ => (float)(rng.NextDouble() * 2 - 1) * scale).ToArray();
             var bias = Enumerable.Range(0, l.Outputs).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
-            return new HeadLayerWeights(weight, l.Outputs, l.Inputs, bias, l.Relu);
+            return new HeadLayer(weight, l.Outputs, l.Inputs, bias, l.Relu ? HeadActivation.Relu : HeadActivation.None);
         }).ToList();
     }
 
@@ -46,7 +47,7 @@ public sealed class ClassifierExporterTests
         SpecTensor(spec with { ColorOrder = ColorOrder.Rgb, Layout = TensorLayout.Nchw, Scale = 1f, Mean = [0f, 0f, 0f], Std = [1f, 1f, 1f], ElementType = "float32" }, photos);
 
     /// <summary>The head applied to features in C# (double accumulation), then softmax.</summary>
-    private static float[] HeadProbabilities(float[] features, int rows, IReadOnlyList<HeadLayerWeights> head)
+    private static float[] HeadProbabilities(float[] features, int rows, IReadOnlyList<HeadLayer> head)
     {
         var size = features.Length / rows;
         var classes = head[^1].Rows;
@@ -64,7 +65,7 @@ public sealed class ClassifierExporterTests
                     {
                         sum += layer.Weight[o * layer.Cols + k] * x[k];
                     }
-                    y[o] = layer.Relu ? Math.Max(0, sum) : sum;
+                    y[o] = layer.Activation == HeadActivation.Relu ? Math.Max(0, sum) : sum;
                 }
                 x = y;
             }
@@ -103,7 +104,7 @@ public sealed class ClassifierExporterTests
     /// saved and reloaded, metadata survives; and ONNX Runtime for Node.js gives the same answer.
     /// </summary>
     private static void AssertExportMatchesPipeline(OnnxModel exported, float[] pixels, float[] backboneFeatures,
-        IReadOnlyList<HeadLayerWeights> head, IReadOnlyDictionary<string, string> metadata, int height, int width)
+        IReadOnlyList<HeadLayer> head, IReadOnlyDictionary<string, string> metadata, int height, int width)
     {
         var rows = Photos.Length;
         long[] shape = [rows, 3, height, width];
@@ -259,7 +260,7 @@ public sealed class ClassifierExporterTests
         Assert.Contains("144", wrongInput.Message);
         var broken = Assert.Throws<ArgumentException>(() => ClassifierExporter.Build(backbone, spec, null, RandomHead(1, (144, 8, true), (7, 3, false)), empty));
         Assert.Contains("layer 1", broken.Message);
-        var shortBias = new HeadLayerWeights(new float[144 * 2], 2, 144, new float[1], false);
+        var shortBias = new HeadLayer(new float[144 * 2], 2, 144, new float[1], HeadActivation.None);
         Assert.Throws<ArgumentException>(() => ClassifierExporter.Build(backbone, spec, null, [shortBias], empty));
         Assert.Throws<ArgumentException>(() => ClassifierExporter.Build(backbone, spec, null, [], empty));
         var gray = Assert.Throws<ZooException>(() => ClassifierExporter.Build(backbone, spec with { ColorOrder = ColorOrder.Gray }, null, RandomHead(1, (144, 3, false)), empty));
