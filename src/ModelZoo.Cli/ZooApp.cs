@@ -37,6 +37,12 @@ public static class ZooApp
                 .WithExample("embed", "imagenet/resnet18/feature_vector", "samples/", "--format", "csv");
             config.AddCommand<ClassifyCommand>("classify").WithDescription("Top-K classes of images.")
                 .WithExample("classify", "imagenet/mobilenet_v2_int8/classification", "samples/dog.jpg", "--top", "3");
+            config.AddCommand<DetectCommand>("detect").WithDescription("Labelled boxes in images (JSON, annotated PNGs).")
+                .WithExample("detect", "coco/ssd_mobilenet_v1/detection", "samples/dog.jpg", "--save", "out/");
+            config.AddCommand<PoseCommand>("pose").WithDescription("Body keypoints (17 COCO points) in images.");
+            config.AddCommand<FacesCommand>("faces").WithDescription("Faces with landmarks, optionally age, gender and emotion.")
+                .WithExample("faces", "face/blazeface/front_128", "photo.jpg", "--json");
+            config.AddCommand<SegmentCommand>("segment").WithDescription("Per-pixel masks (PNG) of images.");
         });
         try
         {

@@ -1,7 +1,7 @@
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// CenterNet ("Objects as Points"). Two forms, chosen by the outputs present:

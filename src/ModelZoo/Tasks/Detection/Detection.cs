@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>One detected object.</summary>
 /// <param name="Label">Class name from the card's labels (<c>class N</c> when the card has none).</param>

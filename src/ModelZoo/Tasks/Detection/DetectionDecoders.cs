@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>The object-detection decoders by the names cards use in <c>output.decoder</c>.</summary>
 internal static class DetectionDecoders

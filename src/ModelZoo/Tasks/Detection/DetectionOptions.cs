@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>Thresholds applied after decoding. Immutable; validated when used.</summary>
 public sealed record DetectionOptions

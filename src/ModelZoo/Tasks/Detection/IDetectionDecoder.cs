@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>Turns one image's raw detector outputs into candidate boxes in model-input pixels (suppression comes after).</summary>
 internal interface IDetectionDecoder

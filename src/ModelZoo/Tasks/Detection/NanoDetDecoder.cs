@@ -1,7 +1,7 @@
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// NanoDet (GFL head) with one output pair per feature level, as in the human-models TFJS export:

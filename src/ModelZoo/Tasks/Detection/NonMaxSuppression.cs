@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>Greedy non-maximum suppression over candidate boxes.</summary>
 internal static class NonMaxSuppression

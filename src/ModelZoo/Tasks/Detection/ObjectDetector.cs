@@ -3,7 +3,7 @@ using ModelZoo.Imaging;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
 
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Finds labelled boxes with an <see cref="ModelTask.ObjectDetection"/> model: preprocessing from the card

@@ -1,6 +1,6 @@
 using ModelZoo.Runtime;
 
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Detectors with post-processing in the graph, as the TensorFlow Object Detection API exports them:

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Ultralytics YOLOv5 export: one output <c>[1, anchors, 5 + classes]</c> holding centre x, centre y, width,

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Detection;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Ultralytics YOLOv8 / YOLO11 export: one output <c>[1, 4 + classes, anchors]</c> (or transposed

@@ -1,6 +1,6 @@
 using ModelZoo.Runtime;
 
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// MediaPipe BlazeFace, shape-driven so that the keijiro ONNX files and the human-models TFJS export both work.

@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using ModelZoo.Catalog;
 
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Emotion classifier: one output <c>[1, K]</c> of class scores, softmaxed when the card's output kind is

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// One detected face: where it is, its landmarks, and the attributes that <see cref="FaceAttributes"/> models

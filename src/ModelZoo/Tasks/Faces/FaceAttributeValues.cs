@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>What one attribute model estimated; null members were not estimated.</summary>
 internal sealed record FaceAttributeValues(

@@ -3,7 +3,7 @@ using ModelZoo.Imaging;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
 
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Adds age, gender and emotion to detected faces by running <see cref="ModelTask.FaceAttributes"/> models on

@@ -1,6 +1,6 @@
 using ModelZoo.Imaging;
 
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>Cuts the square around a face that attribute models are fed.</summary>
 internal static class FaceCrop

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>The face-detection decoders by the names cards use in <c>output.decoder</c>.</summary>
 internal static class FaceDecoders

@@ -3,7 +3,7 @@ using ModelZoo.Imaging;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
 
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Finds faces and their landmarks with a <see cref="ModelTask.FaceDetection"/> model: preprocessing from the

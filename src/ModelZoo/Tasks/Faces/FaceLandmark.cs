@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>One facial landmark in original-image pixels.</summary>
 /// <param name="Name">Landmark name, e.g. <c>right_eye</c> (from the subject's point of view, as MediaPipe names them).</param>

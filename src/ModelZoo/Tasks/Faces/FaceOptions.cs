@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>Thresholds applied after decoding faces.</summary>
 public sealed record FaceOptions

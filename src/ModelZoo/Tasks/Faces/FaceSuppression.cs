@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>Plain and weighted (MediaPipe's "WEIGHTED" overlap type) non-maximum suppression of face candidates.</summary>
 internal static class FaceSuppression

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// GEAR predictor (human-models <c>gear</c>): three softmax outputs found by size: age over 7 bins (below 20,

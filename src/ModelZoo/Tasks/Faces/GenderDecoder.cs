@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>Two-class gender classifier (human-models <c>gender</c>, from oarriaga/face_classification): softmax over (female, male).</summary>
 internal sealed class GenderDecoder : IFaceAttributeDecoder

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>Reads one attribute model's outputs for one face crop.</summary>
 internal interface IFaceAttributeDecoder

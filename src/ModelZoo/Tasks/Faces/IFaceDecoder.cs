@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>Turns one image's raw face-detector outputs into candidates in model-input pixels.</summary>
 internal interface IFaceDecoder

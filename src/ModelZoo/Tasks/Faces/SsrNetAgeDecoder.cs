@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>SSR-Net age (human-models <c>age</c>): one output value, the age in years.</summary>
 internal sealed class SsrNetAgeDecoder : IFaceAttributeDecoder

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Faces;
+namespace ModelZoo.Tasks;
 
 /// <summary>SSR-Net gender (human-models <c>gender-ssrnet-imdb</c>): one output value in 0–1, 1 meaning male.</summary>
 internal sealed class SsrNetGenderDecoder : IFaceAttributeDecoder

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Pose;
+namespace ModelZoo.Tasks;
 
 /// <summary>The 17 COCO body keypoints and the skeleton that joins them.</summary>
 public static class CocoKeypoints

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Pose;
+namespace ModelZoo.Tasks;
 
 /// <summary>Turns one image's raw pose-model outputs into poses in original-image pixels.</summary>
 internal interface IPoseDecoder

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Pose;
+namespace ModelZoo.Tasks;
 
 /// <summary>One body keypoint in original-image pixels.</summary>
 /// <param name="Name">COCO keypoint name, e.g. <c>left_wrist</c>.</param>

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Pose;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// MoveNet single-pose (Lightning, Thunder): output <c>[1, 1, 17, 3]</c> of (y, x, score) per COCO keypoint,

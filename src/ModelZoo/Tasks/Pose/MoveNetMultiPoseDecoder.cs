@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Pose;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// MoveNet multi-pose: output <c>[1, 6, 56]</c>, one row per person: 17 × (y, x, score) normalised to the model

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Pose;
+namespace ModelZoo.Tasks;
 
 /// <summary>One person's pose.</summary>
 /// <param name="Score">Confidence of the whole pose, 0–1 (single-pose models: mean keypoint score).</param>

@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Pose;
+namespace ModelZoo.Tasks;
 
 /// <summary>The pose decoders by the names cards use in <c>output.decoder</c>.</summary>
 internal static class PoseDecoders

@@ -3,7 +3,7 @@ using ModelZoo.Imaging;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
 
-namespace ModelZoo.Tasks.Pose;
+namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Finds body keypoints with a <see cref="ModelTask.PoseEstimation"/> model: preprocessing from the card, the

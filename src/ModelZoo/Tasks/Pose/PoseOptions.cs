@@ -1,4 +1,4 @@
-namespace ModelZoo.Tasks.Pose;
+namespace ModelZoo.Tasks;
 
 /// <summary>Thresholds applied after decoding poses.</summary>
 public sealed record PoseOptions
