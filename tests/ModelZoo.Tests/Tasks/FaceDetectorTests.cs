@@ -124,4 +124,27 @@ public sealed class FaceDetectorTests
         Assert.Equal((byte)0, crop.GetPixel(11, 5).R);
         Assert.Equal((byte)200, crop.GetPixel(7, 11).R);
     }
+
+    [Fact]
+    public void UltraFace_reads_face_probabilities_and_normalised_corners()
+    {
+        var spec = new InputSpec { Width = 320, Height = 240, Mean = [127f, 127f, 127f], Std = [128f, 128f, 128f], Scale = 1f };
+        T[] outputs =
+        [
+            new("scores", [0.9f, 0.1f, 0.05f, 0.95f, 0.04f, 0.96f], 1, 3, 2),
+            new("boxes", [0, 0, 0.1f, 0.1f, 0.25f, 0.25f, 0.5f, 0.75f, 0.26f, 0.25f, 0.5f, 0.75f], 1, 3, 4),
+        ];
+        using var fixture = FixedOutputModel.Create(ModelTask.FaceDetection, "ultraface", spec, outputs);
+        using var detector = FaceDetector.Open(fixture.Model);
+        using var image = RgbImage.FromPixels(640, 480, new byte[3 * 640 * 480]);
+
+        var face = Assert.Single(detector.Detect(image, new FaceOptions { WeightedSuppression = false }));
+
+        Assert.Equal(0.96f, face.Score);
+        Assert.Equal(166.4f, face.Box.X, 3);
+        Assert.Equal(120f, face.Box.Y, 3);
+        Assert.Equal(153.6f, face.Box.Width, 3);
+        Assert.Equal(240f, face.Box.Height, 3);
+        Assert.Empty(face.Landmarks);
+    }
 }

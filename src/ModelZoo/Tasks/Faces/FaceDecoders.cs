@@ -6,5 +6,6 @@ internal static class FaceDecoders
     public static DecoderRegistry<IFaceDecoder> Registry { get; } = new("face detection",
     [
         ("blazeface", new BlazeFaceDecoder()),
+        ("ultraface", new UltraFaceDecoder()),
     ]);
 }

@@ -7,7 +7,7 @@ namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Finds faces and their landmarks with a <see cref="ModelTask.FaceDetection"/> model: preprocessing from the
-/// card, the decoder it names (<c>blazeface</c>), weighted or plain suppression, and boxes and landmarks mapped
+/// card, the decoder it names (<c>blazeface</c>, <c>ultraface</c>), weighted or plain suppression, and boxes and landmarks mapped
 /// back to original-image pixels. Thread-safe.
 /// </summary>
 public sealed class FaceDetector : IDisposable
