@@ -47,6 +47,12 @@ public static class ZooApp
                 .WithExample("evaluate", "local/photos", "--data", "test-photos/", "--json");
             config.AddCommand<HeadlessCommand>("headless").WithDescription("Write a classifier without its head (pooled features as output).")
                 .WithExample("headless", "model.onnx", "--out", "backbone.onnx");
+            config.AddCommand<DetectCommand>("detect").WithDescription("Labelled boxes in images (JSON, annotated PNGs).")
+                .WithExample("detect", "coco/ssd_mobilenet_v1/detection", "samples/dog.jpg", "--save", "out/");
+            config.AddCommand<PoseCommand>("pose").WithDescription("Body keypoints (17 COCO points) in images.");
+            config.AddCommand<FacesCommand>("faces").WithDescription("Faces with landmarks, optionally age, gender and emotion.")
+                .WithExample("faces", "face/blazeface/front_128", "photo.jpg", "--json");
+            config.AddCommand<SegmentCommand>("segment").WithDescription("Per-pixel masks (PNG) of images.");
         });
         try
         {

@@ -1,0 +1,85 @@
+using System.Globalization;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Tasks;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo pose</c>: body keypoints in images.</summary>
+public sealed class PoseCommand(ZooContext context) : AsyncCommand<PoseCommand.Settings>
+{
+    /// <summary>Options of <c>zoo pose</c> (--min-score is the minimum pose score, default 0.2).</summary>
+    public sealed class Settings : VisionTaskSettings;
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var card = context.Catalog.Get(settings.Handle);
+        var paths = ImagePaths.Expand(settings.Paths);
+        var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
+        using var estimator = PoseEstimator.Open(model, settings.ToOptions());
+        var options = new PoseOptions { MinScore = settings.MinScore ?? 0.2f };
+        var results = await VisionRun.RunAsync(context, paths, "estimating poses", settings.Save, image =>
+        {
+            var poses = estimator.Estimate(image, options);
+            return (poses, new Annotations { Poses = poses });
+        }, null, cancellationToken).ConfigureAwait(false);
+
+        if (settings.Json)
+        {
+            VisionRun.WriteJson(context, results, (writer, result) =>
+            {
+                writer.WriteStartArray("poses");
+                foreach (var pose in result.Value)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("score", VisionRun.Score(pose.Score));
+                    if (pose.Box is { } box)
+                    {
+                        VisionRun.WriteBox(writer, box);
+                    }
+                    writer.WriteStartArray("keypoints");
+                    foreach (var k in pose.Keypoints)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("name", k.Name);
+                        writer.WriteNumber("x", VisionRun.Coordinate(k.X));
+                        writer.WriteNumber("y", VisionRun.Coordinate(k.Y));
+                        writer.WriteNumber("score", VisionRun.Score(k.Score));
+                        writer.WriteEndObject();
+                    }
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+            });
+        }
+        else
+        {
+            foreach (var result in results)
+            {
+                context.Console.MarkupLine($"[bold]{Markup.Escape(result.Path)}[/]: {result.Value.Count} pose(s)");
+                var index = 1;
+                foreach (var pose in result.Value)
+                {
+                    var table = new Table().Border(TableBorder.Rounded)
+                        .Title(string.Create(CultureInfo.InvariantCulture, $"pose {index++} ({pose.Score:P1})"))
+                        .AddColumn("Keypoint").AddColumn(new TableColumn("X").RightAligned()).AddColumn(new TableColumn("Y").RightAligned())
+                        .AddColumn(new TableColumn("Score").RightAligned());
+                    foreach (var k in pose.Keypoints)
+                    {
+                        table.AddRow(k.Name, k.X.ToString("0", CultureInfo.InvariantCulture), k.Y.ToString("0", CultureInfo.InvariantCulture),
+                            k.Score.ToString("P0", CultureInfo.InvariantCulture));
+                    }
+                    context.Console.Write(table);
+                }
+                if (result.SavedImage is not null)
+                {
+                    context.Console.MarkupLine($"saved [blue]{Markup.Escape(result.SavedImage)}[/]");
+                }
+            }
+        }
+        return results.Count == 0 ? 1 : 0;
+    }
+}

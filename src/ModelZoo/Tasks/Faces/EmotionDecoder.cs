@@ -1,0 +1,41 @@
+using System.Numerics.Tensors;
+using ModelZoo.Catalog;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>
+/// Emotion classifier: one output <c>[1, K]</c> of class scores, softmaxed when the card's output kind is
+/// <c>logits</c>. Names come from the card's labels, else the seven of oarriaga/face_classification (the
+/// human-models <c>emotion</c> model): angry, disgust, fear, happy, sad, surprise, neutral.
+/// </summary>
+internal sealed class EmotionDecoder : IFaceAttributeDecoder
+{
+    private static readonly string[] DefaultNames = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
+
+    public FaceAttributeValues Decode(ModelOutputs outputs, IReadOnlyList<string>? labels)
+    {
+        var tensor = outputs.Primary;
+        var names = labels ?? DefaultNames;
+        if (tensor.ElementCount != names.Count)
+        {
+            throw outputs.ShapeError("emotion", $"one output [1, {names.Count}] of emotion scores");
+        }
+        var scores = ModelOutputs.Floats(tensor);
+        var p = new float[scores.Length];
+        if (outputs.Card.Output?.Kind == OutputKind.Logits)
+        {
+            TensorPrimitives.SoftMax(scores, p);
+        }
+        else
+        {
+            scores.CopyTo(p, 0);
+        }
+        var best = TensorPrimitives.IndexOfMax(p);
+        var table = new Dictionary<string, float>(StringComparer.Ordinal);
+        for (var i = 0; i < p.Length; i++)
+        {
+            table[names[i]] = p[i];
+        }
+        return new FaceAttributeValues(Emotion: names[best], EmotionScores: table);
+    }
+}

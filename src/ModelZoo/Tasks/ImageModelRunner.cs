@@ -1,0 +1,141 @@
+using System.Runtime.CompilerServices;
+using ModelZoo.Catalog;
+using ModelZoo.Imaging;
+using ModelZoo.Runtime;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>
+/// Preprocess → inference stage for the tasks whose models have several outputs (detection, pose, faces,
+/// segmentation): one image at a time, in the element type the graph's input declares (<c>float</c>,
+/// <c>uint8</c> or <c>int32</c>), returning every output. Keeps no per-call state, so one instance may serve
+/// concurrent callers.
+/// </summary>
+internal sealed class ImageModelRunner
+{
+    private readonly ModelSession _session;
+    private readonly ModelCard _card;
+    private readonly InputSpec _spec;
+    private readonly string _inputName;
+    private readonly string _elementType;
+
+    public ImageModelRunner(ModelSession session, ModelCard card)
+    {
+        _session = session;
+        _card = card;
+        _spec = FeatureExtractor.RequireInput(card);
+        _inputName = _spec.PreprocessGraph is null ? _spec.Name ?? session.Inputs[0].Name : session.Inputs[0].Name;
+        var input = session.Inputs.FirstOrDefault(i => i.Name == _inputName) ?? throw new ZooException("model-input-missing",
+            $"the model has no input named '{_inputName}' (it has {string.Join(", ", session.Inputs.Select(i => i.Name))}); fix input.name in the model card.");
+        _elementType = input.ElementType;
+        if (_elementType is not ("float" or "uint8" or "int32"))
+        {
+            throw new ZooException("model-input-type",
+                $"input '{_inputName}' of '{card.Handle}' takes {_elementType} elements; image tasks feed float, uint8 or int32, so re-export the model with one of those.");
+        }
+    }
+
+    public ModelCard Card => _card;
+
+    public InputSpec Spec => _spec;
+
+    /// <summary>Preprocesses one image as the card says and runs the model.</summary>
+    public ModelOutputs Run(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var length = ImagePreprocessor.TensorLength(_spec);
+        Array data;
+        ImageTransform transform;
+        switch (_elementType)
+        {
+            case "uint8":
+            {
+                var bytes = new byte[length];
+                transform = ImagePreprocessor.WriteTensor(image, _spec, bytes.AsSpan());
+                data = bytes;
+                break;
+            }
+            case "int32":
+            {
+                // int32 image inputs (MoveNet) take the resized 0–255 pixels as integers.
+                var bytes = new byte[length];
+                transform = ImagePreprocessor.WriteTensor(image, _spec, bytes.AsSpan());
+                data = Array.ConvertAll(bytes, b => (int)b);
+                break;
+            }
+            default:
+            {
+                var floats = new float[length];
+                transform = ImagePreprocessor.WriteTensor(image, _spec, floats.AsSpan());
+                data = floats;
+                break;
+            }
+        }
+        var outputs = _session.Run([new NamedTensor(_inputName, data, Shape())]);
+        return new ModelOutputs(outputs, _card, _spec, transform);
+    }
+
+    /// <summary>
+    /// Decodes files on a worker thread one ahead of the image being processed and yields results in input
+    /// order. A file that cannot be decoded yields an error instead of stopping the run.
+    /// </summary>
+    public static async IAsyncEnumerable<ImageOutcome<T>> RunFilesAsync<T>(IReadOnlyList<string> paths, ImageDecodeOptions? decodeOptions,
+        Func<RgbImage, T> process, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0)
+        {
+            yield break;
+        }
+        var next = Task.Run(() => Decode(paths[0], decodeOptions), ct);
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var (image, error) = await next.ConfigureAwait(false);
+            if (i + 1 < paths.Count)
+            {
+                var following = paths[i + 1];
+                next = Task.Run(() => Decode(following, decodeOptions), ct);
+            }
+            ct.ThrowIfCancellationRequested();
+            if (image is null)
+            {
+                yield return new ImageOutcome<T>(paths[i], default, 0, 0, default, error);
+                continue;
+            }
+            T value;
+            using (image)
+            {
+                value = await Task.Run(() => process(image), ct).ConfigureAwait(false);
+                yield return new ImageOutcome<T>(paths[i], value, image.Width, image.Height, default, null);
+            }
+        }
+    }
+
+    private static (RgbImage? Image, ZooException? Error) Decode(string path, ImageDecodeOptions? options)
+    {
+        try
+        {
+            return (ImageDecoder.Decode(path, options), null);
+        }
+        catch (ZooException ex)
+        {
+            return (null, ex);
+        }
+        catch (IOException ex)
+        {
+            return (null, new ZooException("image-unreadable", $"cannot read '{path}': {ex.Message}; check the path and permissions.", ex));
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return (null, new ZooException("image-unreadable", $"cannot read '{path}': access denied; check the file's permissions.", ex));
+        }
+    }
+
+    private long[] Shape()
+    {
+        var channels = _spec.ColorOrder == ColorOrder.Gray ? 1 : 3;
+        return _spec.Layout == TensorLayout.Nchw
+            ? [1, channels, _spec.Height, _spec.Width]
+            : [1, _spec.Height, _spec.Width, channels];
+    }
+}

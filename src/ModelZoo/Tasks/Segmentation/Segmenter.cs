@@ -1,0 +1,118 @@
+using ModelZoo.Catalog;
+using ModelZoo.Imaging;
+using ModelZoo.Runtime;
+using ModelZoo.Store;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>
+/// Per-pixel masks with an <see cref="ModelTask.ImageSegmentation"/> model: preprocessing from the card, the
+/// decoder it names (<c>selfie</c>, <c>meet</c>), and probabilities resampled (bilinear) onto the original image
+/// through the preprocessing transform, so letterbox padding never leaks into the mask. Thread-safe.
+/// </summary>
+public sealed class Segmenter : IDisposable
+{
+    private readonly ModelSession _session;
+    private readonly ImageModelRunner _runner;
+    private readonly ISegmentationDecoder _decoder;
+    private readonly ImageTaskOptions _options;
+
+    private Segmenter(LocalModel model, ModelSession session, ImageTaskOptions options)
+    {
+        Card = model.Card;
+        _session = session;
+        _options = options;
+        _decoder = SegmentationDecoders.Registry.Get(model.Card);
+        _runner = new ImageModelRunner(session, model.Card);
+    }
+
+    /// <summary>The model's card.</summary>
+    public ModelCard Card { get; }
+
+    /// <summary>Decoder names cards may use with this pipeline.</summary>
+    public static IReadOnlyList<string> Decoders => SegmentationDecoders.Registry.Names;
+
+    /// <summary>Opens a segmenter over a pulled model. The segmenter owns the session it creates.</summary>
+    /// <exception cref="ZooUsageException">The card is not an image-segmentation card.</exception>
+    /// <exception cref="ZooException">The card names a decoder this pipeline does not have (code <c>decoder-unknown</c>).</exception>
+    public static Segmenter Open(LocalModel model, ImageTaskOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        TaskGuard.RequireTask(model.Card, ModelTask.ImageSegmentation);
+        SegmentationDecoders.Registry.Get(model.Card);
+        options ??= new ImageTaskOptions();
+        var session = TaskSessions.Open(model, options.Session);
+        try
+        {
+            return new Segmenter(model, session, options);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Pulls the model if needed (verified) and opens a segmenter over it.</summary>
+    public static async Task<Segmenter> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
+        IProgress<PullProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var model = await store.OpenAsync(card, progress, ct).ConfigureAwait(false);
+        return Open(model, options);
+    }
+
+    /// <summary>One mask per class the model segments, the size of <paramref name="image"/>.</summary>
+    public IReadOnlyList<SegmentationMask> Segment(RgbImage image, SegmentationOptions? options = null)
+    {
+        options ??= new SegmentationOptions();
+        options.Validate();
+        var outputs = _runner.Run(image);
+        return _decoder.Decode(outputs)
+            .Select(map => ToMask(map, outputs.Transform, outputs.InputWidth, outputs.InputHeight, options))
+            .ToList();
+    }
+
+    /// <summary>Segments image files, decoding the next file while the current one runs; in input order.</summary>
+    public IAsyncEnumerable<ImageOutcome<IReadOnlyList<SegmentationMask>>> SegmentFilesAsync(IReadOnlyList<string> paths,
+        SegmentationOptions? options = null, CancellationToken ct = default) =>
+        ImageModelRunner.RunFilesAsync(paths, _options.Decode, image => Segment(image, options), ct);
+
+    /// <inheritdoc />
+    public void Dispose() => _session.Dispose();
+
+    /// <summary>Samples the map at every source pixel's centre, mapped into model-input and then output-grid coordinates.</summary>
+    internal static SegmentationMask ToMask(ProbabilityMap map, ImageTransform transform, int inputWidth, int inputHeight, SegmentationOptions options)
+    {
+        int w = transform.SourceWidth, h = transform.SourceHeight;
+        var alpha = new byte[w * h];
+        var gridX = (float)map.Width / inputWidth;
+        var gridY = (float)map.Height / inputHeight;
+        long covered = 0;
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                var (ix, iy) = transform.MapToInput(x + 0.5f, y + 0.5f);
+                var p = Sample(map, ix * gridX - 0.5f, iy * gridY - 0.5f);
+                var inside = p >= options.Threshold;
+                if (inside) covered++;
+                alpha[y * w + x] = options.SoftEdges ? (byte)Math.Clamp(MathF.Round(p * 255f), 0f, 255f) : inside ? (byte)255 : (byte)0;
+            }
+        }
+        return new SegmentationMask(map.Label, w, h, alpha, (float)covered / (w * h));
+    }
+
+    private static float Sample(ProbabilityMap map, float gx, float gy)
+    {
+        gx = Math.Clamp(gx, 0f, map.Width - 1);
+        gy = Math.Clamp(gy, 0f, map.Height - 1);
+        int x0 = (int)gx, y0 = (int)gy;
+        int x1 = Math.Min(x0 + 1, map.Width - 1), y1 = Math.Min(y0 + 1, map.Height - 1);
+        float fx = gx - x0, fy = gy - y0;
+        var v = map.Values;
+        var top = v[y0 * map.Width + x0] * (1 - fx) + v[y0 * map.Width + x1] * fx;
+        var bottom = v[y1 * map.Width + x0] * (1 - fx) + v[y1 * map.Width + x1] * fx;
+        return top * (1 - fy) + bottom * fy;
+    }
+}
