@@ -37,6 +37,8 @@ public static class ZooApp
                 .WithExample("embed", "imagenet/resnet18/feature_vector", "samples/", "--format", "csv");
             config.AddCommand<ClassifyCommand>("classify").WithDescription("Top-K classes of images.")
                 .WithExample("classify", "imagenet/mobilenet_v2_int8/classification", "samples/dog.jpg", "--top", "3");
+            config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Rekognition- and Vision-compatible APIs, web page).")
+                .WithExample("serve", "--models", "imagenet/mobilenet_v2_int8/classification", "--port", "8080");
         });
         try
         {
