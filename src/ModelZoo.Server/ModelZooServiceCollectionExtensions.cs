@@ -38,7 +38,7 @@ public static class ModelZooServiceCollectionExtensions
             sp.GetRequiredService<ILogger<ModelWarmup>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ModelWarmup>());
         services.AddSingleton(sp => new PredictionService(sp.GetRequiredService<ModelPool>(), sp.GetRequiredService<ModelCatalog>(),
-            sp.GetRequiredService<TaskEndpointRegistry>(), options));
+            sp.GetRequiredService<TaskEndpointRegistry>(), options, sp.GetRequiredService<ILogger<PredictionService>>()));
         services.AddSingleton<IStartupFilter, RequestMetricsStartupFilter>();
         services.AddOpenApi();
         return services;

@@ -82,8 +82,9 @@ internal static class RekognitionApi
         {
             return Results.Empty;
         }
-        catch (Exception ex) when (ex is ZooException)
+        catch (Exception ex)
         {
+            service.LogUnexpected(ex);
             return FromException(ex);
         }
     }

@@ -124,8 +124,9 @@ internal static class VisionApi
                 var (field, value) = await answer(http, service, bytes, maxResults).ConfigureAwait(false);
                 response[field] = value;
             }
-            catch (Exception ex) when (ex is ZooException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                service.LogUnexpected(ex);
                 var (status, _) = ApiErrors.Classify(ex);
                 var code = status switch
                 {
@@ -135,7 +136,7 @@ internal static class VisionApi
                     >= 400 and < 500 => InvalidArgument,
                     _ => Internal,
                 };
-                return RequestError(code, ex.Message);
+                return RequestError(code, ex is ZooException ? ex.Message : "the server failed unexpectedly; check its log.");
             }
         }
         return response;

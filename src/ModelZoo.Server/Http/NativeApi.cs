@@ -97,8 +97,9 @@ internal static class NativeApi
         {
             return Results.Empty;
         }
-        catch (Exception ex) when (ex is ZooException)
+        catch (Exception ex)
         {
+            service.LogUnexpected(ex);
             return ApiErrors.FromException(ex);
         }
     }

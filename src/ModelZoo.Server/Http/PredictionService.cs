@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
@@ -11,8 +12,18 @@ namespace ModelZoo.Server.Http;
 /// against the catalog (clients name catalog handles only, never sources or paths), decode the image, and run it
 /// through the model's batcher under the request's deadline.
 /// </summary>
-internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, TaskEndpointRegistry tasks, ZooServerOptions options)
+internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, TaskEndpointRegistry tasks, ZooServerOptions options,
+    ILogger<PredictionService> logger)
 {
+    /// <summary>Logs an error that is not one the library raises on purpose (those are the client's to read).</summary>
+    public void LogUnexpected(Exception ex)
+    {
+        if (ex is not ZooException)
+        {
+            logger.LogError(ex, "request failed unexpectedly: {Message}", ex.Message);
+        }
+    }
+
     public ZooServerOptions Options => options;
 
     public TaskEndpointRegistry Tasks => tasks;
