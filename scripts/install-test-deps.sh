@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # Installs what the tests use besides the .NET SDK: Debian packages (dpkg tools for the test-image fetcher, fonts
-# for rendered text, Node.js and npm) and, into the ignored folder .cache/node/, the npm package onnxruntime-node
-# that tests/node/run-onnx.mjs uses to run exported models outside .NET.
+# for rendered text, Node.js and npm, Chromium for the server's browser test — driven by Playwright, which cannot
+# download its own browser here — and the AWS CLI for the Rekognition-compatibility test unless an `aws` is already
+# on PATH) and, into the ignored folder .cache/node/, the npm package onnxruntime-node that tests/node/run-onnx.mjs
+# uses to run exported models outside .NET.
 # Safe to run repeatedly; needs root (or sudo) only when a Debian package is missing. npm uses the registry of the
 # user's npm configuration (or ZOO_NPM_REGISTRY when set).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 need=()
-for pkg in dpkg fonts-dejavu-core; do
+for pkg in dpkg fonts-dejavu-core chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v aws >/dev/null 2>&1 || need+=(awscli)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  $sudo_cmd apt-get install -y -qq "${need[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}"
 fi
 
 # onnxruntime-node, pinned; its CPU binaries ship inside the package, so its install script (which only fetches

@@ -15,6 +15,8 @@ if [ -z "${ZOO_NPM_REGISTRY:-}" ] && command -v npm >/dev/null 2>&1; then
   ZOO_NPM_REGISTRY="$(npm config get registry)"
   export ZOO_NPM_REGISTRY
 fi
+# The server's browser test drives Debian's chromium; Playwright must never try to download its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 echo "NuGet source: ${ZOO_NUGET_SOURCE:-<none>}  npm registry: ${ZOO_NPM_REGISTRY:-<none>}"
 
 log="$(mktemp)"

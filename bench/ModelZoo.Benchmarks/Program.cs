@@ -2,9 +2,18 @@ using BenchmarkDotNet.Running;
 
 namespace ModelZoo.Benchmarks;
 
-/// <summary>Runs the benchmarks: <c>dotnet run -c Release --project bench/ModelZoo.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>Runs the benchmarks: <c>dotnet run -c Release --project bench/ModelZoo.Benchmarks -- --filter '*'</c>, or the
+/// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "serve-load")
+        {
+            return ServeLoad.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -13,13 +13,16 @@ public static class CliRunner
         public string AllText => string.Join(' ', (Output + Console + Status).Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
     }
 
-    public static Result Run(ZooSettings settings, params string[] args)
+    public static Result Run(ZooSettings settings, params string[] args) => Run(settings, CancellationToken.None, args);
+
+    /// <summary>Runs the command until it ends or <paramref name="ct"/> is cancelled (as Ctrl+C does).</summary>
+    public static Result Run(ZooSettings settings, CancellationToken ct, params string[] args)
     {
         var console = new StringWriter();
         var status = new StringWriter();
         var output = new StringWriter();
         using var context = new ZooContext(settings, Make(console), Make(status), output);
-        var exit = ZooApp.Run(args, context);
+        var exit = ZooApp.Run(args, context, ct);
         return new Result(exit, output.ToString(), console.ToString(), status.ToString());
     }
 

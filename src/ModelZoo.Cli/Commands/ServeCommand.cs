@@ -1,0 +1,178 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Runtime;
+using ModelZoo.Server;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo serve</c>: serves catalog models over HTTP until Ctrl+C, then finishes in-flight requests.</summary>
+public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand.Settings>
+{
+    /// <summary>Options of <c>zoo serve</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>Address to listen on.</summary>
+        [CommandOption("--host <ADDRESS>")]
+        [Description("IP address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).")]
+        [DefaultValue("127.0.0.1")]
+        public string Host { get; init; } = "127.0.0.1";
+
+        /// <summary>Port to listen on.</summary>
+        [CommandOption("-p|--port <PORT>")]
+        [Description("TCP port (default 8080; 0 picks a free one).")]
+        [DefaultValue(8080)]
+        public int Port { get; init; } = 8080;
+
+        /// <summary>Models to preload.</summary>
+        [CommandOption("-m|--models <HANDLES>")]
+        [Description("Comma-separated handles loaded and warmed at startup (others load on first use).")]
+        public string? Models { get; init; }
+
+        /// <summary>API key clients must send.</summary>
+        [CommandOption("--api-key <KEY>")]
+        [Description("Require 'Authorization: Bearer KEY' or 'X-Api-Key: KEY' on the native and Vision APIs.")]
+        public string? ApiKey { get; init; }
+
+        /// <summary>Largest micro-batch.</summary>
+        [CommandOption("--max-batch <N>")]
+        [Description("Most requests per inference call (default 8; 1 disables batching).")]
+        [DefaultValue(8)]
+        public int MaxBatch { get; init; } = 8;
+
+        /// <summary>Batching window.</summary>
+        [CommandOption("--max-wait-ms <MS>")]
+        [Description("How long a batch waits for more requests (default 5).")]
+        [DefaultValue(5)]
+        public int MaxWaitMs { get; init; } = 5;
+
+        /// <summary>Queue capacity per model.</summary>
+        [CommandOption("--queue <N>")]
+        [Description("Requests that may wait per model before the server answers 429 (default 64).")]
+        [DefaultValue(64)]
+        public int Queue { get; init; } = 64;
+
+        /// <summary>Per-request timeout.</summary>
+        [CommandOption("--timeout-ms <MS>")]
+        [Description("Longest time one request may take before it is answered 504 (default 30000).")]
+        [DefaultValue(30000)]
+        public int TimeoutMs { get; init; } = 30000;
+
+        /// <summary>Memory budget for loaded models.</summary>
+        [CommandOption("--memory-budget-mb <MB>")]
+        [Description("Budget for loaded models, estimated as twice their size; idle models are evicted LRU (default 2048).")]
+        [DefaultValue(2048L)]
+        public long MemoryBudgetMb { get; init; } = 2048;
+
+        /// <summary>Request body limit.</summary>
+        [CommandOption("--max-body-mb <MB>")]
+        [Description("Largest request body (default 16).")]
+        [DefaultValue(16)]
+        public int MaxBodyMb { get; init; } = 16;
+
+        /// <summary>Classifier behind the cloud label APIs.</summary>
+        [CommandOption("--rekognition-labels <HANDLE>")]
+        [Description("Classification model behind Rekognition DetectLabels and Vision LABEL_DETECTION (default: the first classifier of --models).")]
+        public string? LabelsModel { get; init; }
+
+        /// <summary>AWS access key id for Signature V4 verification.</summary>
+        [CommandOption("--aws-access-key <ID>")]
+        [Description("Verify AWS Signature V4 on Rekognition requests with this access key id (with --aws-secret-key).")]
+        public string? AwsAccessKey { get; init; }
+
+        /// <summary>AWS secret key for Signature V4 verification.</summary>
+        [CommandOption("--aws-secret-key <SECRET>")]
+        [Description("Secret key matching --aws-access-key.")]
+        public string? AwsSecretKey { get; init; }
+
+        /// <summary>ONNX Runtime threads.</summary>
+        [CommandOption("--threads <N>")]
+        [Description("Threads for ONNX Runtime per model (default: all cores).")]
+        public int? Threads { get; init; }
+
+        /// <summary>The handles of <see cref="Models"/>.</summary>
+        public IReadOnlyList<string> ModelHandles =>
+            (Models ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (Port is < 0 or > 65535)
+            {
+                return ValidationResult.Error("--port must be from 0 to 65535.");
+            }
+            if (MaxBatch < 1 || Queue < 1 || TimeoutMs < 1 || MemoryBudgetMb < 1 || MaxBodyMb < 1 || MaxWaitMs < 0 || Threads is < 0)
+            {
+                return ValidationResult.Error("--max-batch, --queue, --timeout-ms, --memory-budget-mb and --max-body-mb must be positive, --max-wait-ms and --threads 0 or more.");
+            }
+            if ((AwsAccessKey is null) != (AwsSecretKey is null))
+            {
+                return ValidationResult.Error("--aws-access-key and --aws-secret-key go together.");
+            }
+            return base.Validate();
+        }
+
+        /// <summary>The server options these settings describe.</summary>
+        public ZooServerOptions ToOptions(ZooSettings zooSettings)
+        {
+            var options = new ZooServerOptions
+            {
+                Settings = zooSettings,
+                MaxBatch = MaxBatch,
+                MaxWait = TimeSpan.FromMilliseconds(MaxWaitMs),
+                QueueCapacity = Queue,
+                RequestTimeout = TimeSpan.FromMilliseconds(TimeoutMs),
+                MemoryBudgetBytes = MemoryBudgetMb * 1024 * 1024,
+                MaxRequestBytes = MaxBodyMb * 1024L * 1024,
+                ApiKey = ApiKey,
+                AwsAccessKey = AwsAccessKey,
+                AwsSecretKey = AwsSecretKey,
+                LabelsModel = LabelsModel,
+                Session = new SessionSettings { IntraOpThreads = Threads ?? 0 },
+            };
+            foreach (var handle in ModelHandles)
+            {
+                options.Models.Add(handle);
+            }
+            return options;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = settings.ToOptions(context.Settings);
+        options.Catalog = context.Catalog;
+        options.Store = context.Store;
+        await using var app = ZooServer.Build(options, settings.Host, settings.Port, logging => logging
+            .SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddSimpleConsole(c =>
+            {
+                c.SingleLine = true;
+                c.TimestampFormat = "HH:mm:ss ";
+            }));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var address in ZooServer.Addresses(app))
+        {
+            context.Status.MarkupLine($"[green]listening[/] on {Markup.Escape(address.ToString())}  (web page at /, API at /v1/models, OpenAPI at /openapi/v1.json)");
+        }
+        if (options.Models.Count > 0)
+        {
+            context.Status.MarkupLine($"preloading {Markup.Escape(string.Join(", ", options.Models))}; /readyz answers 200 when they are warm");
+        }
+        if (options.ApiKey is not null && options.AwsAccessKey is null)
+        {
+            context.Status.MarkupLine("[yellow]note[/] the Rekognition endpoint needs X-Api-Key too, which AWS SDKs cannot send; add --aws-access-key/--aws-secret-key for them");
+        }
+        context.Status.MarkupLine("press Ctrl+C to stop (in-flight requests are finished first)");
+        // Returns after Ctrl+C or SIGTERM once the host has stopped, which waits for in-flight requests.
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        context.Status.MarkupLine("stopped");
+        return 0;
+    }
+}

@@ -1,0 +1,29 @@
+using ModelZoo.Catalog;
+using ModelZoo.Runtime;
+using ModelZoo.Store;
+
+namespace ModelZoo.Server.Adapters;
+
+/// <summary>
+/// The adapter that lets the server serve one <see cref="ModelTask"/>: it opens a task pipeline over a pulled
+/// model. Adapters are stateless singletons registered explicitly in <see cref="TaskEndpointRegistry"/>; the
+/// server does the rest (HTTP, batching, queueing, timeouts, loading and eviction).
+/// </summary>
+/// <remarks>
+/// To serve a new task: write a class implementing this interface whose runner returns a JSON-serialisable
+/// record per input (its camelCase serialisation is the task's native response body), register it in
+/// <see cref="TaskEndpointRegistry.CreateDefault"/>, and, for the cloud-compatible APIs, map the typed result in
+/// <c>Cloud/RekognitionMapper</c> and <c>Cloud/VisionMapper</c>.
+/// </remarks>
+public interface ITaskEndpoint
+{
+    /// <summary>The task this adapter serves.</summary>
+    ModelTask Task { get; }
+
+    /// <summary>Whether requests carry an image or a text.</summary>
+    TaskInputKind Input { get; }
+
+    /// <summary>Opens the task's pipeline over a pulled model. The runner owns its native session.</summary>
+    /// <exception cref="ZooException">The model cannot be opened for this task.</exception>
+    ITaskRunner Open(LocalModel model, SessionSettings session);
+}

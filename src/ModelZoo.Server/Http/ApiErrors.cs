@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using ModelZoo.Catalog;
+using ModelZoo.Imaging;
+using ModelZoo.Server.Hosting;
+
+namespace ModelZoo.Server.Http;
+
+/// <summary>The native API's error body, <c>{"error":{"code","message"}}</c>, and how library errors map to HTTP statuses.</summary>
+internal static class ApiErrors
+{
+    public static IResult Result(int status, string code, string message, TimeSpan? retryAfter = null) =>
+        new ErrorResult(status, code, message, retryAfter);
+
+    /// <summary>The status and stable code a library or server error answers with.</summary>
+    public static (int Status, string Code) Classify(Exception ex) => ex switch
+    {
+        ServeException serve => (serve.StatusCode, serve.Code),
+        ModelNotFoundException notFound => (404, notFound.Code),
+        ImageDecodeException decode => (400, decode.Code),
+        ZooUsageException usage => (400, usage.Code),
+        ZooException zoo => (500, zoo.Code),
+        _ => (500, "internal"),
+    };
+
+    public static IResult FromException(Exception ex)
+    {
+        var (status, code) = Classify(ex);
+        var message = status == 500 && ex is not ZooException
+            ? $"the server failed unexpectedly ({ex.GetType().Name}); check the server log and report it if it persists."
+            : ex.Message;
+        return Result(status, code, message, (ex as ServeException)?.RetryAfter);
+    }
+
+    private sealed class ErrorResult(int status, string code, string message, TimeSpan? retryAfter) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => status;
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            if (retryAfter is { } delay)
+            {
+                httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            await httpContext.Response.WriteAsJsonAsync(new { error = new { code, message } }).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using ModelZoo.Catalog;
+using ModelZoo.Server.Adapters;
+using ModelZoo.Server.Hosting;
+using ModelZoo.Store;
+
+namespace ModelZoo.Server.Http;
+
+/// <summary>
+/// The native REST API: <c>GET /v1/models</c>, <c>GET /v1/models/{handle}</c>, <c>POST /v1/models/{handle}:predict</c>,
+/// plus <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>. Handles contain '/', so the model routes are catch-alls
+/// and the <c>:predict</c> verb is split off the end.
+/// </summary>
+internal static class NativeApi
+{
+    private const string PredictVerb = ":predict";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/v1/models").AddEndpointFilter(async (context, next) =>
+        {
+            var options = context.HttpContext.RequestServices.GetRequiredService<ZooServerOptions>();
+            return ApiKeyCheck.IsAuthorized(context.HttpContext.Request, options.ApiKey)
+                ? await next(context).ConfigureAwait(false)
+                : ApiErrors.Result(401, "unauthorized", "this server needs an API key; send it as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'.");
+        });
+        api.MapGet("", ListModels).WithMetadata(new ZooRouteAttribute("models")).WithName("ListModels")
+            .WithSummary("Catalog models whose task this server can serve.");
+        api.MapGet("/{**path}", GetModel).WithMetadata(new ZooRouteAttribute("model")).WithName("GetModel")
+            .WithSummary("One model's card summary.");
+        api.MapPost("/{**path}", Predict).WithMetadata(new ZooRouteAttribute("predict")).WithName("Predict")
+            .WithSummary("POST /v1/models/{handle}:predict with a raw image body or a multipart form with a 'file' field; ?top=K&min_score=S.")
+            .Produces<ClassificationResult>().Produces<FeatureVectorResult>()
+            .DisableAntiforgery();
+
+        endpoints.MapGet("/healthz", () => Results.Text("ok\n")).WithMetadata(new ZooRouteAttribute("healthz")).ExcludeFromDescription();
+        endpoints.MapGet("/readyz", (ModelWarmup warmup) => warmup.IsReady
+                ? Results.Text("ready\n")
+                : Results.Text(warmup.Failure is { } failure ? $"failed: {failure}\n" : "loading\n", statusCode: 503))
+            .WithMetadata(new ZooRouteAttribute("readyz")).ExcludeFromDescription();
+        endpoints.MapGet("/metrics", (ServerMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithMetadata(new ZooRouteAttribute("metrics")).ExcludeFromDescription();
+    }
+
+    private static IResult ListModels(PredictionService service, ModelPool pool, ModelStore store)
+    {
+        var loaded = pool.Loaded.ToHashSet(StringComparer.Ordinal);
+        var models = service.Catalog.Cards
+            .Where(c => service.Tasks.Find(c.Task) is not null)
+            .Select(c => Summary(c, loaded.Contains(c.Handle), store.IsCached(c)))
+            .ToList();
+        return Results.Json(new { models });
+    }
+
+    private static IResult GetModel(string path, PredictionService service, ModelPool pool, ModelStore store)
+    {
+        try
+        {
+            var card = service.Resolve(path);
+            return Results.Json(Summary(card, pool.Loaded.Contains(card.Handle), store.IsCached(card)));
+        }
+        catch (Exception ex) when (ex is ZooException)
+        {
+            return ApiErrors.FromException(ex);
+        }
+    }
+
+    private static async Task<IResult> Predict(string path, HttpContext http, PredictionService service)
+    {
+        if (!path.EndsWith(PredictVerb, StringComparison.Ordinal))
+        {
+            return ApiErrors.Result(404, "not-found", "POST to /v1/models/{handle}:predict; the ':predict' suffix is missing.");
+        }
+        try
+        {
+            var card = service.Resolve(path[..^PredictVerb.Length]);
+            var endpoint = service.Tasks.Find(card.Task) ?? throw new ServeException(400, "model-not-servable",
+                $"'{card.Handle}' is a {ModelPool.TaskName(card.Task)} model and this server has no adapter for that task; pick another model from GET /v1/models.");
+            var options = ParseOptions(http.Request.Query);
+            var body = await RequestBody.ReadAsync(http.Request, service.Options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
+            if (body.Length == 0)
+            {
+                return ApiErrors.Result(400, "empty-body", "the request has no body; send the image bytes (or a multipart form with a 'file' field).");
+            }
+            var input = endpoint.Input == TaskInputKind.Text
+                ? ImageOrText.FromText(Encoding.UTF8.GetString(body))
+                : ImageOrText.FromImage(service.Decode(body));
+            var result = await service.PredictAsync(http, card, input, options).ConfigureAwait(false);
+            return Results.Json(result, JsonOptions);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Empty;
+        }
+        catch (Exception ex)
+        {
+            service.LogUnexpected(ex);
+            return ApiErrors.FromException(ex);
+        }
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private static PredictOptions ParseOptions(IQueryCollection query)
+    {
+        var options = new PredictOptions();
+        if (query.TryGetValue("top", out var topText))
+        {
+            if (!int.TryParse(topText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var top) || top < 1 || top > PredictOptions.MaxTop)
+            {
+                throw new ServeException(400, "bad-parameter", $"top must be a whole number from 1 to {PredictOptions.MaxTop}, got '{topText}'.");
+            }
+            options = options with { Top = top };
+        }
+        if (query.TryGetValue("min_score", out var minText))
+        {
+            if (!float.TryParse(minText, NumberStyles.Float, CultureInfo.InvariantCulture, out var min) || min is < 0 or > 1 || float.IsNaN(min))
+            {
+                throw new ServeException(400, "bad-parameter", $"min_score must be a number from 0 to 1, got '{minText}'.");
+            }
+            options = options with { MinScore = min };
+        }
+        return options;
+    }
+
+    private static object Summary(ModelCard card, bool loaded, bool cached) => new
+    {
+        handle = card.Handle,
+        task = ModelPool.TaskName(card.Task),
+        version = card.Version,
+        title = card.Title,
+        license = card.License.Spdx,
+        sizeBytes = card.TotalSize,
+        input = card.Input is { } input ? new { width = input.Width, height = input.Height } : null,
+        labels = card.Labels?.Count,
+        loaded,
+        cached,
+    };
+}

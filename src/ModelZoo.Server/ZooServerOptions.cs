@@ -1,0 +1,107 @@
+using ModelZoo.Catalog;
+using ModelZoo.Runtime;
+using ModelZoo.Server.Adapters;
+using ModelZoo.Store;
+
+namespace ModelZoo.Server;
+
+/// <summary>
+/// How a ModelZoo server behaves: which models it preloads, batching and queue limits, timeouts, memory budget
+/// and authentication. Passed to <see cref="ModelZooServiceCollectionExtensions.AddModelZoo(Microsoft.Extensions.DependencyInjection.IServiceCollection, ZooServerOptions)"/>.
+/// </summary>
+public sealed class ZooServerOptions
+{
+    /// <summary>Store location, offline flag and registries. Required unless both <see cref="Catalog"/> and <see cref="Store"/> are given.</summary>
+    public ZooSettings? Settings { get; set; }
+
+    /// <summary>The catalog to serve from; null loads the built-in plus user catalog of <see cref="Settings"/>.</summary>
+    public ModelCatalog? Catalog { get; set; }
+
+    /// <summary>The store models are pulled into; null creates one over <see cref="Settings"/> (owned by the server).</summary>
+    public ModelStore? Store { get; set; }
+
+    /// <summary>Task adapters; null uses <see cref="TaskEndpointRegistry.CreateDefault"/>.</summary>
+    public TaskEndpointRegistry? Tasks { get; set; }
+
+    /// <summary>Handles loaded and warmed at startup and never evicted; <c>/readyz</c> answers 200 once they are ready.</summary>
+    public IList<string> Models { get; } = [];
+
+    /// <summary>Most requests one inference call takes (1 disables batching).</summary>
+    public int MaxBatch { get; set; } = 8;
+
+    /// <summary>How long the batcher waits for more requests after the first one arrives.</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Requests that may wait per model; beyond this the server answers 429 with <c>Retry-After</c>.</summary>
+    public int QueueCapacity { get; set; } = 64;
+
+    /// <summary>Longest time one request may take (waiting for a model load included) before it is answered 504.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Budget for loaded models, estimated as twice their files' size; least recently used idle models are evicted past it.</summary>
+    public long MemoryBudgetBytes { get; set; } = 2048L * 1024 * 1024;
+
+    /// <summary>Largest request body accepted (413 beyond it; Rekognition answers ImageTooLargeException).</summary>
+    public long MaxRequestBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Limits for decoding client images.</summary>
+    public ModelZoo.Imaging.ImageDecodeOptions Decode { get; set; } = new() { MaxPixels = 50_000_000 };
+
+    /// <summary>When set, requests to the native and Vision APIs must carry it as <c>Authorization: Bearer KEY</c> or <c>X-Api-Key</c>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>AWS access key id that Rekognition requests must be signed with (with <see cref="AwsSecretKey"/>); null accepts any signature.</summary>
+    public string? AwsAccessKey { get; set; }
+
+    /// <summary>AWS secret key used to verify Signature Version 4 on Rekognition requests.</summary>
+    public string? AwsSecretKey { get; set; }
+
+    /// <summary>The image-classification model behind Rekognition DetectLabels and Vision LABEL_DETECTION; null picks the first
+    /// classification model of <see cref="Models"/>.</summary>
+    public string? LabelsModel { get; set; }
+
+    /// <summary>ONNX Runtime settings for every served model.</summary>
+    public SessionSettings Session { get; set; } = new();
+
+    /// <summary>Checks the values and returns the first problem, or null when they are usable.</summary>
+    public string? Validate()
+    {
+        if (Settings is null && (Catalog is null || Store is null))
+        {
+            return "Settings must be set unless both Catalog and Store are given";
+        }
+        if (MaxBatch < 1)
+        {
+            return "--max-batch must be at least 1";
+        }
+        if (MaxWait < TimeSpan.Zero)
+        {
+            return "--max-wait-ms must be 0 or more";
+        }
+        if (QueueCapacity < 1)
+        {
+            return "--queue must be at least 1";
+        }
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            return "--timeout-ms must be positive";
+        }
+        if (MemoryBudgetBytes <= 0)
+        {
+            return "--memory-budget-mb must be positive";
+        }
+        if (MaxRequestBytes <= 0)
+        {
+            return "the request size limit must be positive";
+        }
+        if ((AwsAccessKey is null) != (AwsSecretKey is null))
+        {
+            return "--aws-access-key and --aws-secret-key go together; give both or neither";
+        }
+        if (Models.Any(m => !ModelCardValidator.IsValidHandle(m)))
+        {
+            return $"'{Models.First(m => !ModelCardValidator.IsValidHandle(m))}' is not a model handle";
+        }
+        return null;
+    }
+}

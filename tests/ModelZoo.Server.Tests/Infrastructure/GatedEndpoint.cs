@@ -1,0 +1,63 @@
+using ModelZoo.Catalog;
+using ModelZoo.Runtime;
+using ModelZoo.Server.Adapters;
+using ModelZoo.Store;
+
+namespace ModelZoo.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Wraps a real adapter so that a test can hold a batch inside inference: each batch signals <see cref="Entered"/>
+/// and waits for <see cref="Open"/> before running the real model. Lets queueing, batching, timeouts and shutdown be
+/// tested without relying on timing.
+/// </summary>
+public sealed class GatedEndpoint(ITaskEndpoint inner) : ITaskEndpoint
+{
+    private readonly ManualResetEventSlim _open = new(false);
+    private readonly List<int> _batchSizes = [];
+
+    /// <summary>Released once per batch that reached inference.</summary>
+    public SemaphoreSlim Entered { get; } = new(0);
+
+    /// <summary>Sizes of the batches that reached inference, in order.</summary>
+    public IReadOnlyList<int> BatchSizes
+    {
+        get
+        {
+            lock (_batchSizes)
+            {
+                return [.. _batchSizes];
+            }
+        }
+    }
+
+    public ModelTask Task => inner.Task;
+
+    public TaskInputKind Input => inner.Input;
+
+    /// <summary>Lets every held and future batch run.</summary>
+    public void Open() => _open.Set();
+
+    public ITaskRunner Open(LocalModel model, SessionSettings session) => new Runner(inner.Open(model, session), this);
+
+    /// <summary>Waits (bounded) until a batch is inside inference.</summary>
+    public async Task WaitEnteredAsync() =>
+        Assert.True(await Entered.WaitAsync(TimeSpan.FromMinutes(1)), "no batch reached inference within a minute");
+
+    private sealed class Runner(ITaskRunner runner, GatedEndpoint gate) : ITaskRunner
+    {
+        public ModelCard Card => runner.Card;
+
+        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch)
+        {
+            lock (gate._batchSizes)
+            {
+                gate._batchSizes.Add(batch.Count);
+            }
+            gate.Entered.Release();
+            gate._open.Wait(TimeSpan.FromMinutes(1));
+            return runner.Predict(batch);
+        }
+
+        public void Dispose() => runner.Dispose();
+    }
+}
