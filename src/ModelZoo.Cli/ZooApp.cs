@@ -37,6 +37,12 @@ public static class ZooApp
                 .WithExample("embed", "imagenet/resnet18/feature_vector", "samples/", "--format", "csv");
             config.AddCommand<ClassifyCommand>("classify").WithDescription("Top-K classes of images.")
                 .WithExample("classify", "imagenet/mobilenet_v2_int8/classification", "samples/dog.jpg", "--top", "3");
+            config.AddBranch("import", branch =>
+            {
+                branch.SetDescription("Translate models from other formats to ONNX.");
+                branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph model (model.json + shards) to one ONNX file.")
+                    .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
+            });
         });
         try
         {

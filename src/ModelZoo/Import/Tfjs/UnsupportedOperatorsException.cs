@@ -38,6 +38,6 @@ public sealed class UnsupportedOperatorsException : ZooException
             });
         return $"'{Path.GetFileName(modelPath)}' uses {nodes.Select(n => n.Op).Distinct(StringComparer.Ordinal).Count()} operator(s) " +
                $"the TFJS importer cannot translate: {string.Join("; ", groups)}; convert the model with an exporter that " +
-               "supports them, or choose a model whose ops are all supported (`zoo import tfjs` lists them).";
+               "supports them, or choose a model whose ops are all supported.";
     }
 }
