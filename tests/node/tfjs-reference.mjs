@@ -1,10 +1,10 @@
 // Runs a TensorFlow.js graph model with the pure-JavaScript CPU backend of @tensorflow/tfjs and writes its inputs and
 // outputs as raw little-endian files plus a JSON index, so that other runtimes can be compared with TFJS itself.
 //
-//   node tests/node/tfjs-reference.mjs MODEL.json OUT_DIR [--range R] [--seed S] [--batch B]
+//   node tests/node/tfjs-reference.mjs MODEL.json OUT_DIR [--min M] [--range R] [--seed S] [--batch B]
 //
 // Inputs are a deterministic pseudo-random pattern (xorshift32 seeded with S, default 1): float inputs are uniform in
-// [0, R) (R defaults to 1), integer inputs are integers in [0, R) (R defaults to 256). Unknown dimensions are B (default 1).
+// [M, M + R) (M defaults to 0, R to 1), integer inputs are integers in [0, R) (R defaults to 256). Unknown dimensions are B (default 1).
 // OUT_DIR receives reference.json ({ backend, tfjsVersion, inputs: [...], outputs: [...] }, each entry with name,
 // dtype, shape and file) and one .bin file per tensor. @tensorflow/tfjs is resolved from .cache/node (see
 // scripts/install-test-deps.sh) or from NODE_PATH.
@@ -25,16 +25,17 @@ try {
 
 function parseArgs(argv) {
   const positional = [];
-  const options = { seed: 1, batch: 1, range: null };
+  const options = { seed: 1, batch: 1, range: null, min: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--seed') options.seed = Number(argv[++i]);
     else if (a === '--batch') options.batch = Number(argv[++i]);
     else if (a === '--range') options.range = Number(argv[++i]);
+    else if (a === '--min') options.min = Number(argv[++i]);
     else positional.push(a);
   }
   if (positional.length !== 2) {
-    console.error('usage: node tests/node/tfjs-reference.mjs MODEL.json OUT_DIR [--range R] [--seed S] [--batch B]');
+    console.error('usage: node tests/node/tfjs-reference.mjs MODEL.json OUT_DIR [--min M] [--range R] [--seed S] [--batch B]');
     process.exit(2);
   }
   return { model: positional[0], out: positional[1], ...options };
@@ -105,7 +106,7 @@ async function main() {
     } else {
       const range = args.range ?? 1;
       data = new Float32Array(size);
-      for (let k = 0; k < size; k++) data[k] = (random.next().value / 4294967296) * range;
+      for (let k = 0; k < size; k++) data[k] = args.min + (random.next().value / 4294967296) * range;
     }
     const file = `input_${i}.bin`;
     writeTensor(args.out, file, data);
@@ -124,7 +125,7 @@ async function main() {
     writeTensor(args.out, file, typed);
     outputs.push({ name: outputNames[i], dtype: t.dtype === 'bool' ? 'int32' : t.dtype, shape: t.shape, file });
   }
-  const index = { backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, model: path.basename(args.model), seed: args.seed, inputs, outputs };
+  const index = { backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, model: path.basename(args.model), seed: args.seed, min: args.min, range: args.range, inputs, outputs };
   fs.writeFileSync(path.join(args.out, 'reference.json'), JSON.stringify(index, null, 1));
   console.log(`${path.basename(args.model)}: ${outputs.map(o => `${o.name} [${o.shape}]`).join(', ')}`);
 }
