@@ -27,6 +27,7 @@ internal sealed class TfjsReference
 
     public static TfjsReference Get(string modelJsonPath, double min, double range, int seed = 1)
     {
+        min = min == 0 ? 0 : min; // no "-0" in folder names
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(modelJsonPath)));
         var key = string.Create(CultureInfo.InvariantCulture, $"{sha[..16]}-m{min:R}-r{range:R}-s{seed}");
         var folder = Path.Combine(TestAssets.RepoRoot, ".cache", "tfjs-reference", key);

@@ -60,13 +60,18 @@ internal static partial class TfjsOps
         {
             var x = c.In(0);
             var shape = c.In(1);
-            c.Set(c.Op("Expand", [x, c.AsInt64(shape)], x.Type, shape.Const is { } k ? Shapes.Broadcast(x.Shape, k.ToLongs()) : null));
+            c.Set(c.Op("Expand", [x, c.AsInt64(shape)], x.Type,
+                shape.Const is { } k ? Shapes.Broadcast(x.Shape, k.ToLongs()) : Shapes.Broadcast(x.Shape, UnknownDims(shape))));
         };
         t["Range"] = RangeOp;
         t["SparseToDense"] = SparseToDense;
         t["DepthToSpace"] = c => SpaceDepth(c, "DepthToSpace");
         t["SpaceToDepth"] = c => SpaceDepth(c, "SpaceToDepth");
     }
+
+    /// <summary>For a run-time shape vector of known length n: n unknown dimensions; otherwise unknown rank.</summary>
+    private static long[]? UnknownDims(TfValue shapeVector) =>
+        shapeVector.Shape is [var n] && n >= 0 ? Enumerable.Repeat(-1L, (int)n).ToArray() : null;
 
     private static void ReshapeOp(TfjsConverter c)
     {
@@ -263,7 +268,7 @@ internal static partial class TfjsOps
                 return;
             }
         }
-        var outShape = dims.Const is { } dc ? dc.ToLongs() : null;
+        var outShape = dims.Const is { } dc ? dc.ToLongs() : UnknownDims(dims);
         c.Set(c.Op("Expand", [value, c.AsInt64(dims)], value.Type, outShape));
     }
 
