@@ -42,3 +42,17 @@ if [ "$installed" != "$ort_node_version" ]; then
   ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix "$node_dir" --no-audit --no-fund --ignore-scripts --save-exact \
     "${registry[@]}" "onnxruntime-node@$ort_node_version"
 fi
+
+# Node packages the parity tests run (tests/node/*.mjs) live in <repo>/.cache/node; one package per line below.
+# The registry is the user's own npm configuration (or ZOO_NPM_REGISTRY when set).
+node_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/node"
+node_dep() {
+  local spec="$1" name="${1%@*}"
+  [ -f "$node_root/node_modules/$name/package.json" ] && return 0
+  command -v npm >/dev/null || { echo "install-test-deps: npm is required for $spec" >&2; return 1; }
+  mkdir -p "$node_root"
+  local registry=()
+  [ -n "${ZOO_NPM_REGISTRY:-}" ] && registry=(--registry "$ZOO_NPM_REGISTRY")
+  npm install --prefix "$node_root" --no-audit --no-fund --loglevel=error "${registry[@]}" "$spec"
+}
+node_dep @tensorflow/tfjs@4.22.0

@@ -55,6 +55,12 @@ public static class ZooApp
             config.AddCommand<SegmentCommand>("segment").WithDescription("Per-pixel masks (PNG) of images.");
             config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Rekognition- and Vision-compatible APIs, web page).")
                 .WithExample("serve", "--models", "imagenet/mobilenet_v2_int8/classification", "--port", "8080");
+            config.AddBranch("import", branch =>
+            {
+                branch.SetDescription("Translate models from other formats to ONNX.");
+                branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph model (model.json + shards) to one ONNX file.")
+                    .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
+            });
         });
         try
         {

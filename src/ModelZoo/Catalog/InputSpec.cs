@@ -47,6 +47,7 @@ public sealed record InputSpec
     /// </summary>
     public string? PreprocessGraph { get; init; }
 
-    /// <summary>Element type of the input tensor: <c>float32</c> (default) or <c>uint8</c>.</summary>
+    /// <summary>Element type of the input tensor: <c>float32</c> (default), <c>uint8</c>, or <c>int32</c> (TFJS models such as MoveNet
+    /// take 0–255 integers as int32).</summary>
     public string ElementType { get; init; } = "float32";
 }

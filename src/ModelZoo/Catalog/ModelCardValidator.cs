@@ -155,9 +155,9 @@ public static partial class ModelCardValidator
         {
             problems.Add("input.scale must be positive");
         }
-        if (input.ElementType is not ("float32" or "uint8"))
+        if (input.ElementType is not ("float32" or "uint8" or "int32"))
         {
-            problems.Add($"input.elementType '{input.ElementType}' must be float32 or uint8");
+            problems.Add($"input.elementType '{input.ElementType}' must be float32, uint8 or int32");
         }
         if (input.ResizeShorterSide is { } shorter)
         {

@@ -1,3 +1,4 @@
+using ModelZoo.Import;
 using ModelZoo.Onnx;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
@@ -9,12 +10,14 @@ internal static class TaskSessions
 {
     public static ModelSession Open(LocalModel model, SessionSettings settings)
     {
+        // TFJS (and later other) cards run their cached ONNX translation.
+        var modelPath = ImportedModelCache.RunnableModelPath(model);
         var preprocess = model.Card.Input?.PreprocessGraph;
         if (preprocess is null)
         {
-            return ModelSession.Open(model.ModelPath, settings);
+            return ModelSession.Open(modelPath, settings);
         }
-        var composite = GraphComposer.Prepend(OnnxModel.Load(model.PathOf(preprocess)), OnnxModel.Load(model.ModelPath), model.Card.Input!.Name);
+        var composite = GraphComposer.Prepend(OnnxModel.Load(model.PathOf(preprocess)), OnnxModel.Load(modelPath), model.Card.Input!.Name);
         return ModelSession.Open(composite, settings);
     }
 }

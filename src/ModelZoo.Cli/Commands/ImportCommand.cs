@@ -1,0 +1,93 @@
+using System.ComponentModel;
+using System.Globalization;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Import.Tfjs;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo import tfjs</c>: translate a TensorFlow.js graph model (model.json + shards) into one ONNX file.</summary>
+public sealed class ImportCommand(ZooContext context) : Command<ImportCommand.Settings>
+{
+    /// <summary>Options of <c>zoo import tfjs</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>Path of model.json.</summary>
+        [CommandArgument(0, "<MODEL_JSON>")]
+        [Description("Path of the TFJS graph model's model.json (its weight shards beside it).")]
+        public string ModelJson { get; init; } = "";
+
+        /// <summary>Output path.</summary>
+        [CommandOption("-o|--out <PATH>")]
+        [Description("Where to write the ONNX model (default: model.json's name with .onnx, beside it).")]
+        public string? Out { get; init; }
+
+        /// <summary>Fixed batch size.</summary>
+        [CommandOption("--batch <N>")]
+        [Description("Fix an unknown batch dimension of the inputs to N (default: keep it symbolic).")]
+        public int? Batch { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(ModelJson))
+            {
+                return ValidationResult.Error("give the path of a model.json");
+            }
+            return Batch is <= 0 ? ValidationResult.Error("--batch must be a positive number") : ValidationResult.Success();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var source = Path.GetFullPath(settings.ModelJson);
+        var target = Path.GetFullPath(settings.Out ?? Path.ChangeExtension(source, ".onnx"));
+        TfjsImportResult result;
+        try
+        {
+            result = TfjsImporter.ImportWithReport(source, new TfjsImportOptions { BatchSize = settings.Batch });
+        }
+        catch (UnsupportedOperatorsException ex)
+        {
+            foreach (var group in ex.Nodes.GroupBy(n => n.Op, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var reasons = string.Join("; ", group.Select(n => n.Reason).Distinct(StringComparer.Ordinal));
+                context.Console.MarkupLine($"[bold red]{Markup.Escape(group.Key)}[/] ({group.Count()} node(s): {Markup.Escape(reasons)})");
+                foreach (var node in group)
+                {
+                    context.Console.MarkupLine($"    [grey]{Markup.Escape(node.Node)}[/]");
+                }
+            }
+            context.Status.MarkupLine(
+                $"[bold red]error:[/] {ex.Operators.Count} operator(s) in {ex.Nodes.Count} node(s) cannot be translated (listed above); " +
+                "nothing was written. Choose a model whose ops are all supported, or re-export it without them.");
+            return 1;
+        }
+        var directory = Path.GetDirectoryName(target);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        result.Model.Save(target);
+
+        var ops = new Table().AddColumn("TensorFlow op").AddColumn(new TableColumn("nodes").RightAligned());
+        foreach (var (op, count) in result.TfOperatorCounts)
+        {
+            ops.AddRow(Markup.Escape(op), count.ToString(CultureInfo.InvariantCulture));
+        }
+        context.Console.Write(ops);
+        var onnx = string.Join(", ", result.OnnxOperatorCounts.Select(kv => $"{kv.Key} {kv.Value}"));
+        context.Console.MarkupLine($"ONNX operators: [grey]{Markup.Escape(onnx)}[/]");
+        var inputs = string.Join(", ", result.Model.Inputs.Select(i => $"{i.Name} {i.ElementType}[{string.Join(",", i.Shape.Select(d => d.Value?.ToString(CultureInfo.InvariantCulture) ?? d.Symbol ?? "?"))}]"));
+        var outputs = string.Join(", ", result.Model.Outputs.Select(o => o.Name));
+        context.Console.MarkupLine($"inputs: {Markup.Escape(inputs)}");
+        context.Console.MarkupLine($"outputs: {Markup.Escape(outputs)}");
+        context.Console.MarkupLine(
+            $"[green]ok[/] {result.TfNodeCount} TensorFlow nodes, {result.WeightCount} weights → {result.Model.NodeCount} ONNX nodes " +
+            $"(opset {TfjsImporter.Opset}) in {result.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +
+            $"[grey]→ {Markup.Escape(target)}[/]");
+        return 0;
+    }
+}

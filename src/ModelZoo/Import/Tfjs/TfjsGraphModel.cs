@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace ModelZoo.Import.Tfjs;
+
+/// <summary>The parts of a TFJS <c>model.json</c> the importer uses.</summary>
+internal sealed class TfjsGraphModel
+{
+    private TfjsGraphModel(IReadOnlyList<TfNode> nodes, JsonElement manifest, IReadOnlyList<TfjsTensorSpec> inputs,
+        IReadOnlyList<TfjsTensorSpec> outputs, string? generatedBy, string? convertedBy)
+    {
+        Nodes = nodes;
+        Manifest = manifest;
+        Inputs = inputs;
+        Outputs = outputs;
+        GeneratedBy = generatedBy;
+        ConvertedBy = convertedBy;
+    }
+
+    public IReadOnlyList<TfNode> Nodes { get; }
+
+    public JsonElement Manifest { get; }
+
+    /// <summary>Signature inputs; empty when the model has no signature (the placeholders are the inputs).</summary>
+    public IReadOnlyList<TfjsTensorSpec> Inputs { get; }
+
+    /// <summary>Signature outputs; empty when the model has no signature (nodes nothing reads are the outputs).</summary>
+    public IReadOnlyList<TfjsTensorSpec> Outputs { get; }
+
+    public string? GeneratedBy { get; }
+
+    public string? ConvertedBy { get; }
+
+    public static TfjsGraphModel Read(JsonElement root, string path)
+    {
+        var file = Path.GetFileName(path);
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new TfjsModelException(path, $"'{file}' is not a JSON object; check that it is a TFJS model.json.");
+        }
+        if (root.TryGetProperty("format", out var format) && format.GetString() is { } f && f != "graph-model")
+        {
+            throw new TfjsModelException(path,
+                $"'{file}' is a TFJS '{f}', not a graph model; convert it with tensorflowjs_converter --output_format=tfjs_graph_model first.");
+        }
+        if (!root.TryGetProperty("modelTopology", out var topology) || !topology.TryGetProperty("node", out var nodeList)
+            || nodeList.ValueKind != JsonValueKind.Array)
+        {
+            throw new TfjsModelException(path, $"'{file}' has no modelTopology.node list; check that it is a TFJS graph model.");
+        }
+        if (topology.TryGetProperty("library", out var library) && library.TryGetProperty("function", out var functions)
+            && functions.ValueKind == JsonValueKind.Array && functions.GetArrayLength() > 0)
+        {
+            // Function bodies are only reached through control flow ops, which are reported as unsupported.
+        }
+        var nodes = nodeList.EnumerateArray().Select(TfNode.Parse).ToList();
+        if (!root.TryGetProperty("weightsManifest", out var manifest))
+        {
+            throw new TfjsModelException(path, $"'{file}' has no weightsManifest; check that it is a TFJS graph model.");
+        }
+        // TensorFlow.js reads the signature from the file, and userDefinedMetadata.signature overrides it.
+        JsonElement? signature = root.TryGetProperty("signature", out var s) ? s : null;
+        if (root.TryGetProperty("userDefinedMetadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("signature", out var ms))
+        {
+            signature = ms;
+        }
+        var inputs = new List<TfjsTensorSpec>();
+        var outputs = new List<TfjsTensorSpec>();
+        if (signature is { ValueKind: JsonValueKind.Object } sig)
+        {
+            ReadEntries(sig, "inputs", inputs);
+            ReadEntries(sig, "outputs", outputs);
+        }
+        return new TfjsGraphModel(nodes, manifest.Clone(), inputs, outputs, Text(root, "generatedBy"), Text(root, "convertedBy"));
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static void ReadEntries(JsonElement signature, string property, List<TfjsTensorSpec> into)
+    {
+        if (!signature.TryGetProperty(property, out var entries) || entries.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+        foreach (var entry in entries.EnumerateObject())
+        {
+            var info = entry.Value;
+            var reference = info.TryGetProperty("name", out var n) && n.GetString() is { Length: > 0 } name ? name : entry.Name;
+            var dtype = info.TryGetProperty("dtype", out var d) ? d.GetString() : null;
+            long[]? shape = info.TryGetProperty("tensorShape", out var ts) ? TfNode.ReadShape(ts) : null;
+            into.Add(new TfjsTensorSpec(entry.Name, reference, dtype, shape));
+        }
+    }
+}

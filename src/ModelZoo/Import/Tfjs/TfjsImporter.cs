@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ModelZoo.Onnx;
+using ModelZoo.Onnx.Proto;
+
+namespace ModelZoo.Import.Tfjs;
+
+/// <summary>
+/// Translates a TensorFlow.js graph model (<c>model.json</c> with a TensorFlow GraphDef and its weight shards) into
+/// an ONNX model with the same inputs, outputs and NHWC semantics. Graph inputs keep TensorFlow's shapes and names
+/// (the signature's names when the model has one); integer tensors are int32 as in TensorFlow.js. An op the importer
+/// cannot translate stops the import with <see cref="UnsupportedOperatorsException"/> listing every such node.
+/// </summary>
+public static class TfjsImporter
+{
+    /// <summary>The ONNX opset the importer writes.</summary>
+    public const int Opset = 17;
+
+    /// <summary>Identifies the translation rules; stored in the model metadata so caches can tell stale imports apart.</summary>
+    public const string ImporterVersion = "tfjs-onnx/1";
+
+    /// <summary>The TensorFlow ops the importer translates (plus Const, Placeholder and NoOp).</summary>
+    public static IReadOnlyCollection<string> SupportedOperators => TfjsOps.Table.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Imports <paramref name="modelJsonPath"/> and returns the ONNX model.</summary>
+    /// <exception cref="TfjsModelException">The file or a weight shard is missing or malformed.</exception>
+    /// <exception cref="UnsupportedOperatorsException">The graph uses ops the importer cannot translate.</exception>
+    public static OnnxModel Import(string modelJsonPath, TfjsImportOptions? options = null) =>
+        ImportWithReport(modelJsonPath, options).Model;
+
+    /// <summary>Imports <paramref name="modelJsonPath"/> and returns the ONNX model with a report (op counts, time).</summary>
+    /// <exception cref="TfjsModelException">The file or a weight shard is missing or malformed.</exception>
+    /// <exception cref="UnsupportedOperatorsException">The graph uses ops the importer cannot translate.</exception>
+    public static TfjsImportResult ImportWithReport(string modelJsonPath, TfjsImportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelJsonPath);
+        options ??= new TfjsImportOptions();
+        var clock = Stopwatch.StartNew();
+        var path = Path.GetFullPath(modelJsonPath);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TfjsModelException(path, $"Cannot read '{path}': {ex.Message}; check the path to model.json.", ex);
+        }
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException ex)
+        {
+            throw new TfjsModelException(path, $"'{Path.GetFileName(path)}' is not valid JSON ({ex.Message}); check that it is a complete TFJS model.json.", ex);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            var model = TfjsGraphModel.Read(root, path);
+            var weights = TfjsWeights.Read(model.Manifest, Path.GetDirectoryName(path)!, path);
+            var (graph, counts) = Translate(model, weights, options, path);
+            var proto = new ModelProto
+            {
+                IrVersion = 8,
+                ProducerName = "ModelZoo.NET",
+                ProducerVersion = ImporterVersion,
+                Graph = graph,
+            };
+            proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+            var onnx = OnnxModel.FromProto(proto);
+            if (options.WriteMetadata)
+            {
+                onnx.Metadata["modelzoo.importer"] = ImporterVersion;
+                onnx.Metadata["tfjs.source"] = Path.GetFileName(path);
+                onnx.Metadata["tfjs.sha256"] = sha;
+                if (model.GeneratedBy is { } by)
+                {
+                    onnx.Metadata["tfjs.generatedBy"] = by;
+                }
+                if (model.ConvertedBy is { } conv)
+                {
+                    onnx.Metadata["tfjs.convertedBy"] = conv;
+                }
+            }
+            return new TfjsImportResult
+            {
+                Model = onnx,
+                TfOperatorCounts = counts,
+                TfNodeCount = model.Nodes.Count,
+                WeightCount = weights.Count,
+                ModelJsonSha256 = sha,
+                Elapsed = clock.Elapsed,
+            };
+        }
+    }
+
+    private static (GraphProto Graph, IReadOnlyDictionary<string, int> Counts) Translate(TfjsGraphModel model,
+        Dictionary<string, ConstTensor> weights, TfjsImportOptions options, string path)
+    {
+        var nodes = new Dictionary<string, TfNode>(StringComparer.Ordinal);
+        foreach (var node in model.Nodes)
+        {
+            if (!nodes.TryAdd(node.Name, node))
+            {
+                throw new TfjsModelException(path, $"'{Path.GetFileName(path)}' defines node '{node.Name}' twice; re-export the model.");
+            }
+        }
+        // Without a signature, TensorFlow.js takes every node nothing reads as an output.
+        var consumed = model.Nodes.SelectMany(n => n.AllInputNodes).ToHashSet(StringComparer.Ordinal);
+        var outputs = model.Outputs.Count > 0
+            ? model.Outputs
+            : model.Nodes.Where(n => n.Op != "NoOp" && !consumed.Contains(n.Name))
+                .Select(n => new TfjsTensorSpec(n.Name, n.Name, null, null)).ToList();
+        var order = TopologicalOrder(nodes, outputs.Select(o => TfNode.ParseReference(o.Reference).Node), path);
+
+        var unsupported = order.Where(n => n.Op is not ("Const" or "Placeholder" or "NoOp") && !TfjsOps.Table.ContainsKey(n.Op))
+            .Select(n => new UnsupportedNode(n.Op, n.Name, "no converter for this op")).ToList();
+        if (unsupported.Count > 0)
+        {
+            throw new UnsupportedOperatorsException(path, unsupported);
+        }
+
+        var converter = new TfjsConverter(nodes);
+        var graph = converter.Graph;
+        graph.Name = Path.GetFileNameWithoutExtension(path);
+        foreach (var spec in model.Inputs.Concat(outputs))
+        {
+            converter.Reserve(spec.Name);
+        }
+        var inputSpecs = model.Inputs.Count > 0
+            ? model.Inputs
+            : order.Where(n => n.Op == "Placeholder").Select(n => new TfjsTensorSpec(n.Name, n.Name, null, null)).ToList();
+        foreach (var spec in inputSpecs)
+        {
+            var (nodeName, index) = TfNode.ParseReference(spec.Reference);
+            if (!nodes.TryGetValue(nodeName, out var node))
+            {
+                throw new TfjsModelException(path, $"The signature input '{spec.Name}' names no node of '{Path.GetFileName(path)}'; re-export the model.");
+            }
+            var dtype = spec.DType ?? node.DType("dtype");
+            var type = TfjsOps.FromTf(dtype)
+                       ?? throw new UnsupportedOperatorsException(path, [new UnsupportedNode(node.Op, node.Name, $"input dtype {dtype} is not supported")]);
+            var shape = spec.Shape ?? node.Shape("shape");
+            if (shape is { Length: > 0 } && shape[0] < 0 && options.BatchSize is { } batch)
+            {
+                shape = (long[])shape.Clone();
+                shape[0] = batch;
+            }
+            converter.Define(nodeName, index, new TfValue(spec.Name, type, shape));
+            graph.Input.Add(ValueInfo(spec.Name, type, shape));
+        }
+
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var problems = new List<UnsupportedNode>();
+        foreach (var node in order)
+        {
+            counts[node.Op] = counts.GetValueOrDefault(node.Op) + 1;
+            converter.Node = node;
+            switch (node.Op)
+            {
+                case "Const":
+                    converter.Set(converter.Constant(ConstOf(node, weights, path)));
+                    continue;
+                case "Placeholder":
+                    if (!converter.TryGet(node.Name, out _))
+                    {
+                        problems.Add(new UnsupportedNode(node.Op, node.Name, "a placeholder that is not a model input"));
+                    }
+                    continue;
+                case "NoOp":
+                    continue;
+            }
+            if (node.Inputs.Any(i => !converter.TryGet(i, out _)))
+            {
+                continue; // an input failed to translate; that node is already reported
+            }
+            try
+            {
+                TfjsOps.Table[node.Op](converter);
+            }
+            catch (NodeNotSupportedException ex)
+            {
+                problems.Add(new UnsupportedNode(node.Op, node.Name, ex.Reason));
+            }
+        }
+        if (problems.Count > 0)
+        {
+            throw new UnsupportedOperatorsException(path, problems);
+        }
+
+        converter.Node = new TfNode("outputs", "Identity", [], new Dictionary<string, JsonElement>());
+        foreach (var spec in outputs)
+        {
+            if (!converter.TryGet(spec.Reference, out var value))
+            {
+                throw new TfjsModelException(path, $"The output '{spec.Name}' names no translated value of '{Path.GetFileName(path)}'; re-export the model.");
+            }
+            var node = new NodeProto { OpType = "Identity", Name = converter.Unique("output/" + spec.Name) };
+            node.Input.Add(converter.Name(value));
+            node.Output.Add(spec.Name);
+            graph.Node.Add(node);
+            var shape = spec.Shape ?? value.Shape;
+            graph.Output.Add(ValueInfo(spec.Name, value.Type, shape));
+        }
+        return (graph, counts);
+    }
+
+    private static ConstTensor ConstOf(TfNode node, Dictionary<string, ConstTensor> weights, string path)
+    {
+        if (weights.TryGetValue(node.Name, out var tensor))
+        {
+            return tensor.Type == TensorType.Int32 || tensor.Type == TensorType.Float || tensor.Type == TensorType.Bool
+                ? tensor
+                : tensor.CastTo(TensorType.Int32);
+        }
+        if (node.Tensor("value") is { } inline && TfjsInlineTensor.TryRead(inline, out var value))
+        {
+            return value;
+        }
+        throw new TfjsModelException(path, $"Constant '{node.Name}' of '{Path.GetFileName(path)}' has no value in the weights manifest; re-export the model.");
+    }
+
+    private static ValueInfoProto ValueInfo(string name, TensorType type, long[]? shape)
+    {
+        var tensor = new TypeProto.Types.Tensor { ElemType = (int)type };
+        if (shape is not null)
+        {
+            tensor.Shape = new TensorShapeProto();
+            for (var i = 0; i < shape.Length; i++)
+            {
+                var dim = new TensorShapeProto.Types.Dimension();
+                if (shape[i] >= 0)
+                {
+                    dim.DimValue = shape[i];
+                }
+                else if (i == 0)
+                {
+                    dim.DimParam = "batch";
+                }
+                tensor.Shape.Dim.Add(dim);
+            }
+        }
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
+    }
+
+    private static List<TfNode> TopologicalOrder(Dictionary<string, TfNode> nodes, IEnumerable<string> roots, string path)
+    {
+        var order = new List<TfNode>();
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = visiting, 2 = done
+        foreach (var root in roots)
+        {
+            var stack = new Stack<(string Name, int Next)>();
+            if (state.ContainsKey(root))
+            {
+                continue;
+            }
+            if (!nodes.ContainsKey(root))
+            {
+                throw new TfjsModelException(path, $"Output '{root}' names no node of '{Path.GetFileName(path)}'; re-export the model.");
+            }
+            stack.Push((root, 0));
+            state[root] = 1;
+            while (stack.Count > 0)
+            {
+                var (name, next) = stack.Pop();
+                var node = nodes[name];
+                if (next < node.Inputs.Count)
+                {
+                    stack.Push((name, next + 1));
+                    var input = TfNode.ParseReference(node.Inputs[next]).Node;
+                    if (!nodes.ContainsKey(input))
+                    {
+                        throw new TfjsModelException(path, $"Node '{name}' of '{Path.GetFileName(path)}' reads '{input}', which does not exist; re-export the model.");
+                    }
+                    if (!state.TryGetValue(input, out var s))
+                    {
+                        state[input] = 1;
+                        stack.Push((input, 0));
+                    }
+                    // A back edge (s == 1) is a TensorFlow while loop; its ops (NextIteration, Merge, ...) are
+                    // reported as unsupported, so the edge is simply not followed.
+                    _ = s;
+                    continue;
+                }
+                state[name] = 2;
+                order.Add(node);
+            }
+        }
+        return order;
+    }
+}
