@@ -3,12 +3,16 @@ using BenchmarkDotNet.Running;
 namespace ModelZoo.Benchmarks;
 
 /// <summary>Runs the benchmarks: <c>dotnet run -c Release --project bench/ModelZoo.Benchmarks -- --filter '*'</c>, or the
-/// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>.</summary>
+/// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>, or the transfer-learning comparison with ML.NET: <c>… -- train-vs-mlnet</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "train-vs-mlnet")
+        {
+            return TrainComparison.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
         if (args.Length > 0 && args[0] == "serve-load")
         {
             return ServeLoad.RunAsync(args[1..]).GetAwaiter().GetResult();
