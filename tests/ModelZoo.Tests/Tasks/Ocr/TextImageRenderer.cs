@@ -62,17 +62,22 @@ public static class TextImageRenderer
     /// <summary>The standard single-line set: one phrase per image, sizes 20–48 px, angles within ±3°, four fonts,
     /// ten photo backgrounds.</summary>
     /// <param name="backgroundPath">Resolves a background name such as <c>darknet/dog.jpg</c> to a file.</param>
-    public static List<RenderedText> SingleLineSet(Func<string, string> backgroundPath)
+    /// <param name="variants">How many renderings of each phrase (each further variant shifts font, size and background).</param>
+    public static List<RenderedText> SingleLineSet(Func<string, string> backgroundPath, int variants = 1)
     {
         float[] sizes = [20, 24, 28, 32, 36, 40, 44, 48];
         var random = new Random(20240517);
         var set = new List<RenderedText>();
-        for (var i = 0; i < Phrases.Length; i++)
+        for (var v = 0; v < variants; v++)
         {
-            var font = FontFiles[i % FontFiles.Length];
-            var size = sizes[i % sizes.Length];
-            var angle = (float)(random.NextDouble() * 6 - 3);
-            set.Add(Render($"line{i:00}", [Phrases[i]], font, size, angle, backgroundPath(Backgrounds[i % Backgrounds.Length]), seed: i));
+            for (var i = 0; i < Phrases.Length; i++)
+            {
+                var font = FontFiles[(i + v) % FontFiles.Length];
+                var size = sizes[(i + 3 * v) % sizes.Length];
+                var angle = (float)(random.NextDouble() * 6 - 3);
+                var background = backgroundPath(Backgrounds[(i + 7 * v) % Backgrounds.Length]);
+                set.Add(Render($"line{v}-{i:00}", [Phrases[i]], font, size, angle, background, seed: 1000 * v + i));
+            }
         }
         return set;
     }
