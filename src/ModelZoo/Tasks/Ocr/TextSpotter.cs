@@ -110,12 +110,25 @@ public sealed class TextSpotter : IDisposable
             {
                 crops[i] = LineCropper.Crop(image, quads[i]);
             }
-            if (_cls is not null)
+            var turned = _cls is null ? [] : Orient(crops);
+            if (turned.Count == 0)
             {
-                Orient(crops);
+                return new OcrResult(Recognize(crops).Where(l => l is not null).Select(l => l!).ToList());
             }
-            var lines = Recognize(crops);
-            return new OcrResult(lines.Where(l => l is not null).Select(l => l!).ToList());
+            // The classifier is sometimes sure of a wrong turn on long, squeezed lines: read those lines both ways
+            // and keep the more confident reading.
+            var all = crops.Concat(turned.Select(t => t.Original)).ToArray();
+            var read = Recognize(all);
+            for (var k = 0; k < turned.Count; k++)
+            {
+                var i = turned[k].Index;
+                var other = read[crops.Length + k];
+                if (other is not null && (read[i] is null || other.Confidence > read[i]!.Confidence))
+                {
+                    read[i] = other;
+                }
+            }
+            return new OcrResult(read.Take(crops.Length).Where(l => l is not null).Select(l => l!).ToList());
         }
         finally
         {
@@ -212,9 +225,10 @@ public sealed class TextSpotter : IDisposable
         return ReadingOrder.Sort(quads);
     }
 
-    /// <summary>Turns crops the classifier finds upside down.</summary>
-    private void Orient((RgbImage Crop, Projective ToSource)[] crops)
+    /// <summary>Turns crops the classifier finds upside down; returns the turned ones with their crops as they were.</summary>
+    private List<(int Index, (RgbImage Crop, Projective ToSource) Original)> Orient((RgbImage Crop, Projective ToSource)[] crops)
     {
+        var turned = new List<(int, (RgbImage, Projective))>();
         var stage = _cls!.Value;
         var batchSize = Options.RecognitionBatchSize;
         for (var start = 0; start < crops.Length; start += batchSize)
@@ -224,7 +238,10 @@ public sealed class TextSpotter : IDisposable
             var tensor = new float[count * length];
             for (var i = 0; i < count; i++)
             {
-                ImagePreprocessor.WriteTensor(crops[start + i].Crop, stage.Spec, tensor.AsSpan(i * length, length));
+                var crop = crops[start + i].Crop;
+                var resizedWidth = Math.Clamp((int)Math.Ceiling((double)stage.Spec.Height * crop.Width / crop.Height), 1, stage.Spec.Width);
+                using var resized = LineCropper.ResizeLinear(crop, resizedWidth, stage.Spec.Height);
+                ImagePreprocessor.WriteTensor(resized, stage.Spec, tensor.AsSpan(i * length, length));
             }
             var output = stage.Run(tensor, [count, 3, stage.Spec.Height, stage.Spec.Width]);
             var probabilities = output.AsFloats();
@@ -233,12 +250,13 @@ public sealed class TextSpotter : IDisposable
             {
                 if (classes >= 2 && probabilities[i * classes + 1] > probabilities[i * classes] && probabilities[i * classes + 1] > Options.DirectionThreshold)
                 {
-                    var (crop, toSource) = crops[start + i];
-                    crops[start + i] = LineCropper.Rotate180(crop, toSource);
-                    crop.Dispose();
+                    var original = crops[start + i];
+                    crops[start + i] = LineCropper.Rotate180(original.Crop, original.ToSource);
+                    turned.Add((start + i, original));
                 }
             }
         }
+        return turned;
     }
 
     /// <summary>Recognises every crop, batching crops of similar aspect ratio; null for a line dropped as unreadable.</summary>
