@@ -33,6 +33,11 @@ public sealed record TextSpotterModels(ModelCard Detector, ModelCard Recognizer,
         }
         if (!catalog.TryGet(prefix + "/det", out var detector) || !catalog.TryGet(prefix + "/rec", out var recognizer))
         {
+            if (named is not null)
+            {
+                throw new ZooUsageException(
+                    $"'{handle}' is not part of an OCR pipeline (there are no '{prefix}/det' and '{prefix}/rec' cards); use {DefaultHandle} or another prefix with both.");
+            }
             throw new ModelNotFoundException(handle, DefaultHandle);
         }
         if (detector.Task != ModelTask.TextDetection || recognizer.Task != ModelTask.TextRecognition)

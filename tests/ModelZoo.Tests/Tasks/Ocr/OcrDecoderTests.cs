@@ -82,6 +82,19 @@ public sealed class OcrDecoderTests
     }
 
     [Fact]
+    public void Pipeline_handles_resolve_to_detector_recognizer_and_classifier_cards()
+    {
+        var catalog = ModelCatalog.LoadBuiltin();
+        var models = TextSpotterModels.Resolve(catalog);
+        Assert.Equal(["ocr/ppocrv4/det", "ocr/ppocrv4/rec", "ocr/ppocr_mobile_v2/cls"], models.Cards.Select(c => c.Handle));
+        Assert.Equal(models, TextSpotterModels.Resolve(catalog, "ocr/ppocrv4/rec"));
+        Assert.Equal(models, TextSpotterModels.Resolve(catalog, "ocr/ppocrv4/"));
+        Assert.Throws<ZooUsageException>(() => TextSpotterModels.Resolve(catalog, "ocr/ppocr_mobile_v2/cls"));
+        var missing = Assert.Throws<ModelNotFoundException>(() => TextSpotterModels.Resolve(catalog, "ocr/ppocrv9"));
+        Assert.Equal("ocr/ppocrv4", missing.Suggestion);
+    }
+
+    [Fact]
     public void Limit_side_spec_scales_down_to_multiples_of_32_and_never_up()
     {
         var spec = new InputSpec { Width = 960, Height = 960, Resize = ResizeMode.LimitSide, SizeMultiple = 32 };
