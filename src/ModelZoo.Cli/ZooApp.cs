@@ -38,7 +38,7 @@ public static class ZooApp
             config.AddCommand<ClassifyCommand>("classify").WithDescription("Top-K classes of images.")
                 .WithExample("classify", "imagenet/mobilenet_v2_int8/classification", "samples/dog.jpg", "--top", "3");
             config.AddCommand<OcrCommand>("ocr").WithDescription("Find and read text lines in images (PP-OCRv4 by default).")
-                .WithExample("ocr", "samples/sign.png", "--json")
+                .WithExample("ocr", "photos/sign.jpg", "--json")
                 .WithExample("ocr", "ocr/ppocrv4", "photos/", "--save", "annotated/");
         });
         try
