@@ -6,9 +6,13 @@ namespace ModelZoo.Benchmarks;
 /// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>, or the transfer-learning comparison with ML.NET: <c>… -- train-vs-mlnet</c>.</summary>
 public static class Program
 {
-    /// <summary>Entry point.</summary>
+    /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract instead.</summary>
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "ocr-comparison")
+        {
+            return OcrComparison.Run(args[1..]);
+        }
         if (args.Length > 0 && args[0] == "train-vs-mlnet")
         {
             return TrainComparison.RunAsync(args[1..]).GetAwaiter().GetResult();

@@ -22,7 +22,7 @@ public sealed class ClassifyCommand(ZooContext context) : AsyncCommand<ClassifyC
 
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
-        [Description("Print [{\"image\", \"predictions\": [{\"label\", \"index\", \"score\"}]}].")]
+        [Description("Print [[{\"image\", \"predictions\": [[{\"label\", \"index\", \"score\"}]]}]].")]
         public bool Json { get; init; }
 
         /// <inheritdoc />

@@ -18,7 +18,7 @@ public sealed class EmbedTextCommand(ZooContext context) : AsyncCommand<EmbedTex
     {
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
-        [Description("Print [{\"text\", \"vector\": [...]}] instead of a table.")]
+        [Description("Print [[{\"text\", \"vector\": [[...]]}]] instead of a table.")]
         public bool Json { get; init; }
     }
 

@@ -28,7 +28,7 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
 
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
-        [Description("Print {\"accuracy\",\"per_class\":{label:{\"precision\",\"recall\",\"f1\",\"support\"}},\"confusion\":[[...]],\"labels\":[...]}.")]
+        [Description("Print the result as JSON: accuracy, per_class (precision, recall, f1, support), the confusion matrix and the labels.")]
         public bool Json { get; init; }
 
         /// <summary>Folder for grid.png and confusion.png.</summary>

@@ -23,7 +23,7 @@ public sealed class SimilarCommand(ZooContext context) : AsyncCommand<SimilarCom
 
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
-        [Description("Print [{\"text\", \"score\"}], most similar first, instead of a table.")]
+        [Description("Print [[{\"text\", \"score\"}]], most similar first, instead of a table.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />

@@ -183,4 +183,20 @@ public sealed class ZooAppTests
             File.Delete(csvPath);
         }
     }
+
+    public static TheoryData<string> Commands() => new()
+    {
+        "list", "info", "pull", "verify", "rm", "gc", "embed", "embed-text", "similar", "classify", "train", "evaluate", "headless",
+        "detect", "pose", "faces", "segment", "ocr", "serve",
+    };
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void Every_command_prints_its_help(string command)
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), command, "--help");
+        Assert.True(result.ExitCode == 0, result.AllText);
+        Assert.Contains("USAGE", result.AllText);
+    }
 }
