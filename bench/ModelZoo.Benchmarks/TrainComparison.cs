@@ -15,6 +15,32 @@ internal static class TrainComparison
 {
     private static readonly string[] Classes = ["animals", "food", "plants", "town", "vehicles"];
 
+    private sealed record MlNetResult(double Accuracy, TimeSpan Train, TimeSpan Score);
+
+    /// <summary>Runs bench/MlNetBaseline on the same split in its own process and reads its timings.</summary>
+    private static MlNetResult RunMlNet(string work, DatasetSplit split, int seed)
+    {
+        var splitFile = Path.Combine(work, "split.tsv");
+        File.WriteAllLines(splitFile, split.Train.Select(i => $"train\t{i.Path}\t{i.Label}")
+            .Concat(split.Validation.Select(i => $"validation\t{i.Path}\t{i.Label}")));
+        var project = Path.Combine(BenchAssets.RepoRoot, "bench", "MlNetBaseline", "MlNetBaseline.csproj");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "run", "-c", "Release", "--project", project, "--", splitFile, seed.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet");
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'))
+            ?? throw new InvalidOperationException($"ML.NET baseline failed (exit {process.ExitCode}): {output}");
+        using var json = System.Text.Json.JsonDocument.Parse(line);
+        var root = json.RootElement;
+        return new MlNetResult(root.GetProperty("accuracy").GetDouble(),
+            TimeSpan.FromSeconds(root.GetProperty("fitSeconds").GetDouble()),
+            TimeSpan.FromSeconds(root.GetProperty("scoreSeconds").GetDouble()));
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var seed = 0;
@@ -63,9 +89,7 @@ internal static class TrainComparison
         var warm = await learner.TrainAsync(Options("warm"), null, CancellationToken.None).ConfigureAwait(false);
         var warmTime = clock.Elapsed;
 
-        var mlnet = MlNetBaseline.Run(
-            split.Train.Select(i => (i.Path, i.Label)).ToList(),
-            split.Validation.Select(i => (i.Path, i.Label)).ToList(), seed);
+        var mlnet = RunMlNet(work, split, seed);
         var mlnetTime = mlnet.Train + mlnet.Score;
 
         string S(TimeSpan t) => t.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
@@ -79,7 +103,7 @@ internal static class TrainComparison
         Console.WriteLine();
         Console.WriteLine($"cold breakdown: {string.Join(", ", cold.Timings.Select(t => $"{t.Stage} {S(t.Duration)}"))}; cache hits {cold.Metrics.CacheHits}, misses {cold.Metrics.CacheMisses}");
         Console.WriteLine($"warm breakdown: {string.Join(", ", warm.Timings.Select(t => $"{t.Stage} {S(t.Duration)}"))}; cache hits {warm.Metrics.CacheHits}, misses {warm.Metrics.CacheMisses}");
-        Console.WriteLine($"ML.NET: fit {S(mlnet.Train)}, score {S(mlnet.Score)}");
+        Console.WriteLine($"ML.NET: fit {S(mlnet.Train)}, score {S(mlnet.Score)} (own process: ML.NET needs SkiaSharp 2.88)");
         try
         {
             Directory.Delete(work, recursive: true);

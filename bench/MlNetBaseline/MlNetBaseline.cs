@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace ModelZoo.Benchmarks;
+namespace ModelZoo.Benchmarks.MlNet;
 
 /// <summary>
 /// ML.NET 5 doing the transfer-learning job the way its documentation shows: LoadImages → ResizeImages(224) →
@@ -10,6 +10,30 @@ namespace ModelZoo.Benchmarks;
 /// </summary>
 internal static class MlNetBaseline
 {
+    /// <summary>Reads a split file (lines: <c>train|validation TAB path TAB label</c>), trains, scores, and prints one JSON line.</summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length < 1)
+        {
+            Console.Error.WriteLine("usage: MlNetBaseline SPLIT.tsv [SEED]");
+            return 2;
+        }
+        var rows = File.ReadAllLines(args[0]).Select(l => l.Split('\t')).ToList();
+        var seed = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var result = Run(
+            rows.Where(r => r[0] == "train").Select(r => (r[1], r[2])).ToList(),
+            rows.Where(r => r[0] == "validation").Select(r => (r[1], r[2])).ToList(), seed);
+        Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            accuracy = result.Accuracy,
+            fitSeconds = result.Train.TotalSeconds,
+            scoreSeconds = result.Score.TotalSeconds,
+            train = result.TrainImages,
+            validation = result.ValidationImages,
+        }));
+        return 0;
+    }
+
     public sealed record Result(double Accuracy, TimeSpan Train, TimeSpan Score, int TrainImages, int ValidationImages);
 
     private sealed class Row
