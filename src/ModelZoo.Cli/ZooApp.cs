@@ -61,6 +61,9 @@ public static class ZooApp
                 branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph model (model.json + shards) to one ONNX file.")
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
             });
+            config.AddCommand<OcrCommand>("ocr").WithDescription("Find and read text lines in images (PP-OCRv4 by default).")
+                .WithExample("ocr", "samples/sign.png", "--json")
+                .WithExample("ocr", "ocr/ppocrv4", "photos/", "--save", "annotated/");
         });
         try
         {

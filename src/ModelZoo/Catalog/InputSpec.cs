@@ -37,8 +37,12 @@ public sealed record InputSpec
     /// Null means the shorter side is scaled straight to the crop size.</summary>
     public int? ResizeShorterSide { get; init; }
 
-    /// <summary>For <see cref="ResizeMode.Letterbox"/>: the 0–255 value of padded pixels.</summary>
+    /// <summary>For <see cref="ResizeMode.Letterbox"/> and <see cref="ResizeMode.PadRight"/>: the 0–255 value of padded pixels.</summary>
     public float PadValue { get; init; } = 114f;
+
+    /// <summary>For <see cref="ResizeMode.LimitSide"/>: each side of the tensor is rounded to a multiple of this
+    /// (32 for detectors whose feature maps halve five times). 1 means no rounding.</summary>
+    public int SizeMultiple { get; init; } = 1;
 
     /// <summary>
     /// Name of one of the card's files (role <c>preprocess</c>): an ONNX graph from the publisher that finishes the

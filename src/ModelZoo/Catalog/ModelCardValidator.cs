@@ -170,6 +170,10 @@ public static partial class ModelCardValidator
                 problems.Add($"input.resizeShorterSide {shorter} is smaller than the crop");
             }
         }
+        if (input.SizeMultiple < 1)
+        {
+            problems.Add($"input.sizeMultiple must be at least 1 (got {input.SizeMultiple})");
+        }
         if (input.PadValue is < 0f or > 255f)
         {
             problems.Add("input.padValue must be within 0..255");

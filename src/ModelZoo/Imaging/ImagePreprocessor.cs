@@ -22,10 +22,45 @@ namespace ModelZoo.Imaging;
 public static class ImagePreprocessor
 {
     /// <summary>Number of elements one image occupies in the input tensor: channels × height × width.</summary>
+    /// <exception cref="ZooException">The spec's size varies per image (<see cref="ResizeMode.LimitSide"/>): resolve it
+    /// with <see cref="ForImage"/> first.</exception>
     public static int TensorLength(InputSpec spec)
     {
         Validate(spec);
+        RequireFixedSize(spec);
         return Channels(spec) * spec.Width * spec.Height;
+    }
+
+    /// <summary>
+    /// The concrete spec for one image of <paramref name="width"/> × <paramref name="height"/> pixels. For
+    /// <see cref="ResizeMode.LimitSide"/> this is the per-image tensor size (scaled down to fit inside the spec's
+    /// size, each side rounded to a multiple of <see cref="InputSpec.SizeMultiple"/>, at least one multiple) with
+    /// a plain stretch to it; every other spec is returned unchanged.
+    /// </summary>
+    public static InputSpec ForImage(InputSpec spec, int width, int height)
+    {
+        Validate(spec);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (spec.Resize != ResizeMode.LimitSide)
+        {
+            return spec;
+        }
+        var ratio = Math.Min(1.0, Math.Min((double)spec.Width / width, (double)spec.Height / height));
+        var multiple = spec.SizeMultiple;
+        // PaddleOCR truncates the scaled size, then rounds it to the nearest multiple (at least one).
+        static int Side(int size, double ratio, int multiple, int limit)
+        {
+            var scaled = (int)(size * ratio);
+            var rounded = (int)Math.Round((double)scaled / multiple, MidpointRounding.ToEven) * multiple;
+            return Math.Clamp(rounded, multiple, Math.Max(multiple, limit / multiple * multiple));
+        }
+        return spec with
+        {
+            Width = Side(width, ratio, multiple, spec.Width),
+            Height = Side(height, ratio, multiple, spec.Height),
+            Resize = ResizeMode.Stretch,
+        };
     }
 
     /// <summary>
@@ -95,6 +130,7 @@ public static class ImagePreprocessor
     {
         ArgumentNullException.ThrowIfNull(image);
         Validate(spec);
+        RequireFixedSize(spec);
         var result = RgbImage.Rent(spec.Width, spec.Height);
         try
         {
@@ -114,6 +150,7 @@ public static class ImagePreprocessor
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sourceWidth);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sourceHeight);
         Validate(spec);
+        RequireFixedSize(spec);
         return Plan.For(sourceWidth, sourceHeight, spec).Transform(sourceWidth, sourceHeight);
     }
 
@@ -123,7 +160,7 @@ public static class ImagePreprocessor
         if (plan.CopyW < spec.Width || plan.CopyH < spec.Height)
         {
             // torchvision pads a too-small centre crop with zeros; letterboxing pads with PadValue.
-            var pad = spec.Resize == ResizeMode.Letterbox ? (byte)Math.Clamp(MathF.Round(spec.PadValue), 0f, 255f) : (byte)0;
+            var pad = spec.Resize is ResizeMode.Letterbox or ResizeMode.PadRight ? (byte)Math.Clamp(MathF.Round(spec.PadValue), 0f, 255f) : (byte)0;
             rgb.Fill(pad);
         }
         BilinearResampler.ResizeWindow(image.Pixels, image.Width, image.Height,
@@ -228,6 +265,15 @@ public static class ImagePreprocessor
         TensorPrimitives.Add(values, b, values);
     }
 
+    private static void RequireFixedSize(InputSpec spec)
+    {
+        if (spec.Resize == ResizeMode.LimitSide)
+        {
+            throw new ZooException("input-size-dynamic",
+                "The model's input size depends on each image (resize limit-side); resolve it with ImagePreprocessor.ForImage before writing a tensor.");
+        }
+    }
+
     private static int Channels(InputSpec spec) => spec.ColorOrder == ColorOrder.Gray ? 1 : 3;
 
     private static void Validate(InputSpec spec)
@@ -298,6 +344,12 @@ public static class ImagePreprocessor
                     var nw = Math.Clamp((int)Math.Round(w * r, MidpointRounding.ToEven), 1, outW);
                     var nh = Math.Clamp((int)Math.Round(h * r, MidpointRounding.ToEven), 1, outH);
                     return new Plan(nw, nh, 0, 0, nw, nh, (outW - nw) / 2, (outH - nh) / 2);
+                }
+                case ResizeMode.PadRight:
+                {
+                    // PaddleOCR: width = ceil(H * w / h), capped at the target width; left-aligned.
+                    var nw = Math.Clamp((int)Math.Ceiling((double)outH * w / h), 1, outW);
+                    return new Plan(nw, outH, 0, 0, nw, outH, 0, 0);
                 }
                 default:
                     return new Plan(outW, outH, 0, 0, outW, outH, 0, 0);

@@ -1,0 +1,213 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Imaging;
+using ModelZoo.Runtime;
+using ModelZoo.Tasks;
+using ModelZoo.Tasks.Ocr;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo ocr [HANDLE] PATH...</c>: find and read the text lines in images.</summary>
+public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Settings>
+{
+    /// <summary>Options of <c>zoo ocr</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>An optional pipeline handle followed by images or folders.</summary>
+        [CommandArgument(0, "<PATH>")]
+        [Description("[HANDLE] then image files or folders. HANDLE is an OCR pipeline (default ocr/ppocrv4: PP-OCRv4 det + rec with the PP-OCR mobile v2 direction classifier).")]
+        public string[] Arguments { get; init; } = [];
+
+        /// <summary>JSON output.</summary>
+        [CommandOption("--json")]
+        [Description("Print [{\"image\", \"lines\": [{\"text\", \"confidence\", \"polygon\": [[x,y],...], \"words\": [...]}]}].")]
+        public bool Json { get; init; }
+
+        /// <summary>Folder for annotated images.</summary>
+        [CommandOption("--save <DIR>")]
+        [Description("Write each image with its line polygons and text drawn on it to DIR/<name>.png.")]
+        public string? Save { get; init; }
+
+        /// <summary>Threads ONNX Runtime may use inside one operator.</summary>
+        [CommandOption("--threads <N>")]
+        [Description("Threads for ONNX Runtime (default: all cores).")]
+        public int? Threads { get; init; }
+
+        /// <summary>Execution provider.</summary>
+        [CommandOption("--device <DEVICE>")]
+        [Description("cpu (default) or cuda (needs the ONNX Runtime GPU package and CUDA).")]
+        [DefaultValue("cpu")]
+        public string Device { get; init; } = "cpu";
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (Arguments.Length == 0)
+            {
+                return ValidationResult.Error("pass one or more image files or folders.");
+            }
+            if (Threads is < 0)
+            {
+                return ValidationResult.Error("--threads must be 0 or more.");
+            }
+            return Device is "cpu" or "cuda" ? base.Validate() : ValidationResult.Error("--device must be cpu or cuda.");
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var (handle, inputs) = SplitHandle(settings.Arguments);
+        var models = TextSpotterModels.Resolve(context.Catalog, handle);
+        var paths = ImagePaths.Expand(inputs);
+        if (settings.Save is not null)
+        {
+            Directory.CreateDirectory(settings.Save);
+        }
+        var local = await PullProgressDisplay.PullAsync(context, models.Cards, cancellationToken).ConfigureAwait(false);
+        var options = new TextSpotterOptions
+        {
+            Session = new SessionSettings
+            {
+                IntraOpThreads = settings.Threads ?? 0,
+                Provider = settings.Device == "cuda" ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
+            },
+        };
+        using var spotter = TextSpotter.Open(local[0], local[1], local.Count > 2 ? local[2] : null, options);
+        var results = new List<ImageOutcome<OcrResult>>(paths.Count);
+        await ImageProgress.RunAsync(context, "reading text", paths.Count, async tick =>
+        {
+            await foreach (var outcome in spotter.ReadFilesAsync(paths, cancellationToken).ConfigureAwait(false))
+            {
+                results.Add(outcome);
+                if (outcome.Error is { } error)
+                {
+                    context.Status.MarkupLine($"[yellow]skipped[/] {Markup.Escape(error.Message)}");
+                }
+                else if (settings.Save is not null)
+                {
+                    Save(outcome, settings.Save);
+                }
+                tick();
+            }
+        }).ConfigureAwait(false);
+        var succeeded = results.Where(r => r.Succeeded).ToList();
+        if (settings.Json)
+        {
+            WriteJson(succeeded);
+        }
+        else
+        {
+            WriteTables(succeeded);
+        }
+        return succeeded.Count == 0 ? 1 : 0;
+    }
+
+    /// <summary>The first argument is a handle when it is not a file or folder and the catalog knows it as an OCR pipeline.</summary>
+    private (string Handle, string[] Inputs) SplitHandle(string[] arguments)
+    {
+        var first = arguments[0];
+        if (!File.Exists(first) && !Directory.Exists(first)
+            && (context.Catalog.TryGet(first, out _) || context.Catalog.TryGet(first.TrimEnd('/') + "/det", out _)))
+        {
+            if (arguments.Length == 1)
+            {
+                throw new ZooUsageException($"no images given after '{first}'; pass one or more image files or folders.");
+            }
+            return (first, arguments[1..]);
+        }
+        return (TextSpotterModels.DefaultHandle, arguments);
+    }
+
+    private void Save(ImageOutcome<OcrResult> outcome, string folder)
+    {
+        using var image = ImageDecoder.Decode(outcome.Path);
+        var target = Path.Combine(folder, Path.GetFileNameWithoutExtension(outcome.Path) + ".png");
+        File.WriteAllBytes(target, OcrAnnotator.RenderPng(image, outcome.Value!));
+    }
+
+    private void WriteTables(List<ImageOutcome<OcrResult>> results)
+    {
+        foreach (var result in results)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(result.Path))
+                .AddColumn("#").AddColumn("Text").AddColumn(new TableColumn("Confidence").RightAligned());
+            var number = 1;
+            foreach (var line in result.Value!.Lines)
+            {
+                table.AddRow((number++).ToString(CultureInfo.InvariantCulture), Markup.Escape(line.Text),
+                    line.Confidence.ToString("P1", CultureInfo.InvariantCulture));
+            }
+            if (result.Value.Lines.Count == 0)
+            {
+                table.AddRow("", "[grey](no text found)[/]", "");
+            }
+            context.Console.Write(table);
+        }
+    }
+
+    private void WriteJson(List<ImageOutcome<OcrResult>> results)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Indented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
+        {
+            writer.WriteStartArray();
+            foreach (var result in results)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("image", result.Path);
+                writer.WriteStartArray("lines");
+                foreach (var line in result.Value!.Lines)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("text", line.Text);
+                    writer.WriteNumber("confidence", Math.Round(line.Confidence, 4));
+                    WritePolygon(writer, line.Polygon);
+                    writer.WriteStartArray("words");
+                    foreach (var word in line.Words)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("text", word.Text);
+                        if (word.Confidence is { } confidence)
+                        {
+                            writer.WriteNumber("confidence", Math.Round(confidence, 4));
+                        }
+                        if (word.Polygon is { } polygon)
+                        {
+                            WritePolygon(writer, polygon);
+                        }
+                        writer.WriteEndObject();
+                    }
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        context.Output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        context.Output.Flush();
+    }
+
+    private static void WritePolygon(Utf8JsonWriter writer, IReadOnlyList<TextPoint> polygon)
+    {
+        writer.WriteStartArray("polygon");
+        foreach (var p in polygon)
+        {
+            writer.WriteStartArray();
+            writer.WriteNumberValue(Math.Round(p.X, 1));
+            writer.WriteNumberValue(Math.Round(p.Y, 1));
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+    }
+}

