@@ -1,4 +1,6 @@
 using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Store;
 using ModelZoo.Tests;
 using ModelZoo.Tests.Infrastructure;
 
@@ -36,7 +38,13 @@ public sealed class RealModelsServer : IAsyncLifetime
         var settings = SharedStore.Settings;
         Assert.False(string.IsNullOrWhiteSpace(settings.NpmRegistry),
             "ZOO_NPM_REGISTRY is not set: run the tests through scripts/test.sh, or export it to the output of `npm config get registry`.");
-        await MobileNetStore.PullAsync(settings);
+        using (var store = new ModelStore(settings))
+        {
+            if (!store.IsCached(ModelCatalog.LoadBuiltin().Get(MobileNetHome.Handle)))
+            {
+                await MobileNetStore.PullAsync(settings);
+            }
+        }
         _server = await RunningServer.StartAsync(settings, o =>
         {
             o.LabelsModel = MobileNetHome.Handle;
