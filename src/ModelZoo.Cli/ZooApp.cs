@@ -62,7 +62,7 @@ public static class ZooApp
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
             });
             config.AddCommand<OcrCommand>("ocr").WithDescription("Find and read text lines in images (PP-OCRv4 by default).")
-                .WithExample("ocr", "samples/sign.png", "--json")
+                .WithExample("ocr", "photos/sign.jpg", "--json")
                 .WithExample("ocr", "ocr/ppocrv4", "photos/", "--save", "annotated/");
         });
         try

@@ -19,12 +19,12 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
     {
         /// <summary>An optional pipeline handle followed by images or folders.</summary>
         [CommandArgument(0, "<PATH>")]
-        [Description("[HANDLE] then image files or folders. HANDLE is an OCR pipeline (default ocr/ppocrv4: PP-OCRv4 det + rec with the PP-OCR mobile v2 direction classifier).")]
+        [Description("[[HANDLE]] then image files or folders. HANDLE is an OCR pipeline (default ocr/ppocrv4: PP-OCRv4 det + rec with the PP-OCR mobile v2 direction classifier).")]
         public string[] Arguments { get; init; } = [];
 
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
-        [Description("Print [{\"image\", \"lines\": [{\"text\", \"confidence\", \"polygon\": [[x,y],...], \"words\": [...]}]}].")]
+        [Description("Print JSON: one object per image with \"image\" and \"lines\" (\"text\", \"confidence\", \"polygon\" as four [[x,y]] points, \"words\").")]
         public bool Json { get; init; }
 
         /// <summary>Folder for annotated images.</summary>

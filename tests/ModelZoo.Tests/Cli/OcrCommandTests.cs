@@ -86,6 +86,17 @@ public sealed class OcrCommandTests
     }
 
     [Fact]
+    public void Ocr_help_renders_its_arguments_and_options()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "ocr", "--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("[HANDLE]", result.AllText);
+        Assert.Contains("--save", result.AllText);
+        Assert.Contains("--json", result.AllText);
+    }
+
+    [Fact]
     public void Ocr_with_only_an_unreadable_file_fails_with_the_reason()
     {
         var settings = SharedStore.Settings;
