@@ -30,9 +30,10 @@ public static class ModelZooServiceCollectionExtensions
         services.AddSingleton(_ => options.Catalog ?? ModelCatalog.Load(options.Settings!));
         services.AddSingleton(_ => new StoreHolder(options.Store ?? new ModelStore(options.Settings!), owned: options.Store is null));
         services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store);
-        services.AddSingleton(_ => options.Tasks ?? TaskEndpointRegistry.CreateDefault());
+        services.AddSingleton(_ => options.Tasks ?? TaskEndpointRegistry.CreateDefault(options.FaceAttributes));
         services.AddSingleton<ServerMetrics>();
-        services.AddSingleton(sp => new ModelPool(options, sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<TaskEndpointRegistry>(),
+        services.AddSingleton(sp => new ModelPool(options, sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<ModelCatalog>(),
+            sp.GetRequiredService<TaskEndpointRegistry>(),
             sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<ModelPool>>()));
         services.AddSingleton(sp => new ModelWarmup(sp.GetRequiredService<ModelPool>(), sp.GetRequiredService<ModelCatalog>(), options,
             sp.GetRequiredService<ILogger<ModelWarmup>>()));

@@ -17,7 +17,7 @@ public static class ZooServer
     /// ModelZoo services and routes. Kestrel's shutdown waits for in-flight requests up to <paramref name="shutdownTimeout"/>.
     /// </summary>
     /// <exception cref="ZooUsageException">The options are inconsistent, the host is not an IP address or
-    /// <c>localhost</c>, or a preloaded handle is not in the catalog.</exception>
+    /// <c>localhost</c>, or a preloaded or configured handle is not in the catalog (or not of the task it is configured for).</exception>
     public static WebApplication Build(ZooServerOptions options, string host = "127.0.0.1", int port = 8080,
         Action<ILoggingBuilder>? logging = null, TimeSpan? shutdownTimeout = null)
     {
@@ -49,9 +49,20 @@ public static class ZooServer
         builder.Services.AddModelZoo(options);
         var app = builder.Build();
         var catalog = app.Services.GetRequiredService<ModelZoo.Catalog.ModelCatalog>();
-        foreach (var handle in options.Models.Append(options.LabelsModel).OfType<string>())
+        foreach (var handle in options.Models.Append(options.LabelsModel).Append(options.ObjectsModel).Append(options.FacesModel).OfType<string>())
         {
             catalog.Get(handle);
+        }
+        foreach (var handle in options.FaceAttributes)
+        {
+            if (catalog.Get(handle).Task != ModelZoo.Catalog.ModelTask.FaceAttributes)
+            {
+                throw new ZooUsageException($"'{handle}' is not a face-attributes model; pass face-attribute models to --face-attributes (zoo list --task face-attributes).");
+            }
+        }
+        if (options.TextModel is { } text)
+        {
+            ModelZoo.Tasks.Ocr.TextSpotterModels.Resolve(catalog, text);
         }
         app.MapModelZoo();
         return app;

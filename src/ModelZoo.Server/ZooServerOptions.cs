@@ -60,6 +60,30 @@ public sealed class ZooServerOptions
     /// classification model of <see cref="Models"/>.</summary>
     public string? LabelsModel { get; set; }
 
+    /// <summary>The object-detection model whose boxes fill Rekognition DetectLabels' <c>Instances</c> and answer Vision
+    /// OBJECT_LOCALIZATION; null picks the first detection model of <see cref="Models"/> (none: labels carry no instances).</summary>
+    public string? ObjectsModel { get; set; }
+
+    /// <summary>The OCR pipeline behind Rekognition DetectText and Vision TEXT_DETECTION: a text-detection card
+    /// (<c>ocr/ppocrv4/det</c>) or its pipeline prefix (<c>ocr/ppocrv4</c>); null picks the first text-detection model of
+    /// <see cref="Models"/>, else <see cref="DefaultTextModel"/>.</summary>
+    public string? TextModel { get; set; }
+
+    /// <summary>The face-detection model behind Rekognition DetectFaces and Vision FACE_DETECTION; null picks the first
+    /// face-detection model of <see cref="Models"/>, else <see cref="DefaultFacesModel"/>.</summary>
+    public string? FacesModel { get; set; }
+
+    /// <summary>The OCR pipeline used when none is configured.</summary>
+    public const string DefaultTextModel = "ocr/ppocrv4/det";
+
+    /// <summary>The face detector used when none is configured: BlazeFace's full-range (back camera) model, which also
+    /// finds the smaller faces of ordinary photos.</summary>
+    public const string DefaultFacesModel = "face/blazeface/back_256";
+
+    /// <summary>Face-attribute models (age, gender, emotion) run on every face a face-detection model finds, in this
+    /// order; empty for boxes and landmarks only.</summary>
+    public IList<string> FaceAttributes { get; } = [];
+
     /// <summary>ONNX Runtime settings for every served model.</summary>
     public SessionSettings Session { get; set; } = new();
 
@@ -98,9 +122,17 @@ public sealed class ZooServerOptions
         {
             return "--aws-access-key and --aws-secret-key go together; give both or neither";
         }
-        if (Models.Any(m => !ModelCardValidator.IsValidHandle(m)))
+        if (Models.Concat(FaceAttributes).FirstOrDefault(m => !ModelCardValidator.IsValidHandle(m)) is { } bad)
         {
-            return $"'{Models.First(m => !ModelCardValidator.IsValidHandle(m))}' is not a model handle";
+            return $"'{bad}' is not a model handle";
+        }
+        foreach (var (name, handle) in new[] { ("--rekognition-labels", LabelsModel), ("--rekognition-objects", ObjectsModel),
+                     ("--rekognition-text", TextModel), ("--rekognition-faces", FacesModel) })
+        {
+            if (handle is not null && !ModelCardValidator.IsValidHandle(handle))
+            {
+                return $"{name} '{handle}' is not a model handle";
+            }
         }
         return null;
     }

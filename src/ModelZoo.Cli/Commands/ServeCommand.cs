@@ -79,6 +79,26 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
         [Description("Classification model behind Rekognition DetectLabels and Vision LABEL_DETECTION (default: the first classifier of --models).")]
         public string? LabelsModel { get; init; }
 
+        /// <summary>Detector behind label instances and object localisation.</summary>
+        [CommandOption("--rekognition-objects <HANDLE>")]
+        [Description("Object-detection model that fills DetectLabels Instances (boxes) and answers Vision OBJECT_LOCALIZATION (default: the first detection model of --models).")]
+        public string? ObjectsModel { get; init; }
+
+        /// <summary>OCR pipeline behind the cloud text APIs.</summary>
+        [CommandOption("--rekognition-text <HANDLE>")]
+        [Description("OCR pipeline (e.g. ocr/ppocrv4) behind Rekognition DetectText and Vision TEXT_DETECTION (default: ocr/ppocrv4).")]
+        public string? TextModel { get; init; }
+
+        /// <summary>Face detector behind the cloud face APIs.</summary>
+        [CommandOption("--rekognition-faces <HANDLE>")]
+        [Description("Face-detection model behind Rekognition DetectFaces and Vision FACE_DETECTION (default: face/blazeface/back_256).")]
+        public string? FacesModel { get; init; }
+
+        /// <summary>Face-attribute models run on every detected face.</summary>
+        [CommandOption("--face-attributes <HANDLES>")]
+        [Description("Comma-separated face-attribute models (e.g. face/gear/attributes,face/emotion_oarriaga/attributes) run on every face: age, gender, emotion.")]
+        public string? FaceAttributes { get; init; }
+
         /// <summary>AWS access key id for Signature V4 verification.</summary>
         [CommandOption("--aws-access-key <ID>")]
         [Description("Verify AWS Signature V4 on Rekognition requests with this access key id (with --aws-secret-key).")]
@@ -132,11 +152,18 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
                 AwsAccessKey = AwsAccessKey,
                 AwsSecretKey = AwsSecretKey,
                 LabelsModel = LabelsModel,
+                ObjectsModel = ObjectsModel,
+                TextModel = TextModel,
+                FacesModel = FacesModel,
                 Session = new SessionSettings { IntraOpThreads = Threads ?? 0 },
             };
             foreach (var handle in ModelHandles)
             {
                 options.Models.Add(handle);
+            }
+            foreach (var handle in (FaceAttributes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                options.FaceAttributes.Add(handle);
             }
             return options;
         }

@@ -31,13 +31,13 @@ public sealed class ClassificationEndpoint : ITaskEndpoint
                 images[i] = batch[i].Input.RequireImage();
             }
             // One inference for the whole batch at the largest K asked for; each request then keeps its own K.
-            var top = Math.Clamp(batch.Max(r => r.Options.Top), 1, classifier.Labels.Count);
+            var top = Math.Clamp(batch.Max(r => r.Options.TopOr(PredictOptions.DefaultTop)), 1, classifier.Labels.Count);
             var rows = classifier.Classify(images, top);
             var results = new object[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
                 var options = batch[i].Options;
-                results[i] = new ClassificationResult(rows[i].Where(p => p.Score >= options.MinScore).Take(options.Top).ToList());
+                results[i] = new ClassificationResult(rows[i].Where(p => p.Score >= options.MinScoreOr(0f)).Take(options.TopOr(PredictOptions.DefaultTop)).ToList());
             }
             return results;
         }

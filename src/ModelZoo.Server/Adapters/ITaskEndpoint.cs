@@ -26,4 +26,18 @@ public interface ITaskEndpoint
     /// <summary>Opens the task's pipeline over a pulled model. The runner owns its native session.</summary>
     /// <exception cref="ZooException">The model cannot be opened for this task.</exception>
     ITaskRunner Open(LocalModel model, SessionSettings session);
+
+    /// <summary>
+    /// Catalog cards the adapter needs next to the served model's: an OCR pipeline's recogniser and direction
+    /// classifier, a face detector's attribute models. The server pulls them with the model, charges them to its
+    /// memory estimate and hands them to <see cref="Open(LocalModel, IReadOnlyList{LocalModel}, SessionSettings)"/>.
+    /// None by default.
+    /// </summary>
+    /// <exception cref="ZooException">A companion the adapter needs is not in the catalog.</exception>
+    IReadOnlyList<ModelCard> Companions(ModelCard card, ModelCatalog catalog) => [];
+
+    /// <summary>Opens the pipeline over the served model and its pulled <paramref name="companions"/> (in the order
+    /// <see cref="Companions"/> listed them). By default the companions are ignored.</summary>
+    /// <exception cref="ZooException">The models cannot be opened for this task.</exception>
+    ITaskRunner Open(LocalModel model, IReadOnlyList<LocalModel> companions, SessionSettings session) => Open(model, session);
 }

@@ -10,10 +10,21 @@ public sealed class TaskEndpointRegistry
 {
     private readonly Dictionary<ModelTask, ITaskEndpoint> _byTask = [];
 
-    /// <summary>A registry holding the adapters this assembly ships: classification and image feature vectors.</summary>
-    public static TaskEndpointRegistry CreateDefault() => new TaskEndpointRegistry()
+    /// <summary>
+    /// A registry holding the adapters this assembly ships: classification, image feature vectors, object detection,
+    /// pose estimation, face detection (with <paramref name="faceAttributes"/> run on each face), image segmentation,
+    /// OCR (served by text-detection cards) and text embeddings.
+    /// </summary>
+    /// <param name="faceAttributes">Face-attribute model handles the face adapter loads with every face detector; null or empty for none.</param>
+    public static TaskEndpointRegistry CreateDefault(IEnumerable<string>? faceAttributes = null) => new TaskEndpointRegistry()
         .Add(new ClassificationEndpoint())
-        .Add(new FeatureVectorEndpoint());
+        .Add(new FeatureVectorEndpoint())
+        .Add(new ObjectDetectionEndpoint())
+        .Add(new PoseEstimationEndpoint())
+        .Add(new FaceDetectionEndpoint([.. faceAttributes ?? []]))
+        .Add(new ImageSegmentationEndpoint())
+        .Add(new OcrEndpoint())
+        .Add(new TextEmbeddingEndpoint());
 
     /// <summary>Registers an adapter and returns this registry.</summary>
     /// <exception cref="InvalidOperationException">An adapter for the same task is already registered.</exception>

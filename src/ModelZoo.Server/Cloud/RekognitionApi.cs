@@ -19,18 +19,18 @@ internal static class RekognitionApi
     public const string ContentType = "application/x-amz-json-1.1";
     private const string TargetPrefix = "RekognitionService.";
 
-    /// <summary>Operations answered, by name. DetectText and DetectFaces answer a clear error until their adapters are wired.</summary>
+    /// <summary>Operations answered, by name.</summary>
     private static readonly Dictionary<string, Func<HttpContext, PredictionService, JsonElement, Task<IResult>>> Operations = new(StringComparer.Ordinal)
     {
         ["DetectLabels"] = DetectLabelsAsync,
-        ["DetectText"] = (_, _, _) => Task.FromResult<IResult>(NotWired("DetectText", "ocr")),
-        ["DetectFaces"] = (_, _, _) => Task.FromResult<IResult>(NotWired("DetectFaces", "face-detection")),
+        ["DetectText"] = DetectTextAsync,
+        ["DetectFaces"] = DetectFacesAsync,
     };
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/", HandleAsync).WithMetadata(new ZooRouteAttribute("rekognition")).WithName("Rekognition")
-            .WithSummary("Amazon Rekognition JSON 1.1 protocol (X-Amz-Target: RekognitionService.DetectLabels).")
+            .WithSummary("Amazon Rekognition JSON 1.1 protocol (X-Amz-Target: RekognitionService.DetectLabels, DetectText or DetectFaces).")
             .DisableAntiforgery();
     }
 
@@ -112,12 +112,91 @@ internal static class RekognitionApi
                 return new AwsError(400, "InvalidParameterException", "MinConfidence must be a number from 0 to 100.");
             }
         }
-        var card = service.LabelsModel();
-        var input = ImageOrText.FromImage(service.Decode(image));
+        // Labels come from the classifier, instances from the detector; either may be missing, not both.
+        var classifier = service.TryLabelsModel();
+        var detector = service.ObjectsModel();
+        if (classifier is null && detector is null)
+        {
+            classifier = service.LabelsModel();
+        }
+        var decoded = service.Decode(image);
+        var (width, height) = (decoded.Width, decoded.Height);
         var top = Math.Clamp(maxLabels, 1, PredictOptions.MaxTop);
-        var result = (ClassificationResult)await service.PredictAsync(http, card, input,
-            new PredictOptions { Top = top, MinScore = minConfidence / 100f }).ConfigureAwait(false);
-        return Json(RekognitionMapper.DetectLabels(result.Predictions, card, maxLabels, minConfidence));
+        Task<object>? labels = null, objects = null;
+        if (detector is not null)
+        {
+            var copy = classifier is null ? decoded : RgbImage.FromPixels(width, height, decoded.Pixels.ToArray());
+            objects = service.PredictAsync(http, detector, ImageOrText.FromImage(copy), new PredictOptions { MinScore = minConfidence / 100f });
+        }
+        if (classifier is not null)
+        {
+            labels = service.PredictAsync(http, classifier, ImageOrText.FromImage(decoded),
+                new PredictOptions { Top = top, MinScore = minConfidence / 100f });
+        }
+        var predictions = labels is null ? [] : ((ClassificationResult)await labels.ConfigureAwait(false)).Predictions;
+        var detections = objects is null ? [] : ((DetectionResult)await objects.ConfigureAwait(false)).Detections;
+        return Json(RekognitionMapper.DetectLabels(predictions, detections, width, height, classifier ?? detector!, maxLabels, minConfidence));
+    }
+
+    private static async Task<IResult> DetectTextAsync(HttpContext http, PredictionService service, JsonElement request)
+    {
+        var image = ReadImage(request, out var imageError);
+        if (image is null)
+        {
+            return imageError!;
+        }
+        float minConfidence = 0f, minHeight = 0f, minWidth = 0f;
+        if (request.TryGetProperty("Filters", out var filters) && filters.ValueKind == JsonValueKind.Object
+            && filters.TryGetProperty("WordFilter", out var wordFilter) && wordFilter.ValueKind == JsonValueKind.Object)
+        {
+            if (ReadRatio(wordFilter, "MinConfidence", 100f, ref minConfidence) is { } e1) return e1;
+            if (ReadRatio(wordFilter, "MinBoundingBoxHeight", 1f, ref minHeight) is { } e2) return e2;
+            if (ReadRatio(wordFilter, "MinBoundingBoxWidth", 1f, ref minWidth) is { } e3) return e3;
+        }
+        var card = service.TextModel();
+        var decoded = service.Decode(image);
+        var (width, height) = (decoded.Width, decoded.Height);
+        var result = (TextSpottingResult)await service.PredictAsync(http, card, ImageOrText.FromImage(decoded), new PredictOptions()).ConfigureAwait(false);
+        return Json(RekognitionMapper.DetectText(result.Lines, width, height, card, minConfidence, minHeight, minWidth));
+    }
+
+    private static async Task<IResult> DetectFacesAsync(HttpContext http, PredictionService service, JsonElement request)
+    {
+        var image = ReadImage(request, out var imageError);
+        if (image is null)
+        {
+            return imageError!;
+        }
+        var all = false;
+        if (request.TryGetProperty("Attributes", out var attributes))
+        {
+            if (attributes.ValueKind != JsonValueKind.Array || attributes.EnumerateArray().Any(a => a.ValueKind != JsonValueKind.String))
+            {
+                return new AwsError(400, "InvalidParameterException", "Attributes must be a list such as [\"DEFAULT\"] or [\"ALL\"].");
+            }
+            // ALL, or any single attribute (AGE_RANGE, EMOTIONS, GENDER …), asks for the estimated attributes.
+            all = attributes.EnumerateArray().Any(a => a.GetString() != "DEFAULT");
+        }
+        var card = service.FacesModel();
+        var decoded = service.Decode(image);
+        var (width, height) = (decoded.Width, decoded.Height);
+        var result = (FaceResult)await service.PredictAsync(http, card, ImageOrText.FromImage(decoded),
+            new PredictOptions { FaceAttributes = all }).ConfigureAwait(false);
+        return Json(RekognitionMapper.DetectFaces(result.Faces, width, height, all));
+    }
+
+    /// <summary>Reads an optional number from 0 to <paramref name="max"/>; returns the error for a bad one.</summary>
+    private static AwsError? ReadRatio(JsonElement parent, string name, float max, ref float value)
+    {
+        if (!parent.TryGetProperty(name, out var element))
+        {
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetSingle(out value) || value < 0f || value > max)
+        {
+            return new AwsError(400, "InvalidParameterException", $"{name} must be a number from 0 to {max}.");
+        }
+        return null;
     }
 
     /// <summary>Image.Bytes decoded from base64, or the AWS error that explains why not.</summary>
@@ -160,9 +239,6 @@ internal static class RekognitionApi
         }
         return null;
     }
-
-    private static AwsError NotWired(string operation, string task) => new(400, "InvalidParameterException",
-        $"{operation} is not available on this server yet: no {task} adapter is registered. Use DetectLabels, or the native API.");
 
     internal static AwsError FromException(Exception ex)
     {

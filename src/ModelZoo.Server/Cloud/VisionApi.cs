@@ -21,25 +21,21 @@ internal static class VisionApi
     private const int ResourceExhausted = 8;
     private const int Internal = 13;
 
-    /// <summary>Features answered, by type. The others answer a per-request error until their adapters are wired.</summary>
-    private static readonly Dictionary<string, Func<HttpContext, PredictionService, byte[], int, Task<KeyValuePair<string, object>>>> Features =
+    /// <summary>Features answered, by type; each gives one or more response fields.</summary>
+    private static readonly Dictionary<string, Func<HttpContext, PredictionService, byte[], int, Task<IReadOnlyList<KeyValuePair<string, object>>>>> Features =
         new(StringComparer.Ordinal)
         {
             ["LABEL_DETECTION"] = LabelDetectionAsync,
+            ["OBJECT_LOCALIZATION"] = ObjectLocalizationAsync,
+            ["TEXT_DETECTION"] = TextDetectionAsync,
+            ["DOCUMENT_TEXT_DETECTION"] = TextDetectionAsync,
+            ["FACE_DETECTION"] = FaceDetectionAsync,
         };
-
-    private static readonly Dictionary<string, string> NotWired = new(StringComparer.Ordinal)
-    {
-        ["OBJECT_LOCALIZATION"] = "object-detection",
-        ["TEXT_DETECTION"] = "ocr",
-        ["DOCUMENT_TEXT_DETECTION"] = "ocr",
-        ["FACE_DETECTION"] = "face-detection",
-    };
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/v1/images:annotate", AnnotateAsync).WithMetadata(new ZooRouteAttribute("vision")).WithName("VisionAnnotate")
-            .WithSummary("Google Cloud Vision images:annotate (LABEL_DETECTION).")
+            .WithSummary("Google Cloud Vision images:annotate (LABEL_DETECTION, OBJECT_LOCALIZATION, TEXT_DETECTION, FACE_DETECTION).")
             .DisableAntiforgery();
     }
 
@@ -115,14 +111,15 @@ internal static class VisionApi
             }
             if (!Features.TryGetValue(type, out var answer))
             {
-                return RequestError(InvalidArgument, NotWired.TryGetValue(type, out var task)
-                    ? $"{type} is not available on this server yet: no {task} adapter is registered; use LABEL_DETECTION."
-                    : $"feature type '{type}' is not supported by this server; use LABEL_DETECTION.");
+                return RequestError(InvalidArgument,
+                    $"feature type '{type}' is not supported by this server; use one of {string.Join(", ", Features.Keys)}.");
             }
             try
             {
-                var (field, value) = await answer(http, service, bytes, maxResults).ConfigureAwait(false);
-                response[field] = value;
+                foreach (var (field, value) in await answer(http, service, bytes, maxResults).ConfigureAwait(false))
+                {
+                    response[field] = value;
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -142,14 +139,49 @@ internal static class VisionApi
         return response;
     }
 
-    private static async Task<KeyValuePair<string, object>> LabelDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
+    private static async Task<IReadOnlyList<KeyValuePair<string, object>>> LabelDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.LabelsModel();
         var input = ImageOrText.FromImage(service.Decode(bytes));
         var result = (ClassificationResult)await service.PredictAsync(http, card, input,
             new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
-        return new("labelAnnotations", VisionMapper.LabelAnnotations(result.Predictions, maxResults));
+        return [new("labelAnnotations", VisionMapper.LabelAnnotations(result.Predictions, maxResults))];
     }
+
+    private static async Task<IReadOnlyList<KeyValuePair<string, object>>> ObjectLocalizationAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
+    {
+        var card = service.ObjectsModel() ?? throw new ServeException(400, "no-objects-model",
+            "this server has no object-detection model for OBJECT_LOCALIZATION; start it with --rekognition-objects HANDLE or preload one with --models.");
+        var image = service.Decode(bytes);
+        var (width, height) = (image.Width, image.Height);
+        var result = (DetectionResult)await service.PredictAsync(http, card, ImageOrText.FromImage(image),
+            new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
+        return [new("localizedObjectAnnotations", VisionMapper.LocalizedObjectAnnotations(result.Detections, width, height, maxResults))];
+    }
+
+    private static async Task<IReadOnlyList<KeyValuePair<string, object>>> TextDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
+    {
+        var card = service.TextModel();
+        var result = (TextSpottingResult)await service.PredictAsync(http, card, ImageOrText.FromImage(service.Decode(bytes)), new PredictOptions())
+            .ConfigureAwait(false);
+        // Vision ignores maxResults for text; words are only capped to keep a page of small print answerable.
+        return
+        [
+            new("textAnnotations", VisionMapper.TextAnnotations(result.Lines, Math.Max(maxResults, MaxTextWords))),
+            new("fullTextAnnotation", VisionMapper.FullTextAnnotation(result.Lines)),
+        ];
+    }
+
+    private static async Task<IReadOnlyList<KeyValuePair<string, object>>> FaceDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
+    {
+        var card = service.FacesModel();
+        var result = (FaceResult)await service.PredictAsync(http, card, ImageOrText.FromImage(service.Decode(bytes)),
+            new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
+        return [new("faceAnnotations", VisionMapper.FaceAnnotations(result.Faces, maxResults))];
+    }
+
+    /// <summary>Most word entries in <c>textAnnotations</c>.</summary>
+    private const int MaxTextWords = 10_000;
 
     private static object RequestError(int code, string message) =>
         new Dictionary<string, object> { ["error"] = new Dictionary<string, object> { ["code"] = code, ["message"] = message } };

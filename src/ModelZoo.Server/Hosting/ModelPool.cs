@@ -15,6 +15,7 @@ public sealed class ModelPool : IAsyncDisposable
 {
     private readonly ZooServerOptions _options;
     private readonly ModelStore _store;
+    private readonly ModelCatalog _catalog;
     private readonly TaskEndpointRegistry _tasks;
     private readonly ServerMetrics _metrics;
     private readonly ILogger _logger;
@@ -23,10 +24,12 @@ public sealed class ModelPool : IAsyncDisposable
     private readonly HashSet<string> _pinned;
     private bool _disposed;
 
-    internal ModelPool(ZooServerOptions options, ModelStore store, TaskEndpointRegistry tasks, ServerMetrics metrics, ILogger<ModelPool> logger)
+    internal ModelPool(ZooServerOptions options, ModelStore store, ModelCatalog catalog, TaskEndpointRegistry tasks, ServerMetrics metrics,
+        ILogger<ModelPool> logger)
     {
         _options = options;
         _store = store;
+        _catalog = catalog;
         _tasks = tasks;
         _metrics = metrics;
         _logger = logger;
@@ -61,6 +64,13 @@ public sealed class ModelPool : IAsyncDisposable
     /// <summary>What the pool charges for a model: twice the size of its files.</summary>
     public static long EstimateBytes(ModelCard card) => 2 * Math.Max(card.TotalSize, 1);
 
+    /// <summary>What the pool charges for a model and the companion models its adapter loads with it.</summary>
+    public static long EstimateBytes(ModelCard card, IReadOnlyList<ModelCard> companions)
+    {
+        ArgumentNullException.ThrowIfNull(companions);
+        return 2 * Math.Max(card.TotalSize + companions.Sum(c => c.TotalSize), 1);
+    }
+
     /// <summary>
     /// Borrows the model of <paramref name="card"/>, loading it (and pulling it into the store if needed) on first use.
     /// <paramref name="ct"/> stops the wait, not a load other requests may share.
@@ -72,6 +82,7 @@ public sealed class ModelPool : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(card);
         var endpoint = _tasks.Find(card.Task) ?? throw new ServeException(400, "model-not-servable",
             $"'{card.Handle}' is a {TaskName(card.Task)} model and this server has no adapter for that task; serve one of: {string.Join(", ", _tasks.Tasks.Select(TaskName))}.");
+        var companions = endpoint.Companions(card, _catalog);
         Entry entry;
         List<Entry> evicted = [];
         lock (_gate)
@@ -79,7 +90,7 @@ public sealed class ModelPool : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_entries.TryGetValue(card.Handle, out entry!) || entry.Loading.IsFaulted || entry.Loading.IsCanceled)
             {
-                var estimate = EstimateBytes(card);
+                var estimate = EstimateBytes(card, companions);
                 if (estimate > _options.MemoryBudgetBytes && !_pinned.Contains(card.Handle))
                 {
                     throw new ServeException(507, "model-over-budget",
@@ -88,7 +99,7 @@ public sealed class ModelPool : IAsyncDisposable
                 evicted = MakeRoom(estimate);
                 entry = new Entry(card, estimate);
                 _entries[card.Handle] = entry;
-                entry.Loading = Task.Run(() => LoadAsync(card, endpoint, estimate));
+                entry.Loading = Task.Run(() => LoadAsync(card, companions, endpoint, estimate));
             }
             entry.Leases++;
             entry.LastUsed = Environment.TickCount64;
@@ -121,11 +132,17 @@ public sealed class ModelPool : IAsyncDisposable
         await lease.Model.WarmAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task<ServedModel> LoadAsync(ModelCard card, ITaskEndpoint endpoint, long estimate)
+    private async Task<ServedModel> LoadAsync(ModelCard card, IReadOnlyList<ModelCard> companions, ITaskEndpoint endpoint, long estimate)
     {
         _logger.LogInformation("loading {Handle} ({Task}, about {Megabytes} MB)", card.Handle, TaskName(card.Task), estimate / (1024 * 1024));
         var local = await _store.OpenAsync(card).ConfigureAwait(false);
-        var runner = endpoint.Open(local, _options.Session);
+        var companionModels = new List<LocalModel>(companions.Count);
+        foreach (var companion in companions)
+        {
+            _logger.LogInformation("loading {Companion} with {Handle}", companion.Handle, card.Handle);
+            companionModels.Add(await _store.OpenAsync(companion).ConfigureAwait(false));
+        }
+        var runner = endpoint.Open(local, companionModels, _options.Session);
         _metrics.CountLoad(card.Handle);
         return new ServedModel(endpoint, runner, estimate, _options, _metrics);
     }

@@ -34,8 +34,9 @@ internal static class NativeApi
         api.MapGet("/{**path}", GetModel).WithMetadata(new ZooRouteAttribute("model")).WithName("GetModel")
             .WithSummary("One model's card summary.");
         api.MapPost("/{**path}", Predict).WithMetadata(new ZooRouteAttribute("predict")).WithName("Predict")
-            .WithSummary("POST /v1/models/{handle}:predict with a raw image body or a multipart form with a 'file' field; ?top=K&min_score=S.")
-            .Produces<ClassificationResult>().Produces<FeatureVectorResult>()
+            .WithSummary("POST /v1/models/{handle}:predict with a raw image (or, for text models, UTF-8 text) body or a multipart form with a 'file' field; ?top=K&min_score=S.")
+            .Produces<ClassificationResult>().Produces<FeatureVectorResult>().Produces<DetectionResult>().Produces<PoseResult>()
+            .Produces<FaceResult>().Produces<SegmentationResult>().Produces<TextSpottingResult>().Produces<TextEmbeddingResult>()
             .DisableAntiforgery();
 
         endpoints.MapGet("/healthz", () => Results.Text("ok\n")).WithMetadata(new ZooRouteAttribute("healthz")).ExcludeFromDescription();
@@ -52,7 +53,7 @@ internal static class NativeApi
         var loaded = pool.Loaded.ToHashSet(StringComparer.Ordinal);
         var models = service.Catalog.Cards
             .Where(c => service.Tasks.Find(c.Task) is not null)
-            .Select(c => Summary(c, loaded.Contains(c.Handle), store.IsCached(c)))
+            .Select(c => Summary(c, service.Tasks.Find(c.Task)!, loaded.Contains(c.Handle), store.IsCached(c)))
             .ToList();
         return Results.Json(new { models });
     }
@@ -62,7 +63,7 @@ internal static class NativeApi
         try
         {
             var card = service.Resolve(path);
-            return Results.Json(Summary(card, pool.Loaded.Contains(card.Handle), store.IsCached(card)));
+            return Results.Json(Summary(card, service.Tasks.Find(card.Task), pool.Loaded.Contains(card.Handle), store.IsCached(card)));
         }
         catch (Exception ex) when (ex is ZooException)
         {
@@ -128,10 +129,12 @@ internal static class NativeApi
         return options;
     }
 
-    private static object Summary(ModelCard card, bool loaded, bool cached) => new
+    private static object Summary(ModelCard card, ITaskEndpoint? endpoint, bool loaded, bool cached) => new
     {
         handle = card.Handle,
         task = ModelPool.TaskName(card.Task),
+        // What a predict body holds for this model ("image" or "text"); null when the server cannot serve it.
+        accepts = endpoint is null ? null : endpoint.Input == TaskInputKind.Text ? "text" : "image",
         version = card.Version,
         title = card.Title,
         license = card.License.Spdx,

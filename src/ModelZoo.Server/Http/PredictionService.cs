@@ -4,6 +4,7 @@ using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Hosting;
+using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Server.Http;
 
@@ -81,17 +82,58 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
 
     /// <summary>The classification model behind the cloud label APIs.</summary>
     /// <exception cref="ServeException">None is configured or the configured one is not a classifier.</exception>
-    public ModelCard LabelsModel()
+    public ModelCard LabelsModel() => TryLabelsModel() ?? throw new ServeException(400, "no-labels-model",
+        "this server has no image-classification model for label detection; start it with --rekognition-labels HANDLE or preload one with --models.");
+
+    /// <summary>The classification model behind the cloud label APIs, or null when none is configured or preloaded.</summary>
+    /// <exception cref="ServeException">The configured one is not a classifier.</exception>
+    public ModelCard? TryLabelsModel() =>
+        Pick(options.LabelsModel, ModelTask.ImageClassification, null, "--rekognition-labels", "label detection");
+
+    /// <summary>The detection model behind label instances and object localisation, or null when none is configured or preloaded.</summary>
+    /// <exception cref="ServeException">The configured one is not an object-detection model.</exception>
+    public ModelCard? ObjectsModel() =>
+        Pick(options.ObjectsModel, ModelTask.ObjectDetection, null, "--rekognition-objects", "object localisation");
+
+    /// <summary>The face detector behind the cloud face APIs.</summary>
+    /// <exception cref="ServeException">The configured one is not a face-detection model.</exception>
+    public ModelCard FacesModel() =>
+        Pick(options.FacesModel, ModelTask.FaceDetection, ZooServerOptions.DefaultFacesModel, "--rekognition-faces", "face detection")!;
+
+    /// <summary>The text-detection card of the OCR pipeline behind the cloud text APIs; a pipeline prefix
+    /// (<c>ocr/ppocrv4</c>) names its detector.</summary>
+    /// <exception cref="ServeException">The configured handle names no OCR pipeline.</exception>
+    public ModelCard TextModel()
     {
-        var handle = options.LabelsModel
-            ?? options.Models.FirstOrDefault(h => catalog.TryGet(h, out var c) && c.Task == ModelTask.ImageClassification)
-            ?? throw new ServeException(400, "no-labels-model",
-                "this server has no image-classification model for label detection; start it with --rekognition-labels HANDLE or preload one with --models.");
-        var card = Resolve(handle);
-        if (card.Task != ModelTask.ImageClassification)
+        var handle = options.TextModel
+            ?? options.Models.FirstOrDefault(h => catalog.TryGet(h, out var c) && c.Task == ModelTask.TextDetection)
+            ?? ZooServerOptions.DefaultTextModel;
+        try
         {
-            throw new ServeException(400, "no-labels-model",
-                $"'{handle}' is not an image-classification model, so it cannot serve label detection; pass a classifier to --rekognition-labels.");
+            return TextSpotterModels.Resolve(catalog, handle).Detector;
+        }
+        catch (ZooException ex)
+        {
+            throw new ServeException(400, "no-text-model",
+                $"'{handle}' names no OCR pipeline, so it cannot serve text detection ({ex.Message.TrimEnd('.')}); pass a pipeline such as {TextSpotterModels.DefaultHandle} to --rekognition-text.", inner: ex);
+        }
+    }
+
+    /// <summary>The configured handle, else the first preloaded model of <paramref name="task"/>, else <paramref name="fallback"/>.</summary>
+    private ModelCard? Pick(string? configured, ModelTask task, string? fallback, string option, string what)
+    {
+        var handle = configured
+            ?? options.Models.FirstOrDefault(h => catalog.TryGet(h, out var c) && c.Task == task)
+            ?? fallback;
+        if (handle is null)
+        {
+            return null;
+        }
+        var card = Resolve(handle);
+        if (card.Task != task)
+        {
+            throw new ServeException(400, "wrong-task-model",
+                $"'{handle}' is a {ModelPool.TaskName(card.Task)} model, so it cannot serve {what}; pass a {ModelPool.TaskName(task)} model to {option}.");
         }
         return card;
     }

@@ -68,13 +68,19 @@ public sealed class RekognitionTests(MobileNetHome home)
         var s3 = await SendAsync(server, "DetectLabels", new { Image = new { S3Object = new { Bucket = "b", Name = "n" } } });
         await AssertAwsErrorAsync(s3, "InvalidParameterException");
 
-        var small = Convert.ToBase64String(dog[..1024]);
-        var text = await SendAsync(server, "DetectText", new { Image = new { Bytes = small } });
-        var message = await AssertAwsErrorAsync(text, "InvalidParameterException");
-        Assert.Contains("DetectText", message);
+        // DetectText and DetectFaces check the image before loading their models.
+        var garbage = Convert.ToBase64String("still not an image"u8.ToArray());
+        var text = await SendAsync(server, "DetectText", new { Image = new { Bytes = garbage } });
+        await AssertAwsErrorAsync(text, "InvalidImageFormatException");
 
-        var faces = await SendAsync(server, "DetectFaces", new { Image = new { Bytes = small } });
-        await AssertAwsErrorAsync(faces, "InvalidParameterException");
+        var faces = await SendAsync(server, "DetectFaces", new { Image = new { Bytes = garbage }, Attributes = new[] { "ALL" } });
+        await AssertAwsErrorAsync(faces, "InvalidImageFormatException");
+
+        var badAttributes = await SendAsync(server, "DetectFaces", new { Image = new { Bytes = garbage }, Attributes = "ALL" });
+        await AssertAwsErrorAsync(badAttributes, "InvalidParameterException");
+
+        var badFilter = await SendAsync(server, "DetectText", new { Image = new { Bytes = garbage }, Filters = new { WordFilter = new { MinConfidence = 101 } } });
+        Assert.Contains("MinConfidence", await AssertAwsErrorAsync(badFilter, "InvalidParameterException"));
 
         var unknown = await SendAsync(server, "DeleteCollection", new { CollectionId = "x" });
         await AssertAwsErrorAsync(unknown, "UnknownOperationException");

@@ -9,7 +9,7 @@ namespace ModelZoo.Server.Tests.Cloud;
 public sealed class VisionApiTests(MobileNetHome home)
 {
     [Fact]
-    public async Task Annotate_answers_label_detection_per_request_and_errors_for_unwired_features()
+    public async Task Annotate_answers_label_detection_per_request_and_errors_per_request_for_what_it_cannot_answer()
     {
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
@@ -22,7 +22,7 @@ public sealed class VisionApiTests(MobileNetHome home)
             requests = new object[]
             {
                 new { image = new { content = dog }, features = new[] { new { type = "LABEL_DETECTION", maxResults = 3 } } },
-                new { image = new { content = dog }, features = new[] { new { type = "TEXT_DETECTION", maxResults = 3 } } },
+                new { image = new { content = dog }, features = new[] { new { type = "CROP_HINTS", maxResults = 3 } } },
                 new { image = new { content = Convert.ToBase64String("nope"u8.ToArray()) }, features = new[] { new { type = "LABEL_DETECTION", maxResults = 3 } } },
                 new { image = new { content = dog }, features = new[] { new { type = "OBJECT_LOCALIZATION", maxResults = 3 } } },
             },
@@ -53,6 +53,8 @@ public sealed class VisionApiTests(MobileNetHome home)
             Assert.Equal(3, error.GetProperty("code").GetInt32());
             Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
         }
-        Assert.Contains("TEXT_DETECTION", responses[1].GetProperty("error").GetProperty("message").GetString());
+        Assert.Contains("CROP_HINTS", responses[1].GetProperty("error").GetProperty("message").GetString());
+        // No detector is configured or preloaded, so OBJECT_LOCALIZATION says which option to set.
+        Assert.Contains("--rekognition-objects", responses[3].GetProperty("error").GetProperty("message").GetString());
     }
 }

@@ -57,6 +57,14 @@ public sealed class ServeCommandTests
         var unknown = CliRunner.Run(home.Settings(offline: true), "serve", "--port", "0", "--models", "imagenet/no_such_model/classification");
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Contains("imagenet/no_such_model/classification", unknown.AllText);
+
+        var notAttributes = CliRunner.Run(home.Settings(offline: true), "serve", "--port", "0", "--face-attributes", "face/blazeface/front_128");
+        Assert.Equal(2, notAttributes.ExitCode);
+        Assert.Contains("--face-attributes", notAttributes.AllText);
+
+        var noPipeline = CliRunner.Run(home.Settings(offline: true), "serve", "--port", "0", "--rekognition-text", "ocr/no_such_pipeline");
+        Assert.NotEqual(0, noPipeline.ExitCode);
+        Assert.Contains("ocr/no_such_pipeline", noPipeline.AllText);
     }
 
     private static int FreePort()

@@ -1,0 +1,33 @@
+using ModelZoo.Catalog;
+using ModelZoo.Runtime;
+using ModelZoo.Store;
+using ModelZoo.Tasks;
+
+namespace ModelZoo.Server.Adapters;
+
+/// <summary>Serves <see cref="ModelTask.TextEmbedding"/> models through <see cref="TextEmbedder"/>: the request body is one
+/// UTF-8 text; the texts of a micro-batch go through the model together.</summary>
+public sealed class TextEmbeddingEndpoint : ITaskEndpoint
+{
+    /// <inheritdoc />
+    public ModelTask Task => ModelTask.TextEmbedding;
+
+    /// <inheritdoc />
+    public TaskInputKind Input => TaskInputKind.Text;
+
+    /// <inheritdoc />
+    public ITaskRunner Open(LocalModel model, SessionSettings session) =>
+        new Runner(TextEmbedder.Open(model, new TextEmbedderOptions { Session = session }));
+
+    private sealed class Runner(TextEmbedder embedder) : ITaskRunner
+    {
+        public ModelCard Card => embedder.Card;
+
+        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch) => embedder
+            .EmbedWithDetails(batch.Select(r => r.Input.RequireText()).ToList())
+            .Select(e => (object)new TextEmbeddingResult(e.Vector, e.Truncated, e.TokenCount))
+            .ToArray();
+
+        public void Dispose() => embedder.Dispose();
+    }
+}
