@@ -3,7 +3,9 @@ using BenchmarkDotNet.Running;
 namespace ModelZoo.Benchmarks;
 
 /// <summary>Runs the benchmarks: <c>dotnet run -c Release --project bench/ModelZoo.Benchmarks -- --filter '*'</c>, or the
-/// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>, or the transfer-learning comparison with ML.NET: <c>… -- train-vs-mlnet</c>.</summary>
+/// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>, the transfer-learning comparison with ML.NET:
+/// <c>… -- train-vs-mlnet</c>, or the vision pipelines against ONNX Runtime alone and TensorFlow.js:
+/// <c>… -- vision [--runs N] [--tfjs-runs M] [--only detect|pose|faces|segment]</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract instead.</summary>
@@ -20,6 +22,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "serve-load")
         {
             return ServeLoad.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+        if (args.Length > 0 && args[0] == "vision")
+        {
+            return VisionThroughput.Run(args[1..]);
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

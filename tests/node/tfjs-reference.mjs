@@ -6,22 +6,12 @@
 // Inputs are a deterministic pseudo-random pattern (xorshift32 seeded with S, default 1): float inputs are uniform in
 // [M, M + R) (M defaults to 0, R to 1), integer inputs are integers in [0, R) (R defaults to 256). Unknown dimensions are B (default 1).
 // OUT_DIR receives reference.json ({ backend, tfjsVersion, inputs: [...], outputs: [...] }, each entry with name,
-// dtype, shape and file) and one .bin file per tensor. @tensorflow/tfjs is resolved from .cache/node (see
-// scripts/install-test-deps.sh) or from NODE_PATH.
+// dtype, shape and file) and one .bin file per tensor. @tensorflow/tfjs and the model are loaded by tfjs-loader.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { loadTfjs, loadGraphModel } from './tfjs-loader.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const requireFromCache = createRequire(path.join(repo, '.cache', 'node', 'package.json'));
-let tf;
-try {
-  tf = requireFromCache('@tensorflow/tfjs');
-} catch {
-  tf = createRequire(import.meta.url)('@tensorflow/tfjs');
-}
+const tf = await loadTfjs();
 
 function parseArgs(argv) {
   const positional = [];
@@ -41,34 +31,6 @@ function parseArgs(argv) {
   return { model: positional[0], out: positional[1], ...options };
 }
 
-// Reads model.json and every shard of its weights manifest from disk (tf.io.fileSystem exists only in tfjs-node).
-function fileHandler(modelPath) {
-  return {
-    async load() {
-      const json = JSON.parse(fs.readFileSync(modelPath, 'utf8'));
-      const folder = path.dirname(modelPath);
-      const weightSpecs = [];
-      const buffers = [];
-      for (const group of json.weightsManifest) {
-        for (const p of group.paths) buffers.push(fs.readFileSync(path.join(folder, p)));
-        weightSpecs.push(...group.weights);
-      }
-      const all = Buffer.concat(buffers);
-      const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
-      return {
-        modelTopology: json.modelTopology,
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy,
-        signature: json.signature,
-        userDefinedMetadata: json.userDefinedMetadata,
-        weightSpecs,
-        weightData,
-      };
-    },
-  };
-}
-
 function* xorshift(seed) {
   let x = (seed >>> 0) || 1;
   for (;;) {
@@ -86,9 +48,7 @@ function writeTensor(dir, file, data) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  await tf.setBackend('cpu');
-  await tf.ready();
-  const model = await tf.loadGraphModel(fileHandler(path.resolve(args.model)));
+  const model = await loadGraphModel(tf, args.model);
   fs.mkdirSync(args.out, { recursive: true });
   const random = xorshift(args.seed);
   const feeds = {};
