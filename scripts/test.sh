@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs the whole test suite the way CI does: fetches test images into .cache/testdata (once),
+# Runs the whole test suite the way CI does: installs the Debian and npm packages the tests use (once; see
+# scripts/install-test-deps.sh), fetches test images into .cache/testdata (once),
 # points the store tests at the registries this machine's npm and NuGet are configured for, then runs dotnet test.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
+bash scripts/install-test-deps.sh
 bash scripts/fetch-test-assets.sh
 
 if [ -z "${ZOO_NUGET_SOURCE:-}" ]; then
