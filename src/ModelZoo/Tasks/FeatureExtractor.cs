@@ -39,16 +39,7 @@ public sealed class FeatureExtractor : IDisposable
                 $"'{model.Card.Handle}' is a {TaskName(model.Card.Task)} model, not an image-feature-vector model; pick one with `zoo list --task image-feature-vector`.");
         }
         options ??= new ImageTaskOptions();
-        var session = TaskSessions.Open(model, options.Session);
-        try
-        {
-            return new FeatureExtractor(model, session, options);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return TaskSessions.OpenOwned(model, options.Session, session => new FeatureExtractor(model, session, options));
     }
 
     /// <summary>Pulls the model if needed (verified) and opens an extractor over it.</summary>

@@ -46,16 +46,7 @@ public sealed class ImageClassifier : IDisposable
                 $"'{model.Card.Handle}' is a {FeatureExtractor.TaskName(model.Card.Task)} model, not an image-classification model; pick one with `zoo list --task image-classification`.");
         }
         options ??= new ImageTaskOptions();
-        var session = TaskSessions.Open(model, options.Session);
-        try
-        {
-            return new ImageClassifier(model, session, options);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return TaskSessions.OpenOwned(model, options.Session, session => new ImageClassifier(model, session, options));
     }
 
     /// <summary>Pulls the model if needed (verified) and opens a classifier over it.</summary>

@@ -20,4 +20,20 @@ internal static class TaskSessions
         var composite = GraphComposer.Prepend(OnnxModel.Load(model.PathOf(preprocess)), OnnxModel.Load(modelPath), model.Card.Input!.Name);
         return ModelSession.Open(composite, settings);
     }
+
+    /// <summary>Opens the task's session and hands it to <paramref name="create"/>, disposing it if construction fails
+    /// (the created pipeline owns the session from then on).</summary>
+    public static T OpenOwned<T>(LocalModel model, SessionSettings settings, Func<ModelSession, T> create)
+    {
+        var session = Open(model, settings);
+        try
+        {
+            return create(session);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
 }

@@ -47,16 +47,7 @@ public sealed class ObjectDetector : IDisposable
         TaskGuard.RequireTask(model.Card, ModelTask.ObjectDetection);
         DetectionDecoders.Registry.Get(model.Card);
         options ??= new ImageTaskOptions();
-        var session = TaskSessions.Open(model, options.Session);
-        try
-        {
-            return new ObjectDetector(model, session, options);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return TaskSessions.OpenOwned(model, options.Session, session => new ObjectDetector(model, session, options));
     }
 
     /// <summary>Pulls the model if needed (verified) and opens a detector over it.</summary>

@@ -41,16 +41,7 @@ public sealed class FaceDetector : IDisposable
         TaskGuard.RequireTask(model.Card, ModelTask.FaceDetection);
         FaceDecoders.Registry.Get(model.Card);
         options ??= new ImageTaskOptions();
-        var session = TaskSessions.Open(model, options.Session);
-        try
-        {
-            return new FaceDetector(model, session, options);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return TaskSessions.OpenOwned(model, options.Session, session => new FaceDetector(model, session, options));
     }
 
     /// <summary>Pulls the model if needed (verified) and opens a detector over it.</summary>

@@ -41,16 +41,7 @@ public sealed class PoseEstimator : IDisposable
         TaskGuard.RequireTask(model.Card, ModelTask.PoseEstimation);
         PoseDecoders.Registry.Get(model.Card);
         options ??= new ImageTaskOptions();
-        var session = TaskSessions.Open(model, options.Session);
-        try
-        {
-            return new PoseEstimator(model, session, options);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return TaskSessions.OpenOwned(model, options.Session, session => new PoseEstimator(model, session, options));
     }
 
     /// <summary>Pulls the model if needed (verified) and opens an estimator over it.</summary>

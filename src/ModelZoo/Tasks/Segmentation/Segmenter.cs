@@ -41,16 +41,7 @@ public sealed class Segmenter : IDisposable
         TaskGuard.RequireTask(model.Card, ModelTask.ImageSegmentation);
         SegmentationDecoders.Registry.Get(model.Card);
         options ??= new ImageTaskOptions();
-        var session = TaskSessions.Open(model, options.Session);
-        try
-        {
-            return new Segmenter(model, session, options);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return TaskSessions.OpenOwned(model, options.Session, session => new Segmenter(model, session, options));
     }
 
     /// <summary>Pulls the model if needed (verified) and opens a segmenter over it.</summary>
