@@ -225,6 +225,7 @@ internal sealed class SuffixGraph
         foreach (var p in Plan.Parameters)
         {
             graph.Input.Add(FloatValue(p.Name, p.Dims.Select(Dim).ToArray()));
+            shapes[p.Name] = [.. p.Dims];
         }
 
         var used = Nodes.SelectMany(n => n.Input).ToHashSet(StringComparer.Ordinal);
@@ -257,6 +258,7 @@ internal sealed class SuffixGraph
 
         graph.Node.Add(forward);
         var features = Headless.OutputName;
+        shapes[features] = [ProbeBatch, Headless.FeatureSize];
         var wrt = Plan.Parameters.Select(p => p.Name).ToList();
         if (head is null)
         {
@@ -274,6 +276,8 @@ internal sealed class SuffixGraph
                 graph.Input.Add(FloatValue(b, Dim(layer.Rows)));
                 wrt.Add(w);
                 wrt.Add(b);
+                shapes[w] = [layer.Rows, layer.Cols];
+                shapes[b] = [layer.Rows];
                 var y = i == head.Count - 1 && layer.Activation == HeadActivation.None ? LogitsOutput : $"head/{i}/affine";
                 var gemm = new NodeProto { OpType = "Gemm", Name = $"head/{i}/gemm" };
                 gemm.Input.Add([x, w, b]);
