@@ -62,6 +62,18 @@ internal sealed class SuffixGraph
     /// <summary>The initial values of the trained tensors, in <see cref="UnfreezePlan.Parameters"/> order.</summary>
     public float[][] InitialValues() => Plan.Parameters.Select(p => ReadFloats(_initializers[p.Name])).ToArray();
 
+    /// <summary>The suffix's nodes as they run in the built graphs (op, inputs, outputs, int/ints/float attributes), for tools
+    /// that rebuild the suffix elsewhere (the torch baseline in bench/torch).</summary>
+    public IReadOnlyList<(string Op, string[] Inputs, string[] Outputs, Dictionary<string, object> Attributes)> DescribeNodes() =>
+        BuildModel(null, training: false).Proto.Graph.Node.Select(n => (n.OpType, n.Input.ToArray(), n.Output.ToArray(),
+            n.Attribute.ToDictionary(a => a.Name, a => a.Ints.Count > 0 ? (object)a.Ints.ToArray()
+                : a.Type == AttributeProto.Types.AttributeType.Float ? a.F : a.I))).ToList();
+
+    /// <summary>The float constants the suffix reads besides the trained tensors (e.g. batch-normalisation statistics).</summary>
+    public IReadOnlyList<(string Name, float[] Values, long[] Dims)> FrozenConstants() =>
+        BuildModel(null, training: false).Proto.Graph.Initializer.Where(t => t.DataType == (int)TensorProto.Types.DataType.Float)
+            .Select(t => (t.Name, ReadFloats(t), t.Dims.ToArray())).ToList();
+
     /// <summary>The frozen prefix: the base input(s) → <see cref="HeadlessModel.OutputName"/> = the cut tensor, flattened.</summary>
     public HeadlessModel Prefix()
     {

@@ -6,9 +6,9 @@ namespace ModelZoo.Training.FineTuning.Gradients;
 /// <summary>
 /// Gradients of the windowed ops. Conv: the input gradient is a ConvTranspose of the output gradient with the same
 /// weight, pads, strides, dilations and group (output_padding restores the exact input size); the weight gradient is
-/// a convolution of the input with the output gradient, both with batch and channel axes swapped, where the forward
-/// stride becomes the dilation and the forward dilation the stride (group = 1), or the same with the channels of each
-/// depthwise group folded into one grouped convolution (group = channels). AveragePool: a depthwise ConvTranspose with
+/// one GEMM of the output gradient with the im2col columns of the input (group = 1), or, for depthwise convolutions
+/// (group = channels), a grouped convolution of the input with the output gradient, both with batch and channel axes
+/// swapped, where the forward stride becomes the dilation and the forward dilation the stride. AveragePool: a depthwise ConvTranspose with
 /// a constant 1/window kernel.
 /// </summary>
 internal static class ConvRule
@@ -75,17 +75,18 @@ internal static class ConvRule
 
     private static string WeightGradient(NodeProto node, string x, string dy, long[] xShape, long[] wShape, long group, Window window, GraphEmitter e)
     {
+        if (group == 1)
+        {
+            return Im2ColWeightGradient(x, dy, xShape, wShape, window, e);
+        }
+
         var rank = xShape.Length;
         long[] swap = [1, 0, .. Enumerable.Range(2, rank - 2).Select(i => (long)i)];
         var xT = e.Emit("Transpose", [x], Ints("perm", swap));
         var dyT = e.Emit("Transpose", [dy], Ints("perm", swap));
         var inputChannels = xShape[1];
         string convolved;
-        if (group == 1)
-        {
-            convolved = e.Emit("Conv", [xT, dyT], Ints("strides", window.Dilations), Ints("dilations", window.Strides), Ints("pads", window.Pads));
-        }
-        else if (group == inputChannels && wShape[1] == 1)
+        if (group == inputChannels && wShape[1] == 1)
         {
             // Depthwise: image c's N channels (one per batch item) form group c of one grouped convolution.
             long[] folded = [1, -1, .. Enumerable.Repeat(0L, rank - 2)];
@@ -107,9 +108,59 @@ internal static class ConvRule
             convolved = e.Emit("Slice", [convolved, e.Longs(new long[rank - 2]), e.Longs(kernel), e.Longs(axes)]);
         }
 
-        return group == 1
-            ? e.Emit("Transpose", [convolved], Ints("perm", swap))
-            : e.Emit("Reshape", [convolved, e.Longs(wShape)]);
+        return e.Emit("Reshape", [convolved, e.Longs(wShape)]);
+    }
+
+    /// <summary>
+    /// Group-1 weight gradient as one matrix product: the kernel-offset slices of the padded input are stacked into
+    /// columns <c>[k·Ci, N·P]</c> (P = output positions), and <c>dW = dY[Co, N·P] · colsᵀ</c>, reordered to
+    /// <c>[Co, Ci, k…]</c>. One large GEMM runs far faster in ONNX Runtime than a convolution whose batch is the
+    /// channel count and whose kernel is the whole output map.
+    /// </summary>
+    private static string Im2ColWeightGradient(string x, string dy, long[] xShape, long[] wShape, Window window, GraphEmitter e)
+    {
+        var rank = xShape.Length;
+        var spatial = rank - 2;
+        var inputChannels = xShape[1];
+        var outputChannels = wShape[0];
+        var kernel = wShape[2..];
+        var positions = window.Output.Aggregate(1L, (n, d) => n * d);
+        var offsets = kernel.Aggregate(1L, (n, d) => n * d);
+        var padded = x;
+        if (window.Pads.Any(p => p != 0))
+        {
+            long[] pads = [0, 0, .. window.Begin, 0, 0, .. window.End];
+            padded = e.Emit("Pad", [x, e.Longs(pads)]);
+        }
+
+        var axes = e.Longs(Enumerable.Range(2, spatial).Select(i => (long)i).ToArray());
+        var steps = e.Longs(window.Strides);
+        var slices = new List<string>();
+        var index = new long[spatial];
+        for (var k = 0; k < offsets; k++)
+        {
+            var rest = k;
+            for (var a = spatial - 1; a >= 0; a--)
+            {
+                index[a] = rest % kernel[a];
+                rest = (int)(rest / kernel[a]);
+            }
+
+            var starts = index.Select((v, a) => v * window.Dilations[a]).ToArray();
+            var ends = starts.Select((v, a) => v + ((window.Output[a] - 1) * window.Strides[a]) + 1).ToArray();
+            slices.Add(e.Emit("Slice", [padded, e.Longs(starts), e.Longs(ends), axes, steps]));
+        }
+
+        // [N, k·Ci, out…] → [k·Ci, N·P]
+        var stacked = slices.Count == 1 ? slices[0] : e.Emit("Concat", slices, Int("axis", 1));
+        var flat = e.Emit("Reshape", [stacked, e.Longs(0, offsets * inputChannels, positions)]);
+        var columns = e.Emit("Reshape", [e.Emit("Transpose", [flat], Ints("perm", [1, 0, 2])), e.Longs(offsets * inputChannels, -1)]);
+        var gradient = e.Emit("Reshape", [dy, e.Longs(0, outputChannels, positions)]);
+        var rows = e.Emit("Reshape", [e.Emit("Transpose", [gradient], Ints("perm", [1, 0, 2])), e.Longs(outputChannels, -1)]);
+        var product = e.Emit("Gemm", [rows, columns], Int("transB", 1));
+        var split = e.Emit("Reshape", [product, e.Longs(outputChannels, offsets, inputChannels)]);
+        var ordered = e.Emit("Transpose", [split], Ints("perm", [0, 2, 1]));
+        return e.Emit("Reshape", [ordered, e.Longs(wShape)]);
     }
 
     /// <summary>Resolved window geometry of one Conv / pooling node.</summary>
