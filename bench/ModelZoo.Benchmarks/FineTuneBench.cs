@@ -70,7 +70,7 @@ internal static class FineTuneBench
             }
 
             var export = Path.GetFullPath(OptionText(args, "--export") ?? throw new ArgumentException("pass --export DIR"));
-            await EpochAsync(store, data, home, export, unfreeze, Option(args, "--epochs", 3), Option(args, "--batch", 16));
+            await EpochAsync(store, data, home, export, unfreeze, Option(args, "--epochs", 3), Option(args, "--batch", 16), Option(args, "--threads", 0));
             return 0;
         }
         finally
@@ -85,7 +85,7 @@ internal static class FineTuneBench
         }
     }
 
-    private static async Task EpochAsync(ModelStore store, string data, ZooSettings home, string export, int unfreeze, int epochs, int batch)
+    private static async Task EpochAsync(ModelStore store, string data, ZooSettings home, string export, int unfreeze, int epochs, int batch, int threads)
     {
         var card = ModelCatalog.LoadBuiltin().Get(Handle);
         var local = await store.OpenAsync(card);
@@ -112,13 +112,14 @@ internal static class FineTuneBench
         Npy.Write(Path.Combine(export, "labels.npy"), labels.Select(l => (float)l).ToArray(), [paths.Count]);
         WriteGraph(suffix, head, export);
 
-        using var session = new FineTuneSession(suffix, head, new SessionSettings());
+        using var session = new FineTuneSession(suffix, head, new SessionSettings { IntraOpThreads = threads });
         var optimizer = new AdamOptimizer(1e-4f);
         var order = Enumerable.Range(0, paths.Count).ToArray();
         var times = new List<double>();
         for (var epoch = 0; epoch < epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             double loss = 0;
             for (var start = 0; start < order.Length; start += batch)
             {
@@ -139,7 +140,9 @@ internal static class FineTuneBench
             }
 
             times.Add(clock.Elapsed.TotalSeconds);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"zoo (ONNX Runtime) epoch {epoch + 1}: {clock.Elapsed.TotalSeconds:0.000} s, loss {loss / paths.Count:0.0000}"));
+            var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"zoo (ONNX Runtime) epoch {epoch + 1}: {clock.Elapsed.TotalSeconds:0.000} s, cpu {cpuSeconds:0.000} s, loss {loss / paths.Count:0.0000}"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -97,6 +97,7 @@ def main():
     times = []
     for epoch in range(args.epochs):
         start = time.perf_counter()
+        cpu = time.process_time()
         total = 0.0
         for i in range(0, len(x_all), args.batch):
             x, y = x_all[i:i + args.batch], y_all[i:i + args.batch]
@@ -106,7 +107,7 @@ def main():
             optimizer.step()
             total += loss.item() * len(x)
         times.append(time.perf_counter() - start)
-        print(f"torch {torch.__version__} epoch {epoch + 1}: {times[-1]:.3f} s, loss {total / len(x_all):.4f}")
+        print(f"torch {torch.__version__} epoch {epoch + 1}: {times[-1]:.3f} s, cpu {time.process_time() - cpu:.3f} s, loss {total / len(x_all):.4f}")
     rest = times[1:] or times
     print(f"torch: {len(x_all)} images, batch {args.batch}, {torch.get_num_threads()} threads, mean epoch after the first {sum(rest) / len(rest):.3f} s")
 
