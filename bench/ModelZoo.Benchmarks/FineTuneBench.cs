@@ -18,7 +18,7 @@ namespace ModelZoo.Benchmarks;
 
 /// <summary>
 /// Fine-tuning figures for BENCHMARKS.md.
-/// <c>finetune-accuracy [--per-class N] [--unfreeze N]</c>: frozen-backbone head vs fine-tuned ResNet-18 on five Tux Paint
+/// <c>finetune-accuracy [--per-class N] [--unfreeze N] [--epochs N] [--augment light --views N] [--smoothing-percent P]</c>: frozen-backbone head vs fine-tuned ResNet-18 on five Tux Paint
 /// categories (held-out accuracy). <c>finetune-epoch --export DIR [--images N] [--epochs N]</c>: times epochs of our
 /// ONNX Runtime forward + backward on the cached activations of ResNet-18's last block and writes the activations,
 /// labels, the suffix graph (graph.json) and its weights as .npy into DIR for bench/torch/finetune_epoch.py.
@@ -51,6 +51,9 @@ internal static class FineTuneBench
                     BaseHandle = Handle, Data = data, OutputDirectory = Path.Combine(root, "out"), Name = "local/bench-finetune",
                     Epochs = 20, LearningRate = 0.01f, ValidationSplit = 0.3, BatchSize = 16, Unfreeze = unfreeze,
                     FineTuneEpochs = Option(args, "--epochs", 5), FineTuneLearningRate = 1e-4f,
+                    Augment = OptionText(args, "--augment") == "light" ? ModelZoo.Training.Data.AugmentationLevel.Light : ModelZoo.Training.Data.AugmentationLevel.None,
+                    AugmentViews = Option(args, "--views", 2),
+                    HeadOptions = new HeadTrainingOptions { LabelSmoothing = Option(args, "--smoothing-percent", 0) / 100f },
                 };
                 var result = await new FineTuner(store, catalog, home).TrainAsync(options);
                 var m = result.Transfer.Metrics;
