@@ -4,6 +4,9 @@
 #   skimage/   scikit-image's sample images from Debian's `python3-skimage` (CC0 / public domain)
 #   tuxpaint/  the Tux Paint stamp tree from Debian's `tuxpaint-stamps-default` (GPL-2; PNGs only,
 #              category folders kept) -- test data fetched at test time, never committed.
+#   onnx-node/ ONNX's own operator conformance cases from Debian's `libonnx-testdata` (Apache-2.0): one folder per
+#              case, test_<op>*/model.onnx + test_data_set_0/{input,output}_*.pb (TensorProto), for the fine-tuning
+#              tests that check every op the trainer emits against the spec's own expected outputs.
 # Packages come from apt (`apt-get download`, no root needed); `apt-get update` runs only when a
 # download fails. Each folder gets a `.fetched` marker naming the package version; a folder whose
 # marker is present is left alone, so running the script twice does nothing the second time.
@@ -143,9 +146,22 @@ else
   did=1
 fi
 
+if already_done onnx-node; then
+  log "onnx-node/: present ($(grep '^version=' "$DEST/onnx-node/.fetched" | cut -d= -f2)), skipped"
+else
+  extract libonnx-testdata
+  src="$(find "$WORK/x-libonnx-testdata" -type d -path '*/data/node' | head -n 1)"
+  [[ -n "$src" ]] || die "libonnx-testdata $VERSION has no data/node folder"
+  stage_begin onnx-node
+  cp -r "$src"/. "$DEST/.onnx-node.tmp/"
+  stage_commit onnx-node
+  write_marker onnx-node libonnx-testdata "$VERSION"
+  did=1
+fi
+
 # One summary marker for humans and CI logs.
 {
-  for name in darknet skimage tuxpaint; do
+  for name in darknet skimage tuxpaint onnx-node; do
     printf '%s: %s %s (%s files)\n' "$name" \
       "$(grep '^package=' "$DEST/$name/.fetched" | cut -d= -f2)" \
       "$(grep '^version=' "$DEST/$name/.fetched" | cut -d= -f2)" \

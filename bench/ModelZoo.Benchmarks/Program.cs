@@ -4,8 +4,9 @@ namespace ModelZoo.Benchmarks;
 
 /// <summary>Runs the benchmarks: <c>dotnet run -c Release --project bench/ModelZoo.Benchmarks -- --filter '*'</c>, or the
 /// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>, the transfer-learning comparison with ML.NET:
-/// <c>… -- train-vs-mlnet</c>, or the vision pipelines against ONNX Runtime alone and TensorFlow.js:
-/// <c>… -- vision [--runs N] [--tfjs-runs M] [--only detect|pose|faces|segment]</c>.</summary>
+/// <c>… -- train-vs-mlnet</c>, the vision pipelines against ONNX Runtime alone and TensorFlow.js:
+/// <c>… -- vision [--runs N] [--tfjs-runs M] [--only detect|pose|faces|segment]</c>, or the fine-tuning figures:
+/// <c>… -- finetune-accuracy</c> and <c>… -- finetune-epoch --export DIR</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract instead.</summary>
@@ -26,6 +27,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "vision")
         {
             return VisionThroughput.Run(args[1..]);
+        }
+        if (args.Length > 0 && args[0] is "finetune-accuracy" or "finetune-epoch")
+        {
+            return FineTuneBench.RunAsync(args[0], args[1..]).GetAwaiter().GetResult();
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

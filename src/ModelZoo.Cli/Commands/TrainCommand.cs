@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Training.Data;
+using ModelZoo.Training.FineTuning;
 using ModelZoo.Training.Heads;
 using ModelZoo.Training.Optimizers;
 using ModelZoo.Training.Transfer;
@@ -111,9 +112,37 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         [Description("Threads for ONNX Runtime (default: all cores).")]
         public int? Threads { get; init; }
 
+        /// <summary>Trailing weight layers to fine-tune.</summary>
+        [CommandOption("--unfreeze <N>")]
+        [Description("Fine-tune the backbone's last N weight layers (Conv/Gemm/MatMul, counted back from the features) with the head; e.g. 2 = ResNet-18's last block.")]
+        public int? Unfreeze { get; init; }
+
+        /// <summary>Tensor to fine-tune from.</summary>
+        [CommandOption("--unfreeze-from <TENSOR>")]
+        [Description("Fine-tune every layer after this backbone tensor (instead of --unfreeze).")]
+        public string? UnfreezeFrom { get; init; }
+
+        /// <summary>Fine-tuning epochs.</summary>
+        [CommandOption("--finetune-epochs <N>")]
+        [Description("Epochs of fine-tuning after the head is trained on the frozen backbone (default: --epochs).")]
+        public int? FineTuneEpochs { get; init; }
+
+        /// <summary>Fine-tuning learning rate.</summary>
+        [CommandOption("--finetune-lr <RATE>")]
+        [Description("Peak learning rate of fine-tuning (default: --lr / 10).")]
+        public float? FineTuneLearningRate { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
+            if (Unfreeze is not null && UnfreezeFrom is not null)
+            {
+                return ValidationResult.Error("pass only one of --unfreeze N and --unfreeze-from TENSOR.");
+            }
+            if (Unfreeze is < 1)
+            {
+                return ValidationResult.Error("--unfreeze must be 1 or more, e.g. --unfreeze 2.");
+            }
             if (string.IsNullOrWhiteSpace(Base))
             {
                 return ValidationResult.Error("give the base model with --base HANDLE, e.g. --base imagenet/resnet18/feature_vector.");
@@ -163,6 +192,10 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
             Optimizer = Optimizer == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam,
             HeadOptions = new HeadTrainingOptions { HiddenUnits = Hidden, EarlyStoppingPatience = Patience, BalanceClasses = Balance },
             Session = new Runtime.SessionSettings { IntraOpThreads = Threads ?? 0 },
+            Unfreeze = Unfreeze,
+            UnfreezeFrom = UnfreezeFrom,
+            FineTuneEpochs = FineTuneEpochs,
+            FineTuneLearningRate = FineTuneLearningRate,
         };
 
         private static AugmentationLevel? ParseAugment(string value) => value switch
@@ -187,6 +220,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         var learner = new TransferLearner(context.Store, context.Catalog, context.Settings);
         var notes = new List<string>();
         TransferResult? result = null;
+        FineTuneResult? fineTuned = null;
         await context.Status.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -233,7 +267,16 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
                         }
                     }
                 });
-                result = await learner.TrainAsync(options, reporter, cancellationToken).ConfigureAwait(false);
+                if (options.FineTunes)
+                {
+                    fineTuned = await new FineTuner(context.Store, context.Catalog, context.Settings)
+                        .TrainAsync(options, reporter, cancellationToken).ConfigureAwait(false);
+                    result = fineTuned.Transfer;
+                }
+                else
+                {
+                    result = await learner.TrainAsync(options, reporter, cancellationToken).ConfigureAwait(false);
+                }
                 foreach (var bar in bars.Values)
                 {
                     bar.Value = bar.MaxValue;
@@ -246,15 +289,26 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
             context.Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(note)}");
         }
         context.ReloadCatalog();
-        Summarise(result!);
+        Summarise(result!, fineTuned);
         return 0;
     }
 
-    private void Summarise(TransferResult result)
+    private void Summarise(TransferResult result, FineTuneResult? fineTuned)
     {
         var m = result.Metrics;
         var table = new Table().Border(TableBorder.Rounded).Title("zoo train").AddColumn("").AddColumn(new TableColumn("").RightAligned());
         table.HideHeaders();
+        if (fineTuned is not null)
+        {
+            var plan = fineTuned.Plan;
+            table.AddRow("fine-tuned", Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{plan.WeightLayers.Count} weight layers after '{plan.CutTensor}' ({plan.ParameterCount:N0} parameters)")));
+            table.AddRow("frozen-backbone val accuracy", fineTuned.FrozenValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-");
+            if (fineTuned.EpochTimes.Count > 0)
+            {
+                table.AddRow("time per fine-tuning epoch", fineTuned.EpochTimes.Average(t => t.TotalSeconds).ToString("0.00 s", CultureInfo.InvariantCulture));
+            }
+        }
         table.AddRow("train accuracy", m.TrainAccuracy.ToString("P1", CultureInfo.InvariantCulture));
         table.AddRow("validation accuracy", m.ValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-");
         table.AddRow("validation loss", m.ValidationLoss?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-");

@@ -51,13 +51,20 @@ public sealed class TransferLearner
         return "local/" + (segment.Length == 0 ? "dataset" : segment);
     }
 
-    /// <summary>Runs the whole pipeline; see the class summary.</summary>
+    /// <summary>Runs the whole pipeline; see the class summary. With <see cref="TransferOptions.Unfreeze"/> or
+    /// <see cref="TransferOptions.UnfreezeFrom"/> set it fine-tunes instead (<see cref="FineTuning.FineTuner"/>).</summary>
     /// <exception cref="ZooUsageException">A setting is invalid or the base model cannot be used for transfer learning.</exception>
     /// <exception cref="DatasetException">The data is missing or has too few classes or images (also after skipping unreadable images).</exception>
     public async Task<TransferResult> TrainAsync(TransferOptions options, IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.FineTunes)
+        {
+            var tuned = await new FineTuning.FineTuner(_store, _catalog, _settings).TrainAsync(options, progress, ct).ConfigureAwait(false);
+            return tuned.Transfer;
+        }
+
         var total = Stopwatch.StartNew();
         var timings = new List<TimingEntry>();
         var stage = Stopwatch.StartNew();

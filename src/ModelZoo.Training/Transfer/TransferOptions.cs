@@ -64,6 +64,26 @@ public sealed record TransferOptions
     /// <summary>ONNX Runtime settings of the backbone session.</summary>
     public SessionSettings Session { get; init; } = new();
 
+    /// <summary>
+    /// Fine-tune the backbone's last <c>N</c> weight layers (Conv, Gemm, MatMul with constant weights, counted back
+    /// from the features) together with the head; the split moves back to the nearest point where one tensor joins
+    /// the frozen prefix to the rest (e.g. a residual block's input). Null: the backbone stays frozen. See
+    /// <see cref="FineTuning.FineTuner"/>.
+    /// </summary>
+    public int? Unfreeze { get; init; }
+
+    /// <summary>Fine-tune everything after this tensor of the backbone (instead of <see cref="Unfreeze"/>).</summary>
+    public string? UnfreezeFrom { get; init; }
+
+    /// <summary>Fine-tuning epochs after the head has been trained on the frozen backbone; default <see cref="Epochs"/>.</summary>
+    public int? FineTuneEpochs { get; init; }
+
+    /// <summary>Peak learning rate of fine-tuning; default a tenth of <see cref="LearningRate"/>.</summary>
+    public float? FineTuneLearningRate { get; init; }
+
+    /// <summary>Whether <see cref="Unfreeze"/> or <see cref="UnfreezeFrom"/> asks for fine-tuning.</summary>
+    public bool FineTunes => Unfreeze is not null || UnfreezeFrom is not null;
+
     /// <summary>The head-training options these settings describe.</summary>
     public HeadTrainingOptions ToHeadTrainingOptions() => HeadOptions with
     {
@@ -107,6 +127,26 @@ public sealed record TransferOptions
         if (ExtractionBatchSize < 1)
         {
             throw new ZooUsageException($"extraction batch size must be at least 1, got {ExtractionBatchSize}.");
+        }
+
+        if (Unfreeze is not null && UnfreezeFrom is not null)
+        {
+            throw new ZooUsageException("--unfreeze and --unfreeze-from both given; pass only one of them.");
+        }
+
+        if (Unfreeze is < 1)
+        {
+            throw new ZooUsageException($"--unfreeze {Unfreeze} is out of range; pass the number of trailing weight layers to train, e.g. --unfreeze 2.");
+        }
+
+        if (UnfreezeFrom is not null && string.IsNullOrWhiteSpace(UnfreezeFrom))
+        {
+            throw new ZooUsageException("--unfreeze-from is empty; pass the name of a backbone tensor to train from.");
+        }
+
+        if (FineTuneEpochs is < 1 || FineTuneLearningRate is { } rate && !(rate > 0 && float.IsFinite(rate)))
+        {
+            throw new ZooUsageException("fine-tuning needs at least one epoch and a positive learning rate; check --finetune-epochs and --finetune-lr.");
         }
 
         ToHeadTrainingOptions().Validate();

@@ -284,7 +284,8 @@ public sealed class ModelSession : IDisposable
             double[] a => OrtValue.CreateTensorValueFromMemory(a, shape),
             long[] a => OrtValue.CreateTensorValueFromMemory(a, shape),
             int[] a => OrtValue.CreateTensorValueFromMemory(a, shape),
-            byte[] a => OrtValue.CreateTensorValueFromMemory(a, shape),
+            // The CLR lets an sbyte[] pass as byte[] (and back), so the exact array type decides.
+            byte[] a when a.GetType() == typeof(byte[]) => OrtValue.CreateTensorValueFromMemory(a, shape),
             sbyte[] a => OrtValue.CreateTensorValueFromMemory(a, shape),
             bool[] a => OrtValue.CreateTensorValueFromMemory(a, shape),
             _ => throw new ArgumentException(

@@ -55,6 +55,67 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void Unfreeze_and_unfreeze_from_together_are_a_usage_error()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "train", "--base", ResNet, "--data", home.Path, "--out", Folder(home, "out"),
+            "--unfreeze", "2", "--unfreeze-from", "ReLU379_Output_0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("only one of --unfreeze N and --unfreeze-from TENSOR", result.AllText);
+    }
+
+    [Fact]
+    public void Unfreeze_zero_is_a_usage_error()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "train", "--base", ResNet, "--data", home.Path, "--out", Folder(home, "out"), "--unfreeze", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--unfreeze must be 1 or more", result.AllText);
+    }
+
+    [Fact]
+    public void Train_with_unfreeze_2_fine_tunes_the_last_block_and_the_model_classifies()
+    {
+        var settings = SharedStore.Settings;
+        var work = Path.Combine(Path.GetTempPath(), "zoo-cli-finetune-" + Guid.NewGuid().ToString("N")[..8]);
+        var data = TuxpaintDataset.Create(Path.Combine(work, "tux-finetune-cli"), perClass: 6);
+        var handle = "local/tux-finetune-cli";
+        try
+        {
+            var train = CliRunner.Run(settings, "train", "--base", ResNet, "--data", data, "--out", Path.Combine(work, "run"), "--epochs", "8", "--lr", "0.01",
+                "--unfreeze", "2", "--finetune-epochs", "1", "--finetune-lr", "0.0001", "--val-split", "0");
+            Assert.True(train.ExitCode == 0, train.AllText);
+            Assert.Contains("fine-tuned", train.AllText);
+            Assert.Contains("ReLU379_Output_0", train.AllText);
+            Assert.Contains("time per fine-tuning epoch", train.AllText);
+
+            var image = Directory.GetFiles(Path.Combine(data, "roadsigns")).Order().First();
+            var classify = CliRunner.Run(settings, "classify", handle, image, "--json", "--top", "1");
+            Assert.True(classify.ExitCode == 0, classify.AllText);
+            using var doc = JsonDocument.Parse(classify.Output);
+            Assert.Equal("roadsigns", doc.RootElement[0].GetProperty("predictions")[0].GetProperty("label").GetString());
+        }
+        finally
+        {
+            var catalog = ModelCatalog.Load(settings);
+            if (catalog.TryGet(handle, out var card))
+            {
+                using var store = new ModelStore(settings);
+                store.Remove(card);
+                catalog.Unregister(handle, settings);
+            }
+
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public void Missing_data_option_is_a_usage_error()
     {
         using var home = new TempHome();
