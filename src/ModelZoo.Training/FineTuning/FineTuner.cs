@@ -74,42 +74,8 @@ public sealed class FineTuner
         var stage = Stopwatch.StartNew();
         var timings = new List<TimingEntry>();
         progress?.Report(new TransferProgress(TransferStage.Preparing, 0, 0));
-        var dataset = ImageDataset.Load(options.Data);
-        var handle = options.Name ?? TransferLearner.DefaultName(options.Data);
-        ModelCatalog.FileNameOf(handle);
-        if (_catalog.IsBuiltin(handle))
-        {
-            throw new ZooUsageException($"'{handle}' is a built-in model handle; pass another --name, e.g. local/{handle.Split('/')[^1]}.");
-        }
-
-        var baseCard = _catalog.Get(options.BaseHandle);
-        if (baseCard.Task is not (ModelTask.ImageClassification or ModelTask.ImageFeatureVector))
-        {
-            throw new ZooUsageException(
-                $"'{baseCard.Handle}' is a {FeatureExtractor.TaskName(baseCard.Task)} model; fine-tuning needs an image-classification or image-feature-vector base — pick one with `zoo list --task image-feature-vector`.");
-        }
-
-        if (!baseCard.FineTunable)
-        {
-            throw new ZooUsageException($"the card of '{baseCard.Handle}' says it may not be fine-tuned; train a frozen head instead (leave out --unfreeze).");
-        }
-
-        if (baseCard.License.Restrictions.Any(r => r.Contains("fine-tun", StringComparison.OrdinalIgnoreCase)))
-        {
-            throw new ZooUsageException($"the licence of '{baseCard.Handle}' restricts fine-tuning ({string.Join("; ", baseCard.License.Restrictions)}); train a frozen head instead (leave out --unfreeze).");
-        }
-
-        var spec = baseCard.Input ?? throw new ZooException("card-input-missing",
-            $"the card of '{baseCard.Handle}' has no input spec, so images cannot be preprocessed for it; add an 'input' section to the card.");
-        var local = await _store.OpenAsync(baseCard, null, ct).ConfigureAwait(false);
-        var backbone = HeadlessCutter.Cut(OnnxModel.Load(local.ModelPath));
-        OnnxModel? preprocess = null;
-        string? preprocessSha = null;
-        if (spec.PreprocessGraph is { } graphName)
-        {
-            preprocess = OnnxModel.Load(local.PathOf(graphName));
-            preprocessSha = baseCard.Files.First(f => f.Name == graphName).Sha256;
-        }
+        var (dataset, handle, baseCard, spec, backbone, preprocess, preprocessSha) =
+            await TrainingBase.ResolveAsync(options, _catalog, _store, "fine-tuning", CheckFineTunable, ct).ConfigureAwait(false);
 
         var suffix = SuffixGraph.Split(backbone, options.Unfreeze, options.UnfreezeFrom, options.Session);
         var plan = suffix.Plan;
@@ -449,5 +415,18 @@ public sealed class FineTuner
     private sealed class Relay<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);
+    }
+
+    private static void CheckFineTunable(ModelCard card)
+    {
+        if (!card.FineTunable)
+        {
+            throw new ZooUsageException($"the card of '{card.Handle}' says it may not be fine-tuned; train a frozen head instead (leave out --unfreeze).");
+        }
+
+        if (card.License.Restrictions.Any(r => r.Contains("fine-tun", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ZooUsageException($"the licence of '{card.Handle}' restricts fine-tuning ({string.Join("; ", card.License.Restrictions)}); train a frozen head instead (leave out --unfreeze).");
+        }
     }
 }

@@ -70,33 +70,8 @@ public sealed class TransferLearner
         var stage = Stopwatch.StartNew();
         progress?.Report(new TransferProgress(TransferStage.Preparing, 0, 0));
 
-        // Data first: a wrong folder fails in milliseconds, before any model is pulled.
-        var dataset = ImageDataset.Load(options.Data);
-        var handle = options.Name ?? DefaultName(options.Data);
-        ModelCatalog.FileNameOf(handle);
-        if (_catalog.IsBuiltin(handle))
-        {
-            throw new ZooUsageException($"'{handle}' is a built-in model handle; pass another --name, e.g. local/{handle.Split('/')[^1]}.");
-        }
-
-        var baseCard = _catalog.Get(options.BaseHandle);
-        if (baseCard.Task is not (ModelTask.ImageClassification or ModelTask.ImageFeatureVector))
-        {
-            throw new ZooUsageException(
-                $"'{baseCard.Handle}' is a {FeatureExtractor.TaskName(baseCard.Task)} model; transfer learning needs an image-classification or image-feature-vector base — pick one with `zoo list --task image-feature-vector`.");
-        }
-
-        var spec = baseCard.Input ?? throw new ZooException("card-input-missing",
-            $"the card of '{baseCard.Handle}' has no input spec, so images cannot be preprocessed for it; add an 'input' section to the card.");
-        var local = await _store.OpenAsync(baseCard, null, ct).ConfigureAwait(false);
-        var backbone = HeadlessCutter.Cut(OnnxModel.Load(local.ModelPath));
-        OnnxModel? preprocess = null;
-        string? preprocessSha = null;
-        if (spec.PreprocessGraph is { } graphName)
-        {
-            preprocess = OnnxModel.Load(local.PathOf(graphName));
-            preprocessSha = baseCard.Files.First(f => f.Name == graphName).Sha256;
-        }
+        var (dataset, handle, baseCard, spec, backbone, preprocess, preprocessSha) =
+            await TrainingBase.ResolveAsync(options, _catalog, _store, "transfer learning", null, ct).ConfigureAwait(false);
 
         var backboneKey = FeatureKeys.Backbone(baseCard.ModelFile.Sha256, backbone.FeatureTensor, preprocessSha);
         timings.Add(new TimingEntry("prepare (load data, open and cut base model)", stage.Elapsed));
