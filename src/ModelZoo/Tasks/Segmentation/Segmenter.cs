@@ -73,37 +73,53 @@ public sealed class Segmenter : IDisposable
     public void Dispose() => _session.Dispose();
 
     /// <summary>Samples the map at every source pixel's centre, mapped into model-input and then output-grid coordinates.</summary>
+    /// <remarks>The transform is axis-aligned, so each column's (and each row's) grid cell and fraction is computed
+    /// once; the per-pixel work is one bilinear blend of four map values.</remarks>
     internal static SegmentationMask ToMask(ProbabilityMap map, ImageTransform transform, int inputWidth, int inputHeight, SegmentationOptions options)
     {
         int w = transform.SourceWidth, h = transform.SourceHeight;
         var alpha = new byte[w * h];
         var gridX = (float)map.Width / inputWidth;
         var gridY = (float)map.Height / inputHeight;
+        var x0s = new int[w];
+        var x1s = new int[w];
+        var fxs = new float[w];
+        for (var x = 0; x < w; x++)
+        {
+            var (ix, _) = transform.MapToInput(x + 0.5f, 0.5f);
+            (x0s[x], x1s[x], fxs[x]) = Cell(ix * gridX - 0.5f, map.Width);
+        }
+        var values = map.Values;
+        var threshold = options.Threshold;
+        var soft = options.SoftEdges;
         long covered = 0;
         for (var y = 0; y < h; y++)
         {
+            var (_, iy) = transform.MapToInput(0.5f, y + 0.5f);
+            var (y0, y1, fy) = Cell(iy * gridY - 0.5f, map.Height);
+            var top = values.AsSpan(y0 * map.Width, map.Width);
+            var bottom = values.AsSpan(y1 * map.Width, map.Width);
+            var row = alpha.AsSpan(y * w, w);
             for (var x = 0; x < w; x++)
             {
-                var (ix, iy) = transform.MapToInput(x + 0.5f, y + 0.5f);
-                var p = Sample(map, ix * gridX - 0.5f, iy * gridY - 0.5f);
-                var inside = p >= options.Threshold;
+                int x0 = x0s[x], x1 = x1s[x];
+                var fx = fxs[x];
+                var t = top[x0] * (1 - fx) + top[x1] * fx;
+                var b = bottom[x0] * (1 - fx) + bottom[x1] * fx;
+                var p = t * (1 - fy) + b * fy;
+                var inside = p >= threshold;
                 if (inside) covered++;
-                alpha[y * w + x] = options.SoftEdges ? (byte)Math.Clamp(MathF.Round(p * 255f), 0f, 255f) : inside ? (byte)255 : (byte)0;
+                row[x] = soft ? (byte)Math.Clamp(MathF.Round(p * 255f), 0f, 255f) : inside ? (byte)255 : (byte)0;
             }
         }
         return new SegmentationMask(map.Label, w, h, alpha, (float)covered / (w * h));
     }
 
-    private static float Sample(ProbabilityMap map, float gx, float gy)
+    /// <summary>The two grid cells either side of <paramref name="g"/> (clamped to the grid) and the fraction between them.</summary>
+    private static (int Lo, int Hi, float Fraction) Cell(float g, int size)
     {
-        gx = Math.Clamp(gx, 0f, map.Width - 1);
-        gy = Math.Clamp(gy, 0f, map.Height - 1);
-        int x0 = (int)gx, y0 = (int)gy;
-        int x1 = Math.Min(x0 + 1, map.Width - 1), y1 = Math.Min(y0 + 1, map.Height - 1);
-        float fx = gx - x0, fy = gy - y0;
-        var v = map.Values;
-        var top = v[y0 * map.Width + x0] * (1 - fx) + v[y0 * map.Width + x1] * fx;
-        var bottom = v[y1 * map.Width + x0] * (1 - fx) + v[y1 * map.Width + x1] * fx;
-        return top * (1 - fy) + bottom * fy;
+        g = Math.Clamp(g, 0f, size - 1);
+        var lo = (int)g;
+        return (lo, Math.Min(lo + 1, size - 1), g - lo);
     }
 }
