@@ -18,6 +18,8 @@ internal sealed class ImageModelRunner
     private readonly InputSpec _spec;
     private readonly string _inputName;
     private readonly string _elementType;
+    private readonly bool _unbatched;
+    private readonly NamedTensor[] _extraInputs;
 
     public ImageModelRunner(ModelSession session, ModelCard card)
     {
@@ -33,7 +35,36 @@ internal sealed class ImageModelRunner
             throw new ZooException("model-input-type",
                 $"input '{_inputName}' of '{card.Handle}' takes {_elementType} elements; image tasks feed float, uint8 or int32, so re-export the model with one of those.");
         }
+        // Detectron-style graphs (Faster/Mask R-CNN) take one image as [3, H, W] without a batch dimension.
+        _unbatched = input.Shape.Count == 3;
+        _extraInputs = session.Inputs.Where(i => i.Name != _inputName).Select(i => ExtraInput(i, _spec, card)).ToArray();
     }
+
+    /// <summary>
+    /// A second input the pipeline can fill: an image-size input such as keras-yolo3's <c>image_shape</c>
+    /// (<c>[1, 2]</c> float, height then width). It gets the model-input size, so the graph's boxes come out in
+    /// model-input pixels and map back through the preprocessing transform like every other detector's.
+    /// </summary>
+    private static NamedTensor ExtraInput(TensorInfo info, InputSpec spec, ModelCard card)
+    {
+        var elements = info.Shape.Aggregate(1L, (a, d) => a * Math.Max(d, 1));
+        if (info.Name.Contains("shape", StringComparison.OrdinalIgnoreCase) && elements == 2 && info.Shape.Count is 1 or 2)
+        {
+            long[] shape = info.Shape.Count == 1 ? [2] : [1, 2];
+            Array data = info.ElementType switch
+            {
+                "float" => new float[] { spec.Height, spec.Width },
+                "int32" => new int[] { spec.Height, spec.Width },
+                "int64" => new long[] { spec.Height, spec.Width },
+                _ => throw UnknownInput(info, card),
+            };
+            return new NamedTensor(info.Name, data, shape);
+        }
+        throw UnknownInput(info, card);
+    }
+
+    private static ZooException UnknownInput(TensorInfo info, ModelCard card) => new("model-input-extra",
+        $"'{card.Handle}' has a second input {info} that image tasks cannot fill (only an image-size input [1,2] named like 'image_shape'); re-export the model with the image as its only input.");
 
     public ModelCard Card => _card;
 
@@ -71,7 +102,7 @@ internal sealed class ImageModelRunner
                 break;
             }
         }
-        var outputs = _session.Run([new NamedTensor(_inputName, data, Shape())]);
+        var outputs = _session.Run([new NamedTensor(_inputName, data, Shape()), .. _extraInputs]);
         return new ModelOutputs(outputs, _card, _spec, transform);
     }
 
@@ -134,8 +165,9 @@ internal sealed class ImageModelRunner
     private long[] Shape()
     {
         var channels = _spec.ColorOrder == ColorOrder.Gray ? 1 : 3;
-        return _spec.Layout == TensorLayout.Nchw
+        long[] shape = _spec.Layout == TensorLayout.Nchw
             ? [1, channels, _spec.Height, _spec.Width]
             : [1, _spec.Height, _spec.Width, channels];
+        return _unbatched ? shape[1..] : shape;
     }
 }

@@ -4,9 +4,8 @@ using ModelZoo.Tasks;
 namespace ModelZoo.Tests.Tasks;
 
 /// <summary>
-/// Every built-in TFJS vision card (all meant to run offline through the task pipelines) names a decoder its task's
-/// pipeline has. Several internet-only ONNX cards name decoders no pipeline has yet (yolov3-nms, yolov4, retinanet,
-/// boxes-labels-scores, mask-rcnn, semantic-argmax): they are listed for download, not yet run by a pipeline.
+/// Every built-in card of a task with a decoder pipeline names a decoder that pipeline has, apart from the listed
+/// known exceptions: internet-only ONNX cards whose decoders are not written yet (listed for download, not run).
 /// </summary>
 public sealed class CardDecoderTests
 {
@@ -19,10 +18,26 @@ public sealed class CardDecoderTests
         [ModelTask.ImageSegmentation] = Segmenter.Decoders,
     };
 
+    /// <summary>
+    /// Decoders named by built-in cards that no pipeline has yet: <c>retinanet</c> (anchor generation over five FPN
+    /// levels plus box-delta decoding) and <c>mask-rcnn</c> (per-box 28×28 masks pasted into their boxes).
+    /// </summary>
+    private static readonly Dictionary<string, ModelTask> KnownMissing = new()
+    {
+        ["retinanet"] = ModelTask.ObjectDetection,
+        ["mask-rcnn"] = ModelTask.ImageSegmentation,
+    };
+
+    /// <summary>
+    /// Cards that name no decoder at all: the ArcFace embedding (output kind <c>features</c>) is filed as
+    /// face-attributes, which FaceAttributes cannot run and FeatureExtractor refuses (it wants image-feature-vector).
+    /// </summary>
+    private static readonly HashSet<string> KnownWithoutDecoder = ["face/arcface_r100/embedding"];
+
     public static TheoryData<string> DecodedHandles()
     {
         var data = new TheoryData<string>();
-        foreach (var card in ModelCatalog.LoadBuiltin().Cards.Where(c => DecodersByTask.ContainsKey(c.Task) && c.Format == ModelFormat.Tfjs))
+        foreach (var card in ModelCatalog.LoadBuiltin().Cards.Where(c => DecodersByTask.ContainsKey(c.Task)))
         {
             data.Add(card.Handle);
         }
@@ -31,11 +46,35 @@ public sealed class CardDecoderTests
 
     [Theory]
     [MemberData(nameof(DecodedHandles))]
-    public void Tfjs_card_names_a_decoder_of_its_task(string handle)
+    public void Card_names_a_decoder_of_its_task(string handle)
     {
         var card = ModelCatalog.LoadBuiltin().Get(handle);
         var names = DecodersByTask[card.Task];
-        Assert.True(card.Output?.Decoder is { } decoder && names.Contains(decoder),
-            $"{handle} ({card.Task}) names output decoder '{card.Output?.Decoder}'; the pipeline has {string.Join(", ", names)}");
+        var decoder = card.Output?.Decoder;
+        if (decoder is null && KnownWithoutDecoder.Contains(handle))
+        {
+            return;
+        }
+        if (decoder is not null && KnownMissing.TryGetValue(decoder, out var task) && task == card.Task)
+        {
+            return;
+        }
+        Assert.True(decoder is not null && names.Contains(decoder),
+            $"{handle} ({card.Task}) names output decoder '{decoder}'; the pipeline has {string.Join(", ", names)}");
+    }
+
+    [Fact]
+    public void Known_missing_decoders_are_still_missing_and_still_used()
+    {
+        var cards = ModelCatalog.LoadBuiltin().Cards;
+        foreach (var (decoder, task) in KnownMissing)
+        {
+            Assert.False(DecodersByTask[task].Contains(decoder), $"'{decoder}' is registered now; remove it from KnownMissing.");
+            Assert.Contains(cards, c => c.Task == task && c.Output?.Decoder == decoder);
+        }
+        foreach (var handle in KnownWithoutDecoder)
+        {
+            Assert.Null(cards.Single(c => c.Handle == handle).Output?.Decoder);
+        }
     }
 }

@@ -26,7 +26,8 @@ internal sealed class FixedOutputModel : IDisposable
     public ModelCard Card => Model.Card;
 
     public static FixedOutputModel Create(ModelTask task, string decoder, InputSpec input, IReadOnlyList<Tensor> outputs,
-        IReadOnlyList<string>? labels = null, OutputKind kind = OutputKind.Raw, string inputElement = "float", string? primaryOutput = null)
+        IReadOnlyList<string>? labels = null, OutputKind kind = OutputKind.Raw, string inputElement = "float", string? primaryOutput = null,
+        bool unbatched = false, IReadOnlyList<Tensor>? extraInputs = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "zoo-fixed-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
@@ -39,9 +40,17 @@ internal sealed class FixedOutputModel : IDisposable
             "uint8" => (int)TensorProto.Types.DataType.Uint8,
             _ => throw new ArgumentException(inputElement),
         };
-        graph.Input.Add(input.Layout == TensorLayout.Nhwc
-            ? TestGraphs.TensorValue(input.Name ?? "image", elementType, 1L, (long)input.Height, (long)input.Width, channels)
-            : TestGraphs.TensorValue(input.Name ?? "image", elementType, 1L, channels, (long)input.Height, (long)input.Width));
+        object[] imageShape = input.Layout == TensorLayout.Nhwc
+            ? [1L, (long)input.Height, (long)input.Width, channels]
+            : [1L, channels, (long)input.Height, (long)input.Width];
+        graph.Input.Add(TestGraphs.TensorValue(input.Name ?? "image", elementType, unbatched ? imageShape[1..] : imageShape));
+        foreach (var extra in extraInputs ?? [])
+        {
+            // Echoed to an output of the same name + "_echo" so a test can see what the pipeline fed.
+            graph.Input.Add(TestGraphs.TensorValue(extra.Name, TestGraphs.Float, extra.Shape.Cast<object>().ToArray()));
+            graph.Output.Add(TestGraphs.TensorValue(extra.Name + "_echo", TestGraphs.Float, extra.Shape.Cast<object>().ToArray()));
+            graph.Node.Add(TestGraphs.Node("Identity", [extra.Name], [extra.Name + "_echo"], extra.Name + "_identity"));
+        }
         foreach (var output in outputs)
         {
             graph.Output.Add(TestGraphs.TensorValue(output.Name, TestGraphs.Float, output.Shape.Cast<object>().ToArray()));

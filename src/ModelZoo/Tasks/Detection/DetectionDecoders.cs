@@ -12,5 +12,8 @@ internal static class DetectionDecoders
         ("tf-od-api", new SsdDecoder()),
         ("nanodet", new NanoDetDecoder()),
         ("centernet", new CenterNetDecoder()),
+        ("yolov3-nms", new YoloV3NmsDecoder()),
+        ("yolov4", new YoloV4Decoder()),
+        ("boxes-labels-scores", new BoxesLabelsScoresDecoder()),
     ]);
 }

@@ -7,7 +7,7 @@ namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Finds labelled boxes with an <see cref="ModelTask.ObjectDetection"/> model: preprocessing from the card
-/// (letterbox-aware), the decoder the card names in <c>output.decoder</c> (<c>yolov8</c>, <c>yolov5</c>,
+/// (letterbox-aware), the decoder the card names in <c>output.decoder</c> (<c>yolov8</c>, <c>yolov5</c>, <c>yolov4</c>, <c>yolov3-nms</c>, <c>boxes-labels-scores</c>,
 /// <c>ssd</c>/<c>tf-od-api</c>, <c>nanodet</c>, <c>centernet</c>), class-aware non-maximum suppression, and
 /// boxes mapped back to original-image pixels. Stateless apart from the session: thread-safe.
 /// </summary>

@@ -9,7 +9,7 @@ namespace ModelZoo.Tasks;
 /// </summary>
 internal sealed class PersonMaskDecoder : ISegmentationDecoder
 {
-    public List<ProbabilityMap> Decode(ModelOutputs outputs)
+    public List<ProbabilityMap> Decode(ModelOutputs outputs, IReadOnlyList<string>? labels, int labelOffset)
     {
         var tensor = outputs.Primary;
         var s = tensor.Shape;

@@ -7,5 +7,6 @@ internal static class SegmentationDecoders
     [
         ("selfie", new PersonMaskDecoder()),
         ("meet", new PersonMaskDecoder()),
+        ("semantic-argmax", new SemanticArgmaxDecoder()),
     ]);
 }

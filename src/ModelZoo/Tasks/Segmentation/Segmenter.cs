@@ -7,7 +7,7 @@ namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Per-pixel masks with an <see cref="ModelTask.ImageSegmentation"/> model: preprocessing from the card, the
-/// decoder it names (<c>selfie</c>, <c>meet</c>), and probabilities resampled (bilinear) onto the original image
+/// decoder it names (<c>selfie</c>, <c>meet</c>, <c>semantic-argmax</c>), and probabilities resampled (bilinear) onto the original image
 /// through the preprocessing transform, so letterbox padding never leaks into the mask. Thread-safe.
 /// </summary>
 public sealed class Segmenter : IDisposable
@@ -16,6 +16,8 @@ public sealed class Segmenter : IDisposable
     private readonly ImageModelRunner _runner;
     private readonly ISegmentationDecoder _decoder;
     private readonly ImageTaskOptions _options;
+    private readonly IReadOnlyList<string>? _labels;
+    private readonly int _labelOffset;
 
     private Segmenter(LocalModel model, ModelSession session, ImageTaskOptions options)
     {
@@ -24,6 +26,7 @@ public sealed class Segmenter : IDisposable
         _options = options;
         _decoder = SegmentationDecoders.Registry.Get(model.Card);
         _runner = new ImageModelRunner(session, model.Card);
+        (_labels, _labelOffset) = TaskGuard.Labels(model);
     }
 
     /// <summary>The model's card.</summary>
@@ -59,7 +62,7 @@ public sealed class Segmenter : IDisposable
         options ??= new SegmentationOptions();
         options.Validate();
         var outputs = _runner.Run(image);
-        return _decoder.Decode(outputs)
+        return _decoder.Decode(outputs, _labels, _labelOffset)
             .Select(map => ToMask(map, outputs.Transform, outputs.InputWidth, outputs.InputHeight, options))
             .ToList();
     }

@@ -1,0 +1,74 @@
+namespace ModelZoo.Tasks;
+
+/// <summary>
+/// ONNX Model Zoo YOLOv4 (tensorflow-yolov4-tflite): three raw heads <c>[1, g, g, 3, 5 + classes]</c> at strides
+/// 8, 16 and 32 (52, 26 and 13 cells for a 416 input). Per anchor: centre = ((sigmoid(tx) × s − (s − 1) / 2) + cell) ×
+/// stride with the XY scale s of 1.2, 1.1, 1.05 per head; size = exp(tw) × anchor (the published COCO anchors, in
+/// input pixels); objectness and class scores are taken as the graph emits them (already probabilities, as the zoo's
+/// reference post-processing uses them) and the score is objectness × best class probability.
+/// </summary>
+internal sealed class YoloV4Decoder : IDetectionDecoder
+{
+    private static readonly float[][] Anchors =
+    [
+        [12, 16, 19, 36, 40, 28],
+        [36, 75, 76, 55, 72, 146],
+        [142, 110, 192, 243, 459, 401],
+    ];
+
+    private static readonly float[] XyScales = [1.2f, 1.1f, 1.05f];
+
+    public List<CandidateBox> Decode(ModelOutputs outputs, int? classCount, float scoreThreshold)
+    {
+        var heads = outputs.Tensors.Where(t => t.Shape.Length == 5 && t.Shape[0] == 1 && t.Shape[3] == 3).OrderByDescending(t => t.Shape[1]).ToList();
+        var expected = classCount is int nc ? $"three outputs [1, g, g, 3, {5 + nc}] at strides 8, 16, 32" : "three outputs [1, g, g, 3, 5 + classes] at strides 8, 16, 32";
+        if (heads.Count != 3 || heads.Any(h => h.Shape[4] < 6 || h.Shape[4] != heads[0].Shape[4] || h.Shape[1] != h.Shape[2])
+            || (classCount is int c && heads[0].Shape[4] != 5 + c))
+        {
+            throw outputs.ShapeError("yolov4", expected);
+        }
+        var result = new List<CandidateBox>();
+        for (var level = 0; level < 3; level++)
+        {
+            var head = heads[level];
+            var grid = (int)head.Shape[1];
+            var width = (int)head.Shape[4];
+            float strideX = (float)outputs.InputWidth / grid, strideY = (float)outputs.InputHeight / grid;
+            var scale = XyScales[level];
+            var data = ModelOutputs.Floats(head);
+            for (var row = 0; row < grid; row++)
+            {
+                for (var col = 0; col < grid; col++)
+                {
+                    for (var a = 0; a < 3; a++)
+                    {
+                        var v = data.AsSpan(((row * grid + col) * 3 + a) * width, width);
+                        var objectness = v[4];
+                        if (objectness < scoreThreshold)
+                        {
+                            continue;
+                        }
+                        var best = 0;
+                        for (var k = 1; k < width - 5; k++)
+                        {
+                            if (v[5 + k] > v[5 + best]) best = k;
+                        }
+                        var score = objectness * v[5 + best];
+                        if (score < scoreThreshold)
+                        {
+                            continue;
+                        }
+                        var cx = (Sigmoid(v[0]) * scale - 0.5f * (scale - 1f) + col) * strideX;
+                        var cy = (Sigmoid(v[1]) * scale - 0.5f * (scale - 1f) + row) * strideY;
+                        var w = MathF.Exp(v[2]) * Anchors[level][2 * a];
+                        var h = MathF.Exp(v[3]) * Anchors[level][2 * a + 1];
+                        result.Add(new CandidateBox(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, best, score));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+}
