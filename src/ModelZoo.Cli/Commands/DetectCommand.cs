@@ -30,16 +30,7 @@ public sealed class DetectCommand(ZooContext context) : AsyncCommand<DetectComma
         {
             VisionRun.WriteJson(context, results, (writer, result) =>
             {
-                writer.WriteStartArray("detections");
-                foreach (var d in result.Value)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("label", d.Label);
-                    writer.WriteNumber("score", VisionRun.Score(d.Score));
-                    VisionRun.WriteBox(writer, d.Box);
-                    writer.WriteEndObject();
-                }
-                writer.WriteEndArray();
+                ResultJson.WriteDetections(writer, result.Value);
             });
         }
         else

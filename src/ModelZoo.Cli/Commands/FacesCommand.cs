@@ -43,12 +43,7 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
         {
             VisionRun.WriteJson(context, results, (writer, result) =>
             {
-                writer.WriteStartArray("faces");
-                foreach (var face in result.Value)
-                {
-                    WriteFace(writer, face);
-                }
-                writer.WriteEndArray();
+                ResultJson.WriteFaces(writer, result.Value);
             });
         }
         else
@@ -71,49 +66,6 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
             }
         }
         return results.Count == 0 ? 1 : 0;
-    }
-
-    private static void WriteFace(System.Text.Json.Utf8JsonWriter writer, Face face)
-    {
-        writer.WriteStartObject();
-        writer.WriteNumber("score", VisionRun.Score(face.Score));
-        VisionRun.WriteBox(writer, face.Box);
-        writer.WriteStartArray("landmarks");
-        foreach (var l in face.Landmarks)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("name", l.Name);
-            writer.WriteNumber("x", VisionRun.Coordinate(l.X));
-            writer.WriteNumber("y", VisionRun.Coordinate(l.Y));
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
-        if (face.Age is float age)
-        {
-            writer.WriteNumber("age", Math.Round(age, 1));
-        }
-        if (face.Gender is not null)
-        {
-            writer.WriteString("gender", face.Gender);
-            if (face.GenderScore is float g)
-            {
-                writer.WriteNumber("genderScore", VisionRun.Score(g));
-            }
-        }
-        if (face.Emotion is not null)
-        {
-            writer.WriteString("emotion", face.Emotion);
-            if (face.EmotionScores is { } scores)
-            {
-                writer.WriteStartObject("emotionScores");
-                foreach (var (name, value) in scores)
-                {
-                    writer.WriteNumber(name, VisionRun.Score(value));
-                }
-                writer.WriteEndObject();
-            }
-        }
-        writer.WriteEndObject();
     }
 
     private static string Describe(Face face)

@@ -164,50 +164,12 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
             {
                 writer.WriteStartObject();
                 writer.WriteString("image", result.Path);
-                writer.WriteStartArray("lines");
-                foreach (var line in result.Value!.Lines)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("text", line.Text);
-                    writer.WriteNumber("confidence", Math.Round(line.Confidence, 4));
-                    WritePolygon(writer, line.Polygon);
-                    writer.WriteStartArray("words");
-                    foreach (var word in line.Words)
-                    {
-                        writer.WriteStartObject();
-                        writer.WriteString("text", word.Text);
-                        if (word.Confidence is { } confidence)
-                        {
-                            writer.WriteNumber("confidence", Math.Round(confidence, 4));
-                        }
-                        if (word.Polygon is { } polygon)
-                        {
-                            WritePolygon(writer, polygon);
-                        }
-                        writer.WriteEndObject();
-                    }
-                    writer.WriteEndArray();
-                    writer.WriteEndObject();
-                }
-                writer.WriteEndArray();
+                ResultJson.WriteLines(writer, result.Value!.Lines);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
         }
         context.Output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
         context.Output.Flush();
-    }
-
-    private static void WritePolygon(Utf8JsonWriter writer, IReadOnlyList<TextPoint> polygon)
-    {
-        writer.WriteStartArray("polygon");
-        foreach (var p in polygon)
-        {
-            writer.WriteStartArray();
-            writer.WriteNumberValue(Math.Round(p.X, 1));
-            writer.WriteNumberValue(Math.Round(p.Y, 1));
-            writer.WriteEndArray();
-        }
-        writer.WriteEndArray();
     }
 }

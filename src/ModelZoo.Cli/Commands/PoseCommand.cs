@@ -30,29 +30,7 @@ public sealed class PoseCommand(ZooContext context) : AsyncCommand<PoseCommand.S
         {
             VisionRun.WriteJson(context, results, (writer, result) =>
             {
-                writer.WriteStartArray("poses");
-                foreach (var pose in result.Value)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteNumber("score", VisionRun.Score(pose.Score));
-                    if (pose.Box is { } box)
-                    {
-                        VisionRun.WriteBox(writer, box);
-                    }
-                    writer.WriteStartArray("keypoints");
-                    foreach (var k in pose.Keypoints)
-                    {
-                        writer.WriteStartObject();
-                        writer.WriteString("name", k.Name);
-                        writer.WriteNumber("x", VisionRun.Coordinate(k.X));
-                        writer.WriteNumber("y", VisionRun.Coordinate(k.Y));
-                        writer.WriteNumber("score", VisionRun.Score(k.Score));
-                        writer.WriteEndObject();
-                    }
-                    writer.WriteEndArray();
-                    writer.WriteEndObject();
-                }
-                writer.WriteEndArray();
+                ResultJson.WritePoses(writer, result.Value);
             });
         }
         else

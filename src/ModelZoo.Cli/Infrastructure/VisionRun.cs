@@ -109,23 +109,6 @@ public static class VisionRun
         context.Output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
         context.Output.Flush();
     }
-
-    /// <summary>Writes <c>"box": {"x", "y", "width", "height"}</c>.</summary>
-    public static void WriteBox(Utf8JsonWriter writer, BoundingBox box, string name = "box")
-    {
-        writer.WriteStartObject(name);
-        writer.WriteNumber("x", Math.Round(box.X, 2));
-        writer.WriteNumber("y", Math.Round(box.Y, 2));
-        writer.WriteNumber("width", Math.Round(box.Width, 2));
-        writer.WriteNumber("height", Math.Round(box.Height, 2));
-        writer.WriteEndObject();
-    }
-
-    /// <summary>A score rounded to four decimals for JSON.</summary>
-    public static double Score(float score) => Math.Round(score, 4);
-
-    /// <summary>A coordinate rounded to two decimals for JSON.</summary>
-    public static double Coordinate(float value) => Math.Round(value, 2);
 }
 
 /// <summary>One image's result in a vision command.</summary>
