@@ -126,17 +126,8 @@ internal sealed class ImageBatchRunner
             }
             catch (ZooException ex)
             {
+                // ImageDecoder reports missing and unreadable files as ImageDecodeException too.
                 items[i] = new PreparedItem(paths[i], null, 0, 0, default, ex);
-            }
-            catch (IOException ex)
-            {
-                items[i] = new PreparedItem(paths[i], null, 0, 0, default,
-                    new ZooException("image-unreadable", $"cannot read '{paths[i]}': {ex.Message}; check the path and permissions.", ex));
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                items[i] = new PreparedItem(paths[i], null, 0, 0, default,
-                    new ZooException("image-unreadable", $"cannot read '{paths[i]}': access denied; check the file's permissions.", ex));
             }
         });
         var ok = items.Where(x => x.Error is null).ToArray();

@@ -150,15 +150,8 @@ internal sealed class ImageModelRunner
         }
         catch (ZooException ex)
         {
+            // ImageDecoder reports missing and unreadable files as ImageDecodeException too.
             return (null, ex);
-        }
-        catch (IOException ex)
-        {
-            return (null, new ZooException("image-unreadable", $"cannot read '{path}': {ex.Message}; check the path and permissions.", ex));
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            return (null, new ZooException("image-unreadable", $"cannot read '{path}': access denied; check the file's permissions.", ex));
         }
     }
 
