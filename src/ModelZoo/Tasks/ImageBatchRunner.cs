@@ -22,13 +22,7 @@ internal sealed class ImageBatchRunner
     {
         _session = session;
         _spec = spec;
-        // With a preprocessing graph in front, the card's input name is the inner model's; the session's first input is the one to feed.
-        _inputName = spec.PreprocessGraph is null ? spec.Name ?? session.Inputs[0].Name : session.Inputs[0].Name;
-        if (!session.Inputs.Any(i => i.Name == _inputName))
-        {
-            throw new ZooException("model-input-missing",
-                $"the model has no input named '{_inputName}' (it has {string.Join(", ", session.Inputs.Select(i => i.Name))}); fix input.name in the model card.");
-        }
+        _inputName = TaskSessions.ImageInput(session, spec).Name;
         _outputName = outputName ?? session.Outputs[0].Name;
         if (!session.Outputs.Any(o => o.Name == _outputName))
         {

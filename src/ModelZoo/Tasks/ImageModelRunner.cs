@@ -26,9 +26,8 @@ internal sealed class ImageModelRunner
         _session = session;
         _card = card;
         _spec = FeatureExtractor.RequireInput(card);
-        _inputName = _spec.PreprocessGraph is null ? _spec.Name ?? session.Inputs[0].Name : session.Inputs[0].Name;
-        var input = session.Inputs.FirstOrDefault(i => i.Name == _inputName) ?? throw new ZooException("model-input-missing",
-            $"the model has no input named '{_inputName}' (it has {string.Join(", ", session.Inputs.Select(i => i.Name))}); fix input.name in the model card.");
+        var input = TaskSessions.ImageInput(session, _spec);
+        _inputName = input.Name;
         _elementType = input.ElementType;
         if (_elementType is not ("float" or "uint8" or "int32"))
         {

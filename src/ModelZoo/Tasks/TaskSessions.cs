@@ -1,3 +1,4 @@
+using ModelZoo.Catalog;
 using ModelZoo.Import;
 using ModelZoo.Onnx;
 using ModelZoo.Runtime;
@@ -35,5 +36,14 @@ internal static class TaskSessions
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The graph input that takes the image: the card's <c>input.name</c>, or the session's first input when
+    /// the card names none or a preprocessing graph sits in front (the card then names the inner model's input).</summary>
+    public static TensorInfo ImageInput(ModelSession session, InputSpec spec)
+    {
+        var name = spec.PreprocessGraph is null ? spec.Name ?? session.Inputs[0].Name : session.Inputs[0].Name;
+        return session.Inputs.FirstOrDefault(i => i.Name == name) ?? throw new ZooException("model-input-missing",
+            $"the model has no input named '{name}' (it has {string.Join(", ", session.Inputs.Select(i => i.Name))}); fix input.name in the model card.");
     }
 }
