@@ -34,7 +34,8 @@ public static class ModelZooServiceCollectionExtensions
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton(sp => new ModelPool(options, sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<ModelCatalog>(),
             sp.GetRequiredService<TaskEndpointRegistry>(),
-            sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<ModelPool>>()));
+            sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ILogger<ModelPool>>(),
+            sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? default));
         services.AddSingleton(sp => new ModelWarmup(sp.GetRequiredService<ModelPool>(), sp.GetRequiredService<ModelCatalog>(), options,
             sp.GetRequiredService<ILogger<ModelWarmup>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ModelWarmup>());

@@ -17,7 +17,8 @@ public static class ZooServer
     /// ModelZoo services and routes. Kestrel's shutdown waits for in-flight requests up to <paramref name="shutdownTimeout"/>.
     /// </summary>
     /// <exception cref="ZooUsageException">The options are inconsistent, the host is not an IP address or
-    /// <c>localhost</c>, or a preloaded or configured handle is not in the catalog (or not of the task it is configured for).</exception>
+    /// <c>localhost</c>, the host is not a loopback address and neither an API key nor
+    /// <see cref="ZooServerOptions.NoAuth"/> is set, or a preloaded or configured handle is not in the catalog (or not of the task it is configured for).</exception>
     public static WebApplication Build(ZooServerOptions options, string host = "127.0.0.1", int port = 8080,
         Action<ILoggingBuilder>? logging = null, TimeSpan? shutdownTimeout = null)
     {
@@ -34,6 +35,12 @@ public static class ZooServer
         else if (!IPAddress.TryParse(host, out address!))
         {
             throw new ZooUsageException($"--host must be an IP address such as 127.0.0.1 or 0.0.0.0, got '{host}'.");
+        }
+        if (!IPAddress.IsLoopback(address) && !options.NoAuth && string.IsNullOrEmpty(options.ApiKey))
+        {
+            throw new ZooUsageException(
+                $"--host {host} accepts connections from other machines, and without --api-key anyone who can reach it may use the server; " +
+                "pass --api-key KEY (and --aws-access-key/--aws-secret-key for Rekognition), or --no-auth to serve without authentication.");
         }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ZooServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();

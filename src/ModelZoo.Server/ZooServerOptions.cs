@@ -73,6 +73,13 @@ public sealed class ZooServerOptions
     /// face-detection model of <see cref="Models"/>, else <see cref="DefaultFacesModel"/>.</summary>
     public string? FacesModel { get; set; }
 
+    /// <summary>
+    /// What <c>zoo serve</c> preloads when no models are named: a COCO detector (labels, instances and objects for the
+    /// cloud APIs), the default face detector and OCR pipeline. All come from NuGet/npm packages, so a user without
+    /// access to other model hosts can fetch them.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultModels { get; } = ["coco/nanodet/detection", DefaultFacesModel, DefaultTextModel];
+
     /// <summary>The OCR pipeline used when none is configured.</summary>
     public const string DefaultTextModel = "ocr/ppocrv4/det";
 
@@ -83,6 +90,32 @@ public sealed class ZooServerOptions
     /// <summary>Face-attribute models (age, gender, emotion) run on every face a face-detection model finds, in this
     /// order; empty for boxes and landmarks only.</summary>
     public IList<string> FaceAttributes { get; } = [];
+
+    /// <summary>
+    /// Whether clients may load (and so make the server download) any catalog model of a served task. Off by default:
+    /// only the configured models are served (<see cref="ConfiguredModels"/>), so an anonymous client cannot fill the
+    /// disk or the memory budget with models nobody chose.
+    /// </summary>
+    public bool AllowPull { get; set; }
+
+    /// <summary>
+    /// Whether the server may listen beyond the loopback interface without <see cref="ApiKey"/> or AWS keys.
+    /// Off by default: <see cref="ZooServer.Build"/> refuses such a configuration.
+    /// </summary>
+    public bool NoAuth { get; set; }
+
+    /// <summary>The handles clients may load when <see cref="AllowPull"/> is off: <see cref="Models"/>, the cloud APIs'
+    /// models (configured, or the defaults for text and faces) and <see cref="FaceAttributes"/>. Companion models load
+    /// with the model that needs them.</summary>
+    public IReadOnlyList<string> ConfiguredModels()
+    {
+        var handles = new List<string>(Models);
+        handles.AddRange(new[] { LabelsModel, ObjectsModel, FacesModel ?? DefaultFacesModel }.OfType<string>());
+        handles.AddRange(FaceAttributes);
+        // May be a pipeline prefix (ocr/ppocrv4) naming its detector card.
+        handles.Add(TextModel ?? DefaultTextModel);
+        return handles.Distinct(StringComparer.Ordinal).ToList();
+    }
 
     /// <summary>ONNX Runtime settings for every served model.</summary>
     public SessionSettings Session { get; set; } = new();

@@ -30,13 +30,23 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
 
         /// <summary>Models to preload.</summary>
         [CommandOption("-m|--models <HANDLES>")]
-        [Description("Comma-separated handles loaded and warmed at startup (others load on first use).")]
+        [Description("Comma-separated handles loaded and warmed at startup; clients can use only these and the cloud APIs' models unless --allow-pull (default: coco/nanodet/detection, face/blazeface/back_256, ocr/ppocrv4/det, all fetchable from NuGet/npm).")]
         public string? Models { get; init; }
 
         /// <summary>API key clients must send.</summary>
         [CommandOption("--api-key <KEY>")]
         [Description("Require 'Authorization: Bearer KEY' or 'X-Api-Key: KEY' on the native and Vision APIs.")]
         public string? ApiKey { get; init; }
+
+        /// <summary>Serve beyond loopback without an API key.</summary>
+        [CommandOption("--no-auth")]
+        [Description("Allow listening on a non-loopback --host without --api-key (anyone who can reach the port may use the server).")]
+        public bool NoAuth { get; init; }
+
+        /// <summary>Let clients load any catalog model.</summary>
+        [CommandOption("--allow-pull")]
+        [Description("Let clients load any catalog model of a served task, downloading it on first use (default: only the configured models).")]
+        public bool AllowPull { get; init; }
 
         /// <summary>Largest micro-batch.</summary>
         [CommandOption("--max-batch <N>")]
@@ -149,6 +159,8 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
                 MemoryBudgetBytes = MemoryBudgetMb * 1024 * 1024,
                 MaxRequestBytes = MaxBodyMb * 1024L * 1024,
                 ApiKey = ApiKey,
+                NoAuth = NoAuth,
+                AllowPull = AllowPull,
                 AwsAccessKey = AwsAccessKey,
                 AwsSecretKey = AwsSecretKey,
                 LabelsModel = LabelsModel,
@@ -157,7 +169,7 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
                 FacesModel = FacesModel,
                 Session = new SessionSettings { IntraOpThreads = Threads ?? 0 },
             };
-            foreach (var handle in ModelHandles)
+            foreach (var handle in Models is null ? ZooServerOptions.DefaultModels : ModelHandles)
             {
                 options.Models.Add(handle);
             }

@@ -59,9 +59,10 @@ internal static class AwsSignatureV4
                 $"Signature expired: {amzDate} is more than 15 minutes away from the server time {now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.");
         }
         var headerNames = signedHeaders.Split(';');
-        if (!headerNames.Contains("host"))
+        if (UnsignedRequiredHeader(request, headerNames) is { } unsigned)
         {
-            return new AwsError(400, "InvalidSignatureException", "'Host' must be a signed header.");
+            return new AwsError(400, "InvalidSignatureException",
+                $"'{unsigned}' must be a signed header (SignedHeaders: {signedHeaders}); sign the request with an AWS SDK or CLI.");
         }
         var canonical = CanonicalRequest(request, headerNames, body);
         var stringToSign = string.Join('\n', Algorithm, amzDate, string.Join('/', scope[1..]), Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))));
@@ -71,6 +72,27 @@ internal static class AwsSignatureV4
         {
             return new AwsError(400, "InvalidSignatureException",
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Headers whose value decides what the request does, so a signature that leaves one out could be replayed with
+    /// another value (a signed DetectLabels sent again as DetectText): the host, the date, the operation
+    /// (<c>X-Amz-Target</c>) and the body's content type, each when the request carries it.
+    /// </summary>
+    private static readonly string[] RequiredSignedHeaders = ["host", "x-amz-date", "x-amz-target", "content-type"];
+
+    /// <summary>The first header the request carries that must be signed but is not listed in <paramref name="signed"/>.</summary>
+    private static string? UnsignedRequiredHeader(HttpRequest request, string[] signed)
+    {
+        foreach (var name in RequiredSignedHeaders)
+        {
+            var present = name == "host" || request.Headers.ContainsKey(name);
+            if (present && !signed.Contains(name, StringComparer.Ordinal))
+            {
+                return name;
+            }
         }
         return null;
     }

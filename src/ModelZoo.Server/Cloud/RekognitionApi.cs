@@ -41,11 +41,19 @@ internal static class RekognitionApi
         byte[] body;
         try
         {
-            body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
+            body = await service.ReadBodyAsync(http).ConfigureAwait(false);
         }
         catch (ServeException ex) when (ex.StatusCode == 413)
         {
             return new AwsError(400, "ImageTooLargeException", $"The request is larger than this server's limit of {options.MaxRequestBytes / 1024} KiB.");
+        }
+        catch (ServeException ex) when (ex.StatusCode == 408)
+        {
+            return new AwsError(408, "RequestTimeoutException", ex.Message);
+        }
+        catch (ServeException ex)
+        {
+            return new AwsError(400, "SerializationException", ex.Message);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -105,13 +113,18 @@ internal static class RekognitionApi
             }
         }
         var minConfidence = 55f;
+        var requestedMin = false;
         if (request.TryGetProperty("MinConfidence", out var min))
         {
             if (min.ValueKind != JsonValueKind.Number || !min.TryGetSingle(out minConfidence) || minConfidence is < 0 or > 100)
             {
                 return new AwsError(400, "InvalidParameterException", "MinConfidence must be a number from 0 to 100.");
             }
+            requestedMin = true;
         }
+        // Rekognition's default of 55 % suits its calibrated scores; a detector's scores run lower (NanoDet rates a clear
+        // horse about 50 %), so without an explicit MinConfidence the detector's own threshold decides its instances.
+        var minInstance = requestedMin ? minConfidence : ObjectDetectionEndpoint.DefaultMinScore * 100f;
         // Labels come from the classifier, instances from the detector; either may be missing, not both.
         var classifier = service.TryLabelsModel();
         var detector = service.ObjectsModel();
@@ -126,7 +139,7 @@ internal static class RekognitionApi
         if (detector is not null)
         {
             var copy = classifier is null ? decoded : RgbImage.FromPixels(width, height, decoded.Pixels.ToArray());
-            objects = service.PredictAsync(http, detector, ImageOrText.FromImage(copy), new PredictOptions { MinScore = minConfidence / 100f });
+            objects = service.PredictAsync(http, detector, ImageOrText.FromImage(copy), new PredictOptions { MinScore = minInstance / 100f });
         }
         if (classifier is not null)
         {
@@ -135,7 +148,8 @@ internal static class RekognitionApi
         }
         var predictions = labels is null ? [] : ((ClassificationResult)await labels.ConfigureAwait(false)).Predictions;
         var detections = objects is null ? [] : ((DetectionResult)await objects.ConfigureAwait(false)).Detections;
-        return Json(RekognitionMapper.DetectLabels(predictions, detections, width, height, classifier ?? detector!, maxLabels, minConfidence));
+        return Json(RekognitionMapper.DetectLabels(predictions, detections, width, height, classifier ?? detector!, maxLabels, minConfidence,
+            minInstance));
     }
 
     private static async Task<IResult> DetectTextAsync(HttpContext http, PredictionService service, JsonElement request)

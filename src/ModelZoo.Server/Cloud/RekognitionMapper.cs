@@ -19,9 +19,10 @@ public static class RekognitionMapper
     /// <summary>
     /// A <c>DetectLabels</c> response merging a classifier's classes with a detector's boxes: detections are grouped by
     /// label name into <c>Instances[].BoundingBox</c> (ratios of <paramref name="imageWidth"/> × <paramref name="imageHeight"/>)
-    /// under the label of the same name, which is added when the classifier did not name it. A label's confidence is the
-    /// higher of its class score and its best instance. Labels and instances below <paramref name="minConfidence"/> (0–100)
-    /// are left out; at most <paramref name="maxLabels"/> labels, most confident first.
+    /// under the label of the same name, which is added when the classifier did not name it (so a detector alone gives one
+    /// label per detected class). A label's confidence is the higher of its class score and its best instance. Class labels
+    /// below <paramref name="minConfidence"/> and instances below <paramref name="minInstanceConfidence"/> (both 0–100) are
+    /// left out; a label with an instance stays. At most <paramref name="maxLabels"/> labels, most confident first.
     /// </summary>
     /// <param name="predictions">Classifier output (may be empty when only a detector is configured).</param>
     /// <param name="detections">Detector output in image pixels (may be empty).</param>
@@ -29,10 +30,12 @@ public static class RekognitionMapper
     /// <param name="imageHeight">Height of the image, in pixels.</param>
     /// <param name="card">The model reported as <c>LabelModelVersion</c>.</param>
     /// <param name="maxLabels">Most labels returned.</param>
-    /// <param name="minConfidence">Threshold in percent.</param>
+    /// <param name="minConfidence">Threshold for class labels in percent.</param>
+    /// <param name="minInstanceConfidence">Threshold for instances in percent; null uses <paramref name="minConfidence"/>.</param>
     public static object DetectLabels(IReadOnlyList<Prediction> predictions, IReadOnlyList<Detection> detections, int imageWidth, int imageHeight,
-        ModelCard card, int maxLabels, float minConfidence)
+        ModelCard card, int maxLabels, float minConfidence, float? minInstanceConfidence = null)
     {
+        var instanceThreshold = minInstanceConfidence ?? minConfidence;
         ArgumentNullException.ThrowIfNull(predictions);
         ArgumentNullException.ThrowIfNull(detections);
         ArgumentNullException.ThrowIfNull(card);
@@ -50,7 +53,7 @@ public static class RekognitionMapper
         foreach (var d in detections.OrderByDescending(d => d.Score))
         {
             var confidence = d.Score * 100f;
-            if (confidence < minConfidence)
+            if (confidence < instanceThreshold)
             {
                 continue;
             }
@@ -64,7 +67,7 @@ public static class RekognitionMapper
             labels[name] = (Math.Max(best, confidence), instances);
         }
         var list = labels
-            .Where(l => l.Value.Confidence >= minConfidence)
+            .Where(l => l.Value.Confidence >= minConfidence || l.Value.Instances.Count > 0)
             .OrderByDescending(l => l.Value.Confidence)
             .Take(maxLabels)
             .Select(l => new Dictionary<string, object>

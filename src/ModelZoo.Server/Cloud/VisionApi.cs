@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Hosting;
 using ModelZoo.Server.Http;
@@ -48,13 +49,21 @@ internal static class VisionApi
         JsonElement root;
         try
         {
-            var body = await RequestBody.ReadAsync(http.Request, service.Options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
+            var body = await service.ReadBodyAsync(http).ConfigureAwait(false);
             using var document = JsonDocument.Parse(body);
             root = document.RootElement.Clone();
         }
         catch (ServeException ex) when (ex.StatusCode == 413)
         {
             return Error(413, "INVALID_ARGUMENT", ex.Message);
+        }
+        catch (ServeException ex) when (ex.StatusCode == 408)
+        {
+            return Error(408, "DEADLINE_EXCEEDED", ex.Message);
+        }
+        catch (ServeException ex)
+        {
+            return Error(400, "INVALID_ARGUMENT", ex.Message);
         }
         catch (JsonException ex)
         {
@@ -141,11 +150,28 @@ internal static class VisionApi
 
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> LabelDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
-        var card = service.LabelsModel();
-        var input = ImageOrText.FromImage(service.Decode(bytes));
-        var result = (ClassificationResult)await service.PredictAsync(http, card, input,
-            new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
-        return [new("labelAnnotations", VisionMapper.LabelAnnotations(result.Predictions, maxResults))];
+        // The classifier's classes and the detector's, merged; a server with only a detector labels what it detects.
+        var classifier = service.TryLabelsModel();
+        var detector = service.ObjectsModel();
+        if (classifier is null && detector is null)
+        {
+            classifier = service.LabelsModel();
+        }
+        var image = service.Decode(bytes);
+        var top = Math.Min(maxResults, PredictOptions.MaxTop);
+        Task<object>? labels = null, objects = null;
+        if (detector is not null)
+        {
+            var copy = classifier is null ? image : RgbImage.FromPixels(image.Width, image.Height, image.Pixels.ToArray());
+            objects = service.PredictAsync(http, detector, ImageOrText.FromImage(copy), new PredictOptions());
+        }
+        if (classifier is not null)
+        {
+            labels = service.PredictAsync(http, classifier, ImageOrText.FromImage(image), new PredictOptions { Top = top });
+        }
+        var predictions = labels is null ? [] : ((ClassificationResult)await labels.ConfigureAwait(false)).Predictions;
+        var detections = objects is null ? [] : ((DetectionResult)await objects.ConfigureAwait(false)).Detections;
+        return [new("labelAnnotations", VisionMapper.LabelAnnotations(predictions, detections, maxResults))];
     }
 
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> ObjectLocalizationAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)

@@ -23,6 +23,31 @@ public static class VisionMapper
         }).ToList();
     }
 
+    /// <summary>
+    /// <c>labelAnnotations</c> merging a classifier's classes with a detector's: one label per class name, scored by the
+    /// higher of its class score and its best detection, at most <paramref name="maxResults"/>, best first. Either list
+    /// may be empty (a server with only a detector labels what it detects).
+    /// </summary>
+    public static IReadOnlyList<object> LabelAnnotations(IReadOnlyList<Prediction> predictions, IReadOnlyList<Detection> detections, int maxResults)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(detections);
+        var best = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var (label, score) in predictions.Select(p => (p.Label, p.Score)).Concat(detections.Select(d => (d.Label, d.Score))))
+        {
+            var name = RekognitionMapper.LabelName(label);
+            best[name] = best.TryGetValue(name, out var seen) ? Math.Max(seen, score) : score;
+        }
+        return best.OrderByDescending(b => b.Value).ThenBy(b => b.Key, StringComparer.Ordinal).Take(maxResults)
+            .Select(b => (object)new Dictionary<string, object>
+            {
+                ["mid"] = "",
+                ["description"] = b.Key,
+                ["score"] = b.Value,
+                ["topicality"] = b.Value,
+            }).ToList();
+    }
+
     /// <summary><c>localizedObjectAnnotations</c> (OBJECT_LOCALIZATION): <c>{"mid","name","score","boundingPoly":{"normalizedVertices":[{x,y}×4]}}</c>,
     /// corners clockwise from the top left, at most <paramref name="maxResults"/>, best first.</summary>
     public static IReadOnlyList<object> LocalizedObjectAnnotations(IReadOnlyList<Detection> detections, int imageWidth, int imageHeight, int maxResults)

@@ -22,11 +22,23 @@ public sealed class ModelPool : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pinned;
+    private readonly HashSet<string> _allowed;
+    // Cancelled when the host begins to stop (or the pool is disposed): stops downloads and loads clients started.
+    private readonly CancellationTokenSource _stopping;
     private bool _disposed;
 
+    /// <summary>How long disposal waits for a cancelled load to unwind before it gives up on it.</summary>
+    private static readonly TimeSpan LoadUnwindTimeout = TimeSpan.FromSeconds(5);
+
     internal ModelPool(ZooServerOptions options, ModelStore store, ModelCatalog catalog, TaskEndpointRegistry tasks, ServerMetrics metrics,
-        ILogger<ModelPool> logger)
+        ILogger<ModelPool> logger, CancellationToken hostStopping = default)
     {
+        _stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping);
+        _allowed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var handle in options.ConfiguredModels())
+        {
+            _allowed.Add(catalog.TryGet(handle, out _) ? handle : TryTextDetector(catalog, handle) ?? handle);
+        }
         _options = options;
         _store = store;
         _catalog = catalog;
@@ -35,6 +47,19 @@ public sealed class ModelPool : IAsyncDisposable
         _logger = logger;
         _pinned = new HashSet<string>(options.Models, StringComparer.Ordinal);
         metrics.SetQueueDepthSource(QueueDepths);
+    }
+
+    /// <summary>The detector card of an OCR pipeline prefix, or null when the handle names none.</summary>
+    private static string? TryTextDetector(ModelCatalog catalog, string handle)
+    {
+        try
+        {
+            return ModelZoo.Tasks.Ocr.TextSpotterModels.Resolve(catalog, handle).Detector.Handle;
+        }
+        catch (ZooException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Handles of the models loaded now.</summary>
@@ -82,6 +107,16 @@ public sealed class ModelPool : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(card);
         var endpoint = _tasks.Find(card.Task) ?? throw new ServeException(400, "model-not-servable",
             $"'{card.Handle}' is a {TaskName(card.Task)} model and this server has no adapter for that task; serve one of: {string.Join(", ", _tasks.Tasks.Select(TaskName))}.");
+        if (!_options.AllowPull && !_allowed.Contains(card.Handle))
+        {
+            throw new ServeException(403, "model-not-allowed",
+                $"'{card.Handle}' is not one of the models this server serves ({string.Join(", ", _allowed.Order(StringComparer.Ordinal))}); " +
+                "use one of those, or ask the operator to add it to --models or to start the server with --allow-pull.");
+        }
+        if (_stopping.IsCancellationRequested)
+        {
+            throw ServeException.ShuttingDown(card.Handle);
+        }
         var companions = endpoint.Companions(card, _catalog);
         Entry entry;
         List<Entry> evicted = [];
@@ -99,7 +134,7 @@ public sealed class ModelPool : IAsyncDisposable
                 evicted = MakeRoom(estimate);
                 entry = new Entry(card, estimate);
                 _entries[card.Handle] = entry;
-                entry.Loading = Task.Run(() => LoadAsync(card, companions, endpoint, estimate));
+                entry.Loading = Task.Run(() => LoadAsync(card, companions, endpoint, estimate, _stopping.Token));
             }
             entry.Leases++;
             entry.LastUsed = Environment.TickCount64;
@@ -108,20 +143,27 @@ public sealed class ModelPool : IAsyncDisposable
         {
             _ = DisposeEvictedAsync(old);
         }
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
         try
         {
-            var model = await entry.Loading.WaitAsync(ct).ConfigureAwait(false);
+            var model = await entry.Loading.WaitAsync(wait.Token).ConfigureAwait(false);
             return new ModelLease(model, () => Release(entry));
         }
         catch (Exception ex)
         {
             Release(entry);
+            if (_stopping.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw ServeException.ShuttingDown(card.Handle);
+            }
             if (ex is OperationCanceledException || ex is ServeException)
             {
                 throw;
             }
-            throw new ServeException(503, "model-load-failed",
-                $"'{card.Handle}' could not be loaded: {ex.Message}", TimeSpan.FromSeconds(5), ex);
+            // The library's own code (a read-only store, a corrupt file …) tells the client what went wrong.
+            var code = ex is ZooException zoo ? zoo.Code : "model-load-failed";
+            var message = ex is ZooException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            throw new ServeException(503, code, $"'{card.Handle}' could not be loaded: {message}", TimeSpan.FromSeconds(5), ex);
         }
     }
 
@@ -132,16 +174,37 @@ public sealed class ModelPool : IAsyncDisposable
         await lease.Model.WarmAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task<ServedModel> LoadAsync(ModelCard card, IReadOnlyList<ModelCard> companions, ITaskEndpoint endpoint, long estimate)
+    private async Task<ServedModel> LoadAsync(ModelCard card, IReadOnlyList<ModelCard> companions, ITaskEndpoint endpoint, long estimate,
+        CancellationToken ct)
     {
         _logger.LogInformation("loading {Handle} ({Task}, about {Megabytes} MB)", card.Handle, TaskName(card.Task), estimate / (1024 * 1024));
-        var local = await _store.OpenAsync(card).ConfigureAwait(false);
-        var companionModels = new List<LocalModel>(companions.Count);
-        foreach (var companion in companions)
+        try
         {
-            _logger.LogInformation("loading {Companion} with {Handle}", companion.Handle, card.Handle);
-            companionModels.Add(await _store.OpenAsync(companion).ConfigureAwait(false));
+            var local = await _store.OpenAsync(card, null, ct).ConfigureAwait(false);
+            var companionModels = new List<LocalModel>(companions.Count);
+            foreach (var companion in companions)
+            {
+                _logger.LogInformation("loading {Companion} with {Handle}", companion.Handle, card.Handle);
+                companionModels.Add(await _store.OpenAsync(companion, null, ct).ConfigureAwait(false));
+            }
+            ct.ThrowIfCancellationRequested();
+            return Opened(card, endpoint, local, companionModels, estimate);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            _logger.LogInformation("loading {Handle} cancelled: the server is stopping", card.Handle);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // One line: the clients waiting for the model get the reason in their answers.
+            _logger.LogError("loading {Handle} failed: {Message}", card.Handle, ex.Message);
+            throw;
+        }
+    }
+
+    private ServedModel Opened(ModelCard card, ITaskEndpoint endpoint, LocalModel local, List<LocalModel> companionModels, long estimate)
+    {
         var runner = endpoint.Open(local, companionModels, _options.Session);
         _metrics.CountLoad(card.Handle);
         return new ServedModel(endpoint, runner, estimate, _options, _metrics);
@@ -207,16 +270,27 @@ public sealed class ModelPool : IAsyncDisposable
         List<Entry> entries;
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
             _disposed = true;
             entries = [.. _entries.Values];
             _entries.Clear();
         }
+        await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var entry in entries)
         {
             try
             {
-                var model = await entry.Loading.ConfigureAwait(false);
+                // A load stuck in something that ignores cancellation must not keep the process alive.
+                var model = await entry.Loading.WaitAsync(LoadUnwindTimeout).ConfigureAwait(false);
                 await model.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("{Handle} was still loading {Seconds} s after the server stopped; leaving it behind", entry.Card.Handle,
+                    LoadUnwindTimeout.TotalSeconds);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

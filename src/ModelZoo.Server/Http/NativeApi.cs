@@ -83,7 +83,7 @@ internal static class NativeApi
             var endpoint = service.Tasks.Find(card.Task) ?? throw new ServeException(400, "model-not-servable",
                 $"'{card.Handle}' is a {ModelPool.TaskName(card.Task)} model and this server has no adapter for that task; pick another model from GET /v1/models.");
             var options = ParseOptions(http.Request.Query);
-            var body = await RequestBody.ReadAsync(http.Request, service.Options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
+            var body = await service.ReadBodyAsync(http).ConfigureAwait(false);
             if (body.Length == 0)
             {
                 return ApiErrors.Result(400, "empty-body", "the request has no body; send the image bytes (or a multipart form with a 'file' field).");

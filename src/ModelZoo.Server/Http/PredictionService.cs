@@ -27,6 +27,25 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
 
     public ZooServerOptions Options => options;
 
+    /// <summary>
+    /// Reads a request's body under the server's size limit and request timeout. A body that stalls is answered 408
+    /// and logged as one line (it is the client's network, not a server fault).
+    /// </summary>
+    /// <exception cref="ServeException">413, 408 or 400 (see <see cref="RequestBody.ReadAsync"/>).</exception>
+    public async Task<byte[]> ReadBodyAsync(HttpContext http)
+    {
+        try
+        {
+            return await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ServeException ex) when (ex.StatusCode is 408 or 400)
+        {
+            logger.LogWarning("{Method} {Path} from {Remote}: {Code}: {Message}", http.Request.Method, http.Request.Path.Value,
+                http.Connection.RemoteIpAddress, ex.Code, ex.Message);
+            throw;
+        }
+    }
+
     public TaskEndpointRegistry Tasks => tasks;
 
     public ModelCatalog Catalog => catalog;

@@ -8,9 +8,42 @@ namespace ModelZoo.Server.Http;
 /// <summary>Reads request bodies under the server's size limit: raw bytes, or the first file of a multipart form.</summary>
 internal static class RequestBody
 {
-    /// <summary>The whole body, at most <paramref name="limit"/> bytes.</summary>
-    /// <exception cref="ServeException">413 when the body is larger than the limit.</exception>
-    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
+    /// <summary>The whole body, at most <paramref name="limit"/> bytes, read within <paramref name="timeout"/>.</summary>
+    /// <exception cref="ServeException">413 when the body is larger than the limit; 408 when it stalls (slower than
+    /// Kestrel's minimum data rate) or does not arrive within <paramref name="timeout"/>; 400 when its framing is broken.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the client went away).</exception>
+    public static async Task<byte[]> ReadAsync(HttpRequest request, long limit, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await ReadWithinAsync(request, limit, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            throw BodyTimeout($"did not arrive within {timeout.TotalMilliseconds:0} ms");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            throw BodyTimeout("arrived slower than the server's minimum data rate");
+        }
+        catch (IOException ex) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the client closed the connection while sending the body.", ex, ct);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode != StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new ServeException(ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : 400, "bad-body",
+                $"the request body could not be read ({ex.Message.TrimEnd('.')}); resend the request with a well-formed body.");
+        }
+    }
+
+    /// <summary>The error for a body that stalled.</summary>
+    public static ServeException BodyTimeout(string how) => new(408, "body-timeout",
+        $"the request body {how}; send the whole body promptly (check the client's network and upload speed).");
+
+    private static async Task<byte[]> ReadWithinAsync(HttpRequest request, long limit, CancellationToken ct)
     {
         Limit(request, limit);
         try
