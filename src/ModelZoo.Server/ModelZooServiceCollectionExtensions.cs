@@ -40,7 +40,9 @@ public static class ModelZooServiceCollectionExtensions
             sp.GetRequiredService<ILogger<ModelWarmup>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ModelWarmup>());
         services.AddSingleton(sp => new PredictionService(sp.GetRequiredService<ModelPool>(), sp.GetRequiredService<ModelCatalog>(),
-            sp.GetRequiredService<TaskEndpointRegistry>(), options, sp.GetRequiredService<ILogger<PredictionService>>()));
+            sp.GetRequiredService<TaskEndpointRegistry>(), options, sp.GetRequiredService<DecodeBudget>(),
+            sp.GetRequiredService<ILogger<PredictionService>>()));
+        services.AddSingleton(_ => new DecodeBudget(options.DecodeBudgetBytes));
         services.AddSingleton<IStartupFilter, RequestMetricsStartupFilter>();
         services.AddOpenApi();
         return services;

@@ -44,8 +44,14 @@ public sealed class ZooServerOptions
     /// <summary>Largest request body accepted (413 beyond it; Rekognition answers ImageTooLargeException).</summary>
     public long MaxRequestBytes { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>Limits for decoding client images.</summary>
-    public ModelZoo.Imaging.ImageDecodeOptions Decode { get; set; } = new() { MaxPixels = 50_000_000 };
+    /// <summary>Limits for decoding client images: at most 50 megapixels, and an image over 16.7 megapixels (4096 × 4096)
+    /// is decoded smaller (the models see a few hundred pixels a side), so a small file that declares a huge image costs
+    /// no more memory than an ordinary photo.</summary>
+    public ModelZoo.Imaging.ImageDecodeOptions Decode { get; set; } = new() { MaxPixels = 50_000_000, MaxDecodedPixels = 4096 * 4096 };
+
+    /// <summary>Budget for the pixel memory of the images being decoded and predicted at once; a request whose image does
+    /// not fit waits for room up to <see cref="RequestTimeout"/>, then gets 503 with <c>Retry-After</c>.</summary>
+    public long DecodeBudgetBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>When set, requests to the native and Vision APIs must carry it as <c>Authorization: Bearer KEY</c> or <c>X-Api-Key</c>.</summary>
     public string? ApiKey { get; set; }
@@ -146,6 +152,10 @@ public sealed class ZooServerOptions
         if (MemoryBudgetBytes <= 0)
         {
             return "--memory-budget-mb must be positive";
+        }
+        if (DecodeBudgetBytes <= 0)
+        {
+            return "--decode-budget-mb must be positive";
         }
         if (MaxRequestBytes <= 0)
         {

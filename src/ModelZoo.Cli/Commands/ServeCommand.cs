@@ -78,6 +78,12 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
         [DefaultValue(2048L)]
         public long MemoryBudgetMb { get; init; } = 2048;
 
+        /// <summary>Memory budget for decoding client images.</summary>
+        [CommandOption("--decode-budget-mb <MB>")]
+        [Description("Pixel memory for the images being decoded and predicted at once; past it requests wait, then get 503 (default 512).")]
+        [DefaultValue(512L)]
+        public long DecodeBudgetMb { get; init; } = 512;
+
         /// <summary>Request body limit.</summary>
         [CommandOption("--max-body-mb <MB>")]
         [Description("Largest request body (default 16).")]
@@ -135,9 +141,9 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
             {
                 return ValidationResult.Error("--port must be from 0 to 65535.");
             }
-            if (MaxBatch < 1 || Queue < 1 || TimeoutMs < 1 || MemoryBudgetMb < 1 || MaxBodyMb < 1 || MaxWaitMs < 0 || Threads is < 0)
+            if (MaxBatch < 1 || Queue < 1 || TimeoutMs < 1 || MemoryBudgetMb < 1 || DecodeBudgetMb < 1 || MaxBodyMb < 1 || MaxWaitMs < 0 || Threads is < 0)
             {
-                return ValidationResult.Error("--max-batch, --queue, --timeout-ms, --memory-budget-mb and --max-body-mb must be positive, --max-wait-ms and --threads 0 or more.");
+                return ValidationResult.Error("--max-batch, --queue, --timeout-ms, --memory-budget-mb, --decode-budget-mb and --max-body-mb must be positive, --max-wait-ms and --threads 0 or more.");
             }
             if ((AwsAccessKey is null) != (AwsSecretKey is null))
             {
@@ -158,6 +164,7 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
                 RequestTimeout = TimeSpan.FromMilliseconds(TimeoutMs),
                 MemoryBudgetBytes = MemoryBudgetMb * 1024 * 1024,
                 MaxRequestBytes = MaxBodyMb * 1024L * 1024,
+                DecodeBudgetBytes = DecodeBudgetMb * 1024 * 1024,
                 ApiKey = ApiKey,
                 NoAuth = NoAuth,
                 AllowPull = AllowPull,

@@ -132,7 +132,7 @@ internal static class RekognitionApi
         {
             classifier = service.LabelsModel();
         }
-        var decoded = service.Decode(image);
+        var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
         var (width, height) = (decoded.Width, decoded.Height);
         var top = Math.Clamp(maxLabels, 1, PredictOptions.MaxTop);
         Task<object>? labels = null, objects = null;
@@ -168,7 +168,7 @@ internal static class RekognitionApi
             if (ReadRatio(wordFilter, "MinBoundingBoxWidth", 1f, ref minWidth) is { } e3) return e3;
         }
         var card = service.TextModel();
-        var decoded = service.Decode(image);
+        var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
         var (width, height) = (decoded.Width, decoded.Height);
         var result = (TextSpottingResult)await service.PredictAsync(http, card, ImageOrText.FromImage(decoded), new PredictOptions()).ConfigureAwait(false);
         return Json(RekognitionMapper.DetectText(result.Lines, width, height, card, minConfidence, minHeight, minWidth));
@@ -192,7 +192,7 @@ internal static class RekognitionApi
             all = attributes.EnumerateArray().Any(a => a.GetString() != "DEFAULT");
         }
         var card = service.FacesModel();
-        var decoded = service.Decode(image);
+        var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
         var (width, height) = (decoded.Width, decoded.Height);
         var result = (FaceResult)await service.PredictAsync(http, card, ImageOrText.FromImage(decoded),
             new PredictOptions { FaceAttributes = all }).ConfigureAwait(false);

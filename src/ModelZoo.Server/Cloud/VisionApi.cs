@@ -157,7 +157,7 @@ internal static class VisionApi
         {
             classifier = service.LabelsModel();
         }
-        var image = service.Decode(bytes);
+        var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
         var top = Math.Min(maxResults, PredictOptions.MaxTop);
         Task<object>? labels = null, objects = null;
         if (detector is not null)
@@ -178,7 +178,7 @@ internal static class VisionApi
     {
         var card = service.ObjectsModel() ?? throw new ServeException(400, "no-objects-model",
             "this server has no object-detection model for OBJECT_LOCALIZATION; start it with --rekognition-objects HANDLE or preload one with --models.");
-        var image = service.Decode(bytes);
+        var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
         var (width, height) = (image.Width, image.Height);
         var result = (DetectionResult)await service.PredictAsync(http, card, ImageOrText.FromImage(image),
             new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
@@ -188,7 +188,7 @@ internal static class VisionApi
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> TextDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.TextModel();
-        var result = (TextSpottingResult)await service.PredictAsync(http, card, ImageOrText.FromImage(service.Decode(bytes)), new PredictOptions())
+        var result = (TextSpottingResult)await service.PredictAsync(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)), new PredictOptions())
             .ConfigureAwait(false);
         // Vision ignores maxResults for text; words are only capped to keep a page of small print answerable.
         return
@@ -201,7 +201,7 @@ internal static class VisionApi
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> FaceDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.FacesModel();
-        var result = (FaceResult)await service.PredictAsync(http, card, ImageOrText.FromImage(service.Decode(bytes)),
+        var result = (FaceResult)await service.PredictAsync(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)),
             new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
         return [new("faceAnnotations", VisionMapper.FaceAnnotations(result.Faces, maxResults))];
     }

@@ -88,11 +88,16 @@ internal static class NativeApi
             {
                 return ApiErrors.Result(400, "empty-body", "the request has no body; send the image bytes (or a multipart form with a 'file' field).");
             }
-            var input = endpoint.Input == TaskInputKind.Text
-                ? ImageOrText.FromText(Encoding.UTF8.GetString(body))
-                : ImageOrText.FromImage(service.Decode(body));
-            var result = await service.PredictAsync(http, card, input, options).ConfigureAwait(false);
-            return Results.Json(result, JsonOptions);
+            if (endpoint.Input == TaskInputKind.Text)
+            {
+                return Results.Json(await service.PredictAsync(http, card, ImageOrText.FromText(Encoding.UTF8.GetString(body)), options).ConfigureAwait(false),
+                    JsonOptions);
+            }
+            var (image, estimate) = await service.DecodeAsync(http, body).ConfigureAwait(false);
+            var (scaleX, scaleY) = ((float)estimate.Width / image.Width, (float)estimate.Height / image.Height);
+            var result = await service.PredictAsync(http, card, ImageOrText.FromImage(image), options).ConfigureAwait(false);
+            // Geometry in the pixels of the image the client sent, also when it was decoded smaller.
+            return Results.Json(ResultScaling.ToSource(result, scaleX, scaleY), JsonOptions);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

@@ -14,7 +14,7 @@ namespace ModelZoo.Server.Http;
 /// through the model's batcher under the request's deadline.
 /// </summary>
 internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, TaskEndpointRegistry tasks, ZooServerOptions options,
-    ILogger<PredictionService> logger)
+    DecodeBudget decodeBudget, ILogger<PredictionService> logger)
 {
     /// <summary>Logs an error that is not one the library raises on purpose (those are the client's to read).</summary>
     public void LogUnexpected(Exception ex)
@@ -63,8 +63,22 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         return catalog.Get(handle!);
     }
 
-    /// <summary>Decodes a client's image under the server's pixel limit.</summary>
-    public RgbImage Decode(ReadOnlySpan<byte> bytes) => ImageDecoder.Decode(bytes, null, options.Decode);
+    /// <summary>
+    /// Decodes a client's image under the server's pixel limit and decode budget: the decode's memory is charged
+    /// (waiting for room if need be) until the request ends. A huge image comes out reduced; the estimate says so.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The bytes are not an image the server accepts.</exception>
+    /// <exception cref="ServeException">503 when the budget had no room in time.</exception>
+    public async Task<(RgbImage Image, ImageDecodeEstimate Estimate)> DecodeAsync(HttpContext http, byte[] bytes)
+    {
+        var estimate = ImageDecoder.Measure(bytes, null, options.Decode);
+        var charge = await decodeBudget.AcquireAsync(estimate.PeakBytes, options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
+        http.Response.RegisterForDispose(charge);
+        return (ImageDecoder.Decode(bytes, null, options.Decode), estimate);
+    }
+
+    /// <summary><see cref="DecodeAsync"/> for callers that only need the image.</summary>
+    public async Task<RgbImage> DecodeImageAsync(HttpContext http, byte[] bytes) => (await DecodeAsync(http, bytes).ConfigureAwait(false)).Image;
 
     /// <summary>
     /// Runs one prediction. Ownership of <paramref name="input"/> passes to this call. A request that outlives

@@ -27,6 +27,22 @@ public sealed record ImageDecodeOptions
     /// </summary>
     public bool AllowTruncated { get; init; }
 
+    private readonly long? _maxDecodedPixels;
+
+    /// <summary>
+    /// Largest width × height an image is decoded at; a larger one (up to <see cref="MaxPixels"/>) is decoded smaller,
+    /// keeping its aspect ratio: by the codec's own scaling where it has one (JPEG), else row by row with a box filter,
+    /// so that decoding never holds the full-size pixels. Null (the default) decodes every image at its full size.
+    /// <see cref="ImageDecoder.Measure"/> tells the decoded size and memory before decoding.
+    /// </summary>
+    public long? MaxDecodedPixels
+    {
+        get => _maxDecodedPixels;
+        init => _maxDecodedPixels = value is null or > 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxDecodedPixels), value, "MaxDecodedPixels must be positive.");
+    }
+
     /// <summary>Whether the EXIF orientation is applied so that the pixels come out upright (default true).</summary>
     public bool ApplyOrientation { get; init; } = true;
 }

@@ -77,7 +77,42 @@ public static class ImageDecoder
         }
     }
 
-    private static RgbImage DecodeWith(SKCodec codec, ImageDecodeOptions options, string label, string? name)
+    /// <summary>
+    /// Reads an image's header and tells the size it will be decoded at and the memory decoding it takes, without
+    /// decoding any pixel; a caller that budgets memory charges <see cref="ImageDecodeEstimate.PeakBytes"/> first.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The data is empty, not an image, or larger than <see cref="ImageDecodeOptions.MaxPixels"/>.</exception>
+    public static unsafe ImageDecodeEstimate Measure(ReadOnlySpan<byte> data, string? nameForErrors = null, ImageDecodeOptions? options = null)
+    {
+        options ??= ImageDecodeOptions.Default;
+        var label = nameForErrors is null ? "The image" : $"Image '{nameForErrors}'";
+        if (data.IsEmpty)
+        {
+            throw new ImageDecodeException(ImageDecodeException.EmptyCode,
+                $"{label} is empty (0 bytes); re-download or re-export it.", nameForErrors);
+        }
+        fixed (byte* pointer = data)
+        {
+            using var skData = SKData.Create((IntPtr)pointer, data.Length);
+            using var stream = new SKMemoryStream(skData);
+            using var codec = SKCodec.Create(stream, out var createResult);
+            if (codec is null)
+            {
+                throw CreateFailed(createResult, data, label, nameForErrors);
+            }
+            var plan = Plan(codec, options, label, nameForErrors);
+            var swap = options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
+            var (w, h, dw, dh) = (codec.Info.Width, codec.Info.Height, plan.Width, plan.Height);
+            return swap ? new ImageDecodeEstimate(h, w, dh, dw, plan.PeakBytes) : new ImageDecodeEstimate(w, h, dw, dh, plan.PeakBytes);
+        }
+    }
+
+    /// <summary>How an image will be decoded: at full size, by the codec's own scaling, or reduced row by row by a box of
+    /// <see cref="Box"/> × <see cref="Box"/> pixels.</summary>
+    private readonly record struct DecodePlan(int Width, int Height, bool CodecScaled, int Box, long PeakBytes);
+
+    /// <summary>Checks the header's size against the limits and picks how to decode.</summary>
+    private static DecodePlan Plan(SKCodec codec, ImageDecodeOptions options, string label, string? name)
     {
         var info = codec.Info;
         int width = info.Width, height = info.Height;
@@ -93,12 +128,51 @@ public static class ImageDecoder
                 $"{label} is {width}x{height} ({pixels / 1e6:0.#} megapixels), more than the limit of {options.MaxPixels / 1e6:0.#}; " +
                 "downscale it or raise ImageDecodeOptions.MaxPixels.", name);
         }
+        // RGBA from the codec plus the RGB image it becomes.
+        static long Cost(long w, long h) => w * h * 7;
+        if (options.MaxDecodedPixels is not long max || pixels <= max)
+        {
+            return new DecodePlan(width, height, false, 1, Cost(width, height));
+        }
+        // The codec's own scaling (JPEG's DCT scaling) decodes straight to the smaller size, in eighths.
+        for (var eighths = 7; eighths >= 1; eighths--)
+        {
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (scaled.Width < width && scaled.Width > 0 && scaled.Height > 0 && (long)scaled.Width * scaled.Height <= max)
+            {
+                return new DecodePlan(scaled.Width, scaled.Height, true, 1, Cost(scaled.Width, scaled.Height));
+            }
+        }
+        var box = (int)Math.Ceiling(Math.Sqrt((double)pixels / max));
+        while ((long)Ceiling(width, box) * Ceiling(height, box) > max)
+        {
+            box++;
+        }
+        int outW = Ceiling(width, box), outH = Ceiling(height, box);
+        // Row by row: one band of box rows and the column sums, next to the output.
+        var scanline = codec.ScanlineOrder == SKCodecScanlineOrder.TopDown;
+        var transient = scanline ? 4L * width * box + 16L * outW : 4L * pixels;
+        return new DecodePlan(outW, outH, false, box, Cost(outW, outH) + transient);
+    }
+
+    private static int Ceiling(int value, int divisor) => (value + divisor - 1) / divisor;
+
+    private static RgbImage DecodeWith(SKCodec codec, ImageDecodeOptions options, string label, string? name)
+    {
+        var info = codec.Info;
+        var plan = Plan(codec, options, label, name);
+        if (plan.Box > 1)
+        {
+            return DecodeReduced(codec, plan, options, label, name);
+        }
+        var (width, height) = (plan.Width, plan.Height);
 
         var hasAlpha = info.AlphaType != SKAlphaType.Opaque;
         // No colour space on the destination: Skia then converts formats but does no colour management.
         var target = new SKImageInfo(width, height, SKColorType.Rgba8888, hasAlpha ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
         var size = target.BytesSize;
-        var rgba = ArrayPool<byte>.Shared.Rent(size);
+        var pooled = size <= RgbImage.PoolLimit;
+        var rgba = pooled ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
         try
         {
             SKCodecResult result;
@@ -130,15 +204,118 @@ public static class ImageDecoder
                         $"{label} ({codec.EncodedFormat}, {info.ColorType}) could not be decoded ({result}); convert it to 8-bit RGB PNG or JPEG.", name);
             }
 
-            var origin = options.ApplyOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft;
-            var swap = PixelConversion.SwapsAxes(origin);
-            var image = RgbImage.Rent(swap ? height : width, swap ? width : height, truncated);
-            PixelConversion.RgbaToRgb(rgba.AsSpan(0, size), width, height, origin, hasAlpha, image.WritablePixels);
-            return image;
+            return ToRgb(codec, options, rgba.AsSpan(0, size), width, height, hasAlpha, truncated);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rgba);
+            if (pooled)
+            {
+                ArrayPool<byte>.Shared.Return(rgba);
+            }
+        }
+    }
+
+    private static RgbImage ToRgb(SKCodec codec, ImageDecodeOptions options, ReadOnlySpan<byte> rgba, int width, int height, bool hasAlpha, bool truncated)
+    {
+        var origin = options.ApplyOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft;
+        var swap = PixelConversion.SwapsAxes(origin);
+        var image = RgbImage.Rent(swap ? height : width, swap ? width : height, truncated);
+        PixelConversion.RgbaToRgb(rgba, width, height, origin, hasAlpha, image.WritablePixels);
+        return image;
+    }
+
+    /// <summary>
+    /// Decodes an image larger than <see cref="ImageDecodeOptions.MaxDecodedPixels"/> into the smaller size of
+    /// <paramref name="plan"/>, averaging each box of source pixels. Top-down codecs (PNG, JPEG, WebP …) are read a band of
+    /// rows at a time, so the full-size pixels are never held; others are decoded whole first.
+    /// </summary>
+    private static unsafe RgbImage DecodeReduced(SKCodec codec, DecodePlan plan, ImageDecodeOptions options, string label, string? name)
+    {
+        var info = codec.Info;
+        int width = info.Width, height = info.Height, box = plan.Box;
+        var hasAlpha = info.AlphaType != SKAlphaType.Opaque;
+        var source = new SKImageInfo(width, height, SKColorType.Rgba8888, hasAlpha ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
+        var output = new byte[4 * plan.Width * plan.Height];
+        var sums = new long[4 * plan.Width];
+        var truncated = false;
+        if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(source) == SKCodecResult.Success)
+        {
+            var band = new byte[4 * width * box];
+            for (var outY = 0; outY < plan.Height; outY++)
+            {
+                var rows = Math.Min(box, height - outY * box);
+                int read;
+                fixed (byte* p = band)
+                {
+                    read = codec.GetScanlines((IntPtr)p, rows, 4 * width);
+                }
+                if (read < rows)
+                {
+                    if (!options.AllowTruncated)
+                    {
+                        throw new ImageDecodeException(ImageDecodeException.TruncatedCode,
+                            $"{label} ({codec.EncodedFormat}, {width}x{height}) ends before all its pixels; the file was cut short, " +
+                            "re-download it (or set ImageDecodeOptions.AllowTruncated to accept the partial image).", name);
+                    }
+                    // Skia fills the rows it could not decode, as in a full decode.
+                    truncated = true;
+                }
+                ReduceBand(band, width, rows, box, sums, output.AsSpan(4 * outY * plan.Width, 4 * plan.Width));
+            }
+        }
+        else
+        {
+            var full = new byte[source.BytesSize];
+            SKCodecResult result;
+            fixed (byte* p = full)
+            {
+                result = codec.GetPixels(source, (IntPtr)p);
+            }
+            if (result is SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput && options.AllowTruncated)
+            {
+                truncated = true;
+            }
+            else if (result != SKCodecResult.Success)
+            {
+                throw new ImageDecodeException(result == SKCodecResult.IncompleteInput ? ImageDecodeException.TruncatedCode : ImageDecodeException.CorruptCode,
+                    $"{label} ({codec.EncodedFormat}, {width}x{height}) could not be decoded ({result}); re-download or re-export it.", name);
+            }
+            for (var outY = 0; outY < plan.Height; outY++)
+            {
+                var rows = Math.Min(box, height - outY * box);
+                ReduceBand(full.AsSpan(4 * width * outY * box, 4 * width * rows), width, rows, box, sums, output.AsSpan(4 * outY * plan.Width, 4 * plan.Width));
+            }
+        }
+        return ToRgb(codec, options, output, plan.Width, plan.Height, hasAlpha, truncated);
+    }
+
+    /// <summary>Averages <paramref name="rows"/> rows of RGBA into one output row of boxes <paramref name="box"/> pixels wide
+    /// (the last box of a row or band may be narrower).</summary>
+    private static void ReduceBand(ReadOnlySpan<byte> band, int width, int rows, int box, long[] sums, Span<byte> outRow)
+    {
+        Array.Clear(sums);
+        for (var y = 0; y < rows; y++)
+        {
+            var row = band.Slice(4 * width * y, 4 * width);
+            for (var x = 0; x < width; x++)
+            {
+                var o = 4 * (x / box);
+                var i = 4 * x;
+                sums[o] += row[i];
+                sums[o + 1] += row[i + 1];
+                sums[o + 2] += row[i + 2];
+                sums[o + 3] += row[i + 3];
+            }
+        }
+        var outWidth = outRow.Length / 4;
+        for (var ox = 0; ox < outWidth; ox++)
+        {
+            var columns = Math.Min(box, width - ox * box);
+            var count = (long)columns * rows;
+            for (var c = 0; c < 4; c++)
+            {
+                outRow[4 * ox + c] = (byte)((sums[4 * ox + c] + count / 2) / count);
+            }
         }
     }
 

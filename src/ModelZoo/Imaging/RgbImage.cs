@@ -137,7 +137,16 @@ public sealed class RgbImage : IDisposable
         }
     }
 
-    /// <summary>An image whose (uninitialised) buffer comes from the shared pool.</summary>
-    internal static RgbImage Rent(int width, int height, bool truncated = false) =>
-        new(width, height, ArrayPool<byte>.Shared.Rent(checked(3 * width * height)), pooled: true, truncated);
+    /// <summary>Largest buffer taken from the shared pool. The pool keeps what it is given back, per core, for the life of
+    /// the process, so big photos' buffers are plain allocations the GC can hand back to the system.</summary>
+    internal const int PoolLimit = 8 * 1024 * 1024;
+
+    /// <summary>An image whose (uninitialised) buffer comes from the shared pool, or is allocated when it is large.</summary>
+    internal static RgbImage Rent(int width, int height, bool truncated = false)
+    {
+        var size = checked(3 * width * height);
+        return size <= PoolLimit
+            ? new(width, height, ArrayPool<byte>.Shared.Rent(size), pooled: true, truncated)
+            : new(width, height, GC.AllocateUninitializedArray<byte>(size), pooled: false, truncated);
+    }
 }
