@@ -25,11 +25,12 @@ public sealed class RunningServer : IAsyncDisposable
 
     public string Metrics => Client.GetStringAsync("/metrics").GetAwaiter().GetResult();
 
-    public static async Task<RunningServer> StartAsync(ZooSettings settings, Action<ZooServerOptions>? configure = null)
+    public static async Task<RunningServer> StartAsync(ZooSettings settings, Action<ZooServerOptions>? configure = null,
+        CapturedLogs? logs = null)
     {
         var options = new ZooServerOptions { Settings = settings };
         configure?.Invoke(options);
-        var app = ZooServer.Build(options, "127.0.0.1", 0);
+        var app = ZooServer.Build(options, "127.0.0.1", 0, logs is null ? null : logs.Attach);
         await app.StartAsync();
         return new RunningServer(app, options);
     }

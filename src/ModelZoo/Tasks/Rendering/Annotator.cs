@@ -6,7 +6,9 @@ namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Draws task results over an image with SkiaSharp: masks tinted, boxes with label and score, COCO skeletons,
-/// face boxes with landmarks and attributes. Line widths and text scale with the image. Stateless.
+/// face boxes with landmarks and attributes. Line widths and text scale with the image. Results are drawn weakest
+/// first, so the most confident box and label end on top, and label tags are placed so that they do not cover one
+/// another (<see cref="PlaceLabels"/>). Stateless.
 /// </summary>
 public static class Annotator
 {
@@ -34,20 +36,16 @@ public static class Annotator
                 Tint(bitmap, annotations.Masks[i], Palette[(i * 7 + 11) % Palette.Length]);
             }
             using var canvas = new SKCanvas(bitmap);
-            var scale = Math.Max(image.Width, image.Height) / 640f;
-            var stroke = Math.Max(2f, 3f * scale);
-            var textSize = Math.Max(11f, 16f * scale);
-            foreach (var d in annotations.Detections)
+            var stroke = Math.Max(2f, 3f * Scale(image.Width, image.Height));
+            foreach (var d in annotations.Detections.OrderBy(d => d.Score))
             {
-                var color = Palette[d.ClassIndex % Palette.Length];
-                DrawBox(canvas, d.Box, color, stroke);
-                DrawLabel(canvas, $"{d.Label} {Percent(d.Score)}", d.Box.X, d.Box.Y, color, textSize);
+                DrawBox(canvas, d.Box, Palette[d.ClassIndex % Palette.Length], stroke);
             }
-            foreach (var pose in annotations.Poses)
+            foreach (var pose in annotations.Poses.OrderBy(p => p.Score))
             {
                 DrawPose(canvas, pose, annotations.KeypointThreshold, stroke);
             }
-            foreach (var face in annotations.Faces)
+            foreach (var face in annotations.Faces.OrderBy(f => f.Score))
             {
                 DrawBox(canvas, face.Box, FaceColor, stroke);
                 using var dot = new SKPaint { Color = LandmarkColor, IsAntialias = true, Style = SKPaintStyle.Fill };
@@ -55,11 +53,11 @@ public static class Annotator
                 {
                     canvas.DrawCircle(l.X, l.Y, stroke * 1.2f, dot);
                 }
-                DrawLabel(canvas, FaceText(face), face.Box.X, face.Box.Y, FaceColor, textSize);
             }
-            foreach (var mask in annotations.Masks)
+            // Tags after every box, so that no box line crosses a tag, weakest first so the strongest ends on top.
+            foreach (var (placement, color) in Layout(image.Width, image.Height, annotations))
             {
-                DrawLabel(canvas, $"{mask.Label} {Percent(mask.Coverage)}", 0, textSize * 1.6f, Palette[11], textSize);
+                DrawLabel(canvas, placement, color, TextSize(image.Width, image.Height));
             }
             canvas.Flush();
             return bitmap;
@@ -70,6 +68,87 @@ public static class Annotator
             throw;
         }
     }
+
+    /// <summary>
+    /// Where the label tags of <paramref name="annotations"/> go on an image of <paramref name="width"/> ×
+    /// <paramref name="height"/>, in drawing order (ascending score: the strongest is drawn last, on top). Tags are
+    /// placed strongest first, each at the first spot that stays in the image and covers no tag placed before it:
+    /// above its box, inside its top, below it, inside its bottom, then further down or up in steps of one tag.
+    /// Empty when no font is available (tags are then not drawn).
+    /// </summary>
+    public static IReadOnlyList<LabelPlacement> PlaceLabels(int width, int height, Annotations annotations)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentNullException.ThrowIfNull(annotations);
+        return Layout(width, height, annotations).Select(l => l.Placement).ToList();
+    }
+
+    private static float Scale(int width, int height) => Math.Max(width, height) / 640f;
+
+    private static float TextSize(int width, int height) => Math.Max(11f, 16f * Scale(width, height));
+
+    private static List<(LabelPlacement Placement, SKColor Color)> Layout(int width, int height, Annotations annotations)
+    {
+        var typeface = AnnotationFont.Typeface;
+        if (typeface is null)
+        {
+            return [];
+        }
+        var size = TextSize(width, height);
+        using var font = new SKFont(typeface, size);
+        var pad = size * 0.25f;
+        var tagHeight = size + 2 * pad;
+        var items = annotations.Detections.Select(d => (Text: $"{d.Label} {Percent(d.Score)}", d.Score, Anchor: d.Box, Color: Palette[d.ClassIndex % Palette.Length]))
+            .Concat(annotations.Faces.Select(f => (Text: FaceText(f), f.Score, Anchor: f.Box, Color: FaceColor)))
+            .Concat(annotations.Masks.Select(m => (Text: $"{m.Label} {Percent(m.Coverage)}", Score: m.Coverage,
+                Anchor: new BoundingBox(0, tagHeight, width, height - tagHeight), Color: Palette[11])))
+            .ToList();
+        var placed = new List<(LabelPlacement Placement, SKColor Color)>(items.Count);
+        // Strongest first: it gets the best spot; ties keep the results' order.
+        foreach (var item in items.Select((item, index) => (item, index)).OrderByDescending(p => p.item.Score).ThenBy(p => p.index).Select(p => p.item))
+        {
+            var tagWidth = font.MeasureText(item.Text) + 2 * pad;
+            var area = Place(item.Anchor, tagWidth, tagHeight, width, height, placed.Select(p => p.Placement.Area).ToList());
+            placed.Add((new LabelPlacement(item.Text, item.Score, area), item.Color));
+        }
+        placed.Reverse();
+        return placed;
+    }
+
+    private static BoundingBox Place(BoundingBox anchor, float tagWidth, float tagHeight, int width, int height, List<BoundingBox> taken)
+    {
+        var x = Math.Clamp(anchor.X, 0f, Math.Max(0f, width - tagWidth));
+        var candidates = new List<float> { anchor.Y - tagHeight, anchor.Y, anchor.Bottom, anchor.Bottom - tagHeight };
+        // Then step through the image from the box downwards, then upwards, one tag height at a time.
+        for (var y = anchor.Y + tagHeight; y + tagHeight <= height; y += tagHeight)
+        {
+            candidates.Add(y);
+        }
+        for (var y = anchor.Y - 2 * tagHeight; y >= 0; y -= tagHeight)
+        {
+            candidates.Add(y);
+        }
+        BoundingBox? fallback = null;
+        foreach (var y in candidates)
+        {
+            if (y < 0 || y + tagHeight > height)
+            {
+                continue;
+            }
+            var area = new BoundingBox(x, y, tagWidth, tagHeight);
+            fallback ??= area;
+            if (!taken.Any(t => Overlaps(t, area)))
+            {
+                return area;
+            }
+        }
+        // No free spot in this column (a crowded image): the first spot in the image, on top of an earlier tag.
+        return fallback ?? new BoundingBox(x, Math.Max(0f, Math.Min(anchor.Y, height - tagHeight)), tagWidth, tagHeight);
+    }
+
+    private static bool Overlaps(BoundingBox a, BoundingBox b) =>
+        a.X < b.Right && b.X < a.Right && a.Y < b.Bottom && b.Y < a.Bottom;
 
     /// <summary>The annotated image as PNG bytes.</summary>
     public static byte[] EncodePng(RgbImage image, Annotations annotations)
@@ -141,8 +220,8 @@ public static class Annotator
         canvas.DrawRect(box.X, box.Y, box.Width, box.Height, paint);
     }
 
-    /// <summary>A filled tag with the text, above (x, y) when there is room, else just inside.</summary>
-    private static void DrawLabel(SKCanvas canvas, string text, float x, float y, SKColor color, float size)
+    /// <summary>A filled tag with the text in the placed rectangle.</summary>
+    private static void DrawLabel(SKCanvas canvas, LabelPlacement placement, SKColor color, float size)
     {
         var typeface = AnnotationFont.Typeface;
         if (typeface is null)
@@ -152,12 +231,10 @@ public static class Annotator
         using var font = new SKFont(typeface, size);
         using var textPaint = new SKPaint { Color = Contrast(color), IsAntialias = true };
         using var background = new SKPaint { Color = color, Style = SKPaintStyle.Fill };
-        var width = font.MeasureText(text);
+        var area = placement.Area;
         var pad = size * 0.25f;
-        var height = size + 2 * pad;
-        var top = y - height >= 0 ? y - height : y;
-        canvas.DrawRect(x, top, width + 2 * pad, height, background);
-        canvas.DrawText(text, x + pad, top + pad + size * 0.85f, SKTextAlign.Left, font, textPaint);
+        canvas.DrawRect(area.X, area.Y, area.Width, area.Height, background);
+        canvas.DrawText(placement.Text, area.X + pad, area.Y + pad + size * 0.85f, SKTextAlign.Left, font, textPaint);
     }
 
     private static string FaceText(Face face)
