@@ -80,9 +80,9 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
 
         /// <summary>Memory budget for decoding client images.</summary>
         [CommandOption("--decode-budget-mb <MB>")]
-        [Description("Pixel memory for the images being decoded and predicted at once; past it requests wait, then get 503 (default 512).")]
-        [DefaultValue(512L)]
-        public long DecodeBudgetMb { get; init; } = 512;
+        [Description("Pixel memory for the images being decoded and predicted at once; past it requests wait, then get 503 (default 1024).")]
+        [DefaultValue(1024L)]
+        public long DecodeBudgetMb { get; init; } = 1024;
 
         /// <summary>Request body limit.</summary>
         [CommandOption("--max-body-mb <MB>")]

@@ -76,7 +76,7 @@ internal static class RequestBody
         {
             throw TooLarge(limit);
         }
-        catch (InvalidDataException ex) when (IsMultipart(request))
+        catch (Exception ex) when ((ex is InvalidDataException || (ex is IOException and not BadHttpRequestException && !ct.IsCancellationRequested)) && IsMultipart(request))
         {
             throw new ServeException(400, "bad-form", $"the multipart form could not be read ({ex.Message}); send one image in a 'file' field.");
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace ModelZoo.Imaging;
@@ -109,7 +110,7 @@ public static class ImageDecoder
 
     /// <summary>How an image will be decoded: at full size, by the codec's own scaling, or reduced row by row by a box of
     /// <see cref="Box"/> × <see cref="Box"/> pixels.</summary>
-    private readonly record struct DecodePlan(int Width, int Height, bool CodecScaled, int Box, long PeakBytes);
+    private readonly record struct DecodePlan(int Width, int Height, bool CodecScaled, int Box, bool Scanline, long PeakBytes);
 
     /// <summary>Checks the header's size against the limits and picks how to decode.</summary>
     private static DecodePlan Plan(SKCodec codec, ImageDecodeOptions options, string label, string? name)
@@ -132,7 +133,7 @@ public static class ImageDecoder
         static long Cost(long w, long h) => w * h * 7;
         if (options.MaxDecodedPixels is not long max || pixels <= max)
         {
-            return new DecodePlan(width, height, false, 1, Cost(width, height));
+            return new DecodePlan(width, height, false, 1, false, Cost(width, height));
         }
         // The codec's own scaling (JPEG's DCT scaling) decodes straight to the smaller size, in eighths.
         for (var eighths = 7; eighths >= 1; eighths--)
@@ -140,7 +141,7 @@ public static class ImageDecoder
             var scaled = codec.GetScaledDimensions(eighths / 8f);
             if (scaled.Width < width && scaled.Width > 0 && scaled.Height > 0 && (long)scaled.Width * scaled.Height <= max)
             {
-                return new DecodePlan(scaled.Width, scaled.Height, true, 1, Cost(scaled.Width, scaled.Height));
+                return new DecodePlan(scaled.Width, scaled.Height, true, 1, false, Cost(scaled.Width, scaled.Height));
             }
         }
         var box = (int)Math.Ceiling(Math.Sqrt((double)pixels / max));
@@ -149,13 +150,17 @@ public static class ImageDecoder
             box++;
         }
         int outW = Ceiling(width, box), outH = Ceiling(height, box);
-        // Row by row: one band of box rows and the column sums, next to the output.
-        var scanline = codec.ScanlineOrder == SKCodecScanlineOrder.TopDown;
+        // Row by row (JPEG, WebP): one band of box rows and the column sums next to the output. Codecs without scanline
+        // decoding (Skia's PNG) are decoded whole first, into native memory freed as soon as the image is reduced.
+        var scanline = codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(SourceInfo(codec)) == SKCodecResult.Success;
         var transient = scanline ? 4L * width * box + 16L * outW : 4L * pixels;
-        return new DecodePlan(outW, outH, false, box, Cost(outW, outH) + transient);
+        return new DecodePlan(outW, outH, false, box, scanline, Cost(outW, outH) + transient);
     }
 
     private static int Ceiling(int value, int divisor) => (value + divisor - 1) / divisor;
+
+    private static SKImageInfo SourceInfo(SKCodec codec) => new(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888,
+        codec.Info.AlphaType != SKAlphaType.Opaque ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
 
     private static RgbImage DecodeWith(SKCodec codec, ImageDecodeOptions options, string label, string? name)
     {
@@ -171,18 +176,11 @@ public static class ImageDecoder
         // No colour space on the destination: Skia then converts formats but does no colour management.
         var target = new SKImageInfo(width, height, SKColorType.Rgba8888, hasAlpha ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
         var size = target.BytesSize;
-        var pooled = size <= RgbImage.PoolLimit;
-        var rgba = pooled ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
-        try
+        // Large buffers live in native memory, freed the moment the image is converted (the shared pool would keep
+        // them for the life of the process, the GC until its next full collection).
+        using var rgba = new PixelBuffer(size);
         {
-            SKCodecResult result;
-            unsafe
-            {
-                fixed (byte* p = rgba)
-                {
-                    result = codec.GetPixels(target, (IntPtr)p);
-                }
-            }
+            var result = codec.GetPixels(target, rgba.Pointer);
             var truncated = false;
             switch (result)
             {
@@ -204,14 +202,7 @@ public static class ImageDecoder
                         $"{label} ({codec.EncodedFormat}, {info.ColorType}) could not be decoded ({result}); convert it to 8-bit RGB PNG or JPEG.", name);
             }
 
-            return ToRgb(codec, options, rgba.AsSpan(0, size), width, height, hasAlpha, truncated);
-        }
-        finally
-        {
-            if (pooled)
-            {
-                ArrayPool<byte>.Shared.Return(rgba);
-            }
+            return ToRgb(codec, options, rgba.Span, width, height, hasAlpha, truncated);
         }
     }
 
@@ -234,11 +225,11 @@ public static class ImageDecoder
         var info = codec.Info;
         int width = info.Width, height = info.Height, box = plan.Box;
         var hasAlpha = info.AlphaType != SKAlphaType.Opaque;
-        var source = new SKImageInfo(width, height, SKColorType.Rgba8888, hasAlpha ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
-        var output = new byte[4 * plan.Width * plan.Height];
+        var source = SourceInfo(codec);
+        using var output = new PixelBuffer(4 * plan.Width * plan.Height);
         var sums = new long[4 * plan.Width];
         var truncated = false;
-        if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(source) == SKCodecResult.Success)
+        if (plan.Scanline && codec.StartScanlineDecode(source) == SKCodecResult.Success)
         {
             var band = new byte[4 * width * box];
             for (var outY = 0; outY < plan.Height; outY++)
@@ -260,17 +251,13 @@ public static class ImageDecoder
                     // Skia fills the rows it could not decode, as in a full decode.
                     truncated = true;
                 }
-                ReduceBand(band, width, rows, box, sums, output.AsSpan(4 * outY * plan.Width, 4 * plan.Width));
+                ReduceBand(band, width, rows, box, sums, output.Span.Slice(4 * outY * plan.Width, 4 * plan.Width));
             }
         }
         else
         {
-            var full = new byte[source.BytesSize];
-            SKCodecResult result;
-            fixed (byte* p = full)
-            {
-                result = codec.GetPixels(source, (IntPtr)p);
-            }
+            using var full = new PixelBuffer(source.BytesSize);
+            var result = codec.GetPixels(source, full.Pointer);
             if (result is SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput && options.AllowTruncated)
             {
                 truncated = true;
@@ -283,10 +270,11 @@ public static class ImageDecoder
             for (var outY = 0; outY < plan.Height; outY++)
             {
                 var rows = Math.Min(box, height - outY * box);
-                ReduceBand(full.AsSpan(4 * width * outY * box, 4 * width * rows), width, rows, box, sums, output.AsSpan(4 * outY * plan.Width, 4 * plan.Width));
+                ReduceBand(full.Span.Slice(4 * width * outY * box, 4 * width * rows), width, rows, box, sums,
+                    output.Span.Slice(4 * outY * plan.Width, 4 * plan.Width));
             }
         }
-        return ToRgb(codec, options, output, plan.Width, plan.Height, hasAlpha, truncated);
+        return ToRgb(codec, options, output.Span, plan.Width, plan.Height, hasAlpha, truncated);
     }
 
     /// <summary>Averages <paramref name="rows"/> rows of RGBA into one output row of boxes <paramref name="box"/> pixels wide
@@ -353,5 +341,52 @@ public static class ImageDecoder
         var head = d[..Math.Min(d.Length, 256)];
         if (head.IndexOf("<svg"u8) >= 0) return "SVG";
         return null;
+    }
+
+    /// <summary>A decode's scratch pixels: pooled when small, native memory (freed on dispose) when large.</summary>
+    private sealed unsafe class PixelBuffer : IDisposable
+    {
+        private readonly byte[]? _pooled;
+        private GCHandle _pin;
+        private void* _native;
+
+        public PixelBuffer(int size)
+        {
+            Length = size;
+            if (size <= RgbImage.PoolLimit)
+            {
+                _pooled = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+                _pin = GCHandle.Alloc(_pooled, GCHandleType.Pinned);
+                Pointer = _pin.AddrOfPinnedObject();
+            }
+            else
+            {
+                _native = NativeMemory.Alloc((nuint)size);
+                Pointer = (IntPtr)_native;
+            }
+        }
+
+        public int Length { get; }
+
+        public IntPtr Pointer { get; }
+
+        public Span<byte> Span => new((void*)Pointer, Length);
+
+        public void Dispose()
+        {
+            if (_pooled is not null)
+            {
+                if (_pin.IsAllocated)
+                {
+                    _pin.Free();
+                    ArrayPool<byte>.Shared.Return(_pooled);
+                }
+            }
+            else if (_native is not null)
+            {
+                NativeMemory.Free(_native);
+                _native = null;
+            }
+        }
     }
 }

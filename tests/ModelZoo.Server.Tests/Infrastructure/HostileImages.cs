@@ -10,14 +10,14 @@ public static class HostileImages
 {
     private static readonly Lazy<byte[]> Huge = new(() => StripedPng(7000, 7000));
 
-    /// <summary>A real, fully decodable 7000×7000 RGB PNG of coloured blocks (about 150 KB).</summary>
+    /// <summary>A real, fully decodable 7000×7000 RGB PNG of coloured blocks (a few hundred KB).</summary>
     public static byte[] Png7000 => Huge.Value;
 
     /// <summary>A decodable RGB PNG of <paramref name="width"/> × <paramref name="height"/> coloured 500-pixel blocks, written row by row.</summary>
     public static byte[] StripedPng(int width, int height)
     {
         var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
         {
             var row = new byte[1 + 3 * width];
             for (var y = 0; y < height; y++)
