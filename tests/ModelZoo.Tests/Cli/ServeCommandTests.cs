@@ -33,8 +33,18 @@ public sealed class ServeCommandTests
             }
         }
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        // No --models: nothing to warm, so the server is ready at once.
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("readyz")).StatusCode);
+        // No --models: the defaults (all fetchable from NuGet/npm) are preloaded; this empty offline store has none of
+        // them, so readiness reports the failure, naming the model, while the server keeps answering.
+        string ready;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "zoo serve did not finish preloading within a minute");
+            await Task.Delay(100);
+            ready = await client.GetStringAsync("healthz") + await (await client.GetAsync("readyz")).Content.ReadAsStringAsync();
+        }
+        while (ready.Contains("loading", StringComparison.Ordinal));
+        Assert.Contains("failed", ready);
+        Assert.Contains(ModelZoo.Server.ZooServerOptions.DefaultModels[0], ready);
 
         await stop.CancelAsync();
         var result = await run.WaitAsync(TimeSpan.FromMinutes(1));
@@ -65,6 +75,16 @@ public sealed class ServeCommandTests
         var noPipeline = CliRunner.Run(home.Settings(offline: true), "serve", "--port", "0", "--rekognition-text", "ocr/no_such_pipeline");
         Assert.NotEqual(0, noPipeline.ExitCode);
         Assert.Contains("ocr/no_such_pipeline", noPipeline.AllText);
+    }
+
+    [Fact]
+    public void Serve_refuses_to_listen_beyond_loopback_without_an_api_key_unless_told_no_auth()
+    {
+        using var home = new TempHome();
+        var refused = CliRunner.Run(home.Settings(offline: true), "serve", "--host", "0.0.0.0", "--port", "0");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--api-key", refused.AllText);
+        Assert.Contains("--no-auth", refused.AllText);
     }
 
     private static int FreePort()
