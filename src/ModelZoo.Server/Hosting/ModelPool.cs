@@ -62,6 +62,9 @@ public sealed class ModelPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether clients may load <paramref name="handle"/>: pulls are allowed, or it is one of the configured models.</summary>
+    public bool IsAllowed(string handle) => _options.AllowPull || _allowed.Contains(handle);
+
     /// <summary>Handles of the models loaded now.</summary>
     public IReadOnlyList<string> Loaded
     {
@@ -107,7 +110,7 @@ public sealed class ModelPool : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(card);
         var endpoint = _tasks.Find(card.Task) ?? throw new ServeException(400, "model-not-servable",
             $"'{card.Handle}' is a {TaskName(card.Task)} model and this server has no adapter for that task; serve one of: {string.Join(", ", _tasks.Tasks.Select(TaskName))}.");
-        if (!_options.AllowPull && !_allowed.Contains(card.Handle))
+        if (!IsAllowed(card.Handle))
         {
             throw new ServeException(403, "model-not-allowed",
                 $"'{card.Handle}' is not one of the models this server serves ({string.Join(", ", _allowed.Order(StringComparer.Ordinal))}); " +

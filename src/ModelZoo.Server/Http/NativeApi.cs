@@ -53,7 +53,7 @@ internal static class NativeApi
         var loaded = pool.Loaded.ToHashSet(StringComparer.Ordinal);
         var models = service.Catalog.Cards
             .Where(c => service.Tasks.Find(c.Task) is not null)
-            .Select(c => Summary(c, service.Tasks.Find(c.Task)!, loaded.Contains(c.Handle), store.IsCached(c)))
+            .Select(c => Summary(c, service.Tasks.Find(c.Task)!, loaded.Contains(c.Handle), store.IsCached(c), pool.IsAllowed(c.Handle)))
             .ToList();
         return Results.Json(new { models });
     }
@@ -63,7 +63,7 @@ internal static class NativeApi
         try
         {
             var card = service.Resolve(path);
-            return Results.Json(Summary(card, service.Tasks.Find(card.Task), pool.Loaded.Contains(card.Handle), store.IsCached(card)));
+            return Results.Json(Summary(card, service.Tasks.Find(card.Task), pool.Loaded.Contains(card.Handle), store.IsCached(card), pool.IsAllowed(card.Handle)));
         }
         catch (Exception ex) when (ex is ZooException)
         {
@@ -134,7 +134,7 @@ internal static class NativeApi
         return options;
     }
 
-    private static object Summary(ModelCard card, ITaskEndpoint? endpoint, bool loaded, bool cached) => new
+    private static object Summary(ModelCard card, ITaskEndpoint? endpoint, bool loaded, bool cached, bool allowed) => new
     {
         handle = card.Handle,
         task = ModelPool.TaskName(card.Task),
@@ -148,5 +148,7 @@ internal static class NativeApi
         labels = card.Labels?.Count,
         loaded,
         cached,
+        // Whether a client may use it here (the configured models, or any with --allow-pull).
+        allowed,
     };
 }

@@ -17,6 +17,7 @@ public sealed class BatchingTests(MobileNetHome home)
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
             o.Tasks = new TaskEndpointRegistry().Add(gate);
+            o.AllowPull = true;
             o.MaxBatch = 8;
             o.MaxWait = TimeSpan.FromMilliseconds(20);
         });
@@ -48,6 +49,7 @@ public sealed class BatchingTests(MobileNetHome home)
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
             o.Tasks = new TaskEndpointRegistry().Add(gate);
+            o.AllowPull = true;
             o.MaxBatch = 1;
             o.QueueCapacity = 2;
         });
@@ -76,6 +78,7 @@ public sealed class BatchingTests(MobileNetHome home)
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
             o.Tasks = new TaskEndpointRegistry().Add(gate);
+            o.AllowPull = true;
             o.MaxBatch = 8;
             o.RequestTimeout = TimeSpan.FromSeconds(3);
         });

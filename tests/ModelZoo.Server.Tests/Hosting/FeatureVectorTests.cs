@@ -11,7 +11,7 @@ public sealed class FeatureVectorTests
     public async Task ResNet18_feature_vector_is_served_as_a_512_float_vector()
     {
         // The ResNet-18 featurizer comes from its real NuGet package (pulled once into the checkout's shared store).
-        await using var server = await RunningServer.StartAsync(SharedStore.Settings);
+        await using var server = await RunningServer.StartAsync(SharedStore.Settings, o => o.AllowPull = true);
         var response = await server.Client.PostAsync("/v1/models/imagenet/resnet18/feature_vector:predict",
             new ByteArrayContent(await File.ReadAllBytesAsync(MobileNetHome.DogPhoto)));
         var body = await response.Content.ReadAsStringAsync();

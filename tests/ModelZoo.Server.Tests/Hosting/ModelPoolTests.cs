@@ -32,6 +32,7 @@ public sealed class ModelPoolTests(MobileNetHome home)
             await using var server = await RunningServer.StartAsync(home.Settings, o =>
             {
                 o.Catalog = catalog;
+                o.AllowPull = true;
                 o.Store = store;
                 o.MemoryBudgetBytes = ModelPool.EstimateBytes(original) * 3 / 2;
             });
@@ -61,7 +62,11 @@ public sealed class ModelPoolTests(MobileNetHome home)
     public async Task Stopping_the_server_finishes_the_request_in_flight()
     {
         var gate = new GatedEndpoint(new ClassificationEndpoint());
-        var server = await RunningServer.StartAsync(home.Settings, o => o.Tasks = new TaskEndpointRegistry().Add(gate));
+        var server = await RunningServer.StartAsync(home.Settings, o =>
+        {
+            o.Tasks = new TaskEndpointRegistry().Add(gate);
+            o.AllowPull = true;
+        });
         try
         {
             var inFlight = server.Client.PostAsync($"/v1/models/{MobileNetHome.Handle}:predict",

@@ -71,7 +71,11 @@ public sealed class NativeApiTests(MobileNetHome home)
     [Fact]
     public async Task Api_key_is_required_when_configured_and_accepted_as_bearer_or_header()
     {
-        await using var server = await RunningServer.StartAsync(home.Settings, o => o.ApiKey = "s3cret-key");
+        await using var server = await RunningServer.StartAsync(home.Settings, o =>
+        {
+            o.ApiKey = "s3cret-key";
+            o.AllowPull = true;
+        });
 
         var missing = await server.Client.GetAsync("/v1/models");
         Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);

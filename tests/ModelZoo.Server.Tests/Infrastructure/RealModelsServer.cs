@@ -58,6 +58,8 @@ public sealed class RealModelsServer : IAsyncLifetime
             // Two shared cores: one inference thread per model keeps concurrent test classes from oversubscribing them.
             o.Session = new Runtime.SessionSettings { IntraOpThreads = 1 };
             o.RequestTimeout = TimeSpan.FromMinutes(3);
+            // The tests call every task's models by handle; they load on first use.
+            o.AllowPull = true;
         });
     }
 
