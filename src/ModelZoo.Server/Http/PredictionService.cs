@@ -82,8 +82,9 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
 
     /// <summary>
     /// Runs one prediction. Ownership of <paramref name="input"/> passes to this call. A request that outlives
-    /// <see cref="ZooServerOptions.RequestTimeout"/> fails with a 504 <see cref="ServeException"/>; one whose client
-    /// disconnects throws <see cref="OperationCanceledException"/>.
+    /// <see cref="ZooServerOptions.RequestTimeout"/> fails with a 503 <see cref="ServeException"/> (<c>model-loading</c>)
+    /// while its model is still loading, a 504 once it is running; one whose client disconnects throws
+    /// <see cref="OperationCanceledException"/>.
     /// </summary>
     public async Task<object> PredictAsync(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions)
     {
@@ -95,6 +96,15 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
             try
             {
                 lease = await pool.AcquireAsync(card, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!http.RequestAborted.IsCancellationRequested && deadline.IsCancellationRequested)
+            {
+                input.Dispose();
+                // The model never became available (a long download, a store held by another process): not the
+                // model being slow to answer, so a 503 the client may retry rather than a 504.
+                throw new ServeException(503, "model-loading",
+                    $"'{card.Handle}' is still loading after {options.RequestTimeout.TotalMilliseconds:0} ms (downloading, or waiting for the model store); " +
+                    "retry after the Retry-After delay, and check the server log if it persists.", TimeSpan.FromSeconds(5), ex);
             }
             catch
             {

@@ -44,6 +44,32 @@ public sealed class ShutdownTests(MobileNetHome home)
         }
     }
 
+    [Fact]
+    public async Task A_request_whose_model_is_still_loading_at_its_timeout_gets_503_model_loading_not_504()
+    {
+        var stuck = new StuckEndpoint(new ClassificationEndpoint());
+        try
+        {
+            await using var server = await RunningServer.StartAsync(home.Settings, o =>
+            {
+                o.LabelsModel = MobileNetHome.Handle;
+                o.Tasks = new TaskEndpointRegistry().Add(stuck);
+                o.RequestTimeout = TimeSpan.FromSeconds(2);
+            });
+            var response = await server.Client.PostAsync("/v1/models/" + MobileNetHome.Handle + ":predict",
+                new ByteArrayContent(await File.ReadAllBytesAsync(MobileNetHome.DogPhoto))).WaitAsync(TimeSpan.FromSeconds(30));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("model-loading", body);
+            Assert.Contains(MobileNetHome.Handle, body);
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+        finally
+        {
+            stuck.Release();
+        }
+    }
+
     /// <summary>An adapter whose model load hangs (and ignores cancellation) until released.</summary>
     private sealed class StuckEndpoint(ITaskEndpoint inner) : ITaskEndpoint
     {
