@@ -31,8 +31,9 @@ public sealed record ImageDecodeOptions
 
     /// <summary>
     /// Largest width × height an image is decoded at; a larger one (up to <see cref="MaxPixels"/>) is decoded smaller,
-    /// keeping its aspect ratio: by the codec's own scaling where it has one (JPEG), else row by row with a box filter,
-    /// so that decoding never holds the full-size pixels. Null (the default) decodes every image at its full size.
+    /// keeping its aspect ratio: by the codec's own scaling where it has one (JPEG's DCT scaling), else with a box filter,
+    /// row by row where the codec can decode scanlines and from a full decode into native memory, freed at once, where it
+    /// cannot (PNG). Null (the default) decodes every image at its full size.
     /// <see cref="ImageDecoder.Measure"/> tells the decoded size and memory before decoding.
     /// </summary>
     public long? MaxDecodedPixels

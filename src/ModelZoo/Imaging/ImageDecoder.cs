@@ -179,31 +179,29 @@ public static class ImageDecoder
         // Large buffers live in native memory, freed the moment the image is converted (the shared pool would keep
         // them for the life of the process, the GC until its next full collection).
         using var rgba = new PixelBuffer(size);
+        var result = codec.GetPixels(target, rgba.Pointer);
+        var truncated = false;
+        switch (result)
         {
-            var result = codec.GetPixels(target, rgba.Pointer);
-            var truncated = false;
-            switch (result)
-            {
-                case SKCodecResult.Success:
-                    break;
-                case SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput when options.AllowTruncated:
-                    truncated = true;
-                    break;
-                case SKCodecResult.IncompleteInput:
-                    throw new ImageDecodeException(ImageDecodeException.TruncatedCode,
-                        $"{label} ({codec.EncodedFormat}, {width}x{height}) ends before all its pixels; the file was cut short, " +
-                        "re-download it (or set ImageDecodeOptions.AllowTruncated to accept the partial image).", name);
-                case SKCodecResult.ErrorInInput:
-                    throw new ImageDecodeException(ImageDecodeException.CorruptCode,
-                        $"{label} ({codec.EncodedFormat}, {width}x{height}) has damaged pixel data; re-download or re-export it " +
-                        "(or set ImageDecodeOptions.AllowTruncated to accept the partial image).", name);
-                default:
-                    throw new ImageDecodeException(ImageDecodeException.UnsupportedCode,
-                        $"{label} ({codec.EncodedFormat}, {info.ColorType}) could not be decoded ({result}); convert it to 8-bit RGB PNG or JPEG.", name);
-            }
-
-            return ToRgb(codec, options, rgba.Span, width, height, hasAlpha, truncated);
+            case SKCodecResult.Success:
+                break;
+            case SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput when options.AllowTruncated:
+                truncated = true;
+                break;
+            case SKCodecResult.IncompleteInput:
+                throw new ImageDecodeException(ImageDecodeException.TruncatedCode,
+                    $"{label} ({codec.EncodedFormat}, {width}x{height}) ends before all its pixels; the file was cut short, " +
+                    "re-download it (or set ImageDecodeOptions.AllowTruncated to accept the partial image).", name);
+            case SKCodecResult.ErrorInInput:
+                throw new ImageDecodeException(ImageDecodeException.CorruptCode,
+                    $"{label} ({codec.EncodedFormat}, {width}x{height}) has damaged pixel data; re-download or re-export it " +
+                    "(or set ImageDecodeOptions.AllowTruncated to accept the partial image).", name);
+            default:
+                throw new ImageDecodeException(ImageDecodeException.UnsupportedCode,
+                    $"{label} ({codec.EncodedFormat}, {info.ColorType}) could not be decoded ({result}); convert it to 8-bit RGB PNG or JPEG.", name);
         }
+
+        return ToRgb(codec, options, rgba.Span, width, height, hasAlpha, truncated);
     }
 
     private static RgbImage ToRgb(SKCodec codec, ImageDecodeOptions options, ReadOnlySpan<byte> rgba, int width, int height, bool hasAlpha, bool truncated)
@@ -217,8 +215,9 @@ public static class ImageDecoder
 
     /// <summary>
     /// Decodes an image larger than <see cref="ImageDecodeOptions.MaxDecodedPixels"/> into the smaller size of
-    /// <paramref name="plan"/>, averaging each box of source pixels. Top-down codecs (PNG, JPEG, WebP …) are read a band of
-    /// rows at a time, so the full-size pixels are never held; others are decoded whole first.
+    /// <paramref name="plan"/>, averaging each box of source pixels. Codecs with scanline decoding (JPEG, WebP) are read a
+    /// band of rows at a time, so the full-size pixels are never held; others (Skia's PNG) are decoded whole into native
+    /// memory that is freed as soon as the image is reduced.
     /// </summary>
     private static unsafe RgbImage DecodeReduced(SKCodec codec, DecodePlan plan, ImageDecodeOptions options, string label, string? name)
     {
