@@ -72,6 +72,10 @@ public sealed class ImageDataset
         }
 
         var classes = classDirs.Select(d => d.Name).ToArray();
+        foreach (var classDir in classDirs)
+        {
+            EnsureOpenable(classDir, "class folder");
+        }
         var images = new List<LabeledImage>();
         for (var index = 0; index < classDirs.Count; index++)
         {
@@ -269,10 +273,23 @@ public sealed class ImageDataset
                 continue;
             }
 
+            EnsureOpenable(sub, "folder");
+
             foreach (var path in EnumerateImages(sub))
             {
                 yield return path;
             }
+        }
+    }
+
+    /// <summary>A folder whose name is not valid UTF-8 is listed with replacement characters and cannot be opened by that
+    /// name; dropping it would silently train without its images, so it is an error.</summary>
+    private static void EnsureOpenable(DirectoryInfo dir, string what)
+    {
+        if (dir.Name.Contains('\uFFFD', StringComparison.Ordinal) && !dir.Exists)
+        {
+            throw new DatasetException(DatasetException.UnreadableNameCode,
+                $"{what} '{dir.FullName}' has a name that is not valid UTF-8, which .NET cannot open, so its images cannot be read; rename the folder to a UTF-8 name.");
         }
     }
 
