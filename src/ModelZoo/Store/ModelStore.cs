@@ -340,7 +340,7 @@ public sealed class ModelStore : IDisposable
     }
 
     /// <summary>True when the store may fetch <paramref name="file"/> now: online, or offline from a local source or cached package.</summary>
-    private bool CanFetch(ModelFile file) => !Settings.Offline || _fetcher.IsAvailableOffline(file);
+    public bool CanFetch(ModelFile file) => !Settings.Offline || _fetcher.IsAvailableOffline(file);
 
     private static void Validate(ModelCard card)
     {
