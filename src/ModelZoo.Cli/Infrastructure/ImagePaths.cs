@@ -1,3 +1,4 @@
+using ModelZoo.Imaging;
 using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
@@ -49,7 +50,9 @@ public static class ImagePaths
             {
                 if (new FileInfo(argument).Length == 0)
                 {
-                    throw new ZooUsageException($"'{argument}' is empty or not a regular file (a pipe or device); pass an image file.");
+                    // Refused before anything opens it: reading a pipe would wait for a writer forever.
+                    throw new ImageDecodeException(ImageDecodeException.EmptyCode,
+                        $"Image file '{argument}' is empty or not a regular file (a pipe or device); pass an image file.", Path.GetFileName(argument));
                 }
                 if (seenFiles.Add(RealPath(argument)))
                 {
