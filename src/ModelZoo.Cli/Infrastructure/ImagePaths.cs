@@ -54,10 +54,9 @@ public static class ImagePaths
                     throw new ImageDecodeException(ImageDecodeException.EmptyCode,
                         $"Image file '{argument}' is empty or not a regular file (a pipe or device); pass an image file.", Path.GetFileName(argument));
                 }
-                if (seenFiles.Add(RealPath(argument)))
-                {
-                    result.Add(argument);
-                }
+                // Named files are taken as given (twice if named twice); only folder walks skip what was listed.
+                seenFiles.Add(RealPath(argument));
+                result.Add(argument);
             }
             else if (argument.Contains(Walk.Replacement))
             {
@@ -117,7 +116,7 @@ public static class ImagePaths
 
         public List<string> Skipped { get; } = [];
 
-        /// <summary>The last folder walked held only images already listed through another argument or link.</summary>
+        /// <summary>The last folder walked (or some of its images) was already listed through another argument or link.</summary>
         public bool FoundInOtherArgument { get; private set; }
 
         public void Folder(string folder, List<string> result)
@@ -196,6 +195,10 @@ public static class ImagePaths
                 if (fileReal is not null && seenFiles.Add(fileReal))
                 {
                     found.Add(Path.Combine(shown, file.Name));
+                }
+                else if (fileReal is not null)
+                {
+                    FoundInOtherArgument = true;
                 }
             }
         }

@@ -95,7 +95,18 @@ public sealed class ModelStore : IDisposable
         {
             var path = paths[file.Name];
             var sha = file.Sha256.ToLowerInvariant();
-            if (!VerifiedFiles.Check(path, sha))
+            bool intact;
+            try
+            {
+                intact = VerifiedFiles.Check(path, sha);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ZooException("store-unreadable",
+                    $"File '{file.Name}' of model '{card.Handle}' in the store ({path}) cannot be read ({e.Message.TrimEnd('.')}); " +
+                    $"check the permissions under {ZooSettings.HomeVariable}, or run `zoo pull {card.Handle}`.", e);
+            }
+            if (!intact)
             {
                 throw new BlobCorruptException(card.Handle, file.Name, path, RemoveDamaged(path, sha));
             }
