@@ -6,7 +6,8 @@ namespace ModelZoo.Benchmarks;
 /// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>, the transfer-learning comparison with ML.NET:
 /// <c>… -- train-vs-mlnet</c>, the vision pipelines against ONNX Runtime alone and TensorFlow.js:
 /// <c>… -- vision [--runs N] [--tfjs-runs M] [--only detect|pose|faces|segment]</c>, or the fine-tuning figures:
-/// <c>… -- finetune-accuracy</c> and <c>… -- finetune-epoch --export DIR</c>.</summary>
+/// <c>… -- finetune-accuracy</c> and <c>… -- finetune-epoch --export DIR</c>, or the cost of hashing models on load:
+/// <c>… -- verify-on-load [--runs N] [--handle H]</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract instead.</summary>
@@ -31,6 +32,10 @@ public static class Program
         if (args.Length > 0 && args[0] is "finetune-accuracy" or "finetune-epoch")
         {
             return FineTuneBench.RunAsync(args[0], args[1..]).GetAwaiter().GetResult();
+        }
+        if (args.Length > 0 && args[0] == "verify-on-load")
+        {
+            return VerifyOnLoad.Run(args[1..]);
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

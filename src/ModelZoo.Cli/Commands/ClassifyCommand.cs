@@ -34,7 +34,7 @@ public sealed class ClassifyCommand(ZooContext context) : AsyncCommand<ClassifyC
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var card = context.Catalog.Get(settings.Handle);
-        var paths = ImagePaths.Expand(settings.Paths);
+        var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var classifier = ImageClassifier.Open(model, settings.ToOptions());
         var results = new List<ImageOutcome<IReadOnlyList<Prediction>>>(paths.Count);

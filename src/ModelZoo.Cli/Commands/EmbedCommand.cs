@@ -42,7 +42,7 @@ public sealed class EmbedCommand(ZooContext context) : AsyncCommand<EmbedCommand
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var card = context.Catalog.Get(settings.Handle);
-        var paths = ImagePaths.Expand(settings.Paths);
+        var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var extractor = FeatureExtractor.Open(model, settings.ToOptions());
         var rows = new List<(string, float[])>(paths.Count);

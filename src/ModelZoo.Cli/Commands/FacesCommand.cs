@@ -24,7 +24,7 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
     {
         var card = context.Catalog.Get(settings.Handle);
         var attributeCards = settings.Attributes.Select(context.Catalog.Get).ToList();
-        var paths = ImagePaths.Expand(settings.Paths);
+        var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var models = await PullProgressDisplay.PullAsync(context, [card, .. attributeCards], cancellationToken).ConfigureAwait(false);
         using var detector = FaceDetector.Open(models[0], settings.ToOptions());
         using var attributes = attributeCards.Count > 0 ? FaceAttributes.Open(models.Skip(1).ToList(), settings.ToOptions()) : null;

@@ -63,7 +63,7 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
     {
         var (handle, inputs) = SplitHandle(settings.Arguments);
         var models = TextSpotterModels.Resolve(context.Catalog, handle);
-        var paths = ImagePaths.Expand(inputs);
+        var paths = ImagePaths.Expand(inputs, context.Status);
         if (settings.Save is not null)
         {
             Directory.CreateDirectory(settings.Save);

@@ -16,7 +16,7 @@ public sealed class SegmentCommand(ZooContext context) : AsyncCommand<SegmentCom
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var card = context.Catalog.Get(settings.Handle);
-        var paths = ImagePaths.Expand(settings.Paths);
+        var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var segmenter = Segmenter.Open(model, settings.ToOptions());
         var options = new SegmentationOptions { Threshold = settings.MinScore ?? 0.5f };

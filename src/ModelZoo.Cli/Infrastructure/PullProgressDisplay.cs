@@ -14,7 +14,15 @@ public static class PullProgressDisplay
         var pending = new List<int>();
         for (var i = 0; i < cards.Count; i++)
         {
-            var cached = context.Store.TryOpen(cards[i]);
+            LocalModel? cached;
+            try
+            {
+                cached = context.Store.TryOpen(cards[i]);
+            }
+            catch (BlobCorruptException e) when (context.Store.CanFetch(cards[i].Files.First(f => f.Name == e.FileName)))
+            {
+                cached = null; // the damaged copy was removed: it is fetched again below
+            }
             if (cached is null)
             {
                 pending.Add(i);

@@ -21,6 +21,9 @@ public sealed class DatasetException : ZooException
     /// <summary>The CSV file is malformed (missing header, unbalanced quotes, empty fields).</summary>
     public const string BadCsvCode = "dataset-bad-csv";
 
+    /// <summary>A folder's name is not valid UTF-8, so the runtime cannot open it.</summary>
+    public const string UnreadableNameCode = "dataset-name-not-utf8";
+
     /// <summary>Creates a dataset error with one of the codes declared on this type.</summary>
     public DatasetException(string code, string message, Exception? inner = null)
         : base(code, message, inner)

@@ -56,7 +56,7 @@ public sealed class ImageDataset
         }
 
         var classDirs = new DirectoryInfo(root).EnumerateDirectories()
-            .Where(d => !IsHidden(d))
+            .Where(d => !IsUnreadableName(d) ? !IsHidden(d) : throw UnreadableName(d, "class folder"))
             .OrderBy(d => d.Name, StringComparer.Ordinal)
             .ToList();
         if (classDirs.Count == 0)
@@ -255,7 +255,8 @@ public sealed class ImageDataset
     {
         foreach (var file in dir.EnumerateFiles())
         {
-            if (!IsHidden(file) && ImageExtensions.Contains(file.Extension, StringComparer.OrdinalIgnoreCase))
+            // A file whose name is not UTF-8 is kept, so that decoding reports it by name instead of it vanishing.
+            if ((IsUnreadableName(file) || !IsHidden(file)) && ImageExtensions.Contains(file.Extension, StringComparer.OrdinalIgnoreCase))
             {
                 yield return file.FullName;
             }
@@ -263,6 +264,11 @@ public sealed class ImageDataset
 
         foreach (var sub in dir.EnumerateDirectories())
         {
+            if (IsUnreadableName(sub))
+            {
+                throw UnreadableName(sub, "folder");
+            }
+
             // Skip hidden folders and symbolic links to folders (a link cycle would never end).
             if (IsHidden(sub) || sub.LinkTarget is not null)
             {
@@ -275,6 +281,16 @@ public sealed class ImageDataset
             }
         }
     }
+
+    /// <summary>A name that is not valid UTF-8 is listed with replacement characters and cannot be opened by that name;
+    /// its attributes then read as "all set", hidden included, which used to drop such a class without a word.</summary>
+    private static bool IsUnreadableName(FileSystemInfo info) =>
+        info.Name.Contains('\uFFFD', StringComparison.Ordinal) && !info.Exists;
+
+    /// <summary>Dropping such a folder would silently train without its images, so it is an error.</summary>
+    private static DatasetException UnreadableName(DirectoryInfo dir, string what) =>
+        new(DatasetException.UnreadableNameCode,
+            $"{what} '{dir.FullName}' has a name that is not valid UTF-8, which .NET cannot open, so its images cannot be read; rename the folder to a UTF-8 name.");
 
     private static bool IsHidden(FileSystemInfo info) =>
         info.Name.StartsWith('.') || (info.Attributes & FileAttributes.Hidden) != 0;

@@ -31,6 +31,18 @@ public static class ImageDecoder
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var name = Path.GetFileName(path);
+        var info = new FileInfo(path);
+        if (info.Exists && info.Length == 0)
+        {
+            // Pipes and devices report no length too; reading one could wait for a writer forever, so none is opened.
+            throw new ImageDecodeException(ImageDecodeException.EmptyCode,
+                $"Image file '{path}' is empty or not a regular file (a pipe or device); pass an image file.", name);
+        }
+        if (!info.Exists && path.Contains('\uFFFD', StringComparison.Ordinal))
+        {
+            throw new ImageDecodeException(ImageDecodeException.NotFoundCode,
+                $"Image file '{path}' cannot be opened: its name is not valid UTF-8, which .NET cannot pass to the file system; rename it to a UTF-8 name.", name);
+        }
         byte[] bytes;
         try
         {

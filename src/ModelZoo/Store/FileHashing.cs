@@ -12,6 +12,12 @@ internal static class FileHashing
         return Convert.ToHexStringLower(hash);
     }
 
+    public static string Sha256Hex(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 20, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
     public static async Task<byte[]> HashAsync(string path, HashAlgorithmName algorithm, CancellationToken ct)
     {
         await using var stream = OpenRead(path);

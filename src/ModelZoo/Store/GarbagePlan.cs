@@ -8,7 +8,7 @@ internal sealed class GarbagePlan
     private readonly List<string> _modelFolders = [];
     private readonly List<(string Path, string LockKey)> _blobs = [];
     private readonly List<(string Path, string LockKey)> _packages = [];
-    private readonly List<string> _tempFiles = [];
+    private readonly List<(string Path, string? LockKey)> _tempFiles = [];
 
     public IReadOnlyList<string> ModelFolders => _modelFolders;
 
@@ -48,8 +48,11 @@ internal sealed class GarbagePlan
         }
         if (Directory.Exists(layout.TempRoot))
         {
+            // A temp file that belongs to a blob or package is abandoned as soon as no pull holds that key's lock
+            // (a killed download or extraction); any other temp file once it is a day old.
             plan._tempFiles.AddRange(Directory.EnumerateFiles(layout.TempRoot)
-                .Where(path => File.GetLastWriteTimeUtc(path) < staleBeforeUtc));
+                .Select(path => (Path: path, LockKey: TempLockName(Path.GetFileName(path))))
+                .Where(t => t.LockKey is not null || File.GetLastWriteTimeUtc(t.Path) < staleBeforeUtc));
         }
         return plan;
     }
@@ -80,18 +83,42 @@ internal sealed class GarbagePlan
             freed += size;
         }
         var temps = 0;
-        foreach (var path in _tempFiles)
+        foreach (var (path, lockName) in _tempFiles)
         {
+            using var held = lockName is null ? null : StoreLock.TryAcquire(Path.Combine(layout.LocksRoot, lockName));
+            if (lockName is not null && held is null)
+            {
+                continue; // a pull is writing it right now
+            }
             try
             {
+                var size = new FileInfo(path).Length;
                 File.Delete(path);
                 temps++;
+                freed += size;
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // still open by a slow download somewhere: leave it for the next collection
             }
         }
         return new GcReport(deleted, freed, temps);
+    }
+
+    /// <summary>The lock file name guarding a temp file, from the names <see cref="StoreLayout"/> gives them:
+    /// <c>sha256-&lt;sha&gt;.partial</c> and <c>&lt;sha&gt;[-assembly].&lt;guid&gt;.tmp</c> (the blob's lock),
+    /// <c>pkg-….partial</c> (the package's lock); null for other temp files.</summary>
+    internal static string? TempLockName(string fileName)
+    {
+        if (fileName.EndsWith(".partial", StringComparison.Ordinal))
+        {
+            var key = fileName[..^".partial".Length];
+            return (key.StartsWith("sha256-", StringComparison.Ordinal) ? key["sha256-".Length..] : key) + ".lock";
+        }
+        if (fileName.EndsWith(".tmp", StringComparison.Ordinal) && fileName.Length > 64 && FileHashing.IsSha256Hex(fileName[..64]))
+        {
+            return fileName[..64] + ".lock";
+        }
+        return null;
     }
 }

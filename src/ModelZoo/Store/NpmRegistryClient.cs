@@ -14,7 +14,8 @@ internal sealed class NpmRegistryClient(HttpGateway http, RegistryConfig config,
     // The abbreviated "corgi" document holds dist and is much smaller; full JSON is the fallback.
     private const string MetadataAccept = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8";
 
-    public async Task<string> GetPackageAsync(string name, string version, Action<long, long?>? progress, CancellationToken ct)
+    // reserveBytes: space the caller needs after the download (the file it extracts), checked with the tarball's size.
+    public async Task<string> GetPackageAsync(string name, string version, Action<long, long?>? progress, CancellationToken ct, long reserveBytes = 0)
     {
         var path = layout.Package("npm", name, version, ".tgz");
         if (File.Exists(path))
@@ -55,7 +56,7 @@ internal sealed class NpmRegistryClient(HttpGateway http, RegistryConfig config,
             shasum = dist.TryGetProperty("shasum", out var s) ? s.GetString() : null;
         }
         var partial = layout.Partial(key);
-        await http.DownloadAsync(new Uri(registryUri, tarball), partial, $"npm package {label}", null, progress, ct).ConfigureAwait(false);
+        await http.DownloadAsync(new Uri(registryUri, tarball), partial, $"npm package {label}", null, progress, ct, reserveBytes).ConfigureAwait(false);
         await CheckIntegrityAsync(partial, label, integrity, shasum, ct).ConfigureAwait(false);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.Move(partial, path, overwrite: true);

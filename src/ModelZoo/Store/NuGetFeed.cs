@@ -19,7 +19,8 @@ internal sealed class NuGetFeed(HttpGateway http, RegistryConfig config, StoreLa
     private (Uri FlatContainer, Uri? Registrations)? _endpoints;
 
     /// <summary>Returns the path of the cached archive, downloading and checking it first when needed.</summary>
-    public async Task<string> GetPackageAsync(string id, string version, Action<long, long?>? progress, CancellationToken ct)
+    // reserveBytes: space the caller needs after the download (the file it extracts), checked with the package's size.
+    public async Task<string> GetPackageAsync(string id, string version, Action<long, long?>? progress, CancellationToken ct, long reserveBytes = 0)
     {
         var lowerId = id.ToLowerInvariant();
         var lowerVersion = NormalizeVersion(version).ToLowerInvariant();
@@ -39,7 +40,7 @@ internal sealed class NuGetFeed(HttpGateway http, RegistryConfig config, StoreLa
         var (flat, registrations) = await ResolveAsync(ct).ConfigureAwait(false);
         var url = new Uri(flat, $"{Uri.EscapeDataString(lowerId)}/{Uri.EscapeDataString(lowerVersion)}/{Uri.EscapeDataString(lowerId)}.{Uri.EscapeDataString(lowerVersion)}.nupkg");
         var partial = layout.Partial(key);
-        await http.DownloadAsync(url, partial, $"NuGet package {label}", null, progress, ct).ConfigureAwait(false);
+        await http.DownloadAsync(url, partial, $"NuGet package {label}", null, progress, ct, reserveBytes).ConfigureAwait(false);
         if (registrations is not null
             && await TryPublishedHashAsync(registrations, lowerId, lowerVersion, ct).ConfigureAwait(false) is { } published)
         {

