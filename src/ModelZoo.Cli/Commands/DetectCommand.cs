@@ -15,7 +15,7 @@ public sealed class DetectCommand(ZooContext context) : AsyncCommand<DetectComma
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.ObjectDetection);
         var paths = ImagePaths.Expand(settings.Paths);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var detector = ObjectDetector.Open(model, settings.ToOptions());
@@ -37,7 +37,8 @@ public sealed class DetectCommand(ZooContext context) : AsyncCommand<DetectComma
         {
             foreach (var result in results)
             {
-                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(result.Path))
+                context.Console.MarkupLine(Formatting.Heading(result.Path));
+                var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn("Label").AddColumn(new TableColumn("Score").RightAligned()).AddColumn("Box (x, y, w, h)");
                 foreach (var d in result.Value)
                 {

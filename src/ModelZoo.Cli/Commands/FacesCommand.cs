@@ -22,7 +22,7 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.FaceDetection);
         var attributeCards = settings.Attributes.Select(context.Catalog.Get).ToList();
         var paths = ImagePaths.Expand(settings.Paths);
         var models = await PullProgressDisplay.PullAsync(context, [card, .. attributeCards], cancellationToken).ConfigureAwait(false);
@@ -50,7 +50,8 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
         {
             foreach (var result in results)
             {
-                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(result.Path))
+                context.Console.MarkupLine(Formatting.Heading(result.Path));
+                var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn(new TableColumn("Score").RightAligned()).AddColumn("Box (x, y, w, h)").AddColumn("Attributes");
                 foreach (var face in result.Value)
                 {

@@ -15,7 +15,7 @@ public sealed class SegmentCommand(ZooContext context) : AsyncCommand<SegmentCom
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.ImageSegmentation);
         var paths = ImagePaths.Expand(settings.Paths);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var segmenter = Segmenter.Open(model, settings.ToOptions());
@@ -61,7 +61,8 @@ public sealed class SegmentCommand(ZooContext context) : AsyncCommand<SegmentCom
         {
             foreach (var result in results)
             {
-                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(result.Path))
+                context.Console.MarkupLine(Formatting.Heading(result.Path));
+                var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn("Label").AddColumn(new TableColumn("Coverage").RightAligned()).AddColumn("Mask file");
                 for (var i = 0; i < result.Value.Masks.Count; i++)
                 {

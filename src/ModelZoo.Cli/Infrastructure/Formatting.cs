@@ -40,6 +40,28 @@ public static class Formatting
             $"unknown task '{name}'; use one of: {string.Join(", ", Enum.GetValues<ModelTask>().Select(TaskName))}.");
     }
 
+    /// <summary>A path as the user should read it: relative to the working directory when it lies inside it, else
+    /// absolute; never shortened.</summary>
+    public static string DisplayPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
+        return relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? full
+            : relative;
+    }
+
+    /// <summary>Markup for the line that heads one image's results: its whole display path in bold.</summary>
+    public static string Heading(string path) => $"[bold]{Spectre.Console.Markup.Escape(DisplayPath(path))}[/]";
+
+    /// <summary>Where a card's files come from: the distinct schemes of their sources (npm, nuget, https, hf, file), joined with '+'.</summary>
+    public static string Origin(ModelCard card)
+    {
+        var schemes = card.Files.Select(f => f.Source.IndexOf(':') is var colon and > 0 ? f.Source[..colon].ToLowerInvariant() : "file")
+            .Select(s => s is "http" ? "https" : s).Distinct().ToList();
+        return schemes.Count == 0 ? "-" : string.Join('+', schemes);
+    }
+
     /// <summary>Whether the licence carries restrictions a user must notice.</summary>
     public static bool IsRestricted(LicenseInfo license) =>
         license.Restrictions.Count > 0
