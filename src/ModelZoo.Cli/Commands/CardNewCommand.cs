@@ -38,7 +38,7 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
 
         /// <summary>Normalisation mean.</summary>
         [CommandOption("--mean <VALUES>")]
-        [Description("Per-channel mean after scaling pixels to [0,1], e.g. 0.485,0.456,0.406.")]
+        [Description("Per-channel mean after scaling pixels to [[0,1]], e.g. 0.485,0.456,0.406.")]
         public string? Mean { get; init; }
 
         /// <summary>Normalisation standard deviation.</summary>

@@ -59,7 +59,7 @@ public sealed class ClassifyCommand(ZooContext context) : AsyncCommand<ClassifyC
         {
             foreach (var result in succeeded)
             {
-                context.Console.MarkupLine(Formatting.Heading(result.Path));
+                Formatting.WriteHeading(context.Console, result.Path);
                 var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn("#").AddColumn("Label").AddColumn(new TableColumn("Score").RightAligned()).AddColumn(new TableColumn("Index").RightAligned());
                 var rank = 1;

@@ -37,7 +37,12 @@ public sealed class DetectCommand(ZooContext context) : AsyncCommand<DetectComma
         {
             foreach (var result in results)
             {
-                context.Console.MarkupLine(Formatting.Heading(result.Path));
+                Formatting.WriteHeading(context.Console, result.Path);
+                if (result.Value.Count == 0)
+                {
+                    context.Console.MarkupLine("  [yellow]nothing detected[/] [grey](try --min-score lower)[/]");
+                    continue;
+                }
                 var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn("Label").AddColumn(new TableColumn("Score").RightAligned()).AddColumn("Box (x, y, w, h)");
                 foreach (var d in result.Value)

@@ -50,7 +50,12 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
         {
             foreach (var result in results)
             {
-                context.Console.MarkupLine(Formatting.Heading(result.Path));
+                Formatting.WriteHeading(context.Console, result.Path);
+                if (result.Value.Count == 0)
+                {
+                    context.Console.MarkupLine("  [yellow]no faces found[/] [grey](try --min-score lower, or a model for larger or smaller faces: `zoo list --task face-detection`)[/]");
+                    continue;
+                }
                 var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn(new TableColumn("Score").RightAligned()).AddColumn("Box (x, y, w, h)").AddColumn("Attributes");
                 foreach (var face in result.Value)

@@ -134,7 +134,7 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
     {
         foreach (var result in results)
         {
-            context.Console.MarkupLine(Formatting.Heading(result.Path));
+            Formatting.WriteHeading(context.Console, result.Path);
             var table = new Table().Border(TableBorder.Rounded)
                 .AddColumn("#").AddColumn("Text").AddColumn(new TableColumn("Confidence").RightAligned());
             var number = 1;

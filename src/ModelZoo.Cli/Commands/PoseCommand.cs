@@ -37,7 +37,7 @@ public sealed class PoseCommand(ZooContext context) : AsyncCommand<PoseCommand.S
         {
             foreach (var result in results)
             {
-                context.Console.MarkupLine($"{Formatting.Heading(result.Path)}: {result.Value.Count} pose(s)");
+                Formatting.WriteHeading(context.Console, result.Path, $": {result.Value.Count} pose(s)");
                 var index = 1;
                 foreach (var pose in result.Value)
                 {

@@ -61,7 +61,7 @@ public sealed class SegmentCommand(ZooContext context) : AsyncCommand<SegmentCom
         {
             foreach (var result in results)
             {
-                context.Console.MarkupLine(Formatting.Heading(result.Path));
+                Formatting.WriteHeading(context.Console, result.Path);
                 var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn("Label").AddColumn(new TableColumn("Coverage").RightAligned()).AddColumn("Mask file");
                 for (var i = 0; i < result.Value.Masks.Count; i++)

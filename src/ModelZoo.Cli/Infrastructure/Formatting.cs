@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelZoo.Catalog;
+using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 
@@ -51,8 +52,25 @@ public static class Formatting
             : relative;
     }
 
-    /// <summary>Markup for the line that heads one image's results: its whole display path in bold.</summary>
-    public static string Heading(string path) => $"[bold]{Spectre.Console.Markup.Escape(DisplayPath(path))}[/]";
+    /// <summary>Writes the line that heads one image's results: its whole display path in bold, then
+    /// <paramref name="suffix"/>; never wrapped or shortened, however narrow the console.</summary>
+    public static void WriteHeading(Spectre.Console.IAnsiConsole console, string path, string suffix = "")
+    {
+        var line = new Spectre.Console.Paragraph();
+        line.Append(DisplayPath(path), new Spectre.Console.Style(decoration: Spectre.Console.Decoration.Bold));
+        line.Append(suffix);
+        var width = console.Profile.Width;
+        console.Profile.Width = Math.Max(width, DisplayPath(path).Length + suffix.Length + 1);
+        try
+        {
+            console.Write(line);
+            console.WriteLine();
+        }
+        finally
+        {
+            console.Profile.Width = width;
+        }
+    }
 
     /// <summary>Where a card's files come from: the distinct schemes of their sources (npm, nuget, https, hf, file), joined with '+'.</summary>
     public static string Origin(ModelCard card)

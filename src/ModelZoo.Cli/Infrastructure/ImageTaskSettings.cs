@@ -42,7 +42,7 @@ public class ImageTaskSettings : ZooCommandSettings
 
     /// <summary>Normalisation mean for a model file.</summary>
     [CommandOption("--mean <VALUES>")]
-    [Description("Model file only: per-channel mean after scaling pixels to [0,1], e.g. 0.485,0.456,0.406.")]
+    [Description("Model file only: per-channel mean after scaling pixels to [[0,1]], e.g. 0.485,0.456,0.406.")]
     public string? Mean { get; init; }
 
     /// <summary>Normalisation standard deviation for a model file.</summary>
@@ -103,6 +103,7 @@ public class ImageTaskSettings : ZooCommandSettings
         {
             IntraOpThreads = Threads ?? 0,
             Provider = Device == "cuda" ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
+            RuntimeLog = Verbose,
         },
     };
 }
