@@ -54,6 +54,27 @@ public sealed class OutputPolishTests
     }
 
     [Fact]
+    public void Onnx_runtime_warnings_reach_the_terminal_only_with_verbose()
+    {
+        using var work = new TempHome();
+        foreach (var handle in new[] { "face/blazeface/front_128", "face/emotion_oarriaga/attributes" })
+        {
+            HumanVisionModels.Pull(handle);
+        }
+        var env = new Dictionary<string, string?> { [ZooSettings.HomeVariable] = SharedStore.Settings.Home, [ZooSettings.OfflineVariable] = "1" };
+        string[] args = ["faces", "face/blazeface/front_128", TestAssets.Image("skimage/astronaut.png"), "--attributes", "face/emotion_oarriaga/attributes"];
+
+        var quiet = ZooProcess.Run(work.Path, env, TimeSpan.FromMinutes(4), args);
+        var verbose = ZooProcess.Run(work.Path, env, TimeSpan.FromMinutes(4), [.. args, "--verbose"]);
+
+        Assert.True(quiet.ExitCode == 0, quiet.All);
+        Assert.DoesNotContain("onnxruntime", quiet.All, StringComparison.OrdinalIgnoreCase);
+        // The emotion model's graph has unused initializers, which the runtime reports while optimising it.
+        Assert.True(verbose.ExitCode == 0, verbose.All);
+        Assert.Contains("onnxruntime", verbose.Stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Plain_progress_prints_start_each_tenth_and_done_once()
     {
         var writer = new StringWriter();
