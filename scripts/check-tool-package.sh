@@ -33,4 +33,13 @@ printed="$("$tools/zoo" --version)"
 [ "$printed" = "$version" ] || { echo "check-tool-package: zoo --version printed '$printed', expected '$version'" >&2; exit 1; }
 listing="$(ZOO_HOME="$work/home" ZOO_OFFLINE=1 COLUMNS=80 "$tools/zoo" list | cat)"
 grep -q "coco/nanodet/detection" <<<"$listing" || { echo "check-tool-package: zoo list lacks a full handle:" >&2; echo "$listing" >&2; exit 1; }
-echo "check-tool-package: zoo $printed installs and runs ($rid)"
+# The platform package's native libraries load: classify a photo with a local model file, offline.
+model=""
+for dir in "$root/shared/testdata" "$root/../shared/testdata" "$root/../../shared/testdata"; do
+  [ -f "$dir/imagenet/mobilenetv2-12-int8.onnx" ] && model="$dir/imagenet/mobilenetv2-12-int8.onnx" && break
+done
+photo="$root/.cache/testdata/darknet/dog.jpg"
+[ -n "$model" ] && [ -f "$photo" ] || { echo "check-tool-package: test assets missing; run scripts/fetch-test-assets.sh" >&2; exit 1; }
+top="$(ZOO_HOME="$work/home" ZOO_OFFLINE=1 "$tools/zoo" classify "$model" "$photo" --top 1 --json 2>/dev/null | sed -n 's/.*"label": "\(.*\)".*/\1/p' | head -n 1)"
+[ -n "$top" ] || { echo "check-tool-package: the installed zoo could not classify $photo" >&2; exit 1; }
+echo "check-tool-package: zoo $printed installs and runs ($rid); it labels dog.jpg '$top'"

@@ -10,6 +10,9 @@ cd "$root"
 bash scripts/install-test-deps.sh
 bash scripts/fetch-test-assets.sh
 
+# The tool as users install it: pack for this machine, install from a folder feed, run it (about a minute).
+bash scripts/check-tool-package.sh
+
 # The server's browser test drives Debian's chromium; Playwright must never try to download its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
