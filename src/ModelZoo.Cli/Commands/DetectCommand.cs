@@ -53,7 +53,7 @@ public sealed class DetectCommand(ZooContext context) : AsyncCommand<DetectComma
                 context.Console.Write(table);
                 if (result.SavedImage is not null)
                 {
-                    context.Console.MarkupLine($"saved [blue]{Markup.Escape(result.SavedImage)}[/]");
+                    Formatting.WriteWhole(context.Console, $"saved [blue]{Markup.Escape(Formatting.DisplayPath(result.SavedImage))}[/]");
                 }
             }
         }

@@ -67,7 +67,7 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
                 context.Console.Write(table);
                 if (result.SavedImage is not null)
                 {
-                    context.Console.MarkupLine($"saved [blue]{Markup.Escape(result.SavedImage)}[/]");
+                    Formatting.WriteWhole(context.Console, $"saved [blue]{Markup.Escape(Formatting.DisplayPath(result.SavedImage))}[/]");
                 }
             }
         }

@@ -54,7 +54,7 @@ public sealed class PoseCommand(ZooContext context) : AsyncCommand<PoseCommand.S
                 }
                 if (result.SavedImage is not null)
                 {
-                    context.Console.MarkupLine($"saved [blue]{Markup.Escape(result.SavedImage)}[/]");
+                    Formatting.WriteWhole(context.Console, $"saved [blue]{Markup.Escape(Formatting.DisplayPath(result.SavedImage))}[/]");
                 }
             }
         }

@@ -73,7 +73,7 @@ public sealed class SegmentCommand(ZooContext context) : AsyncCommand<SegmentCom
                 context.Console.Write(table);
                 if (result.SavedImage is not null)
                 {
-                    context.Console.MarkupLine($"saved [blue]{Markup.Escape(result.SavedImage)}[/]");
+                    Formatting.WriteWhole(context.Console, $"saved [blue]{Markup.Escape(Formatting.DisplayPath(result.SavedImage))}[/]");
                 }
             }
         }

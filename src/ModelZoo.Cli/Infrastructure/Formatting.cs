@@ -54,13 +54,16 @@ public static class Formatting
 
     /// <summary>Writes the line that heads one image's results: its whole display path in bold, then
     /// <paramref name="suffix"/>; never wrapped or shortened, however narrow the console.</summary>
-    public static void WriteHeading(Spectre.Console.IAnsiConsole console, string path, string suffix = "")
+    public static void WriteHeading(IAnsiConsole console, string path, string suffix = "") =>
+        WriteWhole(console, $"[bold]{Markup.Escape(DisplayPath(path))}[/]{Markup.Escape(suffix)}");
+
+    /// <summary>Writes one line of markup without wrapping it at the console width, so that paths and handles in it
+    /// stay whole (and copyable) in a narrow terminal or a pipe.</summary>
+    public static void WriteWhole(IAnsiConsole console, string markup)
     {
-        var line = new Spectre.Console.Paragraph();
-        line.Append(DisplayPath(path), new Spectre.Console.Style(decoration: Spectre.Console.Decoration.Bold));
-        line.Append(suffix);
+        var line = new Markup(markup);
         var width = console.Profile.Width;
-        console.Profile.Width = Math.Max(width, DisplayPath(path).Length + suffix.Length + 1);
+        console.Profile.Width = Math.Max(width, Markup.Remove(markup).Length + 1);
         try
         {
             console.Write(line);
