@@ -21,6 +21,10 @@ public sealed record LocalCardOptions
     /// <summary>Handle to give the card; null derives <c>local/NAME</c> from the file name.</summary>
     public string? Handle { get; init; }
 
+    /// <summary>The card is a training base, which training cuts below its head itself: class scores as the output
+    /// are expected, not worth a note.</summary>
+    public bool TrainingBase { get; init; }
+
     /// <summary>SPDX licence of the weights; null records NOASSERTION.</summary>
     public string? License { get; init; }
 }

@@ -235,7 +235,7 @@ public static class LocalModelCards
                     throw new ZooException("model-output-not-vector",
                         $"the first output {first} is not one vector per image; cut the model with `zoo headless FILE --out cut.onnx` first.");
                 }
-                if (length is 1000 or 1001 || graph.OpTypeProducing(first!.Name) == "Softmax")
+                if (!options.TrainingBase && (length is 1000 or 1001 || graph.OpTypeProducing(first!.Name) == "Softmax"))
                 {
                     assumed.Add($"the output {first!.Name} looks like class scores, not features; `zoo headless FILE --out cut.onnx` cuts the classifier head off");
                 }

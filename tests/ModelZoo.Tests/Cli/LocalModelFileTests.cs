@@ -108,6 +108,27 @@ public sealed class LocalModelFileTests
     }
 
     [Fact]
+    public void Train_on_a_classifier_file_registers_it_as_the_base_and_the_trained_model_classifies()
+    {
+        using var home = new TempHome();
+        var settings = home.Settings(offline: true);
+        var data = TuxpaintDataset.Create(Path.Combine(home.Path, "tux"), perClass: 6, classes: 2);
+
+        var train = CliRunner.Run(settings, "train", "--base", MobileNetFile, "--data", data, "--out", Path.Combine(home.Path, "run"),
+            "--epochs", "8", "--lr", "0.01", "--val-split", "0", "--name", "local/tux-on-cut");
+
+        Assert.True(train.ExitCode == 0, train.AllText);
+        Assert.Contains("registered", train.Status);
+        Assert.True(ModelCatalog.Load(settings).TryGet("local/mobilenetv2-12-int8", out _));
+        Assert.DoesNotContain("class scores", train.Status);
+        var image = Directory.GetFiles(Directory.GetDirectories(data).Order().First()).Order().First();
+        var classify = CliRunner.Run(settings, "classify", "local/tux-on-cut", image, "--json", "--top", "1");
+        Assert.True(classify.ExitCode == 0, classify.AllText);
+        using var doc = JsonDocument.Parse(classify.Output);
+        Assert.Equal(Path.GetFileName(Path.GetDirectoryName(image)), doc.RootElement[0].GetProperty("predictions")[0].GetProperty("label").GetString());
+    }
+
+    [Fact]
     public void Model_file_errors_say_what_to_give()
     {
         using var home = new TempHome();
