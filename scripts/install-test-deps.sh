@@ -20,7 +20,16 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}"
+  # Install only what is missing and never upgrade what is there: --no-upgrade keeps named packages as they are, and
+  # the dry run shows whether a dependency would be upgraded ("Inst NAME [installed-version] ..."); if so, stop and
+  # say which, rather than upgrading system packages as a side effect.
+  upgrades="$(apt-get -s install --no-upgrade "${need[@]}" | awk '/^Inst [^ ]+ \[/ {print $2}')"
+  if [ -n "$upgrades" ]; then
+    echo "install-test-deps: installing ${need[*]} would upgrade installed packages: $(echo $upgrades)." >&2
+    echo "install-test-deps: install ${need[*]} yourself (or upgrade those first), then rerun." >&2
+    exit 1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-upgrade "${need[@]}"
 fi
 
 # onnxruntime-node, pinned; its CPU binaries ship inside the package, so its install script (which only fetches

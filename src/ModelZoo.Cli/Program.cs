@@ -17,6 +17,12 @@ public static class Program
         };
         var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // A pipe has no width of its own: honour the shell's COLUMNS, as other terminal tools do.
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0)
+        {
+            stdout.Profile.Width = columns;
+            stderr.Profile.Width = columns;
+        }
         ZooSettings settings;
         try
         {

@@ -17,6 +17,11 @@ public static class ZooApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
         var verbose = args.Contains("--verbose") || args.Contains("-v");
+        if (args is ["--version"])
+        {
+            context.Output.WriteLine(Version);
+            return 0;
+        }
         var app = new CommandApp(new ContextRegistrar(context));
         app.Configure(config =>
         {
@@ -61,6 +66,12 @@ public static class ZooApp
                 branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph model (model.json + shards) to one ONNX file.")
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
             });
+            config.AddBranch("card", branch =>
+            {
+                branch.SetDescription("Model cards of your own model files.");
+                branch.AddCommand<CardNewCommand>("new").WithDescription("Write the card of a local .onnx or TFJS model.json into the user catalog.")
+                    .WithExample("card", "new", "model.onnx", "--task", "image-classification", "--labels", "labels.txt");
+            });
             config.AddCommand<OcrCommand>("ocr").WithDescription("Find and read text lines in images (PP-OCRv4 by default).")
                 .WithExample("ocr", "photos/sign.jpg", "--json")
                 .WithExample("ocr", "ocr/ppocrv4", "photos/", "--save", "annotated/");
@@ -93,6 +104,18 @@ public static class ZooApp
         {
             WriteError(context, $"unexpected error: {ex.Message} Rerun with --verbose for details and report it if it persists.", ex, verbose);
             return 1;
+        }
+    }
+
+    /// <summary>The tool's version (the package version it was built as), without build metadata.</summary>
+    public static string Version
+    {
+        get
+        {
+            var informational = typeof(ZooApp).Assembly
+                .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion;
+            return (informational ?? typeof(ZooApp).Assembly.GetName().Version?.ToString() ?? "0.0.0").Split('+')[0];
         }
     }
 

@@ -34,20 +34,103 @@ public sealed record ZooSettings
     /// <summary>Base URL for <c>hf:</c> sources; null means the public hub.</summary>
     public string? HfEndpoint { get; init; }
 
+    /// <summary>Folder the project <c>.npmrc</c> and <c>NuGet.Config</c> files are looked up from (and the package
+    /// tools are asked in); null skips project configuration.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>The user's npm configuration file (<c>npm_config_userconfig</c>, else <c>~/.npmrc</c>); null skips it.</summary>
+    public string? NpmUserConfig { get; init; }
+
+    /// <summary>npm's global configuration file (<c>npm_config_globalconfig</c>, else <c>PREFIX/etc/npmrc</c>); null skips it.</summary>
+    public string? NpmGlobalConfig { get; init; }
+
+    /// <summary>The user-wide <c>NuGet.Config</c>; null skips it.</summary>
+    public string? NuGetUserConfig { get; init; }
+
+    /// <summary>The <c>npm</c> executable found on PATH, asked for its registry when no file names one; null never asks.</summary>
+    public string? NpmCommand { get; init; }
+
+    /// <summary>The <c>dotnet</c> executable, asked for its NuGet sources when no file names one; null never asks.</summary>
+    public string? DotnetCommand { get; init; }
+
     /// <summary>Reads the settings from environment variables, defaulting the home to the platform cache directory.</summary>
     public static ZooSettings FromEnvironment()
     {
-        var home = Environment.GetEnvironmentVariable(HomeVariable);
+        var variables = new Dictionary<string, string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string key && entry.Value is string value)
+            {
+                variables[key] = value;
+            }
+        }
+        return FromVariables(variables, Environment.CurrentDirectory);
+    }
+
+    /// <summary>The settings <paramref name="variables"/> describe, for a process working in <paramref name="workingDirectory"/>.</summary>
+    internal static ZooSettings FromVariables(IReadOnlyDictionary<string, string> variables, string workingDirectory)
+    {
+        string? Get(string name) => variables.TryGetValue(name, out var value) ? NullIfEmpty(value) : null;
+        // npm reads npm_config_KEY in any letter case.
+        string? Npm(string key) => variables.Where(v => v.Key.Equals("npm_config_" + key, StringComparison.OrdinalIgnoreCase))
+            .Select(v => NullIfEmpty(v.Value)).FirstOrDefault(v => v is not null);
+        var home = Get(HomeVariable);
+        var profile = (OperatingSystem.IsWindows() ? Get("USERPROFILE") : Get("HOME"))
+                      ?? NullIfEmpty(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+        var path = Get("PATH");
+        var prefix = Npm("prefix") ?? Get("PREFIX") ?? NpmPrefixOf(FindOnPath(path, "node"));
         return new ZooSettings
         {
-            Home = string.IsNullOrWhiteSpace(home) ? DefaultHome() : Path.GetFullPath(home),
-            Offline = IsTrue(Environment.GetEnvironmentVariable(OfflineVariable)),
-            NuGetSource = NullIfEmpty(Environment.GetEnvironmentVariable(NuGetSourceVariable)),
-            NpmRegistry = NullIfEmpty(Environment.GetEnvironmentVariable(NpmRegistryVariable))
-                          ?? NullIfEmpty(Environment.GetEnvironmentVariable(NpmConfigRegistryVariable))
-                          ?? NullIfEmpty(Environment.GetEnvironmentVariable(NpmConfigRegistryVariable.ToUpperInvariant())),
-            HfEndpoint = NullIfEmpty(Environment.GetEnvironmentVariable(HfEndpointVariable)),
+            Home = home is null ? DefaultHome() : Path.GetFullPath(home),
+            Offline = IsTrue(Get(OfflineVariable)),
+            NuGetSource = Get(NuGetSourceVariable),
+            NpmRegistry = Get(NpmRegistryVariable) ?? Npm("registry"),
+            HfEndpoint = Get(HfEndpointVariable),
+            WorkingDirectory = workingDirectory,
+            NpmUserConfig = Npm("userconfig") ?? (profile is null ? null : Path.Combine(profile, ".npmrc")),
+            NpmGlobalConfig = Npm("globalconfig") ?? (prefix is null ? null : Path.Combine(prefix, "etc", "npmrc")),
+            NuGetUserConfig = OperatingSystem.IsWindows()
+                ? (Get("APPDATA") ?? NullIfEmpty(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData))) is { } appData
+                    ? Path.Combine(appData, "NuGet", "NuGet.Config") : null
+                : profile is null ? null : Path.Combine(profile, ".nuget", "NuGet", "NuGet.Config"),
+            NpmCommand = FindOnPath(path, "npm"),
+            // The SDK names its own host in DOTNET_HOST_PATH when it runs us; otherwise the dotnet on PATH.
+            DotnetCommand = Get("DOTNET_HOST_PATH") is { } host && File.Exists(host) ? host : FindOnPath(path, "dotnet"),
         };
+    }
+
+    /// <summary>npm's default global prefix: the folder above node's <c>bin</c> (node's own folder on Windows).</summary>
+    private static string? NpmPrefixOf(string? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        var real = new FileInfo(node).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? node;
+        var bin = Path.GetDirectoryName(real);
+        return OperatingSystem.IsWindows() ? bin : Path.GetDirectoryName(bin);
+    }
+
+    /// <summary>The first executable named <paramref name="name"/> on <paramref name="path"/> (with the Windows launcher extensions).</summary>
+    private static string? FindOnPath(string? path, string name)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+        string[] names = OperatingSystem.IsWindows() ? [name + ".cmd", name + ".exe", name + ".bat"] : [name];
+        foreach (var folder in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            foreach (var candidate in names)
+            {
+                var full = Path.Combine(folder.Trim('"'), candidate);
+                if (File.Exists(full))
+                {
+                    return full;
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>The platform's per-user cache folder plus <c>modelzoo</c>: XDG_CACHE_HOME or ~/.cache on Linux,

@@ -33,7 +33,7 @@ public sealed class ClassifyCommand(ZooContext context) : AsyncCommand<ClassifyC
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.ImageClassification);
         var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var classifier = ImageClassifier.Open(model, settings.ToOptions());
@@ -59,7 +59,8 @@ public sealed class ClassifyCommand(ZooContext context) : AsyncCommand<ClassifyC
         {
             foreach (var result in succeeded)
             {
-                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(result.Path))
+                Formatting.WriteHeading(context.Console, result.Path);
+                var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn("#").AddColumn("Label").AddColumn(new TableColumn("Score").RightAligned()).AddColumn(new TableColumn("Index").RightAligned());
                 var rank = 1;
                 foreach (var p in result.Value!)

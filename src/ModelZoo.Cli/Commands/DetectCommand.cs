@@ -15,7 +15,7 @@ public sealed class DetectCommand(ZooContext context) : AsyncCommand<DetectComma
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.ObjectDetection);
         var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var detector = ObjectDetector.Open(model, settings.ToOptions());
@@ -37,7 +37,13 @@ public sealed class DetectCommand(ZooContext context) : AsyncCommand<DetectComma
         {
             foreach (var result in results)
             {
-                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(result.Path))
+                Formatting.WriteHeading(context.Console, result.Path);
+                if (result.Value.Count == 0)
+                {
+                    context.Console.MarkupLine("  [yellow]nothing detected[/] [grey](try --min-score lower)[/]");
+                    continue;
+                }
+                var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn("Label").AddColumn(new TableColumn("Score").RightAligned()).AddColumn("Box (x, y, w, h)");
                 foreach (var d in result.Value)
                 {
@@ -47,7 +53,7 @@ public sealed class DetectCommand(ZooContext context) : AsyncCommand<DetectComma
                 context.Console.Write(table);
                 if (result.SavedImage is not null)
                 {
-                    context.Console.MarkupLine($"saved [blue]{Markup.Escape(result.SavedImage)}[/]");
+                    Formatting.WriteWhole(context.Console, $"saved [blue]{Markup.Escape(Formatting.DisplayPath(result.SavedImage))}[/]");
                 }
             }
         }

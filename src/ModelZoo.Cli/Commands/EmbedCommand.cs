@@ -41,7 +41,7 @@ public sealed class EmbedCommand(ZooContext context) : AsyncCommand<EmbedCommand
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.ImageFeatureVector);
         var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var extractor = FeatureExtractor.Open(model, settings.ToOptions());

@@ -22,7 +22,7 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.FaceDetection);
         var attributeCards = settings.Attributes.Select(context.Catalog.Get).ToList();
         var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var models = await PullProgressDisplay.PullAsync(context, [card, .. attributeCards], cancellationToken).ConfigureAwait(false);
@@ -50,7 +50,13 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
         {
             foreach (var result in results)
             {
-                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(result.Path))
+                Formatting.WriteHeading(context.Console, result.Path);
+                if (result.Value.Count == 0)
+                {
+                    context.Console.MarkupLine("  [yellow]no faces found[/] [grey](try --min-score lower, or a model for larger or smaller faces: `zoo list --task face-detection`)[/]");
+                    continue;
+                }
+                var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn(new TableColumn("Score").RightAligned()).AddColumn("Box (x, y, w, h)").AddColumn("Attributes");
                 foreach (var face in result.Value)
                 {
@@ -61,7 +67,7 @@ public sealed class FacesCommand(ZooContext context) : AsyncCommand<FacesCommand
                 context.Console.Write(table);
                 if (result.SavedImage is not null)
                 {
-                    context.Console.MarkupLine($"saved [blue]{Markup.Escape(result.SavedImage)}[/]");
+                    Formatting.WriteWhole(context.Console, $"saved [blue]{Markup.Escape(Formatting.DisplayPath(result.SavedImage))}[/]");
                 }
             }
         }

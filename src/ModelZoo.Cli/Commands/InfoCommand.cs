@@ -100,12 +100,14 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
         Row("tags", string.Join(", ", card.Tags));
         console.Write(grid);
 
-        var files = new Table().Border(TableBorder.Simple).AddColumn("File").AddColumn("Role").AddColumn(new TableColumn("Size").RightAligned()).AddColumn("SHA-256").AddColumn("Source");
+        // Sources are long (package paths, URLs): whole cells, stacked under the file name when the console is narrow.
+        var files = new TextTable().Column("File").Column("Role").Column("Size", right: true).Column("SHA-256").Column("Source");
         foreach (var file in card.Files)
         {
-            files.AddRow(Markup.Escape(file.Name), file.Role, Formatting.Size(file.Size), file.Sha256[..12] + "…", Markup.Escape(file.Source));
+            files.Row(file.Name, file.Role, Formatting.Size(file.Size), file.Sha256[..12] + "…", file.Source);
         }
-        console.Write(files);
+        console.WriteLine();
+        files.Write(console);
         return 0;
     }
 }

@@ -57,26 +57,23 @@ public sealed class ListCommand(ZooContext context) : Command<ListCommand.Settin
             context.Output.WriteLine(cards.Count == 0 ? "]" : "\n]");
             return 0;
         }
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn(new TableColumn("Handle").NoWrap()).AddColumn(new TableColumn("Task").NoWrap()).AddColumn("Licence").AddColumn(new TableColumn("Size").RightAligned()).AddColumn("Cached");
+        var table = new TextTable().Column("Handle").Column("Task").Column("From").Column("Licence").Column("Size", right: true).Column("Cached");
         foreach (var card in cards)
         {
-            var license = Markup.Escape(card.License.Spdx);
-            if (Formatting.IsRestricted(card.License))
-            {
-                license = $"[bold red]{license} ![/]";
-            }
-            table.AddRow(
-                new Markup(Markup.Escape(card.Handle)),
-                new Text(Formatting.TaskName(card.Task)),
-                new Markup(license),
-                new Text(Formatting.Size(card.TotalSize)),
-                new Markup(context.Store.IsCached(card) ? "[green]yes[/]" : "[grey]no[/]"));
+            var restricted = Formatting.IsRestricted(card.License);
+            var cached = context.Store.IsCached(card);
+            table.Row(
+                (card.Handle, null),
+                (Formatting.TaskName(card.Task), null),
+                (Formatting.Origin(card), null),
+                (restricted ? card.License.Spdx + " !" : card.License.Spdx, restricted ? new Style(Color.Red, decoration: Decoration.Bold) : (Style?)null),
+                (Formatting.Size(card.TotalSize), null),
+                (cached ? "yes" : "no", cached ? new Style(Color.Green) : new Style(Color.Grey)));
         }
-        context.Console.Write(table);
+        table.Write(context.Console);
         context.Console.MarkupLine(cards.Count == 0
             ? "[yellow]No models match.[/] Run [bold]zoo list[/] without filters to see them all."
-            : $"{cards.Count} model(s). [grey]'!' marks licences with restrictions: run[/] [bold]zoo info HANDLE[/] [grey]before use.[/]");
+            : $"{cards.Count} model(s). [grey]'!' marks licences with restrictions: run[/] [bold]zoo info HANDLE[/] [grey]before use. From: where the files come from (npm, nuget, https, hf, file); cached models work offline.[/]");
         return 0;
     }
 }

@@ -134,7 +134,8 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
     {
         foreach (var result in results)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(result.Path))
+            Formatting.WriteHeading(context.Console, result.Path);
+            var table = new Table().Border(TableBorder.Rounded)
                 .AddColumn("#").AddColumn("Text").AddColumn(new TableColumn("Confidence").RightAligned());
             var number = 1;
             foreach (var line in result.Value!.Lines)

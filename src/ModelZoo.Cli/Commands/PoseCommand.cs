@@ -15,7 +15,7 @@ public sealed class PoseCommand(ZooContext context) : AsyncCommand<PoseCommand.S
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.PoseEstimation);
         var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var estimator = PoseEstimator.Open(model, settings.ToOptions());
@@ -37,7 +37,7 @@ public sealed class PoseCommand(ZooContext context) : AsyncCommand<PoseCommand.S
         {
             foreach (var result in results)
             {
-                context.Console.MarkupLine($"[bold]{Markup.Escape(result.Path)}[/]: {result.Value.Count} pose(s)");
+                Formatting.WriteHeading(context.Console, result.Path, $": {result.Value.Count} pose(s)");
                 var index = 1;
                 foreach (var pose in result.Value)
                 {
@@ -54,7 +54,7 @@ public sealed class PoseCommand(ZooContext context) : AsyncCommand<PoseCommand.S
                 }
                 if (result.SavedImage is not null)
                 {
-                    context.Console.MarkupLine($"saved [blue]{Markup.Escape(result.SavedImage)}[/]");
+                    Formatting.WriteWhole(context.Console, $"saved [blue]{Markup.Escape(Formatting.DisplayPath(result.SavedImage))}[/]");
                 }
             }
         }

@@ -24,7 +24,7 @@ public sealed class PullCommand(ZooContext context) : AsyncCommand<PullCommand.S
         var models = await PullProgressDisplay.PullAsync(context, cards, cancellationToken).ConfigureAwait(false);
         foreach (var model in models)
         {
-            context.Console.MarkupLine($"[green]ok[/] {Markup.Escape(model.Card.Handle)} [grey]→ {Markup.Escape(Path.GetDirectoryName(model.ModelPath) ?? model.ModelPath)}[/]");
+            Formatting.WriteWhole(context.Console, $"[green]ok[/] {Markup.Escape(model.Card.Handle)} [grey]→ {Markup.Escape(Path.GetDirectoryName(model.ModelPath) ?? model.ModelPath)}[/]");
         }
         return 0;
     }

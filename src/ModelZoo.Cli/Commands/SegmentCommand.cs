@@ -15,7 +15,7 @@ public sealed class SegmentCommand(ZooContext context) : AsyncCommand<SegmentCom
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.ImageSegmentation);
         var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var segmenter = Segmenter.Open(model, settings.ToOptions());
@@ -61,7 +61,8 @@ public sealed class SegmentCommand(ZooContext context) : AsyncCommand<SegmentCom
         {
             foreach (var result in results)
             {
-                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(result.Path))
+                Formatting.WriteHeading(context.Console, result.Path);
+                var table = new Table().Border(TableBorder.Rounded)
                     .AddColumn("Label").AddColumn(new TableColumn("Coverage").RightAligned()).AddColumn("Mask file");
                 for (var i = 0; i < result.Value.Masks.Count; i++)
                 {
@@ -72,7 +73,7 @@ public sealed class SegmentCommand(ZooContext context) : AsyncCommand<SegmentCom
                 context.Console.Write(table);
                 if (result.SavedImage is not null)
                 {
-                    context.Console.MarkupLine($"saved [blue]{Markup.Escape(result.SavedImage)}[/]");
+                    Formatting.WriteWhole(context.Console, $"saved [blue]{Markup.Escape(Formatting.DisplayPath(result.SavedImage))}[/]");
                 }
             }
         }

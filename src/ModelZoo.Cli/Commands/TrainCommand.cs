@@ -19,7 +19,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
     {
         /// <summary>Base model handle.</summary>
         [CommandOption("--base <HANDLE>")]
-        [Description("Base model: an image-classification or image-feature-vector handle from `zoo list`.")]
+        [Description("Base model: an image-classification or image-feature-vector handle from `zoo list`, or an image classifier model file (.onnx or TFJS model.json), registered as local/NAME.")]
         public string? Base { get; init; }
 
         /// <summary>Dataset folder or CSV.</summary>
@@ -214,6 +214,16 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         options.Validate();
         // Check the data and the base handle before anything is downloaded.
         ImageDataset.Load(options.Data);
+        if (LocalModelCards.IsModelFile(options.BaseHandle))
+        {
+            // A base model file becomes a user card first: training looks its base up by handle.
+            var fileCard = LocalModelCards.Resolve(context, options.BaseHandle, ModelZoo.Catalog.ModelTask.ImageFeatureVector,
+                new LocalCardOptions { TrainingBase = true });
+            context.Catalog.Register(fileCard, context.Settings, overwrite: true);
+            context.ReloadCatalog();
+            context.Status.MarkupLine($"[grey]base:[/] registered {Markup.Escape(options.BaseHandle)} as [bold]{Markup.Escape(fileCard.Handle)}[/]");
+            options = options with { BaseHandle = fileCard.Handle };
+        }
         var baseCard = context.Catalog.Get(options.BaseHandle);
         await PullProgressDisplay.PullAsync(context, [baseCard], cancellationToken).ConfigureAwait(false);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelZoo.Catalog;
+using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 
@@ -38,6 +39,48 @@ public static class Formatting
         }
         throw new ZooUsageException(
             $"unknown task '{name}'; use one of: {string.Join(", ", Enum.GetValues<ModelTask>().Select(TaskName))}.");
+    }
+
+    /// <summary>A path as the user should read it: relative to the working directory when it lies inside it, else
+    /// absolute; never shortened.</summary>
+    public static string DisplayPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
+        return relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? full
+            : relative;
+    }
+
+    /// <summary>Writes the line that heads one image's results: its whole display path in bold, then
+    /// <paramref name="suffix"/>; never wrapped or shortened, however narrow the console.</summary>
+    public static void WriteHeading(IAnsiConsole console, string path, string suffix = "") =>
+        WriteWhole(console, $"[bold]{Markup.Escape(DisplayPath(path))}[/]{Markup.Escape(suffix)}");
+
+    /// <summary>Writes one line of markup without wrapping it at the console width, so that paths and handles in it
+    /// stay whole (and copyable) in a narrow terminal or a pipe.</summary>
+    public static void WriteWhole(IAnsiConsole console, string markup)
+    {
+        var line = new Markup(markup);
+        var width = console.Profile.Width;
+        console.Profile.Width = Math.Max(width, Markup.Remove(markup).Length + 1);
+        try
+        {
+            console.Write(line);
+            console.WriteLine();
+        }
+        finally
+        {
+            console.Profile.Width = width;
+        }
+    }
+
+    /// <summary>Where a card's files come from: the distinct schemes of their sources (npm, nuget, https, hf, file), joined with '+'.</summary>
+    public static string Origin(ModelCard card)
+    {
+        var schemes = card.Files.Select(f => f.Source.IndexOf(':') is var colon and > 0 ? f.Source[..colon].ToLowerInvariant() : "file")
+            .Select(s => s is "http" ? "https" : s).Distinct().ToList();
+        return schemes.Count == 0 ? "-" : string.Join('+', schemes);
     }
 
     /// <summary>Whether the licence carries restrictions a user must notice.</summary>

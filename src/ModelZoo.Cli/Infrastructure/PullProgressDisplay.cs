@@ -36,6 +36,14 @@ public static class PullProgressDisplay
         {
             return results;
         }
+        if (PlainProgress.IsNeeded(context.Status))
+        {
+            foreach (var index in pending)
+            {
+                results[index] = await PullPlainAsync(context, cards[index], ct).ConfigureAwait(false);
+            }
+            return results;
+        }
         await context.Status.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -75,6 +83,41 @@ public static class PullProgressDisplay
                 }
             }).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>A pull reported as plain lines per file: started, each tenth, done.</summary>
+    private static async Task<LocalModel> PullPlainAsync(ZooContext context, ModelCard card, CancellationToken ct)
+    {
+        var lines = new Dictionary<string, PlainProgress>(StringComparer.Ordinal);
+        var sizes = card.Files.ToDictionary(f => f.Name, f => f.Size, StringComparer.Ordinal);
+        var reporter = new DirectProgress(p =>
+        {
+            lock (lines)
+            {
+                if (!lines.TryGetValue(p.FileName, out var line))
+                {
+                    var total = p.BytesTotal is > 0 ? p.BytesTotal.Value : sizes.GetValueOrDefault(p.FileName, 1);
+                    line = lines[p.FileName] = new PlainProgress(context.Status, $"{card.Handle} {p.FileName}", total, Formatting.Size);
+                }
+                if (p.Cached)
+                {
+                    line.Done();
+                }
+                else
+                {
+                    line.Report(p.BytesDone);
+                }
+            }
+        });
+        var model = await context.Store.PullAsync(card, reporter, ct).ConfigureAwait(false);
+        lock (lines)
+        {
+            foreach (var line in lines.Values)
+            {
+                line.Done();
+            }
+        }
+        return model;
     }
 
     private sealed class DirectProgress(Action<PullProgress> report) : IProgress<PullProgress>

@@ -141,6 +141,10 @@ public sealed class OnnxModel
     /// <summary>Graph outputs.</summary>
     public IReadOnlyList<OnnxValueInfo> Outputs => Graph.Output.Select(Describe).ToList();
 
+    /// <summary>The operator type of the node that writes <paramref name="tensor"/> (e.g. <c>Softmax</c>), or null for a
+    /// graph input, an initializer or an unknown name.</summary>
+    public string? OpTypeProducing(string tensor) => Graph.Node.FirstOrDefault(n => n.Output.Contains(tensor))?.OpType;
+
     /// <summary>Total number of elements over all initializers (dense and sparse).</summary>
     public long ParameterCount
     {

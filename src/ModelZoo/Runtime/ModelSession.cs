@@ -205,6 +205,7 @@ public sealed class ModelSession : IDisposable
         var options = new SessionOptions();
         try
         {
+            options.LogSeverityLevel = settings.RuntimeLog ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
             options.GraphOptimizationLevel = settings.Optimization switch
             {
                 GraphOptimization.None => GraphOptimizationLevel.ORT_DISABLE_ALL,

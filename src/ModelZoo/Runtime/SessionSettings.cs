@@ -15,6 +15,11 @@ public sealed record SessionSettings
     /// <summary>Execution provider; <see cref="ExecutionProvider.Cpu"/> by default.</summary>
     public ExecutionProvider Provider { get; init; } = ExecutionProvider.Cpu;
 
+    /// <summary>Whether ONNX Runtime may write its own warnings (e.g. "Removing initializer …" while optimising) to the
+    /// process's standard error. Off by default: the runtime's log bypasses the application's output, so it stays
+    /// silent unless asked for (the CLI's <c>--verbose</c>); errors still surface as exceptions.</summary>
+    public bool RuntimeLog { get; init; }
+
     /// <summary>CUDA device ordinal when <see cref="Provider"/> is <see cref="ExecutionProvider.Cuda"/>.</summary>
     public int CudaDeviceId { get; init; }
 

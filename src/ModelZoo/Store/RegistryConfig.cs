@@ -3,72 +3,79 @@ using System.Xml.Linq;
 namespace ModelZoo.Store;
 
 /// <summary>
-/// Finds registry base URLs: first <see cref="ZooSettings"/> (ZOO_NUGET_SOURCE, ZOO_NPM_REGISTRY), then the
-/// user's own NuGet and npm configuration files. There is deliberately no built-in registry address: a
-/// machine with no configured source gets an error that says how to configure one.
+/// Finds registry base URLs the way the package tools themselves do. npm: ZOO_NPM_REGISTRY or npm_config_registry
+/// (both already in <see cref="ZooSettings.NpmRegistry"/>), the project <c>.npmrc</c>, the user and the global npmrc,
+/// then npm's own answer (<c>npm config get registry</c>, which knows its built-in default). NuGet: ZOO_NUGET_SOURCE,
+/// the <c>NuGet.Config</c> files from the working directory upward, the user's NuGet.Config, then
+/// <c>dotnet nuget list source</c>. There is deliberately no registry address in the code: a machine with neither a
+/// configuration nor the tools gets an error that says how to configure one.
 /// </summary>
-internal sealed class RegistryConfig(ZooSettings settings, string? userProfile = null, string? appData = null)
+internal sealed class RegistryConfig(ZooSettings settings)
 {
-    private readonly string _userProfile = userProfile ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-    private readonly string _appData = appData ?? Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData);
-
-    /// <summary>Where NuGet keeps the user-wide NuGet.Config on this platform.</summary>
-    public string NuGetConfigPath => OperatingSystem.IsWindows()
-        ? Path.Combine(_appData, "NuGet", "NuGet.Config")
-        : Path.Combine(_userProfile, ".nuget", "NuGet", "NuGet.Config");
-
-    /// <summary>The user's npm configuration file.</summary>
-    public string NpmrcPath => Path.Combine(_userProfile, ".npmrc");
+    private static readonly string[] NuGetConfigNames = ["nuget.config", "NuGet.config", "NuGet.Config"];
 
     /// <summary>The NuGet v3 service index or flat-container base to use.</summary>
     public string NuGetSource() =>
-        settings.NuGetSource ?? ReadNuGetConfig() ?? throw new DownloadException(
-            $"No NuGet source is configured (neither {ZooSettings.NuGetSourceVariable} nor a v3 source in {NuGetConfigPath})",
+        settings.NuGetSource ?? FromNuGetConfigs() ?? AskDotnet() ?? throw new DownloadException(
+            $"No NuGet source is configured (neither {ZooSettings.NuGetSourceVariable}, a v3 source in a NuGet.Config, nor a `dotnet` to ask)",
             $"set {ZooSettings.NuGetSourceVariable} to your NuGet v3 service index URL (see `dotnet nuget list source`) or add a NuGet source");
 
     /// <summary>The npm registry to use for <paramref name="packageName"/> (a scope's own registry wins).</summary>
-    public string NpmRegistry(string packageName) =>
-        settings.NpmRegistry ?? ReadNpmrc(packageName) ?? throw new DownloadException(
-            $"No npm registry is configured (neither {ZooSettings.NpmRegistryVariable} nor a registry line in {NpmrcPath})",
-            $"set {ZooSettings.NpmRegistryVariable} to your npm registry URL (see `npm config get registry`) or add registry=… to {NpmrcPath}");
-
-    private string? ReadNuGetConfig()
+    public string NpmRegistry(string packageName)
     {
-        if (!File.Exists(NuGetConfigPath))
-        {
-            return null;
-        }
-        XDocument document;
-        try
-        {
-            document = XDocument.Load(NuGetConfigPath);
-        }
-        catch (System.Xml.XmlException)
-        {
-            return null;
-        }
-        var sources = document.Root?.Element("packageSources");
-        var disabled = document.Root?.Element("disabledPackageSources")?.Elements("add")
-            .Where(e => string.Equals((string?)e.Attribute("value"), "true", StringComparison.OrdinalIgnoreCase))
-            .Select(e => (string?)e.Attribute("key")).ToHashSet() ?? [];
-        return sources?.Elements("add")
-            .Where(e => !disabled.Contains((string?)e.Attribute("key")))
-            .Select(e => (Url: (string?)e.Attribute("value"), Protocol: (string?)e.Attribute("protocolVersion")))
-            .Where(s => s.Url is not null && Uri.TryCreate(s.Url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http")
-            .FirstOrDefault(s => s.Protocol == "3" || s.Url!.EndsWith("index.json", StringComparison.OrdinalIgnoreCase))
-            .Url;
+        var scope = packageName.StartsWith('@') && packageName.Contains('/') ? packageName[..packageName.IndexOf('/')] : null;
+        var files = NpmrcFiles().ToList();
+        // npm resolves each key through every level before the next key: a scope's registry anywhere beats a plain one.
+        var scoped = scope is null ? null : files.Select(f => ReadNpmrc(f, scope + ":registry")).FirstOrDefault(v => v is not null);
+        return scoped ?? settings.NpmRegistry ?? files.Select(f => ReadNpmrc(f, "registry")).FirstOrDefault(v => v is not null)
+               ?? AskNpm() ?? throw new DownloadException(
+                   $"No npm registry is configured (neither {ZooSettings.NpmRegistryVariable}, a registry line in an .npmrc, nor an `npm` to ask)",
+                   $"set {ZooSettings.NpmRegistryVariable} to your npm registry URL (see `npm config get registry`) or install npm");
     }
 
-    private string? ReadNpmrc(string packageName)
+    /// <summary>The npmrc files npm reads, most specific first: project, user, global.</summary>
+    private IEnumerable<string> NpmrcFiles()
     {
-        if (!File.Exists(NpmrcPath))
+        if (ProjectRoot() is { } project)
+        {
+            yield return Path.Combine(project, ".npmrc");
+        }
+        if (settings.NpmUserConfig is { } user)
+        {
+            yield return user;
+        }
+        if (settings.NpmGlobalConfig is { } global)
+        {
+            yield return global;
+        }
+    }
+
+    /// <summary>npm's project: the nearest folder at or above the working directory holding package.json or
+    /// node_modules, else the working directory itself.</summary>
+    private string? ProjectRoot()
+    {
+        if (settings.WorkingDirectory is not { } start)
         {
             return null;
         }
-        string? registry = null;
-        string? scoped = null;
-        var scope = packageName.StartsWith('@') && packageName.Contains('/') ? packageName[..packageName.IndexOf('/')] : null;
-        foreach (var raw in File.ReadLines(NpmrcPath))
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "package.json")) || Directory.Exists(Path.Combine(dir.FullName, "node_modules")))
+            {
+                return dir.FullName;
+            }
+        }
+        return start;
+    }
+
+    private static string? ReadNpmrc(string path, string wanted)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        string? found = null;
+        foreach (var raw in File.ReadLines(path))
         {
             var line = raw.Trim();
             if (line.StartsWith('#') || line.StartsWith(';'))
@@ -76,21 +83,87 @@ internal sealed class RegistryConfig(ZooSettings settings, string? userProfile =
                 continue;
             }
             var eq = line.IndexOf('=');
-            if (eq <= 0)
+            if (eq > 0 && line[..eq].Trim() == wanted)
+            {
+                found = line[(eq + 1)..].Trim().Trim('"');
+            }
+        }
+        return HttpUrl(found);
+    }
+
+    private string? AskNpm() =>
+        settings.NpmCommand is { } npm ? HttpUrl(PackageToolQuery.Run(npm, ["config", "get", "registry"], settings.WorkingDirectory)) : null;
+
+    private string? AskDotnet()
+    {
+        if (settings.DotnetCommand is not { } dotnet)
+        {
+            return null;
+        }
+        // `--format short` prints one "E|D <url>" line per source: E for enabled.
+        var listing = PackageToolQuery.Run(dotnet, ["nuget", "list", "source", "--format", "short"], settings.WorkingDirectory);
+        return listing?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ', 2, StringSplitOptions.TrimEntries))
+            .Where(p => p.Length == 2 && p[0].StartsWith('E'))
+            .Select(p => HttpUrl(p[1]))
+            .FirstOrDefault(u => u is not null && u.EndsWith("index.json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The first enabled v3 source of the NuGet.Config files NuGet reads, closest first; a
+    /// <c>&lt;clear/&gt;</c> hides every file farther away.</summary>
+    private string? FromNuGetConfigs()
+    {
+        var files = new List<string>();
+        if (settings.WorkingDirectory is { } start)
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                files.AddRange(NuGetConfigNames.Select(n => Path.Combine(dir.FullName, n)).Where(File.Exists).Take(1));
+            }
+        }
+        if (settings.NuGetUserConfig is { } user && File.Exists(user))
+        {
+            files.Add(user);
+        }
+        var disabled = new HashSet<string?>();
+        foreach (var file in files.Distinct(StringComparer.Ordinal))
+        {
+            XElement? root;
+            try
+            {
+                root = XDocument.Load(file).Root;
+            }
+            catch (System.Xml.XmlException)
             {
                 continue;
             }
-            var key = line[..eq].Trim();
-            var value = line[(eq + 1)..].Trim().Trim('"');
-            if (key == "registry")
+            foreach (var off in root?.Element("disabledPackageSources")?.Elements("add") ?? [])
             {
-                registry = value;
+                if (string.Equals((string?)off.Attribute("value"), "true", StringComparison.OrdinalIgnoreCase))
+                {
+                    disabled.Add((string?)off.Attribute("key"));
+                }
             }
-            else if (scope is not null && key == scope + ":registry")
+            var sources = root?.Element("packageSources");
+            var found = sources?.Elements("add")
+                .Where(e => !disabled.Contains((string?)e.Attribute("key")))
+                .Select(e => (Url: HttpUrl((string?)e.Attribute("value")), Protocol: (string?)e.Attribute("protocolVersion")))
+                .FirstOrDefault(s => s.Url is not null && (s.Protocol == "3" || s.Url.EndsWith("index.json", StringComparison.OrdinalIgnoreCase)))
+                .Url;
+            if (found is not null)
             {
-                scoped = value;
+                return found;
+            }
+            if (sources?.Element("clear") is not null)
+            {
+                break;
             }
         }
-        return scoped ?? registry;
+        return null;
     }
+
+    private static string? HttpUrl(string? value) =>
+        value is not null && Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
+            ? value.Trim()
+            : null;
 }

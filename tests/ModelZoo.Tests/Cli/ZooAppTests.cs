@@ -50,6 +50,16 @@ public sealed class ZooAppTests
     }
 
     [Fact]
+    public void Version_prints_the_package_version()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "--version");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", result.Output.Trim());
+        Assert.Equal(typeof(ModelZoo.Cli.ZooApp).Assembly.GetName().Version!.ToString(3), result.Output.Trim().Split('-')[0]);
+    }
+
+    [Fact]
     public void Unknown_task_is_a_usage_error_listing_the_valid_tasks()
     {
         using var home = new TempHome();

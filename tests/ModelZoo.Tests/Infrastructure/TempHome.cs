@@ -11,13 +11,8 @@ public sealed class TempHome : IDisposable
 
     public string Path { get; }
 
-    public ZooSettings Settings(bool offline = false) => new()
-    {
-        Home = Path,
-        Offline = offline,
-        NuGetSource = Environment.GetEnvironmentVariable(ZooSettings.NuGetSourceVariable),
-        NpmRegistry = Environment.GetEnvironmentVariable(ZooSettings.NpmRegistryVariable),
-    };
+    /// <summary>Settings as the CLI reads them from the environment, over this home.</summary>
+    public ZooSettings Settings(bool offline = false) => ZooSettings.FromEnvironment() with { Home = Path, Offline = offline };
 
     public void Dispose()
     {

@@ -70,7 +70,7 @@ public sealed class NuGetSourceTests
         var model = Bytes(3_000, 5);
         server.AddNuGetPackage("Zoo.Flat", "2.0.0", Zip(("data/model.onnx", model)));
         var settings = Settings(home, server) with { NuGetSource = new Uri(server.BaseUrl, "flat/").AbsoluteUri };
-        using var store = new ModelStore(settings, null, TimeSpan.FromMilliseconds(20), new RegistryConfig(settings, home.Empty, home.Empty));
+        using var store = new ModelStore(settings, null, TimeSpan.FromMilliseconds(20), new RegistryConfig(settings));
 
         var local = await store.PullAsync(Card("test/flat", File("model.onnx", "nuget:Zoo.Flat@2.0/data/model.onnx", model)));
 

@@ -3,18 +3,15 @@ using static ModelZoo.Tests.Store.StoreFixtures;
 
 namespace ModelZoo.Tests.Store;
 
-/// <summary>Pulls a real model file from the NuGet feed named by ZOO_NUGET_SOURCE (the CI script sets it from
-/// <c>dotnet nuget list source</c>).</summary>
+/// <summary>Pulls a real model file from the NuGet feed this machine's NuGet configuration names (ZOO_NUGET_SOURCE
+/// when set), resolved as the CLI resolves it.</summary>
 public sealed class RealNuGetSourceTests
 {
     [Fact]
     public async Task Pull_ResNetPreprocessFromConfiguredNuGetFeed_MatchesPublishedHash()
     {
-        var source = Environment.GetEnvironmentVariable(ZooSettings.NuGetSourceVariable);
-        Assert.False(string.IsNullOrWhiteSpace(source),
-            $"Set {ZooSettings.NuGetSourceVariable} to your NuGet v3 service index URL (the one `dotnet nuget list source` shows) to run this test.");
         using var home = new StoreSandbox();
-        var settings = new ZooSettings { Home = home.Store, NuGetSource = source };
+        var settings = ZooSettings.FromEnvironment() with { Home = home.Store, Offline = false };
         var card = Card("test/resnet18-preprocess", new global::ModelZoo.Catalog.ModelFile
         {
             Name = "ResNetPreprocess.onnx",

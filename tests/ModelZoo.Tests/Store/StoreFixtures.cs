@@ -88,7 +88,7 @@ internal static class StoreFixtures
     /// <summary>A store over <paramref name="home"/> that ignores the user's own NuGet/npm config and retries quickly.</summary>
     public static ModelStore OpenStore(StoreSandbox home, FakeRegistryServer? server, bool offline = false) =>
         new(Settings(home, server, offline), handler: null, retryBaseDelay: TimeSpan.FromMilliseconds(20),
-            new RegistryConfig(Settings(home, server, offline), userProfile: home.Empty, appData: home.Empty));
+            new RegistryConfig(Settings(home, server, offline)));
 
     public static ZooSettings Settings(StoreSandbox home, FakeRegistryServer? server, bool offline = false) => new()
     {

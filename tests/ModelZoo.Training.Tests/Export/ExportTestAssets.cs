@@ -61,20 +61,7 @@ internal static class ExportTestAssets
         return path;
     }
 
-    /// <summary>Settings for the store shared by all test runs on this checkout; the NuGet feed comes from the environment.</summary>
-    public static ZooSettings StoreSettings
-    {
-        get
-        {
-            var nuget = Environment.GetEnvironmentVariable(ZooSettings.NuGetSourceVariable);
-            Assert.False(string.IsNullOrWhiteSpace(nuget),
-                "ZOO_NUGET_SOURCE is not set: run the tests through scripts/test.sh, or export ZOO_NUGET_SOURCE to the v3 index URL shown by `dotnet nuget list source`.");
-            return new ZooSettings
-            {
-                Home = Path.Combine(RepoRoot, ".cache", "zoo-home"),
-                NuGetSource = nuget,
-                NpmRegistry = Environment.GetEnvironmentVariable(ZooSettings.NpmRegistryVariable),
-            };
-        }
-    }
+    /// <summary>Settings for the store shared by all test runs on this checkout; registries are resolved as the CLI resolves them.</summary>
+    public static ZooSettings StoreSettings =>
+        ZooSettings.FromEnvironment() with { Home = Path.Combine(RepoRoot, ".cache", "zoo-home"), Offline = false };
 }

@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using ModelZoo.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo card new</c>: writes the card of a local model file into the user catalog.</summary>
+public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.Settings>
+{
+    /// <summary>Options of <c>zoo card new</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>The model file.</summary>
+        [CommandArgument(0, "<FILE>")]
+        [Description("The model file: an .onnx file or a TFJS model.json (its weight files beside it).")]
+        public string File { get; init; } = "";
+
+        /// <summary>What the model does.</summary>
+        [CommandOption("-t|--task <TASK>")]
+        [Description("image-classification, image-feature-vector, object-detection, pose-estimation, face-detection or image-segmentation.")]
+        public string? Task { get; init; }
+
+        /// <summary>The card's handle.</summary>
+        [CommandOption("--handle <HANDLE>")]
+        [Description("Handle to register (default local/FILE-NAME).")]
+        public string? Handle { get; init; }
+
+        /// <summary>Licence of the weights.</summary>
+        [CommandOption("--license <SPDX>")]
+        [Description("SPDX licence of the weights (default NOASSERTION).")]
+        public string? License { get; init; }
+
+        /// <summary>Class names.</summary>
+        [CommandOption("--labels <FILE>")]
+        [Description("Class names, one per line (or builtin:NAME, e.g. builtin:coco80).")]
+        public string? Labels { get; init; }
+
+        /// <summary>Normalisation mean.</summary>
+        [CommandOption("--mean <VALUES>")]
+        [Description("Per-channel mean after scaling pixels to [[0,1]], e.g. 0.485,0.456,0.406.")]
+        public string? Mean { get; init; }
+
+        /// <summary>Normalisation standard deviation.</summary>
+        [CommandOption("--std <VALUES>")]
+        [Description("Per-channel standard deviation, e.g. 0.229,0.224,0.225.")]
+        public string? Std { get; init; }
+
+        /// <summary>Input size.</summary>
+        [CommandOption("--size <N>")]
+        [Description("Input size N or WxH, when the graph does not fix it.")]
+        public string? Size { get; init; }
+
+        /// <summary>Output decoder.</summary>
+        [CommandOption("--decoder <NAME>")]
+        [Description("How to read the outputs (detection, pose, face and segmentation models).")]
+        public string? Decoder { get; init; }
+
+        /// <summary>Replace an existing user card.</summary>
+        [CommandOption("--force")]
+        [Description("Replace a user card with the same handle.")]
+        public bool Force { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(File))
+            {
+                return ValidationResult.Error("give the model file (.onnx or model.json).");
+            }
+            if (string.IsNullOrWhiteSpace(Task))
+            {
+                return ValidationResult.Error("give what the model does with --task, e.g. --task image-classification.");
+            }
+            return base.Validate();
+        }
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var task = Formatting.ParseTask(settings.Task!);
+        if (settings.Handle is { } handle && !ModelZoo.Catalog.ModelCardValidator.IsValidHandle(handle))
+        {
+            throw new ZooUsageException($"'{handle}' is not a handle; use 2 to 4 lower-case segments separated by '/', e.g. local/my-model.");
+        }
+        var options = new LocalCardOptions
+        {
+            Labels = settings.Labels,
+            Mean = settings.Mean is null ? null : LocalModelCards.ParseFloats("--mean", settings.Mean),
+            Std = settings.Std is null ? null : LocalModelCards.ParseFloats("--std", settings.Std),
+            Size = settings.Size is null ? null : LocalModelCards.ParseSize(settings.Size),
+            Decoder = settings.Decoder,
+            Handle = settings.Handle,
+            License = settings.License,
+        };
+        var (card, assumed) = LocalModelCards.Infer(settings.File, task, options, context.Settings);
+        foreach (var note in assumed)
+        {
+            context.Status.MarkupLine($"[grey]assumed:[/] {Markup.Escape(note)}");
+        }
+        var path = context.Catalog.Register(card, context.Settings, settings.Force);
+        context.ReloadCatalog();
+        var input = card.Input!;
+        context.Console.MarkupLine($"registered [bold]{Markup.Escape(card.Handle)}[/] ({Formatting.TaskName(task)}, {input.Layout.ToString().ToUpperInvariant()} {input.Width}x{input.Height} {input.ElementType})");
+        context.Console.MarkupLine($"[grey]card:[/] {Markup.Escape(path)}");
+        context.Console.MarkupLine($"[grey]next:[/] zoo info {Markup.Escape(card.Handle)}");
+        return 0;
+    }
+}
