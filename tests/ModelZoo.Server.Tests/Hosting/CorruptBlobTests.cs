@@ -21,7 +21,7 @@ public sealed class CorruptBlobTests
             stream.WriteByte((byte)(original ^ 0x5A));
         }
 
-        await using var server = await RunningServer.StartAsync(home.Settings(offline: true));
+        await using var server = await RunningServer.StartAsync(home.Settings(offline: true), o => o.AllowPull = true);
         var response = await server.Client.PostAsync($"/v1/models/{MobileNetStore.Handle}:predict",
             new ByteArrayContent(await File.ReadAllBytesAsync(MobileNetHome.DogPhoto)));
         var body = await response.Content.ReadAsStringAsync();
