@@ -42,6 +42,7 @@ public static class ModelZooServiceCollectionExtensions
             sp.GetRequiredService<TaskEndpointRegistry>(), options, sp.GetRequiredService<ILogger<PredictionService>>()));
         services.AddSingleton<IStartupFilter, RequestMetricsStartupFilter>();
         services.AddOpenApi();
+        InferenceProtocol.InferenceProtocolEndpoints.AddServices(services, options);
         return services;
     }
 
