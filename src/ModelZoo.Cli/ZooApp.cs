@@ -61,6 +61,7 @@ public static class ZooApp
                 branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph model (model.json + shards) to one ONNX file.")
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
             });
+            config.AddBranch("batch", Commands.Batch.BatchCommands.Register);
             config.AddCommand<OcrCommand>("ocr").WithDescription("Find and read text lines in images (PP-OCRv4 by default).")
                 .WithExample("ocr", "photos/sign.jpg", "--json")
                 .WithExample("ocr", "ocr/ppocrv4", "photos/", "--save", "annotated/");
