@@ -81,7 +81,7 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
     }
 
     private static bool IsConnectionLoss(Exception ex) =>
-        ex is AlreadyClosedException or OperationInterruptedException or BrokerUnreachableException or IOException
+        ex is AlreadyClosedException or OperationInterruptedException or BrokerUnreachableException or ChannelClosedException or IOException
             or BatchException { Code: "broker-unreachable" or "broker-lost" };
 
     private BatchWorkerProgress Progress() => new(Interlocked.Read(ref _done), Interlocked.Read(ref _dead), Interlocked.Read(ref _requeued), _clock.Elapsed);
