@@ -48,7 +48,7 @@ echo
 echo "| run | workers | images | wall s | images/s | submit ms/image |"
 echo "|---|---:|---:|---:|---:|---:|"
 start=$(now)
-"${zoo[@]}" batch run "$model" "$work/in" --task embed --shard 0/1 --threads "$threads" --out "$work/shard" >/dev/null
+"${zoo[@]}" batch run "$model" "$work/in" --task embed --shard 0/1 --threads "$threads" --out "$work/shard" >/dev/null 2>&1
 end=$(now)
 base=$(echo "$end - $start" | bc -l)
 printf '| no broker (batch run --shard 0/1) | 1 | %d | %.1f | %.1f | – |\n' "$images" "$base" "$(echo "$images / $base" | bc -l)"
