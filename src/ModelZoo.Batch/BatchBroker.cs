@@ -11,6 +11,7 @@ namespace ModelZoo.Batch;
 /// </summary>
 public sealed class BatchBroker : IAsyncDisposable
 {
+    private const int PublishWindow = 256;
     private readonly IConnection _connection;
 
     private BatchBroker(IConnection connection, IChannel channel, string endpoint)
@@ -109,6 +110,8 @@ public sealed class BatchBroker : IAsyncDisposable
         }
         await DeclareAsync(job, attempts, ct).ConfigureAwait(false);
         var messages = 0;
+        // Confirms are awaited in windows: one round trip (and one broker fsync) per message would dominate a large job.
+        var inFlight = new List<Task>(PublishWindow);
         foreach (var chunk in items.Chunk(groupSize))
         {
             var body = new BatchMessage(job, model, task.Name(), chunk).ToBytes();
@@ -119,9 +122,15 @@ public sealed class BatchBroker : IAsyncDisposable
                 MessageId = chunk[0].Sha256,
                 Headers = new Dictionary<string, object?> { [BatchQueues.MaxAttemptsHeader] = attempts },
             };
-            await Channel.BasicPublishAsync("", BatchQueues.Work(job), mandatory: true, properties, body, ct).ConfigureAwait(false);
+            inFlight.Add(Channel.BasicPublishAsync("", BatchQueues.Work(job), mandatory: true, properties, body, ct).AsTask());
             messages++;
+            if (inFlight.Count == PublishWindow)
+            {
+                await Task.WhenAll(inFlight).ConfigureAwait(false);
+                inFlight.Clear();
+            }
         }
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
         return messages;
     }
 
