@@ -185,7 +185,11 @@ public sealed class V2RestTests(MobileNetHome home)
     [Fact]
     public async Task Bad_tensors_get_a_400_with_a_protocol_error_and_the_api_key_guards_everything_but_health()
     {
-        await using var server = await RunningServer.StartAsync(home.Settings, o => o.ApiKey = "s3cret");
+        await using var server = await RunningServer.StartAsync(home.Settings, o =>
+        {
+            o.ApiKey = "s3cret";
+            o.MaxRequestBytes = 1024 * 1024;
+        });
         var (input, _, _) = await MobileNetTensors.ReferenceAsync(home.Settings, MobileNetTensors.Dog());
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/v2/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client.GetAsync(ModelPath)).StatusCode);
@@ -216,6 +220,12 @@ public sealed class V2RestTests(MobileNetHome home)
             },
         }), StringComparison.Ordinal);
         Assert.Contains("'inputs'", await ErrorOf(new { }), StringComparison.Ordinal);
+        // The body limit applies as to the native API: the dog tensor as JSON is about 1.5 MB.
+        var tooLarge = await server.Client.PostAsync(ModelPath + "/infer", new StringContent(JsonSerializer.Serialize(new
+        {
+            inputs = new[] { new { name = input.Name, shape = new[] { 1, 3, 224, 224 }, datatype = "FP32", data = MobileNetTensors.Dog() } },
+        }), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(ModelPath)).StatusCode);
     }
 
