@@ -17,6 +17,26 @@ public sealed class ZooProcess : IDisposable
         _process = process;
     }
 
+    /// <summary>
+    /// The processes' ZOO_HOME: the shared store's models without its user catalog (which other work on this checkout
+    /// may fill with cards of its own), as links into <c>.cache/zoo-home</c>. Offline, the processes only read it.
+    /// </summary>
+    private static readonly Lazy<string> Home = new(() =>
+    {
+        var shared = SharedStore.Settings.Home;
+        var home = Path.Combine(Path.GetTempPath(), "zoo-batch-home-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(home);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(shared))
+        {
+            var name = Path.GetFileName(entry);
+            if (name is not ("catalog" or "locks" or "tmp") && Directory.Exists(entry))
+            {
+                Directory.CreateSymbolicLink(Path.Combine(home, name), entry);
+            }
+        }
+        return home;
+    });
+
     public static string ZooDll
     {
         get
@@ -52,7 +72,7 @@ public sealed class ZooProcess : IDisposable
         {
             start.ArgumentList.Add(arg);
         }
-        start.Environment["ZOO_HOME"] = SharedStore.Settings.Home;
+        start.Environment["ZOO_HOME"] = Home.Value;
         start.Environment["ZOO_OFFLINE"] = "1";
         start.Environment["NO_COLOR"] = "1";
         start.Environment["COLUMNS"] = "400";
