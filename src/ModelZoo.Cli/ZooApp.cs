@@ -53,7 +53,7 @@ public static class ZooApp
             config.AddCommand<FacesCommand>("faces").WithDescription("Faces with landmarks, optionally age, gender and emotion.")
                 .WithExample("faces", "face/blazeface/front_128", "photo.jpg", "--json");
             config.AddCommand<SegmentCommand>("segment").WithDescription("Per-pixel masks (PNG) of images.");
-            config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Rekognition- and Vision-compatible APIs, web page).")
+            config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Open Inference Protocol v2, Rekognition- and Vision-compatible APIs, web page).")
                 .WithExample("serve", "--models", "imagenet/mobilenet_v2_int8/classification", "--port", "8080");
             config.AddBranch("import", branch =>
             {
