@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests use besides the .NET SDK: Debian packages (dpkg tools for the test-image fetcher, fonts
 # for rendered text, Node.js and npm, Chromium for the server's browser test — driven by Playwright, which cannot
-# download its own browser here — and the AWS CLI for the Rekognition-compatibility test unless an `aws` is already
+# download its own browser here — RabbitMQ and nginx for the batch and replica tests, which start their own on loopback, and the AWS CLI for the Rekognition-compatibility test unless an `aws` is already
 # on PATH) and, into the ignored folder .cache/node/, the npm package onnxruntime-node that tests/node/run-onnx.mjs
 # uses to run exported models outside .NET.
 # Safe to run repeatedly; needs root (or sudo) only when a Debian package is missing. npm uses the registry of the
@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 need=()
-for pkg in dpkg fonts-dejavu-core chromium; do
+for pkg in dpkg fonts-dejavu-core chromium rabbitmq-server nginx; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v node >/dev/null 2>&1 || need+=(nodejs)

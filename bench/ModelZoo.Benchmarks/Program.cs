@@ -6,8 +6,9 @@ namespace ModelZoo.Benchmarks;
 /// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>, the transfer-learning comparison with ML.NET:
 /// <c>… -- train-vs-mlnet</c>, the vision pipelines against ONNX Runtime alone and TensorFlow.js:
 /// <c>… -- vision [--runs N] [--tfjs-runs M] [--only detect|pose|faces|segment]</c>, or the fine-tuning figures:
-/// <c>… -- finetune-accuracy</c> and <c>… -- finetune-epoch --export DIR</c>, or the cost of hashing models on load:
-/// <c>… -- verify-on-load [--runs N] [--handle H]</c>.</summary>
+/// <c>… -- finetune-accuracy</c> and <c>… -- finetune-epoch --export DIR</c>, the cost of hashing models on load:
+/// <c>… -- verify-on-load [--runs N] [--handle H]</c>, or the Open Inference Protocol's latency
+/// against the native endpoint: <c>… -- v2-latency [--requests N]</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract instead.</summary>
@@ -24,6 +25,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "serve-load")
         {
             return ServeLoad.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+        if (args.Length > 0 && args[0] == "v2-latency")
+        {
+            return V2Latency.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
         if (args.Length > 0 && args[0] == "vision")
         {

@@ -139,7 +139,7 @@ internal static class ServeLoad
     }
 
     /// <summary>Pulls the catalog's MobileNet card through the store, answering its download from the shared test data.</summary>
-    private static async Task PullMobileNetAsync(ZooSettings settings)
+    internal static async Task PullMobileNetAsync(ZooSettings settings)
     {
         var file = SharedTestData("imagenet/mobilenetv2-12-int8.onnx");
         var card = ModelCatalog.LoadBuiltin().Get(Handle);

@@ -58,7 +58,7 @@ public static class ZooApp
             config.AddCommand<FacesCommand>("faces").WithDescription("Faces with landmarks, optionally age, gender and emotion.")
                 .WithExample("faces", "face/blazeface/front_128", "photo.jpg", "--json");
             config.AddCommand<SegmentCommand>("segment").WithDescription("Per-pixel masks (PNG) of images.");
-            config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Rekognition- and Vision-compatible APIs, web page).")
+            config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Open Inference Protocol v2, Rekognition- and Vision-compatible APIs, web page).")
                 .WithExample("serve", "--models", "imagenet/mobilenet_v2_int8/classification", "--port", "8080");
             config.AddBranch("import", branch =>
             {
@@ -72,6 +72,7 @@ public static class ZooApp
                 branch.AddCommand<CardNewCommand>("new").WithDescription("Write the card of a local .onnx or TFJS model.json into the user catalog.")
                     .WithExample("card", "new", "model.onnx", "--task", "image-classification", "--labels", "labels.txt");
             });
+            config.AddBranch("batch", Commands.Batch.BatchCommands.Register);
             config.AddCommand<OcrCommand>("ocr").WithDescription("Find and read text lines in images (PP-OCRv4 by default).")
                 .WithExample("ocr", "photos/sign.jpg", "--json")
                 .WithExample("ocr", "ocr/ppocrv4", "photos/", "--save", "annotated/");

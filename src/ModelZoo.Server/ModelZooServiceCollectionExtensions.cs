@@ -45,6 +45,7 @@ public static class ModelZooServiceCollectionExtensions
         services.AddSingleton(_ => new DecodeBudget(options.DecodeBudgetBytes));
         services.AddSingleton<IStartupFilter, RequestMetricsStartupFilter>();
         services.AddOpenApi();
+        InferenceProtocol.InferenceProtocolEndpoints.AddServices(services, options);
         return services;
     }
 

@@ -48,6 +48,11 @@ public static class ZooServer
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(address, port);
+            if (options.GrpcPort is { } grpcPort)
+            {
+                // gRPC without TLS needs HTTP/2 with prior knowledge, which a cleartext HTTP/1.1 listener cannot offer.
+                kestrel.Listen(address, grpcPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            }
             kestrel.AddServerHeader = false;
             // Bodies are limited per route by the server's own limit; this is the outer bound.
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBytes * 2, 1024 * 1024);

@@ -123,6 +123,9 @@ public sealed class ZooServerOptions
         handles.Add(TextModel ?? DefaultTextModel);
         return handles.Distinct(StringComparer.Ordinal).ToList();
     }
+    /// <summary>Port of the HTTP/2 (cleartext) listener that serves the Open Inference Protocol's gRPC service; null for
+    /// none (0 picks a free port). The REST routes stay on the main port.</summary>
+    public int? GrpcPort { get; set; }
 
     /// <summary>ONNX Runtime settings for every served model.</summary>
     public SessionSettings Session { get; set; } = new();
@@ -157,6 +160,10 @@ public sealed class ZooServerOptions
         if (DecodeBudgetBytes <= 0)
         {
             return "--decode-budget-mb must be positive";
+        }
+        if (GrpcPort is < 0 or > 65535)
+        {
+            return "--grpc-port must be from 0 to 65535";
         }
         if (MaxRequestBytes <= 0)
         {

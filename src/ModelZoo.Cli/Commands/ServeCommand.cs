@@ -28,6 +28,11 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
         [DefaultValue(8080)]
         public int Port { get; init; } = 8080;
 
+        /// <summary>Port of the Open Inference Protocol's gRPC listener.</summary>
+        [CommandOption("--grpc-port <PORT>")]
+        [Description("Also serve the Open Inference Protocol's gRPC service (HTTP/2, no TLS) on this port; 0 picks a free one. REST v2 is always on --port under /v2.")]
+        public int? GrpcPort { get; init; }
+
         /// <summary>Models to preload.</summary>
         [CommandOption("-m|--models <HANDLES>")]
         [Description("Comma-separated handles loaded and warmed at startup; clients can use only these and the cloud APIs' models unless --allow-pull (default: coco/nanodet/detection, face/blazeface/back_256, ocr/ppocrv4/det, all fetchable from NuGet/npm).")]
@@ -141,6 +146,10 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
             {
                 return ValidationResult.Error("--port must be from 0 to 65535.");
             }
+            if (GrpcPort is < 0 or > 65535)
+            {
+                return ValidationResult.Error("--grpc-port must be from 0 to 65535.");
+            }
             if (MaxBatch < 1 || Queue < 1 || TimeoutMs < 1 || MemoryBudgetMb < 1 || DecodeBudgetMb < 1 || MaxBodyMb < 1 || MaxWaitMs < 0 || Threads is < 0)
             {
                 return ValidationResult.Error("--max-batch, --queue, --timeout-ms, --memory-budget-mb, --decode-budget-mb and --max-body-mb must be positive, --max-wait-ms and --threads 0 or more.");
@@ -175,6 +184,7 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
                 TextModel = TextModel,
                 FacesModel = FacesModel,
                 Session = new SessionSettings { IntraOpThreads = Threads ?? 0 },
+                GrpcPort = GrpcPort,
             };
             foreach (var handle in Models is null ? ZooServerOptions.DefaultModels : ModelHandles)
             {
@@ -203,9 +213,11 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
                 c.TimestampFormat = "HH:mm:ss ";
             }));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var address in ZooServer.Addresses(app))
+        var addresses = ZooServer.Addresses(app);
+        context.Status.MarkupLine($"[green]listening[/] on {Markup.Escape(addresses[0].ToString())}  (web page at /, API at /v1/models, Open Inference Protocol at /v2, OpenAPI at /openapi/v1.json)");
+        foreach (var address in addresses.Skip(1))
         {
-            context.Status.MarkupLine($"[green]listening[/] on {Markup.Escape(address.ToString())}  (web page at /, API at /v1/models, OpenAPI at /openapi/v1.json)");
+            context.Status.MarkupLine($"[green]listening[/] on {Markup.Escape(address.ToString())}  (Open Inference Protocol gRPC, HTTP/2)");
         }
         if (options.Models.Count > 0)
         {
