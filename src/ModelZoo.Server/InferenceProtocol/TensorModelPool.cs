@@ -23,6 +23,7 @@ internal sealed class TensorModelPool : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pinned;
+    private readonly HashSet<string> _allowed;
     private bool _disposed;
 
     public TensorModelPool(ZooServerOptions options, ModelStore store, ServerMetrics metrics, ILogger<TensorModelPool> logger)
@@ -32,6 +33,7 @@ internal sealed class TensorModelPool : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _pinned = new HashSet<string>(options.Models, StringComparer.Ordinal);
+        _allowed = new HashSet<string>(options.ConfiguredModels(), StringComparer.Ordinal);
     }
 
     /// <summary>Whether a model is loaded now (its session open).</summary>
@@ -53,9 +55,17 @@ internal sealed class TensorModelPool : IAsyncDisposable
     }
 
     /// <summary>Borrows a card's tensor model, loading it (and pulling it into the store when online) on first use.</summary>
-    /// <exception cref="ServeException">The model is larger than the whole budget (507) or could not be loaded (503).</exception>
+    /// <exception cref="ServeException">The model is not one the server serves (403), is larger than the whole budget (507)
+    /// or could not be loaded (503).</exception>
     public async Task<TensorLease> AcquireAsync(ModelCard card, CancellationToken ct)
     {
+        // The same exposure rule as the task endpoints: an anonymous client must not make the server download models.
+        if (!_options.AllowPull && !_allowed.Contains(card.Handle))
+        {
+            throw new ServeException(403, "model-not-allowed",
+                $"'{card.Handle}' is not one of the models this server serves ({string.Join(", ", _allowed.Order(StringComparer.Ordinal))}); " +
+                "use one of those, or ask the operator to add it to --models or to start the server with --allow-pull.");
+        }
         Entry entry;
         List<Entry> evicted = [];
         lock (_gate)

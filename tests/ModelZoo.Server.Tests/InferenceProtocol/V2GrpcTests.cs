@@ -67,6 +67,7 @@ public sealed class V2GrpcTests(MobileNetHome home)
     {
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
+            o.Models.Add(MobileNetHome.Handle);
             o.GrpcPort = 0;
             o.ApiKey = "s3cret";
         });

@@ -74,7 +74,7 @@ public sealed class V2RestTests(MobileNetHome home)
     [Fact]
     public async Task Infer_with_json_tensors_returns_the_models_own_output_for_the_same_tensor()
     {
-        await using var server = await RunningServer.StartAsync(home.Settings);
+        await using var server = await RunningServer.StartAsync(home.Settings, o => o.Models.Add(MobileNetHome.Handle));
         var tensor = MobileNetTensors.Dog();
         var (input, outputs, expected) = await MobileNetTensors.ReferenceAsync(home.Settings, tensor);
 
@@ -111,7 +111,7 @@ public sealed class V2RestTests(MobileNetHome home)
     [Fact]
     public async Task Infer_with_the_binary_tensor_data_extension_returns_the_exact_bytes_of_the_models_output()
     {
-        await using var server = await RunningServer.StartAsync(home.Settings);
+        await using var server = await RunningServer.StartAsync(home.Settings, o => o.Models.Add(MobileNetHome.Handle));
         var tensor = MobileNetTensors.Dog(mirrored: true);
         var (input, outputs, expected) = await MobileNetTensors.ReferenceAsync(home.Settings, tensor);
         var binary = MemoryMarshal.AsBytes(tensor.AsSpan()).ToArray();
@@ -145,6 +145,7 @@ public sealed class V2RestTests(MobileNetHome home)
     {
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
+            o.Models.Add(MobileNetHome.Handle);
             o.MaxBatch = 4;
             o.MaxWait = TimeSpan.FromMilliseconds(300);
         });
@@ -187,6 +188,7 @@ public sealed class V2RestTests(MobileNetHome home)
     {
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
+            o.Models.Add(MobileNetHome.Handle);
             o.ApiKey = "s3cret";
             o.MaxRequestBytes = 1024 * 1024;
         });
