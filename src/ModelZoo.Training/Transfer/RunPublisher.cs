@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using ModelZoo.Catalog;
+using ModelZoo.Onnx.Proto;
+using ModelZoo.Training.Reports;
+
+namespace ModelZoo.Training.Transfer;
+
+/// <summary>
+/// Ends a training run: refuses a run whose loss or weights are not finite, writes every artifact into a hidden
+/// staging folder beside the output folder, moves them into place, and only then registers the card. A run that
+/// fails or is cancelled on the way leaves the output folder as it was and no card.
+/// </summary>
+internal static class RunPublisher
+{
+    /// <summary>Publishes <paramref name="run"/> into <paramref name="outDir"/>; returns the card and where it was registered.</summary>
+    /// <param name="run">The finished run.</param>
+    /// <param name="outDir">The output folder (full path).</param>
+    /// <param name="catalog">Catalog the card is registered in.</param>
+    /// <param name="settings">Settings of the user catalog.</param>
+    /// <param name="dropStored">Removes a stored copy of an earlier model of the same handle (the store trusts present files).</param>
+    /// <param name="timings">Read last, while the report is written.</param>
+    /// <exception cref="ZooException">Code <c>training-diverged</c>: a loss or a weight is NaN or infinite.</exception>
+    public static (ModelCard Card, string CardPath) Publish(TransferRun run, string outDir, ModelCatalog catalog, ZooSettings settings,
+        Action<ModelCard> dropStored, Func<IReadOnlyList<TimingEntry>> timings)
+    {
+        CheckFinite(run);
+        var parent = Path.GetDirectoryName(outDir) ?? outDir;
+        var staging = Path.Combine(parent, "." + Path.GetFileName(outDir) + ".zoo-" + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        ModelCard card;
+        try
+        {
+            card = TransferArtifactWriter.WriteModel(run, staging, outDir);
+            TransferArtifactWriter.WriteReports(run, staging, timings);
+            MoveIntoPlace(staging, outDir);
+        }
+        finally
+        {
+            TryDeleteFolder(staging);
+        }
+        dropStored(card);
+        return (card, catalog.Register(card, settings, overwrite: true));
+    }
+
+    /// <summary>Refuses a diverged run before anything is written (its numbers cannot even be written as JSON).</summary>
+    internal static void CheckFinite(TransferRun run)
+    {
+        var rate = run.Options.FineTunes ? run.Options.FineTuneLearningRate ?? run.Options.LearningRate / 10 : run.Options.LearningRate;
+        ZooException Diverged(string what) => new("training-diverged", string.Create(CultureInfo.InvariantCulture,
+            $"Training diverged: {what} (learning rate {rate:G4}); nothing was written, train again with a lower --lr (e.g. {run.Options.LearningRate / 10:G4}){(run.Options.FineTunes ? " or --finetune-lr" : "")}."));
+
+        foreach (var epoch in run.Training.History.Epochs)
+        {
+            if (!float.IsFinite(epoch.TrainLoss) || epoch.ValLoss is { } v && !float.IsFinite(v))
+            {
+                var value = float.IsFinite(epoch.TrainLoss) ? epoch.ValLoss!.Value : epoch.TrainLoss;
+                throw Diverged(string.Create(CultureInfo.InvariantCulture, $"the loss became {value} in epoch {epoch.Epoch}"));
+            }
+        }
+        if (run.Head.Layers.Any(l => !AllFinite(l.Weight) || !AllFinite(l.Bias)))
+        {
+            throw Diverged("the head's weights are not finite");
+        }
+        if (!double.IsFinite(run.Metrics.TrainAccuracy) || run.Metrics.ValidationLoss is { } loss && !double.IsFinite(loss))
+        {
+            throw Diverged(string.Create(CultureInfo.InvariantCulture, $"the validation loss is {run.Metrics.ValidationLoss}"));
+        }
+        if (run.Options.FineTunes && run.Backbone.Model.Proto.Graph.Initializer.FirstOrDefault(t => !AllFinite(t)) is { } tensor)
+        {
+            throw Diverged($"the fine-tuned weight '{tensor.Name}' is not finite");
+        }
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool AllFinite(TensorProto tensor)
+    {
+        if (tensor.DataType != (int)TensorProto.Types.DataType.Float || tensor.DataLocation == TensorProto.Types.DataLocation.External)
+        {
+            return true;
+        }
+        return tensor.RawData.Length > 0
+            ? AllFinite(MemoryMarshal.Cast<byte, float>(tensor.RawData.Span))
+            : AllFinite(tensor.FloatData.ToArray());
+    }
+
+    /// <summary>A new folder is renamed into place whole; into an existing one each file is renamed over its old version,
+    /// and a plot this run did not make is removed so that the folder never mixes two runs' pictures.</summary>
+    private static void MoveIntoPlace(string staging, string outDir)
+    {
+        if (!Directory.Exists(outDir))
+        {
+            Directory.Move(staging, outDir);
+            return;
+        }
+        foreach (var stale in new[] { TransferArtifacts.ConfusionFile, TransferArtifacts.GridFile })
+        {
+            var path = Path.Combine(outDir, stale);
+            if (!File.Exists(Path.Combine(staging, stale)) && File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
+        // The card goes last: a reader that finds the new card.json finds the files it describes.
+        foreach (var file in Directory.GetFiles(staging).OrderBy(f => Path.GetFileName(f) == TransferArtifacts.CardFile))
+        {
+            File.Move(file, Path.Combine(outDir, Path.GetFileName(file)), overwrite: true);
+        }
+    }
+
+    private static void TryDeleteFolder(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the user: a hidden .tmp folder beside the output, never trusted or registered.
+        }
+    }
+}
