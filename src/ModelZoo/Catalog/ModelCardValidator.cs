@@ -56,6 +56,21 @@ public static partial class ModelCardValidator
         return problems;
     }
 
+    /// <summary>
+    /// <see cref="Validate"/> plus what a user card must also meet to be registered or loaded: an
+    /// <c>output.decoder</c> its task's pipeline has. (Built-in cards may list models whose decoder is not written
+    /// yet; <c>CardDecoderTests</c> keeps that list.)
+    /// </summary>
+    public static IReadOnlyList<string> ValidateUserCard(ModelCard card)
+    {
+        var problems = Validate(card).ToList();
+        if (Tasks.TaskDecoders.NamesFor(card.Task) is { } names && card.Output?.Decoder is { } decoder && !names.Contains(decoder))
+        {
+            problems.Add($"output.decoder '{decoder}' is not a decoder of {TaskName(card.Task)} (use one of {string.Join(", ", names)})");
+        }
+        return problems;
+    }
+
     /// <summary>Whether <paramref name="handle"/> has the catalog's handle form, e.g. <c>imagenet/resnet18/feature_vector</c>.</summary>
     public static bool IsValidHandle(string? handle) => handle is not null && HandlePattern().IsMatch(handle);
 

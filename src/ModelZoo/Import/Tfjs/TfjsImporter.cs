@@ -78,7 +78,16 @@ public static class TfjsImporter
             {
                 throw Malformed(path, "weightsManifest", ex);
             }
-            var (graph, counts) = Translate(model, weights, options, path);
+            GraphProto graph;
+            IReadOnlyDictionary<string, int> counts;
+            try
+            {
+                (graph, counts) = Translate(model, weights, options, path);
+            }
+            catch (Exception ex) when (IsMalformed(ex))
+            {
+                throw Malformed(path, "graph inputs, outputs or signature", ex);
+            }
             var proto = new ModelProto
             {
                 IrVersion = 8,

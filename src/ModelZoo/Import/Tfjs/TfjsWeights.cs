@@ -86,12 +86,12 @@ internal static class TfjsWeights
             {
                 if (!TryReadDimension(dim, out var size) || size < 0)
                 {
-                    throw Malformed(modelPath, $"{field}.shape", $"has the dimension {dim.GetRawText()}; weight dimensions are whole numbers of 0 or more");
+                    throw Malformed(modelPath, $"{field}.shape", $"has the dimension {dim.GetRawText()}, but weight dimensions are whole numbers of 0 or more");
                 }
                 shape[i++] = size;
                 if (size != 0 && count > MaxGroupBytes / size)
                 {
-                    throw Malformed(modelPath, $"{field}.shape", $"{Shapes.Format(shape[..i])}... holds more than {MaxGroupBytes} values, more than the importer reads");
+                    throw Malformed(modelPath, $"{field}.shape", $"{shapeElement.GetRawText()} holds more than {MaxGroupBytes} values, more than the importer reads");
                 }
                 count *= size;
             }
@@ -99,7 +99,7 @@ internal static class TfjsWeights
             var width = quantization is { } qe ? QuantizedWidth(name, dtype, qe, field, modelPath) : PlainWidth(name, dtype, modelPath);
             if (count > MaxGroupBytes / width)
             {
-                throw Malformed(modelPath, $"{field}.shape", $"{Shapes.Format(shape)} needs more than {MaxGroupBytes} bytes, more than the importer reads");
+                throw Malformed(modelPath, $"{field}.shape", $"{shapeElement.GetRawText()} needs more than {MaxGroupBytes} bytes, more than the importer reads");
             }
             specs.Add(new WeightSpec(name, dtype, shape, count, quantization, count * width));
         }
