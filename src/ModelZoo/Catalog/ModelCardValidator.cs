@@ -40,6 +40,10 @@ public static partial class ModelCardValidator
         {
             CheckInput(card.Input, problems);
         }
+        if (card.Input?.PreprocessGraph is { } preprocess && card.Files?.Any(f => f.Name == preprocess) != true)
+        {
+            problems.Add($"input.preprocessGraph '{preprocess}' names no file of this card");
+        }
         if (card.Task == ModelTask.TextEmbedding && card.Text is null)
         {
             problems.Add("text (vocabFile, maxTokens) is required for text-embedding");
