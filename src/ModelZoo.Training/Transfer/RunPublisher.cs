@@ -42,6 +42,18 @@ internal static class RunPublisher
         return (card, catalog.Register(card, settings, overwrite: true));
     }
 
+    /// <summary>Refuses features a head cannot learn from: a base model whose numbers overflow gives NaN or infinity.</summary>
+    /// <exception cref="ZooException">Code <c>features-not-finite</c>.</exception>
+    internal static void CheckFeatures(string baseHandle, IReadOnlyDictionary<string, float[]> features)
+    {
+        var bad = features.Where(f => !AllFinite(f.Value)).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+        if (bad.Count > 0)
+        {
+            throw new ZooException("features-not-finite", string.Create(CultureInfo.InvariantCulture,
+                $"The base model '{baseHandle}' gives features that are not finite (NaN or infinity) for {bad.Count} of {features.Count} images (e.g. {bad[0]}); nothing was written, check the base model with `zoo embed` or choose another --base."));
+        }
+    }
+
     /// <summary>Refuses a diverged run before anything is written (its numbers cannot even be written as JSON).</summary>
     internal static void CheckFinite(TransferRun run)
     {
@@ -54,7 +66,7 @@ internal static class RunPublisher
             if (!float.IsFinite(epoch.TrainLoss) || epoch.ValLoss is { } v && !float.IsFinite(v))
             {
                 var value = float.IsFinite(epoch.TrainLoss) ? epoch.ValLoss!.Value : epoch.TrainLoss;
-                throw Diverged(string.Create(CultureInfo.InvariantCulture, $"the loss became {value} in epoch {epoch.Epoch}"));
+                throw Diverged(string.Create(CultureInfo.InvariantCulture, $"the loss became {Describe(value)} in epoch {epoch.Epoch}"));
             }
         }
         if (run.Head.Layers.Any(l => !AllFinite(l.Weight) || !AllFinite(l.Bias)))
@@ -63,13 +75,17 @@ internal static class RunPublisher
         }
         if (!double.IsFinite(run.Metrics.TrainAccuracy) || run.Metrics.ValidationLoss is { } loss && !double.IsFinite(loss))
         {
-            throw Diverged(string.Create(CultureInfo.InvariantCulture, $"the validation loss is {run.Metrics.ValidationLoss}"));
+            throw Diverged(double.IsFinite(run.Metrics.TrainAccuracy)
+                ? $"the validation loss is {Describe(run.Metrics.ValidationLoss!.Value)}"
+                : "the training accuracy is not a number");
         }
         if (run.Options.FineTunes && run.Backbone.Model.Proto.Graph.Initializer.FirstOrDefault(t => !AllFinite(t)) is { } tensor)
         {
             throw Diverged($"the fine-tuned weight '{tensor.Name}' is not finite");
         }
     }
+
+    private static string Describe(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
 
     private static bool AllFinite(ReadOnlySpan<float> values)
     {

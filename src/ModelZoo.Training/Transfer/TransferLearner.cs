@@ -127,6 +127,7 @@ public sealed class TransferLearner
             }
 
             identity = first.Images.Where(i => i.Succeeded).ToDictionary(i => i.Path, i => i.Features![0], StringComparer.Ordinal);
+            RunPublisher.CheckFeatures(baseCard.Handle, identity);
             var usable = dataset;
             if (skipped.Count > 0)
             {

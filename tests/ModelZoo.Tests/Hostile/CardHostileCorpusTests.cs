@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
-using ModelZoo.Onnx.Proto;
 using ModelZoo.Tests.Infrastructure;
-using ModelZoo.Tests.Onnx;
 
 namespace ModelZoo.Tests.Hostile;
 
@@ -109,32 +106,8 @@ public sealed class CardHostileCorpusTests
         public UserCard(string home)
         {
             Folder = Path.Combine(home, "src");
-            Directory.CreateDirectory(Folder);
-            var modelPath = Path.Combine(Folder, "model.onnx");
-            var graph = new GraphProto { Name = "mean_color" };
-            graph.Input.Add(TestGraphs.TensorValue("image", TestGraphs.Float, "batch", 3L, 8L, 8L));
-            graph.Output.Add(TestGraphs.TensorValue("features", TestGraphs.Float, "batch", 3L));
-            graph.Node.Add(TestGraphs.Node("GlobalAveragePool", ["image"], ["pooled"], "pool"));
-            graph.Node.Add(TestGraphs.Node("Flatten", ["pooled"], ["features"], "flatten"));
-            var bytes = TestGraphs.Model(graph, opset: 13).ToBytes();
-            System.IO.File.WriteAllBytes(modelPath, bytes);
-            ModelBytes = bytes.Length;
-            var card = new ModelCard
-            {
-                Handle = Handle,
-                Task = ModelTask.ImageFeatureVector,
-                Files = [new ModelFile
-                {
-                    Name = "model.onnx",
-                    Role = "model",
-                    Source = "file:" + modelPath,
-                    Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-                    Size = bytes.Length,
-                }],
-                License = new LicenseInfo { Spdx = "MIT" },
-                Input = new InputSpec { Name = "image", Width = 8, Height = 8 },
-                Output = new OutputSpec { Name = "features", Kind = OutputKind.Features, Size = 3 },
-            };
+            var card = MeanColorModel.Write(Folder, Handle);
+            ModelBytes = card.ModelFile.Size;
             Root = JsonNode.Parse(ModelCardJson.Serialize(card))!.AsObject();
         }
 
