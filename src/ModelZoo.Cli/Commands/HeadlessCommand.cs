@@ -81,7 +81,7 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
             }
             catch (ModelLoadException ex)
             {
-                var reason = (ex.InnerException?.Message ?? ex.Message).ReplaceLineEndings(" ").Trim().TrimEnd('.');
+                var reason = Reason(ex.InnerException?.Message ?? ex.Message).Replace(temp, output, StringComparison.Ordinal);
                 throw new ZooException("headless-invalid-graph",
                     $"The headless cut of '{source}' does not load in ONNX Runtime ({reason}), so nothing was written; check that the source model runs, or re-export it.", ex);
             }
@@ -94,6 +94,21 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
                 File.Delete(temp);
             }
         }
+    }
+
+    /// <summary>ONNX Runtime's message without its error-code and file prefix, on one line and at most a few hundred characters.</summary>
+    private static string Reason(string message)
+    {
+        var text = message.ReplaceLineEndings(" ").Trim();
+        if (text.StartsWith("[ErrorCode:", StringComparison.Ordinal) && text.IndexOf(']', StringComparison.Ordinal) is var close and > 0)
+        {
+            text = text[(close + 1)..].Trim();
+        }
+        if (text.StartsWith("Load model from ", StringComparison.Ordinal) && text.IndexOf(" failed:", StringComparison.Ordinal) is var failed and > 0)
+        {
+            text = text[(failed + " failed:".Length)..].Trim();
+        }
+        return (text.Length > 300 ? text[..300] + "…" : text).TrimEnd('.');
     }
 
     /// <summary>A path when it names an existing file or ends in .onnx; otherwise a catalog handle.</summary>

@@ -8,7 +8,8 @@ namespace ModelZoo.Training.Transfer;
 
 /// <summary>
 /// Ends a training run: refuses a run whose loss or weights are not finite, writes every artifact into a hidden
-/// staging folder beside the output folder, moves them into place, and only then registers the card. A run that
+/// staging folder (beside a new output folder, inside an existing one), moves them into place, and only then
+/// registers the card. A run that
 /// fails or is cancelled on the way leaves the output folder as it was and no card.
 /// </summary>
 internal static class RunPublisher
@@ -25,8 +26,11 @@ internal static class RunPublisher
         Action<ModelCard> dropStored, Func<IReadOnlyList<TimingEntry>> timings)
     {
         CheckFinite(run);
-        var parent = Path.GetDirectoryName(outDir) ?? outDir;
-        var staging = Path.Combine(parent, "." + Path.GetFileName(outDir) + ".zoo-" + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        // Beside a new output folder (renamed into place whole), inside an existing one (its parent may not be writable).
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var staging = Directory.Exists(outDir)
+            ? Path.Combine(outDir, ".zoo-run-" + id + ".tmp")
+            : Path.Combine(Path.GetDirectoryName(outDir) ?? outDir, "." + Path.GetFileName(outDir) + ".zoo-run-" + id + ".tmp");
         ModelCard card;
         try
         {

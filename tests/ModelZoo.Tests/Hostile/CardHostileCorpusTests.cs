@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace ModelZoo.Tests.Hostile;
 
@@ -10,7 +11,7 @@ namespace ModelZoo.Tests.Hostile;
 /// Every case ends in a one-line error, exit 1 or 2, no stack trace, no hang, nothing written to the output, and
 /// no copy of the model left in the store.
 /// </summary>
-public sealed class CardHostileCorpusTests
+public sealed class CardHostileCorpusTests(ITestOutputHelper log)
 {
     private static readonly Dictionary<string, (Action<UserCard> Break, string[] Mentions)> Cases = new()
     {
@@ -61,7 +62,7 @@ public sealed class CardHostileCorpusTests
 
         var result = ModelInputCorpus.Run(home.Settings(), "embed", card.Handle, TestAssets.RepoRoot + "/samples/dog.jpg", "--out", output);
 
-        ModelInputCorpus.AssertCleanError(result, mentions);
+        log.WriteLine(ModelInputCorpus.AssertCleanError(result, mentions));
         Assert.False(File.Exists(output), "features were written from a broken card");
         if (SoundFile.Contains(name))
         {

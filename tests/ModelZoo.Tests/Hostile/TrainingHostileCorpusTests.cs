@@ -1,5 +1,6 @@
 using ModelZoo.Catalog;
 using ModelZoo.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace ModelZoo.Tests.Hostile;
 
@@ -9,7 +10,7 @@ namespace ModelZoo.Tests.Hostile;
 /// belongs to another run. Every case ends in a one-line error, exit 1 or 2, no stack trace, no hang, no output
 /// folder and no card registered (or the existing card left exactly as it was).
 /// </summary>
-public sealed class TrainingHostileCorpusTests
+public sealed class TrainingHostileCorpusTests(ITestOutputHelper log)
 {
     private const string Base = "local/mean-color";
 
@@ -50,6 +51,7 @@ public sealed class TrainingHostileCorpusTests
         var result = run.Train(options);
 
         var error = ModelInputCorpus.AssertCleanError(result, message);
+        log.WriteLine(error);
         Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}: {error}");
         run.AssertNothingLeft();
     }
@@ -100,6 +102,7 @@ public sealed class TrainingHostileCorpusTests
         Assert.True(File.Exists(Path.Combine(run.Out, "model.onnx")));
         Assert.True(File.Exists(Path.Combine(run.Out, "report.html")));
         Assert.Empty(Directory.GetDirectories(run.Home.Path, ".*.tmp"));
+        Assert.Empty(Directory.GetDirectories(run.Out, ".*.tmp"));
     }
 
     /// <summary>A finished run with a NaN loss, a NaN weight or an infinite validation loss is refused before anything is

@@ -151,7 +151,7 @@ internal sealed class TfNode
             .ToArray();
         if (result.Any(d => d < -1))
         {
-            throw new InvalidDataException($"the shape {Shapes.Format(result)} has a dimension below -1");
+            throw new InvalidDataException($"the shape [{string.Join(",", result)}] has a dimension below -1");
         }
         return result;
     }
