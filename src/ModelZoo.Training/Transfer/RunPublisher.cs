@@ -61,9 +61,11 @@ internal static class RunPublisher
     /// <summary>Refuses a diverged run before anything is written (its numbers cannot even be written as JSON).</summary>
     internal static void CheckFinite(TransferRun run)
     {
-        var rate = run.Options.FineTunes ? run.Options.FineTuneLearningRate ?? run.Options.LearningRate / 10 : run.Options.LearningRate;
-        ZooException Diverged(string what) => new("training-diverged", string.Create(CultureInfo.InvariantCulture,
-            $"Training diverged: {what} (learning rate {rate:G4}); nothing was written, train again with a lower --lr (e.g. {run.Options.LearningRate / 10:G4}){(run.Options.FineTunes ? " or --finetune-lr" : "")}."));
+        float? rate = run.Options.FineTunes ? run.Options.FineTuneLearningRate ?? run.Options.LearningRate / 10 : run.Options.LearningRate;
+        var rateText = rate is { } r ? string.Create(CultureInfo.InvariantCulture, $" (learning rate {r:G4})") : "";
+        var lower = run.Options.LearningRate is { } lr ? string.Create(CultureInfo.InvariantCulture, $" (e.g. {lr / 10:G4})") : "";
+        ZooException Diverged(string what) => new("training-diverged",
+            $"Training diverged: {what}{rateText}; nothing was written, train again with a lower --lr{lower}{(run.Options.FineTunes ? " or --finetune-lr" : "")}.");
 
         foreach (var epoch in run.Training.History.Epochs)
         {

@@ -24,10 +24,6 @@ public sealed record TransferOptions
     /// <summary>Handle the trained model is registered under; default <c>local/&lt;data folder name&gt;</c>.</summary>
     public string? Name { get; init; }
 
-    /// <summary>Replace a user card of the same handle made elsewhere; without it such a run is refused before training
-    /// (retraining into the folder the card already points at is always allowed).</summary>
-    public bool Overwrite { get; init; }
-
     /// <summary>Training epochs.</summary>
     public int Epochs { get; init; } = 10;
 
@@ -68,6 +64,10 @@ public sealed record TransferOptions
     /// <summary>ONNX Runtime settings of the backbone session.</summary>
     public SessionSettings Session { get; init; } = new();
 
+    /// <summary>Replace a user card of the same handle made elsewhere; without it such a run is refused before training
+    /// (retraining into the folder the card already points at is always allowed).</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>
     /// Fine-tune the backbone's last <c>N</c> weight layers (Conv, Gemm, MatMul with constant weights, counted back
     /// from the features) together with the head; the split moves back to the nearest point where one tensor joins
@@ -102,6 +102,7 @@ public sealed record TransferOptions
     /// <summary>Checks every setting; throws a <see cref="ZooUsageException"/> naming the first bad one.</summary>
     public void Validate()
     {
+        TransferOptionRanges.Check(this);
         if (string.IsNullOrWhiteSpace(BaseHandle))
         {
             throw new ZooUsageException("no base model given; pass --base HANDLE, e.g. --base imagenet/resnet18/feature_vector.");
@@ -153,42 +154,6 @@ public sealed record TransferOptions
             throw new ZooUsageException("fine-tuning needs at least one epoch and a positive learning rate; check --finetune-epochs and --finetune-lr.");
         }
 
-        CheckRanges();
         ToHeadTrainingOptions().Validate();
-    }
-
-    /// <summary>Largest learning rate accepted: beyond it Adam and SGD only diverge.</summary>
-    public const float MaxLearningRate = 10f;
-
-    /// <summary>Most epochs, views and batch rows accepted: far beyond any useful run, small enough to keep counts in range.</summary>
-    public const int MaxCount = 100_000;
-
-    // Values a run cannot use, refused before anything is loaded or written (the head trainer's own checks only
-    // require positive values, so 1e30 would train to NaN).
-    private void CheckRanges()
-    {
-        static void Require(bool ok, string message)
-        {
-            if (!ok)
-            {
-                throw new ZooUsageException(message);
-            }
-        }
-
-        static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
-        Require(float.IsFinite(LearningRate) && LearningRate > 0 && LearningRate <= MaxLearningRate,
-            $"--lr {F(LearningRate)} is out of range; pass a learning rate above 0 and at most {F(MaxLearningRate)}, e.g. --lr 0.001.");
-        Require(FineTuneLearningRate is null || FineTuneLearningRate <= MaxLearningRate,
-            $"--finetune-lr {F(FineTuneLearningRate ?? 0)} is out of range; pass a learning rate above 0 and at most {F(MaxLearningRate)}, e.g. --finetune-lr 0.0001.");
-        Require(Epochs is >= 1 and <= MaxCount, $"--epochs {Epochs} is out of range; pass 1 to {MaxCount}, e.g. --epochs 10.");
-        Require(FineTuneEpochs is null or <= MaxCount, $"--finetune-epochs {FineTuneEpochs} is out of range; pass 1 to {MaxCount}.");
-        Require(BatchSize is >= 1 and <= MaxCount, $"--batch {BatchSize} is out of range; pass 1 to {MaxCount}, e.g. --batch 32.");
-        Require(Augment == AugmentationLevel.None || AugmentViews <= 1000,
-            $"--views {AugmentViews} is out of range; pass 1 to 1000 augmented views per image, e.g. --views {DefaultAugmentViews}.");
-        Require(Head != HeadKind.Mlp || HeadOptions.HiddenUnits is >= 1 and <= MaxCount,
-            $"--hidden {HeadOptions.HiddenUnits} is out of range; pass 1 to {MaxCount} hidden units, e.g. --hidden 256.");
-        Require(HeadOptions.EarlyStoppingPatience is null or >= 1,
-            $"--patience {HeadOptions.EarlyStoppingPatience} is out of range; pass at least 1 epoch, or leave it out.");
-        Require(Session.IntraOpThreads >= 0, $"--threads {Session.IntraOpThreads} is out of range; pass 0 (all cores) or more.");
     }
 }

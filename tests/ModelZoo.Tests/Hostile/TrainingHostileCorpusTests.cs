@@ -30,7 +30,7 @@ public sealed class TrainingHostileCorpusTests(ITestOutputHelper log)
         { ["--batch", "0"], "--batch 0 is out of range" },
         { ["--val-split", "1.5"], "--val-split 1.5 is out of range" },
         { ["--val-split", "NaN"], "--val-split NaN is out of range" },
-        { ["--augment", "light", "--views", "0"], "0 augmented views" },
+        { ["--augment", "light", "--views", "0"], "--views 0 is out of range" },
         { ["--augment", "light", "--views", "100000"], "--views 100000 is out of range" },
         { ["--head", "mlp", "--hidden", "0"], "--hidden 0 is out of range" },
         { ["--patience", "0"], "--patience 0 is out of range" },
