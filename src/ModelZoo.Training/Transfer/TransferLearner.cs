@@ -52,8 +52,8 @@ public sealed class TransferLearner
     }
 
     /// <summary>
-    /// Refuses a run that would replace a user card of the same handle made from another output folder, unless
-    /// <see cref="TransferOptions.Overwrite"/> is set, and a handle of a built-in card. Cheap: call it before pulling anything.
+    /// Refuses a handle of a built-in card, and, when <see cref="TransferOptions.Overwrite"/> is false, a run that would
+    /// replace a user card of the same handle trained into another output folder. Cheap: call it before pulling anything.
     /// </summary>
     /// <exception cref="ZooUsageException">The handle is taken.</exception>
     public static void CheckHandle(TransferOptions options, ModelCatalog catalog)

@@ -64,9 +64,10 @@ public sealed record TransferOptions
     /// <summary>ONNX Runtime settings of the backbone session.</summary>
     public SessionSettings Session { get; init; } = new();
 
-    /// <summary>Replace a user card of the same handle made elsewhere; without it such a run is refused before training
-    /// (retraining into the folder the card already points at is always allowed).</summary>
-    public bool Overwrite { get; init; }
+    /// <summary>Whether a user card of the same handle trained into another folder may be replaced. True by default (a
+    /// program retrains on purpose); <c>zoo train</c> sets it only with <c>--force</c>. When false such a run is refused
+    /// before training; retraining into the folder the card already points at is always allowed.</summary>
+    public bool Overwrite { get; init; } = true;
 
     /// <summary>
     /// Fine-tune the backbone's last <c>N</c> weight layers (Conv, Gemm, MatMul with constant weights, counted back
