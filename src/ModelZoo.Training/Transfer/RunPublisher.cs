@@ -7,7 +7,7 @@ using ModelZoo.Training.Reports;
 namespace ModelZoo.Training.Transfer;
 
 /// <summary>
-/// Ends a training run: refuses a run whose loss or weights are not finite, writes every artifact into a hidden
+/// Ends a training run: refuses a run whose weights or metrics are not finite, writes every artifact into a hidden
 /// staging folder (beside a new output folder, inside an existing one), moves them into place, and only then
 /// registers the card. A run that
 /// fails or is cancelled on the way leaves the output folder as it was and no card.
@@ -58,7 +58,9 @@ internal static class RunPublisher
         }
     }
 
-    /// <summary>Refuses a diverged run before anything is written (its numbers cannot even be written as JSON).</summary>
+    /// <summary>Refuses a diverged run before anything is written (its numbers cannot even be written as JSON). What is
+    /// checked is what would be exported: the head, the fine-tuned weights and the reported metrics. An epoch whose loss
+    /// was not finite but whose weights were rolled back (or not kept) is history, not a reason to refuse.</summary>
     internal static void CheckFinite(TransferRun run)
     {
         float? rate = run.Options.FineTunes ? run.Options.FineTuneLearningRate ?? run.Options.LearningRate / 10 : run.Options.LearningRate;
@@ -67,14 +69,6 @@ internal static class RunPublisher
         ZooException Diverged(string what) => new("training-diverged",
             $"Training diverged: {what}{rateText}; nothing was written, train again with a lower --lr{lower}{(run.Options.FineTunes ? " or --finetune-lr" : "")}.");
 
-        foreach (var epoch in run.Training.History.Epochs)
-        {
-            if (!float.IsFinite(epoch.TrainLoss) || epoch.ValLoss is { } v && !float.IsFinite(v))
-            {
-                var value = float.IsFinite(epoch.TrainLoss) ? epoch.ValLoss!.Value : epoch.TrainLoss;
-                throw Diverged(string.Create(CultureInfo.InvariantCulture, $"the loss became {Describe(value)} in epoch {epoch.Epoch}"));
-            }
-        }
         if (run.Head.Layers.Any(l => !AllFinite(l.Weight) || !AllFinite(l.Bias)))
         {
             throw Diverged("the head's weights are not finite");
