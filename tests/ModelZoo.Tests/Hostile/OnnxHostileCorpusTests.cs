@@ -43,6 +43,8 @@ public sealed class OnnxHostileCorpusTests(ITestOutputHelper log)
         ["external-data-absolute"] = ((g, _, folder) => MakeExternal(g, folder, Path.Combine(folder, "..", "abs.bin")), ["abs.bin", "outside"]),
         // What already held: not ONNX at all, no head to cut.
         ["no-graph"] = ((_, m, _) => m.Graph = null, ["graph"]),
+        // A file that would block when read (replaced by a FIFO after it is written): refused by its length.
+        ["model-is-fifo"] = ((_, _, _) => { }, ["not a regular file"]),
     };
 
     public static TheoryData<string> CaseNames() => new(Cases.Keys.Order(StringComparer.Ordinal));
@@ -59,6 +61,11 @@ public sealed class OnnxHostileCorpusTests(ITestOutputHelper log)
         breakIt(model.Graph, model, folder);
         var source = Path.Combine(folder, "classifier.onnx");
         File.WriteAllBytes(source, model.ToByteArray());
+        if (name == "model-is-fifo")
+        {
+            Assert.False(OperatingSystem.IsWindows(), "FIFOs need Linux or macOS; run this case there.");
+            Fifo.Replace(source);
+        }
         var outFolder = Path.Combine(home.Path, "out");
         Directory.CreateDirectory(outFolder);
         var target = Path.Combine(outFolder, "headless.onnx");

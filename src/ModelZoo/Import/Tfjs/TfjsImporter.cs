@@ -38,6 +38,7 @@ public static class TfjsImporter
         options ??= new TfjsImportOptions();
         var clock = Stopwatch.StartNew();
         var path = Path.GetFullPath(modelJsonPath);
+        RequireRegularContent(path);
         byte[] bytes;
         try
         {
@@ -236,6 +237,16 @@ public static class TfjsImporter
             graph.Output.Add(ValueInfo(spec.Name, value.Type, shape));
         }
         return (graph, counts);
+    }
+
+    /// <summary>A FIFO or a device reports length 0, and reading it would wait or never end: refuse it (and an empty file)
+    /// before opening.</summary>
+    internal static void RequireRegularContent(string path)
+    {
+        if (new FileInfo(path) is { Exists: true, Length: 0 })
+        {
+            throw new TfjsModelException(path, $"'{path}' is empty or not a regular file; check the path to model.json, or pull the model again.");
+        }
     }
 
     /// <summary>What reading a JSON value of the wrong type or an out-of-range number throws (from
