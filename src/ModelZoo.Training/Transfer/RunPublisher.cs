@@ -26,6 +26,7 @@ internal static class RunPublisher
         Action<ModelCard> dropStored, Func<IReadOnlyList<TimingEntry>> timings)
     {
         CheckFinite(run);
+        RemoveStaleStaging(outDir);
         // Beside a new output folder (renamed into place whole), inside an existing one (its parent may not be writable).
         var id = Guid.NewGuid().ToString("N")[..8];
         var staging = Directory.Exists(outDir)
@@ -131,6 +132,21 @@ internal static class RunPublisher
         foreach (var file in Directory.GetFiles(staging).OrderBy(f => Path.GetFileName(f) == TransferArtifacts.CardFile))
         {
             File.Move(file, Path.Combine(outDir, Path.GetFileName(file)), overwrite: true);
+        }
+    }
+
+    /// <summary>Staging folders a killed run left (an hour old or more: no live run writes that long after training).</summary>
+    private static void RemoveStaleStaging(string outDir)
+    {
+        var cutoff = DateTime.UtcNow - TimeSpan.FromHours(1);
+        IEnumerable<string> Find(string folder, string pattern) =>
+            Directory.Exists(folder) ? Directory.EnumerateDirectories(folder, pattern) : [];
+        var parent = Path.GetDirectoryName(outDir);
+        var stale = Find(outDir, ".zoo-run-*.tmp")
+            .Concat(parent is null ? [] : Find(parent, "." + Path.GetFileName(outDir) + ".zoo-run-*.tmp"));
+        foreach (var folder in stale.Where(f => Directory.GetLastWriteTimeUtc(f) < cutoff).ToList())
+        {
+            TryDeleteFolder(folder);
         }
     }
 

@@ -105,6 +105,27 @@ public sealed class TrainingHostileCorpusTests(ITestOutputHelper log)
         Assert.Empty(Directory.GetDirectories(run.Out, ".*.tmp"));
     }
 
+    [Fact]
+    public void A_staging_folder_left_by_a_killed_run_is_removed_by_the_next_run()
+    {
+        using var run = new Run();
+        Directory.CreateDirectory(run.Out);
+        var stale = Path.Combine(run.Out, ".zoo-run-deadbeef.tmp");
+        var beside = Path.Combine(run.Home.Path, ".out.zoo-run-0badf00d.tmp");
+        foreach (var folder in new[] { stale, beside })
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "model.onnx"), "half");
+            Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow.AddDays(-1));
+        }
+
+        var result = run.Train([]);
+
+        Assert.True(result.ExitCode == 0, result.AllText);
+        Assert.False(Directory.Exists(stale));
+        Assert.False(Directory.Exists(beside));
+    }
+
     /// <summary>A finished run with a NaN loss, a NaN weight or an infinite validation loss is refused before anything is
     /// written (the CLI cannot provoke one reliably: the head trainer standardises features and solves linear heads).</summary>
     [Theory]
