@@ -218,9 +218,9 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
     {
         var options = settings.ToOptions();
         options.Validate();
+        TransferLearner.CheckHandle(options, context.Catalog);
         // Check the data and the base handle before anything is downloaded.
         ImageDataset.Load(options.Data);
-        TransferLearner.CheckHandle(options, context.Catalog);
         var baseCard = context.Catalog.Get(options.BaseHandle);
         await PullProgressDisplay.PullAsync(context, [baseCard], cancellationToken).ConfigureAwait(false);
 
