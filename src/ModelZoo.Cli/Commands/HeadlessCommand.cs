@@ -3,6 +3,7 @@ using System.Globalization;
 using ModelZoo.Catalog;
 using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Onnx;
+using ModelZoo.Runtime;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -56,7 +57,7 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
             : await LoadCatalogModelAsync(settings.Model, cancellationToken).ConfigureAwait(false);
         var headless = HeadlessCutter.Cut(model, settings.At);
         var output = Path.GetFullPath(settings.Out!);
-        headless.Model.Save(output);
+        SaveLoadable(headless.Model, output, source);
 
         var console = context.Console;
         console.MarkupLine($"cut [bold]{Markup.Escape(source)}[/] at [bold]{Markup.Escape(headless.FeatureTensor)}[/]");
@@ -64,6 +65,50 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
             $"output [bold]{headless.OutputName}[/]: float32 [[batch, {headless.FeatureSize}]]"));
         console.MarkupLine($"wrote [bold]{Markup.Escape(output)}[/]");
         return 0;
+    }
+
+    /// <summary>Writes the model beside <paramref name="output"/>, opens it in ONNX Runtime (which resolves unknown ops,
+    /// unknown domains and type errors as the later user of the file would), and only then moves it into place.</summary>
+    private static void SaveLoadable(OnnxModel model, string output, string source)
+    {
+        var temp = output + "." + Guid.NewGuid().ToString("N")[..8] + ".check.tmp";
+        try
+        {
+            model.Save(temp);
+            try
+            {
+                using var session = ModelSession.Open(temp, new SessionSettings { Optimization = GraphOptimization.None, IntraOpThreads = 1 });
+            }
+            catch (ModelLoadException ex)
+            {
+                var reason = Reason(ex.InnerException?.Message ?? ex.Message).Replace(temp, output, StringComparison.Ordinal);
+                throw new ZooException("headless-invalid-graph",
+                    $"The headless cut of '{source}' does not load in ONNX Runtime ({reason}), so nothing was written; check that the source model runs, or re-export it.", ex);
+            }
+            File.Move(temp, output, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>ONNX Runtime's message without its error-code and file prefix, on one line and at most a few hundred characters.</summary>
+    private static string Reason(string message)
+    {
+        var text = message.ReplaceLineEndings(" ").Trim();
+        if (text.StartsWith("[ErrorCode:", StringComparison.Ordinal) && text.IndexOf(']', StringComparison.Ordinal) is var close and > 0)
+        {
+            text = text[(close + 1)..].Trim();
+        }
+        if (text.StartsWith("Load model from ", StringComparison.Ordinal) && text.IndexOf(" failed:", StringComparison.Ordinal) is var failed and > 0)
+        {
+            text = text[(failed + " failed:".Length)..].Trim();
+        }
+        return (text.Length > 300 ? text[..300] + "…" : text).TrimEnd('.');
     }
 
     /// <summary>A path when it names an existing file or ends in .onnx; otherwise a catalog handle.</summary>

@@ -37,6 +37,11 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         [Description("Handle to register the trained model under (default local/<data folder name>).")]
         public string? Name { get; init; }
 
+        /// <summary>Replace an existing user card of the same handle.</summary>
+        [CommandOption("--force")]
+        [Description("Replace an existing user model of the same --name that was trained into another folder.")]
+        public bool Force { get; init; }
+
         /// <summary>Epochs.</summary>
         [CommandOption("--epochs <N>")]
         [Description("Training epochs (default 10).")]
@@ -181,6 +186,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
             Data = Data!,
             OutputDirectory = Out!,
             Name = Name,
+            Overwrite = Force,
             Epochs = Epochs,
             BatchSize = Batch,
             LearningRate = LearningRate,
@@ -212,6 +218,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
     {
         var options = settings.ToOptions();
         options.Validate();
+        TransferLearner.CheckHandle(options, context.Catalog);
         // Check the data and the base handle before anything is downloaded.
         ImageDataset.Load(options.Data);
         if (LocalModelCards.IsModelFile(options.BaseHandle))

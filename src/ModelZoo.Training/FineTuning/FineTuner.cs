@@ -177,10 +177,7 @@ public sealed class FineTuner
         var run = new TransferRun(options, handle, baseCard, spec, tuned, preprocess, dataset, split, head,
             new HeadTrainingResult(head, history, bestEpoch, false), metrics, confusion, predictions, skipped, timings);
         var outDir = Path.GetFullPath(options.OutputDirectory);
-        var card = TransferArtifactWriter.WriteModel(run, outDir);
-        _store.Remove(card);
-        var cardPath = _catalog.Register(card, _settings, overwrite: true);
-        TransferArtifactWriter.WriteReports(run, outDir, () =>
+        var (card, cardPath) = RunPublisher.Publish(run, outDir, _catalog, _settings, stored => _store.Remove(stored), () =>
         {
             timings.Add(new TimingEntry("artifacts (model, card, plots, report)", stage.Elapsed));
             timings.Add(new TimingEntry("total", total.Elapsed));

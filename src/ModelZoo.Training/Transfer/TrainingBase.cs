@@ -29,11 +29,7 @@ internal sealed record TrainingBase(
     {
         var dataset = ImageDataset.Load(options.Data);
         var handle = options.Name ?? TransferLearner.DefaultName(options.Data);
-        ModelCatalog.FileNameOf(handle);
-        if (catalog.IsBuiltin(handle))
-        {
-            throw new ZooUsageException($"'{handle}' is a built-in model handle; pass another --name, e.g. local/{handle.Split('/')[^1]}.");
-        }
+        TransferLearner.CheckHandle(options, catalog);
 
         var baseCard = catalog.Get(options.BaseHandle);
         if (baseCard.Task is not (ModelTask.ImageClassification or ModelTask.ImageFeatureVector))

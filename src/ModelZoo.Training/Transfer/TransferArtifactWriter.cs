@@ -14,8 +14,9 @@ internal static class TransferArtifactWriter
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Writes model.onnx, labels.txt and card.json and returns the card.</summary>
-    public static ModelCard WriteModel(TransferRun run, string outDir)
+    /// <summary>Writes model.onnx, labels.txt and card.json into <paramref name="outDir"/> and returns the card, whose
+    /// files name their places in <paramref name="finalDir"/> (where <see cref="RunPublisher"/> moves them).</summary>
+    public static ModelCard WriteModel(TransferRun run, string outDir, string finalDir)
     {
         Directory.CreateDirectory(outDir);
         var labelsPath = Path.Combine(outDir, TransferArtifacts.LabelsFile);
@@ -27,7 +28,8 @@ internal static class TransferArtifactWriter
         AtomicFile.WriteBytes(modelPath, bytes);
 
         int? opset = exported.Opsets.TryGetValue("", out var version) ? (int)version : null;
-        var card = BuildCard(run, modelPath, bytes, labelsPath, opset);
+        var card = BuildCard(run, Path.Combine(finalDir, TransferArtifacts.ModelFile), bytes, labelsPath,
+            Path.Combine(finalDir, TransferArtifacts.LabelsFile), opset);
         AtomicFile.WriteBytes(Path.Combine(outDir, TransferArtifacts.CardFile), Utf8.GetBytes(ModelCardJson.Serialize(card) + "\n"));
         return card;
     }
@@ -92,7 +94,7 @@ internal static class TransferArtifactWriter
         };
     }
 
-    private static ModelCard BuildCard(TransferRun run, string modelPath, byte[] modelBytes, string labelsPath, int? opset)
+    private static ModelCard BuildCard(TransferRun run, string modelPath, byte[] modelBytes, string labelsPath, string finalLabelsPath, int? opset)
     {
         var b = run.BaseCard;
         var spec = run.BaseInput;
@@ -115,7 +117,7 @@ internal static class TransferArtifactWriter
             Files =
             [
                 new ModelFile { Name = TransferArtifacts.ModelFile, Role = "model", Source = "file:" + modelPath, Sha256 = Sha(modelBytes), Size = modelBytes.Length },
-                new ModelFile { Name = TransferArtifacts.LabelsFile, Role = "labels", Source = "file:" + labelsPath, Sha256 = Sha(labelBytes), Size = labelBytes.Length },
+                new ModelFile { Name = TransferArtifacts.LabelsFile, Role = "labels", Source = "file:" + finalLabelsPath, Sha256 = Sha(labelBytes), Size = labelBytes.Length },
             ],
             License = new LicenseInfo
             {

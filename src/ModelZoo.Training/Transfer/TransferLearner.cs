@@ -51,6 +51,35 @@ public sealed class TransferLearner
         return "local/" + (segment.Length == 0 ? "dataset" : segment);
     }
 
+    /// <summary>
+    /// Refuses a handle of a built-in card, and, when <see cref="TransferOptions.Overwrite"/> is false, a run that would
+    /// replace a user card of the same handle trained into another output folder. Cheap: call it before pulling anything.
+    /// </summary>
+    /// <exception cref="ZooUsageException">The handle is taken.</exception>
+    public static void CheckHandle(TransferOptions options, ModelCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var handle = options.Name ?? DefaultName(options.Data);
+        ModelCatalog.FileNameOf(handle);
+        if (catalog.IsBuiltin(handle))
+        {
+            throw new ZooUsageException($"'{handle}' is a built-in model handle; pass another --name, e.g. local/{handle.Split('/')[^1]}.");
+        }
+        if (options.Overwrite || !catalog.TryGet(handle, out var existing))
+        {
+            return;
+        }
+        var ownModel = "file:" + Path.Combine(Path.GetFullPath(options.OutputDirectory), TransferArtifacts.ModelFile);
+        if (existing.Files.Any(f => f.Role == "model" && string.Equals(f.Source, ownModel,
+                OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)))
+        {
+            return; // retraining into the same folder replaces the files that card describes
+        }
+        throw new ZooUsageException(
+            $"a user model '{handle}' already exists ({catalog.OriginOf(handle)}), trained into another folder; pass --force to replace it, or choose another --name.");
+    }
+
     /// <summary>Runs the whole pipeline; see the class summary. With <see cref="TransferOptions.Unfreeze"/> or
     /// <see cref="TransferOptions.UnfreezeFrom"/> set it fine-tunes instead (<see cref="FineTuning.FineTuner"/>).</summary>
     /// <exception cref="ZooUsageException">A setting is invalid or the base model cannot be used for transfer learning.</exception>
@@ -98,6 +127,7 @@ public sealed class TransferLearner
             }
 
             identity = first.Images.Where(i => i.Succeeded).ToDictionary(i => i.Path, i => i.Features![0], StringComparer.Ordinal);
+            RunPublisher.CheckFeatures(baseCard.Handle, identity);
             var usable = dataset;
             if (skipped.Count > 0)
             {
@@ -192,19 +222,17 @@ public sealed class TransferLearner
         var run = new TransferRun(options, handle, baseCard, spec, backbone, preprocess, dataset, split, head, trained, metrics,
             confusion, predictions, skipped, timings);
         var outDir = Path.GetFullPath(options.OutputDirectory);
-        var card = TransferArtifactWriter.WriteModel(run, outDir);
-
-        // A retrained model keeps its handle and version: drop the stored copy of the old one so that the store,
-        // which trusts a present file of the right size, cannot hand it out again.
-        _store.Remove(card);
-        if (!PathsEqual(_store.Settings.Home, _settings.Home))
+        var (card, cardPath) = RunPublisher.Publish(run, outDir, _catalog, _settings, stored =>
         {
-            using var own = new ModelStore(_settings);
-            own.Remove(card);
-        }
-
-        var cardPath = _catalog.Register(card, _settings, overwrite: true);
-        TransferArtifactWriter.WriteReports(run, outDir, () =>
+            // A retrained model keeps its handle and version: drop the stored copy of the old one so that the store,
+            // which trusts a present file of the right size, cannot hand it out again.
+            _store.Remove(stored);
+            if (!PathsEqual(_store.Settings.Home, _settings.Home))
+            {
+                using var own = new ModelStore(_settings);
+                own.Remove(stored);
+            }
+        }, () =>
         {
             timings.Add(new TimingEntry("artifacts (model, card, plots, report)", stage.Elapsed));
             timings.Add(new TimingEntry("total", total.Elapsed));

@@ -64,6 +64,11 @@ public sealed record TransferOptions
     /// <summary>ONNX Runtime settings of the backbone session.</summary>
     public SessionSettings Session { get; init; } = new();
 
+    /// <summary>Whether a user card of the same handle trained into another folder may be replaced. True by default (a
+    /// program retrains on purpose); <c>zoo train</c> sets it only with <c>--force</c>. When false such a run is refused
+    /// before training; retraining into the folder the card already points at is always allowed.</summary>
+    public bool Overwrite { get; init; } = true;
+
     /// <summary>
     /// Fine-tune the backbone's last <c>N</c> weight layers (Conv, Gemm, MatMul with constant weights, counted back
     /// from the features) together with the head; the split moves back to the nearest point where one tensor joins
@@ -98,6 +103,7 @@ public sealed record TransferOptions
     /// <summary>Checks every setting; throws a <see cref="ZooUsageException"/> naming the first bad one.</summary>
     public void Validate()
     {
+        TransferOptionRanges.Check(this);
         if (string.IsNullOrWhiteSpace(BaseHandle))
         {
             throw new ZooUsageException("no base model given; pass --base HANDLE, e.g. --base imagenet/resnet18/feature_vector.");

@@ -54,7 +54,7 @@ public sealed class ModelCatalog
             foreach (var path in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
             {
                 var card = ModelCardJson.Deserialize(File.ReadAllText(path), path);
-                var problems = ModelCardValidator.Validate(card);
+                var problems = ModelCardValidator.ValidateUserCard(card);
                 if (problems.Count > 0)
                 {
                     throw new InvalidModelCardException(path, string.Join("; ", problems));
@@ -139,7 +139,7 @@ public sealed class ModelCatalog
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(settings);
         var path = UserCardPath(settings, card.Handle);
-        var problems = ModelCardValidator.Validate(card);
+        var problems = ModelCardValidator.ValidateUserCard(card);
         if (problems.Count > 0)
         {
             throw new InvalidModelCardException(path, string.Join("; ", problems));

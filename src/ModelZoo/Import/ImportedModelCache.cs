@@ -62,6 +62,7 @@ public sealed class ImportedModelCache
     public string GetOrImportTfjs(string modelJsonPath, TfjsImportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelJsonPath);
+        TfjsImporter.RequireRegularContent(modelJsonPath);
         string sha;
         try
         {

@@ -144,6 +144,7 @@ public static class HeadlessCutter
         graph.Output.Clear();
         graph.Output.Add(FeatureValue(graph, size));
         Prune(graph);
+        CheckWellFormed(proto);
 
         var result = OnnxModel.FromProto(proto);
         result.MakeBatchDynamic();
@@ -323,6 +324,44 @@ public static class HeadlessCutter
                 TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape },
             },
         };
+    }
+
+    /// <summary>
+    /// Refuses a cut graph that ONNX Runtime would reject later: a node reading a tensor no earlier node, input or
+    /// initializer provides (nodes out of topological order, or a cycle), a tensor produced twice, or a node in an
+    /// operator domain the model does not import.
+    /// </summary>
+    private static void CheckWellFormed(ModelProto proto)
+    {
+        var graph = proto.Graph;
+        var available = new HashSet<string>(StringComparer.Ordinal) { "" };
+        available.UnionWith(graph.Input.Select(i => i.Name));
+        available.UnionWith(graph.Initializer.Select(t => t.Name));
+        available.UnionWith(graph.SparseInitializer.Where(s => s.Values is not null).Select(s => s.Values.Name));
+        var domains = proto.OpsetImport.Select(o => GraphIndex.IsDefaultDomain(o.Domain) ? "" : o.Domain).ToHashSet(StringComparer.Ordinal);
+        foreach (var node in graph.Node)
+        {
+            var label = $"'{(node.Name.Length > 0 ? node.Name : node.Output.FirstOrDefault())}' ({node.OpType})";
+            var domain = GraphIndex.IsDefaultDomain(node.Domain) ? "" : node.Domain;
+            if (!domains.Contains(domain))
+            {
+                throw new ZooException("headless-invalid-graph",
+                    $"Node {label} uses the operator domain '{domain}', which the model does not import (opset_import: {string.Join(", ", domains.Select(d => d.Length == 0 ? "ai.onnx" : d))}); the source model is invalid, re-export it.");
+            }
+            if (node.Input.FirstOrDefault(i => !available.Contains(i)) is { } missing)
+            {
+                throw new ZooException("headless-invalid-graph",
+                    $"Node {label} reads '{missing}' before any node, input or initializer provides it (the graph is not in topological order or has a cycle); the source model is invalid, re-export it.");
+            }
+            foreach (var output in node.Output.Where(o => o.Length > 0))
+            {
+                if (!available.Add(output))
+                {
+                    throw new ZooException("headless-invalid-graph",
+                        $"Tensor '{output}' is produced twice (again by node {label}); the source model is invalid, re-export it.");
+                }
+            }
+        }
     }
 
     /// <summary>Keeps only the nodes, initializers, inputs and value_info the graph outputs depend on.</summary>

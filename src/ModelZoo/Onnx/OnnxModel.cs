@@ -29,6 +29,12 @@ public sealed class OnnxModel
     public static OnnxModel Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        // A FIFO or a device reports length 0, and reading it would wait or never end: refuse before opening.
+        if (new FileInfo(path) is { Exists: true, Length: 0 })
+        {
+            throw new ModelLoadException(path,
+                $"Model file '{path}' is empty or not a regular file; check that it was written completely, or pull it again.");
+        }
         byte[] bytes;
         try
         {

@@ -168,6 +168,10 @@ public sealed class ModelSession : IDisposable
             bytes = model.ToBytes();
         }
 
+        if (HasExternalData(model))
+        {
+            CheckExternalData(model, path, source);
+        }
         using var options = CreateOptions(settings);
         if (bytes is not null && path is not null && HasExternalData(model))
         {
@@ -251,6 +255,27 @@ public sealed class ModelSession : IDisposable
             var reason = ex.Message.Split('\n', 2)[0].Trim();
             throw new ExecutionProviderException(ExecutionProvider.Cuda,
                 $"CUDA device {deviceId} could not be used ({reason}); " + fix, ex);
+        }
+    }
+
+    /// <summary>An external tensor file must lie in the model's folder: a location that is absolute or climbs out of
+    /// it would make loading a downloaded model read any file the user can read.</summary>
+    private static void CheckExternalData(OnnxModel model, string? path, string source)
+    {
+        var folder = Path.GetFullPath(path is null ? "." : Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+        var prefix = Path.EndsInDirectorySeparator(folder) ? folder : folder + Path.DirectorySeparatorChar;
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        foreach (var tensor in model.Proto.Graph.Initializer.Where(t => t.DataLocation == Onnx.Proto.TensorProto.Types.DataLocation.External))
+        {
+            var location = tensor.ExternalData.FirstOrDefault(e => e.Key == "location")?.Value ?? "";
+            var full = location.Length == 0 || location.Contains(':') || location.StartsWith('/') || location.StartsWith('\\') || Path.IsPathRooted(location)
+                ? null
+                : Path.GetFullPath(Path.Combine(folder, location.Replace('\\', Path.DirectorySeparatorChar).Replace('/', Path.DirectorySeparatorChar)));
+            if (full is null || !full.StartsWith(prefix, comparison))
+            {
+                throw new ModelLoadException(source,
+                    $"Tensor '{tensor.Name}' of '{source}' keeps its data in '{location}', outside the model's folder; external data files must sit beside the model, re-export it.");
+            }
         }
     }
 

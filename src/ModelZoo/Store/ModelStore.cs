@@ -248,6 +248,14 @@ public sealed class ModelStore : IDisposable
                 _fetcher.TryDeleteCachedPackage(file);
                 throw new ChecksumMismatchException(file.Name, sha, actual, file.Source);
             }
+            // Right bytes, wrong card: the store finds files by their declared size, so such a file would be fetched
+            // again on every open.
+            var length = new FileInfo(temp).Length;
+            if (length != file.Size)
+            {
+                throw new ZooException("card-size-mismatch", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"File '{file.Name}' of '{card.Handle}' has {length} bytes, but its card says size {file.Size}; its SHA-256 matches, so fix files[].size in the card to {length}."));
+            }
             Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
             File.Move(temp, blob, overwrite: true);
             VerifiedFiles.Record(blob, sha);

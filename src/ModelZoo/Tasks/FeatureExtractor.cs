@@ -20,7 +20,7 @@ public sealed class FeatureExtractor : IDisposable
         Card = model.Card;
         _session = session;
         _options = options;
-        _runner = new ImageBatchRunner(session, RequireInput(model.Card), model.Card.Output?.Name);
+        _runner = new ImageBatchRunner(session, RequireInput(model.Card), model.Card.Output?.Name, model.Card);
     }
 
     /// <summary>The model's card.</summary>

@@ -17,8 +17,14 @@ internal sealed class ImageBatchRunner
     private readonly string _inputName;
     private readonly string _outputName;
     private readonly int _imageLength;
+    private readonly Catalog.ModelCard? _card;
 
-    public ImageBatchRunner(ModelSession session, InputSpec spec, string? outputName)
+    /// <param name="session">The open model.</param>
+    /// <param name="spec">How images are preprocessed.</param>
+    /// <param name="outputName">The output to read; null for the first.</param>
+    /// <param name="card">When given, its <c>output.size</c> must match the values per image the output gives, checked
+    /// against the declared shape now and against every result.</param>
+    public ImageBatchRunner(ModelSession session, InputSpec spec, string? outputName, Catalog.ModelCard? card = null)
     {
         _session = session;
         _spec = spec;
@@ -30,6 +36,21 @@ internal sealed class ImageBatchRunner
                 $"the model has no output named '{_outputName}' (it has {string.Join(", ", session.Outputs.Select(o => o.Name))}); fix output.name in the model card.");
         }
         _imageLength = ImagePreprocessor.TensorLength(spec);
+        _card = card?.Output?.Size is null ? null : card;
+        var declared = session.Outputs.First(o => o.Name == _outputName).Shape;
+        if (declared.Count > 1 && declared.Skip(1).All(d => d > 0))
+        {
+            CheckRowLength(declared.Skip(1).Aggregate(1L, (n, d) => n * d));
+        }
+    }
+
+    private void CheckRowLength(long values)
+    {
+        if (_card?.Output?.Size is { } size && values != size)
+        {
+            throw new ZooException("card-output-size",
+                $"output '{_outputName}' of '{_card.Handle}' gives {values} values per image, but its card says output.size {size}; fix output.size in the card (to {values}) or check that the card names the right model file.");
+        }
     }
 
     public InputSpec Spec => _spec;
@@ -59,6 +80,7 @@ internal sealed class ImageBatchRunner
                 $"output '{_outputName}' has shape [{string.Join(",", output.Shape)}] for a batch of {count}; the card's output spec does not match this model.");
         }
         var rowLength = data.Length / count;
+        CheckRowLength(rowLength);
         var rows = new float[count][];
         for (var i = 0; i < count; i++)
         {

@@ -23,7 +23,7 @@ public sealed class ImageClassifier : IDisposable
         Card = model.Card;
         _session = session;
         _options = options;
-        _runner = new ImageBatchRunner(session, FeatureExtractor.RequireInput(model.Card), model.Card.Output?.Name);
+        _runner = new ImageBatchRunner(session, FeatureExtractor.RequireInput(model.Card), model.Card.Output?.Name, model.Card);
         var labels = model.Card.Labels ?? throw new ZooException("card-labels-missing",
             $"the card of '{model.Card.Handle}' names no labels; add a 'labels' section to the card.");
         _labels = LabelSets.Load(labels, model.PathOf);

@@ -5,10 +5,11 @@ internal static class Shapes
 {
     public static long ElementCount(long[] shape)
     {
+        // Checked: a hostile model.json can declare dimensions whose product does not fit in a long.
         long n = 1;
         foreach (var d in shape)
         {
-            n *= d;
+            n = checked(n * d);
         }
         return n;
     }
@@ -20,7 +21,7 @@ internal static class Shapes
         for (var i = shape.Length - 1; i >= 0; i--)
         {
             strides[i] = s;
-            s *= shape[i];
+            s = checked(s * shape[i]);
         }
         return strides;
     }

@@ -32,9 +32,14 @@ internal sealed class TfNode
     /// <summary>Data inputs as written in the graph: <c>node</c> or <c>node:k</c>.</summary>
     public IReadOnlyList<string> Inputs { get; }
 
+    /// <exception cref="InvalidDataException">The node is not an object or its name is missing or not a string.</exception>
     public static TfNode Parse(JsonElement element)
     {
-        var name = element.GetProperty("name").GetString() ?? "";
+        if (element.ValueKind != JsonValueKind.Object
+            || !element.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String || n.GetString() is not { Length: > 0 } name)
+        {
+            throw new InvalidDataException("a node must be an object with a non-empty string 'name'");
+        }
         var op = element.TryGetProperty("op", out var o) ? o.GetString() ?? "" : "";
         var inputs = new List<string>();
         var control = new List<string>();
@@ -141,9 +146,14 @@ internal sealed class TfNode
         {
             return [];
         }
-        return dims.EnumerateArray()
+        var result = dims.EnumerateArray()
             .Select(d => d.TryGetProperty("size", out var size) ? ReadLong(size) : 0L)
             .ToArray();
+        if (result.Any(d => d < -1))
+        {
+            throw new InvalidDataException($"the shape [{string.Join(",", result)}] has a dimension below -1");
+        }
+        return result;
     }
 
     public static long ReadLong(JsonElement value) => value.ValueKind == JsonValueKind.String

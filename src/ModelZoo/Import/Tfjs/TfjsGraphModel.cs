@@ -37,7 +37,11 @@ internal sealed class TfjsGraphModel
         {
             throw new TfjsModelException(path, $"'{file}' is not a JSON object; check that it is a TFJS model.json.");
         }
-        if (root.TryGetProperty("format", out var format) && format.GetString() is { } f && f != "graph-model")
+        if (root.TryGetProperty("format", out var format) && format.ValueKind != JsonValueKind.String)
+        {
+            throw new TfjsModelException(path, $"The format field of '{file}' is not a string; check that it is a TFJS graph model.");
+        }
+        if (format.ValueKind == JsonValueKind.String && format.GetString() is { } f && f != "graph-model")
         {
             throw new TfjsModelException(path,
                 $"'{file}' is a TFJS '{f}', not a graph model; convert it with tensorflowjs_converter --output_format=tfjs_graph_model first.");
@@ -52,7 +56,19 @@ internal sealed class TfjsGraphModel
         {
             // Function bodies are only reached through control flow ops, which are reported as unsupported.
         }
-        var nodes = nodeList.EnumerateArray().Select(TfNode.Parse).ToList();
+        var nodes = new List<TfNode>();
+        foreach (var element in nodeList.EnumerateArray())
+        {
+            try
+            {
+                nodes.Add(TfNode.Parse(element));
+            }
+            catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or FormatException or OverflowException)
+            {
+                throw new TfjsModelException(path,
+                    $"modelTopology.node[{nodes.Count}] of '{file}' is malformed ({ex.Message.TrimEnd('.')}); the file is damaged or not a TFJS graph model, re-export it or pull it again.", ex);
+            }
+        }
         if (!root.TryGetProperty("weightsManifest", out var manifest))
         {
             throw new TfjsModelException(path, $"'{file}' has no weightsManifest; check that it is a TFJS graph model.");

@@ -38,6 +38,7 @@ public static class TfjsImporter
         options ??= new TfjsImportOptions();
         var clock = Stopwatch.StartNew();
         var path = Path.GetFullPath(modelJsonPath);
+        RequireRegularContent(path);
         byte[] bytes;
         try
         {
@@ -60,9 +61,34 @@ public static class TfjsImporter
         using (document)
         {
             var root = document.RootElement;
-            var model = TfjsGraphModel.Read(root, path);
-            var weights = TfjsWeights.Read(model.Manifest, Path.GetDirectoryName(path)!, path);
-            var (graph, counts) = Translate(model, weights, options, path);
+            TfjsGraphModel model;
+            Dictionary<string, ConstTensor> weights;
+            try
+            {
+                model = TfjsGraphModel.Read(root, path);
+            }
+            catch (Exception ex) when (IsMalformed(ex))
+            {
+                throw Malformed(path, "modelTopology or signature", ex);
+            }
+            try
+            {
+                weights = TfjsWeights.Read(model.Manifest, Path.GetDirectoryName(path)!, path);
+            }
+            catch (Exception ex) when (IsMalformed(ex))
+            {
+                throw Malformed(path, "weightsManifest", ex);
+            }
+            GraphProto graph;
+            IReadOnlyDictionary<string, int> counts;
+            try
+            {
+                (graph, counts) = Translate(model, weights, options, path);
+            }
+            catch (Exception ex) when (IsMalformed(ex))
+            {
+                throw Malformed(path, "graph inputs, outputs or signature", ex);
+            }
             var proto = new ModelProto
             {
                 IrVersion = 8,
@@ -160,31 +186,35 @@ public static class TfjsImporter
         {
             counts[node.Op] = counts.GetValueOrDefault(node.Op) + 1;
             converter.Node = node;
-            switch (node.Op)
-            {
-                case "Const":
-                    converter.Set(converter.Constant(ConstOf(node, weights, path)));
-                    continue;
-                case "Placeholder":
-                    if (!converter.TryGet(node.Name, out _))
-                    {
-                        problems.Add(new UnsupportedNode(node.Op, node.Name, "a placeholder that is not a model input"));
-                    }
-                    continue;
-                case "NoOp":
-                    continue;
-            }
-            if (node.Inputs.Any(i => !converter.TryGet(i, out _)))
-            {
-                continue; // an input failed to translate; that node is already reported
-            }
             try
             {
+                switch (node.Op)
+                {
+                    case "Const":
+                        converter.Set(converter.Constant(ConstOf(node, weights, path)));
+                        continue;
+                    case "Placeholder":
+                        if (!converter.TryGet(node.Name, out _))
+                        {
+                            problems.Add(new UnsupportedNode(node.Op, node.Name, "a placeholder that is not a model input"));
+                        }
+                        continue;
+                    case "NoOp":
+                        continue;
+                }
+                if (node.Inputs.Any(i => !converter.TryGet(i, out _)))
+                {
+                    continue; // an input failed to translate; that node is already reported
+                }
                 TfjsOps.Table[node.Op](converter);
             }
             catch (NodeNotSupportedException ex)
             {
                 problems.Add(new UnsupportedNode(node.Op, node.Name, ex.Reason));
+            }
+            catch (Exception ex) when (IsMalformed(ex))
+            {
+                throw Malformed(path, $"node '{node.Name}' ({node.Op})", ex);
             }
         }
         if (problems.Count > 0)
@@ -208,6 +238,24 @@ public static class TfjsImporter
         }
         return (graph, counts);
     }
+
+    /// <summary>A FIFO or a device reports length 0, and reading it would wait or never end: refuse it (and an empty file)
+    /// before opening.</summary>
+    internal static void RequireRegularContent(string path)
+    {
+        if (new FileInfo(path) is { Exists: true, Length: 0 })
+        {
+            throw new TfjsModelException(path, $"'{path}' is empty or not a regular file; check the path to model.json, or pull the model again.");
+        }
+    }
+
+    /// <summary>What reading a JSON value of the wrong type or an out-of-range number throws (from
+    /// <see cref="JsonElement"/>, parsing, checked shape arithmetic or array indexing).</summary>
+    private static bool IsMalformed(Exception ex) => ex is InvalidOperationException or KeyNotFoundException or FormatException
+        or OverflowException or InvalidDataException or IndexOutOfRangeException or ArgumentException;
+
+    private static TfjsModelException Malformed(string path, string where, Exception ex) => new(path,
+        $"The {where} of '{Path.GetFileName(path)}' holds a value of the wrong JSON type or out of range ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')}); the file is damaged or not a TFJS graph model, re-export it or pull it again.", ex);
 
     private static ConstTensor ConstOf(TfNode node, Dictionary<string, ConstTensor> weights, string path)
     {

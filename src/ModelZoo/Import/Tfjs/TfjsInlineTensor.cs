@@ -6,6 +6,10 @@ namespace ModelZoo.Import.Tfjs;
 /// lists), for graphs whose constants are not all in the weights manifest.</summary>
 internal static class TfjsInlineTensor
 {
+    /// <summary>Inline constants are small (converters move large ones into the weights manifest); the bound stops a
+    /// declared shape from making the reader allocate without limit.</summary>
+    private const long MaxElements = 1 << 26;
+
     public static bool TryRead(JsonElement tensor, out ConstTensor value)
     {
         value = null!;
@@ -15,7 +19,12 @@ internal static class TfjsInlineTensor
             return false;
         }
         var shape = tensor.TryGetProperty("tensorShape", out var ts) ? TfNode.ReadShape(ts) ?? [] : [];
-        var count = (int)Shapes.ElementCount(shape);
+        var total = shape.Any(d => d < 0) ? -1 : Shapes.ElementCount(shape);
+        if (total is < 0 or > MaxElements)
+        {
+            throw new InvalidDataException($"an inline constant of shape {Shapes.Format(shape)} is not a fixed shape of at most {MaxElements} values");
+        }
+        var count = (int)total;
         var dtype = d.GetString();
         if (tensor.TryGetProperty("tensorContent", out var content))
         {

@@ -9,65 +9,269 @@ namespace ModelZoo.Import.Tfjs;
 /// </summary>
 internal static class TfjsWeights
 {
+    /// <summary>The most bytes one weight group may hold: the shards are read into one array.</summary>
+    private static readonly long MaxGroupBytes = Array.MaxLength;
+
     public static Dictionary<string, ConstTensor> Read(JsonElement manifest, string folder, string modelPath)
     {
         var result = new Dictionary<string, ConstTensor>(StringComparer.Ordinal);
+        var file = Path.GetFileName(modelPath);
         if (manifest.ValueKind != JsonValueKind.Array)
         {
-            throw new TfjsModelException(modelPath, $"'{Path.GetFileName(modelPath)}' has no weightsManifest array; check that it is a TFJS graph model.");
+            throw new TfjsModelException(modelPath, $"'{file}' has no weightsManifest array; check that it is a TFJS graph model.");
         }
+        var root = Path.GetFullPath(folder);
+        var groupIndex = 0;
         foreach (var group in manifest.EnumerateArray())
         {
-            var bytes = ReadShards(group, folder, modelPath);
-            var offset = 0L;
-            if (!group.TryGetProperty("weights", out var weights))
+            var at = $"weightsManifest[{groupIndex++}]";
+            if (group.ValueKind != JsonValueKind.Object)
             {
-                continue;
+                throw Malformed(modelPath, at, $"is {Kind(group)}, not an object with paths and weights");
             }
-            foreach (var spec in weights.EnumerateArray())
+            var specs = ReadSpecs(group, at, modelPath);
+            var expected = 0L;
+            foreach (var spec in specs)
             {
-                var name = spec.GetProperty("name").GetString() ?? "";
-                var shape = spec.GetProperty("shape").EnumerateArray().Select(TfNode.ReadLong).ToArray();
-                var dtype = spec.GetProperty("dtype").GetString() ?? "float32";
-                var count = Shapes.ElementCount(shape);
-                ConstTensor tensor;
-                if (spec.TryGetProperty("quantization", out var q) && q.ValueKind == JsonValueKind.Object)
+                expected += spec.ByteLength;
+                if (expected > MaxGroupBytes)
                 {
-                    tensor = Dequantize(name, dtype, shape, count, q, bytes, ref offset, modelPath);
+                    throw Malformed(modelPath, at, $"describes more than {MaxGroupBytes} bytes of weights, more than the importer reads in one group");
                 }
-                else
-                {
-                    tensor = Plain(name, dtype, shape, count, bytes, ref offset, modelPath);
-                }
-                result[name] = tensor;
+            }
+            var bytes = ReadShards(group, at, root, expected, modelPath);
+            var offset = 0L;
+            foreach (var spec in specs)
+            {
+                var tensor = spec.Quantization is { } q
+                    ? Dequantize(spec.Name, spec.DType, spec.Shape, spec.Count, q, bytes, ref offset, modelPath)
+                    : Plain(spec.Name, spec.DType, spec.Shape, spec.Count, bytes, ref offset, modelPath);
+                result[spec.Name] = tensor;
             }
         }
         return result;
     }
 
-    private static byte[] ReadShards(JsonElement group, string folder, string modelPath)
+    /// <summary>The weights of one group with their byte lengths, checked before any shard is read.</summary>
+    private static List<WeightSpec> ReadSpecs(JsonElement group, string at, string modelPath)
     {
-        using var buffer = new MemoryStream();
+        var specs = new List<WeightSpec>();
+        if (!group.TryGetProperty("weights", out var weights))
+        {
+            return specs;
+        }
+        if (weights.ValueKind != JsonValueKind.Array)
+        {
+            throw Malformed(modelPath, $"{at}.weights", $"is {Kind(weights)}, not an array");
+        }
+        var index = 0;
+        foreach (var spec in weights.EnumerateArray())
+        {
+            var field = $"{at}.weights[{index++}]";
+            if (spec.ValueKind != JsonValueKind.Object)
+            {
+                throw Malformed(modelPath, field, $"is {Kind(spec)}, not an object");
+            }
+            var name = RequiredString(spec, "name", field, modelPath);
+            field = $"{field} ('{name}')";
+            var dtype = spec.TryGetProperty("dtype", out var d) ? StringOf(d, $"{field}.dtype", modelPath) : "float32";
+            if (!spec.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
+            {
+                throw Malformed(modelPath, $"{field}.shape", "is missing or not an array of dimensions");
+            }
+            var shape = new long[shapeElement.GetArrayLength()];
+            var count = 1L;
+            var i = 0;
+            foreach (var dim in shapeElement.EnumerateArray())
+            {
+                if (!TryReadDimension(dim, out var size) || size < 0)
+                {
+                    throw Malformed(modelPath, $"{field}.shape", $"has the dimension {dim.GetRawText()}, but weight dimensions are whole numbers of 0 or more");
+                }
+                shape[i++] = size;
+                if (size != 0 && count > MaxGroupBytes / size)
+                {
+                    throw Malformed(modelPath, $"{field}.shape", $"{shapeElement.GetRawText()} holds more than {MaxGroupBytes} values, more than the importer reads");
+                }
+                count *= size;
+            }
+            JsonElement? quantization = spec.TryGetProperty("quantization", out var q) && q.ValueKind == JsonValueKind.Object ? q : null;
+            var width = quantization is { } qe ? QuantizedWidth(name, dtype, qe, field, modelPath) : PlainWidth(name, dtype, modelPath);
+            if (count > MaxGroupBytes / width)
+            {
+                throw Malformed(modelPath, $"{field}.shape", $"{shapeElement.GetRawText()} needs more than {MaxGroupBytes} bytes, more than the importer reads");
+            }
+            specs.Add(new WeightSpec(name, dtype, shape, count, quantization, count * width));
+        }
+        return specs;
+    }
+
+    private static bool TryReadDimension(JsonElement dim, out long size)
+    {
+        size = 0;
+        return dim.ValueKind switch
+        {
+            JsonValueKind.Number => dim.TryGetInt64(out size),
+            JsonValueKind.String => long.TryParse(dim.GetString(), System.Globalization.NumberStyles.Integer,
+                System.Globalization.CultureInfo.InvariantCulture, out size),
+            _ => false,
+        };
+    }
+
+    private static int PlainWidth(string name, string dtype, string modelPath) => dtype switch
+    {
+        "float32" or "int32" => 4,
+        "bool" => 1,
+        _ => throw new TfjsModelException(modelPath,
+            $"Weight '{name}' of '{Path.GetFileName(modelPath)}' has dtype '{dtype}', which the importer does not read (float32, int32, bool); re-export the model without it."),
+    };
+
+    private static int QuantizedWidth(string name, string dtype, JsonElement q, string field, string modelPath)
+    {
+        var qtype = q.TryGetProperty("dtype", out var t) ? StringOf(t, $"{field}.quantization.dtype", modelPath) : null;
+        return (qtype, dtype) switch
+        {
+            ("float16", "float32") => 2,
+            ("uint8", "float32" or "int32") => 1,
+            ("uint16", "float32" or "int32") => 2,
+            _ => throw new TfjsModelException(modelPath,
+                $"Weight '{name}' of '{Path.GetFileName(modelPath)}' uses quantization '{qtype}' for dtype '{dtype}', which TensorFlow.js does not define; re-export the model."),
+        };
+    }
+
+    /// <summary>Reads the group's shards after checking that every path stays inside the model's folder and that the
+    /// shards together hold exactly the bytes the manifest describes.</summary>
+    private static byte[] ReadShards(JsonElement group, string at, string root, long expected, string modelPath)
+    {
+        var file = Path.GetFileName(modelPath);
+        var shards = new List<(string Relative, string Path)>();
         if (group.TryGetProperty("paths", out var paths))
         {
+            if (paths.ValueKind != JsonValueKind.Array)
+            {
+                throw Malformed(modelPath, $"{at}.paths", $"is {Kind(paths)}, not an array of shard file names");
+            }
+            var index = 0;
             foreach (var p in paths.EnumerateArray())
             {
-                var relative = p.GetString() ?? "";
-                var path = Path.GetFullPath(Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar)));
-                try
-                {
-                    using var stream = File.OpenRead(path);
-                    stream.CopyTo(buffer);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    throw new TfjsModelException(modelPath,
-                        $"Weight shard '{relative}' of '{Path.GetFileName(modelPath)}' cannot be read ({ex.Message}); place every shard the manifest lists beside model.json, or pull the model again.", ex);
-                }
+                var relative = StringOf(p, $"{at}.paths[{index++}]", modelPath);
+                shards.Add((relative, ShardPath(root, relative, modelPath)));
             }
         }
-        return buffer.ToArray();
+        var actual = 0L;
+        foreach (var (relative, path) in shards)
+        {
+            try
+            {
+                actual += new FileInfo(path).Length;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new TfjsModelException(modelPath,
+                    $"Weight shard '{relative}' of '{file}' cannot be read ({ex.Message}); place every shard the manifest lists beside model.json, or pull the model again.", ex);
+            }
+        }
+        if (actual != expected)
+        {
+            throw new TfjsModelException(modelPath,
+                $"The weight shards of {at} of '{file}' ({string.Join(", ", shards.Select(s => s.Relative))}) hold {actual} bytes but its weights need exactly {expected}; the shards are damaged or belong to another model, pull the model again.");
+        }
+        var buffer = new byte[expected];
+        var offset = 0;
+        foreach (var (relative, path) in shards)
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                int read;
+                while (offset < buffer.Length && (read = stream.Read(buffer, offset, buffer.Length - offset)) > 0)
+                {
+                    offset += read;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new TfjsModelException(modelPath,
+                    $"Weight shard '{relative}' of '{file}' cannot be read ({ex.Message}); place every shard the manifest lists beside model.json, or pull the model again.", ex);
+            }
+        }
+        if (offset != expected)
+        {
+            throw new TfjsModelException(modelPath,
+                $"The weight shards of {at} of '{file}' changed while they were read; pull the model again.");
+        }
+        return buffer;
     }
+
+    /// <summary>
+    /// The full path of shard <paramref name="relative"/>, which must name a file inside <paramref name="root"/>:
+    /// TensorFlow.js resolves shard paths as URLs relative to model.json, so an absolute path, a drive, a backslash
+    /// or a '..' that climbs out of the folder (also through a symbolic link) never names a shard.
+    /// </summary>
+    internal static string ShardPath(string root, string relative, string modelPath)
+    {
+        var file = Path.GetFileName(modelPath);
+        TfjsModelException Outside(string why) => new(modelPath,
+            $"Weight shard path '{relative}' of '{file}' {why}; shard paths must name files in the model's folder, re-export the model or fix its weightsManifest.");
+        if (relative.Length == 0 || relative.Contains('\\') || relative.Contains(':') || relative.Contains('\0')
+            || relative.StartsWith('/') || Path.IsPathRooted(relative))
+        {
+            throw Outside(relative.Length == 0 ? "is empty" : "is absolute or uses '\\' or ':'");
+        }
+        var rootWithSeparator = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        var full = Path.GetFullPath(Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar)));
+        if (!full.StartsWith(rootWithSeparator, PathComparison))
+        {
+            throw Outside("leads outside the model's folder");
+        }
+        // A link inside the folder may still point out of it: check every linked step from the folder to the shard.
+        var step = root;
+        foreach (var part in Path.GetRelativePath(root, full).Split(Path.DirectorySeparatorChar))
+        {
+            step = Path.Combine(step, part);
+            FileSystemInfo info = Directory.Exists(step) ? new DirectoryInfo(step) : new FileInfo(step);
+            if (info.LinkTarget is null)
+            {
+                continue;
+            }
+            var target = info is DirectoryInfo ? Directory.ResolveLinkTarget(step, true) : File.ResolveLinkTarget(step, true);
+            if (target is null || !Path.GetFullPath(target.FullName).StartsWith(rootWithSeparator, PathComparison))
+            {
+                throw Outside($"is a link to '{target?.FullName ?? info.LinkTarget}', outside the model's folder");
+            }
+        }
+        return full;
+    }
+
+    private static StringComparison PathComparison =>
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    private static string RequiredString(JsonElement obj, string property, string at, string modelPath)
+    {
+        if (!obj.TryGetProperty(property, out var value))
+        {
+            throw Malformed(modelPath, $"{at}.{property}", "is missing");
+        }
+        return StringOf(value, $"{at}.{property}", modelPath);
+    }
+
+    private static string StringOf(JsonElement value, string field, string modelPath) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Malformed(modelPath, field, $"is {Kind(value)}, not a string");
+
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number => $"the number {value.GetRawText()}",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    private static TfjsModelException Malformed(string modelPath, string field, string problem) => new(modelPath,
+        $"{field} of '{Path.GetFileName(modelPath)}' {problem}; the file is damaged or not a TFJS graph model, re-export it or pull it again.");
+
+    private sealed record WeightSpec(string Name, string DType, long[] Shape, long Count, JsonElement? Quantization, long ByteLength);
 
     private static ReadOnlySpan<byte> Take(byte[] bytes, ref long offset, long length, string name, string modelPath)
     {

@@ -1,0 +1,63 @@
+using System.Globalization;
+using ModelZoo.Training.Data;
+using ModelZoo.Training.Heads;
+
+namespace ModelZoo.Training.Transfer;
+
+/// <summary>
+/// The ranges of <see cref="TransferOptions"/> a run can use, checked before anything is loaded or written: the head
+/// trainer's own checks only require positive values, so a learning rate of 1e30 would train to NaN.
+/// </summary>
+internal static class TransferOptionRanges
+{
+    /// <summary>Largest learning rate accepted: beyond it Adam and SGD only diverge.</summary>
+    public const float MaxLearningRate = 10f;
+
+    /// <summary>Most epochs and batch rows accepted: far beyond any useful run, small enough to keep counts in range.</summary>
+    public const int MaxCount = 100_000;
+
+    /// <summary>Most augmented views per image.</summary>
+    public const int MaxViews = 1000;
+
+    /// <exception cref="ZooUsageException">The first value out of range, named by its option.</exception>
+    public static void Check(TransferOptions o)
+    {
+        // `is { } x` reads both plain and nullable settings, so that defaults can become "unset" without touching this.
+        if (o.LearningRate is { } lr)
+        {
+            Require(float.IsFinite(lr) && lr > 0 && lr <= MaxLearningRate,
+                $"--lr {F(lr)} is out of range; pass a learning rate above 0 and at most {F(MaxLearningRate)}, e.g. --lr 0.001.");
+        }
+        if (o.FineTuneLearningRate is { } ftlr)
+        {
+            Require(float.IsFinite(ftlr) && ftlr > 0 && ftlr <= MaxLearningRate,
+                $"--finetune-lr {F(ftlr)} is out of range; pass a learning rate above 0 and at most {F(MaxLearningRate)}, e.g. --finetune-lr 0.0001.");
+        }
+        if (o.Epochs is { } epochs)
+        {
+            Require(epochs is >= 1 and <= MaxCount, $"--epochs {epochs} is out of range; pass 1 to {MaxCount}, e.g. --epochs 10.");
+        }
+        if (o.FineTuneEpochs is { } ftEpochs)
+        {
+            Require(ftEpochs is >= 1 and <= MaxCount, $"--finetune-epochs {ftEpochs} is out of range; pass 1 to {MaxCount}, e.g. --finetune-epochs 5.");
+        }
+        Require(o.BatchSize is >= 1 and <= MaxCount, $"--batch {o.BatchSize} is out of range; pass 1 to {MaxCount}, e.g. --batch 32.");
+        Require(o.Augment == AugmentationLevel.None || o.AugmentViews is >= 1 and <= MaxViews,
+            $"--views {o.AugmentViews} is out of range; pass 1 to {MaxViews} augmented views per image, e.g. --views {TransferOptions.DefaultAugmentViews}.");
+        Require(o.Head != HeadKind.Mlp || o.HeadOptions.HiddenUnits is >= 1 and <= MaxCount,
+            $"--hidden {o.HeadOptions.HiddenUnits} is out of range; pass 1 to {MaxCount} hidden units, e.g. --hidden 256.");
+        Require(o.HeadOptions.EarlyStoppingPatience is null or >= 1,
+            $"--patience {o.HeadOptions.EarlyStoppingPatience} is out of range; pass at least 1 epoch, or leave it out.");
+        Require(o.Session.IntraOpThreads >= 0, $"--threads {o.Session.IntraOpThreads} is out of range; pass 0 (all cores) or more.");
+    }
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok)
+        {
+            throw new ZooUsageException(message);
+        }
+    }
+
+    private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}
