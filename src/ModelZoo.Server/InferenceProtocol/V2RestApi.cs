@@ -103,7 +103,7 @@ internal static class V2RestApi
         var readyOnly = false;
         try
         {
-            var body = await RequestBody.ReadAsync(http.Request, 64 * 1024, http.RequestAborted).ConfigureAwait(false);
+            var body = await RequestBody.ReadAsync(http.Request, 64 * 1024, service.Options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
             if (body.Length > 0)
             {
                 using var json = JsonDocument.Parse(body);
@@ -127,7 +127,7 @@ internal static class V2RestApi
         try
         {
             var card = service.Resolve(name, version);
-            var body = await RequestBody.ReadAsync(http.Request, service.Options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
+            var body = await RequestBody.ReadAsync(http.Request, service.Options.MaxRequestBytes, service.Options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
             var request = ParseRequest(http.Request, body);
             var outputs = await service.InferAsync(card, request.Inputs, request.Outputs.Select(o => o.Name).ToList(), http.RequestAborted)
                 .ConfigureAwait(false);
