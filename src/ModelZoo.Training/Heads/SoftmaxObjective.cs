@@ -12,6 +12,7 @@ namespace ModelZoo.Training.Heads;
 internal sealed class SoftmaxObjective
 {
     private const int ChunkCount = 16;
+    private const long ParallelWork = 8_000_000;
     private readonly double[] _x;
     private readonly int[] _labels;
     private readonly double[] _rowWeights;
@@ -76,7 +77,8 @@ internal sealed class SoftmaxObjective
     {
         double[] parameters = theta.ToArray();
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxParallel };
-        if (_maxParallel == 1 || _chunks.Length == 1)
+        // Fanning out costs more than it saves on small problems (and much more on a busy machine).
+        if (_maxParallel == 1 || _chunks.Length == 1 || (long)_n * _d * _c < ParallelWork)
         {
             for (int k = 0; k < _chunks.Length; k++)
             {

@@ -38,9 +38,7 @@ internal static class TransferArtifactWriter
         run.Training.History.WriteCsv(Path.Combine(outDir, TransferArtifacts.HistoryFile));
         var curves = Path.Combine(outDir, TransferArtifacts.CurvesFile);
         var history = run.Training.History;
-        TrainingPlots.WriteCurves(curves,
-            history.Steps.Select(s => (s.Step, s.Loss, s.Accuracy)).ToList(),
-            history.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValLoss, e.ValAccuracy)).ToList());
+        TrainingPlots.WriteCurves(curves, history);
         string? confusionPath = null, gridPath = null;
         if (run.Confusion is { } confusion)
         {
