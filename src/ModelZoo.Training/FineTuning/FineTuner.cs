@@ -383,6 +383,12 @@ public sealed class FineTuner
             }
 
             epochTimes.Add(epochClock.Elapsed);
+            if (stopped)
+            {
+                // Diverged for good: the weights are back at the last good epoch, which was already ranked.
+                break;
+            }
+
             float? valLoss = null, valAccuracy = null;
             (double Accuracy, double Loss) score = (0, lossSum / train.Count);
             if (validation is not null)
@@ -411,7 +417,8 @@ public sealed class FineTuner
                 bestTuned = Math.Max(bestTuned ?? 0, score.Accuracy);
             }
 
-            if (score.Accuracy > best.Accuracy || (score.Accuracy == best.Accuracy && score.Loss < best.Loss))
+            // On equal accuracy a lower loss wins, by more than the rounding between the ONNX Runtime and C# evaluations.
+            if (score.Accuracy > best.Accuracy || (score.Accuracy == best.Accuracy && score.Loss < best.Loss - 1e-5))
             {
                 best = score;
                 bestEpoch = epoch;

@@ -168,20 +168,30 @@ public sealed class LinearHeadSolver
         var lossSums = new double[grid.Count];
         var correct = new double[grid.Count];
         var fold = train.Folds(folds);
-        for (int k = 0; k < folds; k++)
+        // Folds are independent: solve them side by side, then pool their scores in fold order (deterministic).
+        var paths = new List<L2Candidate>?[folds];
+        var heldOutRows = new int[folds];
+        Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism, CancellationToken = ct }, k =>
         {
             var (fit, heldOut) = train.Partition(fold, k);
-            if (fit.Count == 0 || heldOut.Count == 0)
+            if (fit.Count > 0 && heldOut.Count > 0)
+            {
+                paths[k] = Path(fit, heldOut, ct);
+                heldOutRows[k] = heldOut.Count;
+            }
+        });
+        for (int k = 0; k < folds; k++)
+        {
+            if (paths[k] is not { } path)
             {
                 continue;
             }
 
-            var path = Path(fit, heldOut, ct);
             for (int j = 0; j < grid.Count; j++)
             {
                 // Pool held-out rows over folds: weight each fold's mean by its rows.
-                lossSums[j] += path[j].Loss * heldOut.Count;
-                correct[j] += path[j].Accuracy * heldOut.Count;
+                lossSums[j] += path[j].Loss * heldOutRows[k];
+                correct[j] += path[j].Accuracy * heldOutRows[k];
             }
         }
 
