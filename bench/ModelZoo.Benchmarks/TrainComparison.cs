@@ -183,6 +183,10 @@ internal static class TrainComparison
                     Console.WriteLine($"  variant, unstandardised features: {A(raw.Result.Metrics.ValidationAccuracy)} (L2 {raw.Result.Metrics.L2:0.###})");
                     var wide = await Zoo("wide", null, null, new Training.Heads.LinearHeadSolverOptions { L2Grid = [1000, 300, 100, 30, 10, 3, 1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001] }, "defaults").ConfigureAwait(false);
                     Console.WriteLine($"  variant, wider L2 grid: {A(wide.Result.Metrics.ValidationAccuracy)} (L2 {wide.Result.Metrics.L2:0.###})");
+                    var byAccuracy = await Zoo("accuracy", null, null, new Training.Heads.LinearHeadSolverOptions { SelectByAccuracy = true }, "defaults").ConfigureAwait(false);
+                    Console.WriteLine($"  variant, L2 chosen by held-out accuracy: {A(byAccuracy.Result.Metrics.ValidationAccuracy)} (L2 {byAccuracy.Result.Metrics.L2:0.###})");
+                    var fixedL2 = await Zoo("fixed", null, null, new Training.Heads.LinearHeadSolverOptions { L2Grid = [1] }, "defaults").ConfigureAwait(false);
+                    Console.WriteLine($"  variant, L2 fixed at 1: {A(fixedL2.Result.Metrics.ValidationAccuracy)}");
                 }
 
                 var mlnet = RunMlNet(work, split, seed);

@@ -96,7 +96,10 @@ public sealed class LinearHeadSolver
         foreach (var candidate in candidates)
         {
             // Strict: on a tie the stronger regularisation (earlier in the grid) wins.
-            if (candidate.Loss < chosen.Loss)
+            bool better = o.SelectByAccuracy
+                ? candidate.Accuracy > chosen.Accuracy || (candidate.Accuracy == chosen.Accuracy && candidate.Loss < chosen.Loss)
+                : candidate.Loss < chosen.Loss;
+            if (better)
             {
                 chosen = candidate;
             }

@@ -19,6 +19,11 @@ public sealed record LinearHeadSolverOptions
     /// </summary>
     public int MinimumValidationRows { get; init; } = 100;
 
+    /// <summary>
+    /// Choose λ by held-out accuracy (ties broken by the lower held-out loss) instead of by held-out loss alone.
+    /// </summary>
+    public bool SelectByAccuracy { get; init; }
+
     /// <summary>Largest gradient component at which a fit counts as converged.</summary>
     public double Tolerance { get; init; } = 1e-6;
 
