@@ -39,7 +39,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
 
         /// <summary>Epochs.</summary>
         [CommandOption("--epochs <N>")]
-        [Description("Epochs of mini-batch training. Default: a linear head is solved to its optimum (L-BFGS, L2 chosen on validation), an mlp head trains at least 10 epochs and 300 steps. Giving --epochs or --lr trains a linear head with mini-batches.")]
+        [Description("Epochs of mini-batch training. Default: a linear head is solved to its optimum (L-BFGS, L2 chosen on validation), an mlp head trains at least 10 epochs and 300 steps. Giving --epochs or --lr trains a linear head with mini-batches; with --unfreeze, --epochs only sets the fine-tuning epochs.")]
         public int? Epochs { get; init; }
 
         /// <summary>Mini-batch size.</summary>

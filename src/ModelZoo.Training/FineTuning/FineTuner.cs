@@ -176,7 +176,7 @@ public sealed class FineTuner
         timings.Add(new TimingEntry("fine-tuning (forward + backward in ONNX Runtime)", stage.Elapsed));
 
         var kept = tuning.BestEpoch > 0;
-        var outcome = new FineTuningOutcome(kept, frozenValidation, tuning.BestFineTunedAccuracy, tuning.Backoffs, Note(kept, validation is not null, frozenValidation, tuning));
+        var outcome = new FineTuningOutcome(kept, frozenValidation, tuning.BestFineTunedAccuracy, tuning.Backoffs, Note(kept, validation is not null, frozen, tuning));
         ClassificationHead head;
         double trainAccuracy;
         ConfusionMatrix? confusion = null;
@@ -237,7 +237,7 @@ public sealed class FineTuner
         return new FineTuneResult(result, plan, frozenTrain, frozenValidation, epochTimes, outcome);
     }
 
-    private static string Note(bool kept, bool hasValidation, double? frozen, Tuning tuning)
+    private static string Note(bool kept, bool hasValidation, (double Accuracy, double Loss)? frozen, Tuning tuning)
     {
         var backoffs = tuning.Backoffs == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
             $" ({tuning.Backoffs} diverging step(s) rolled back, learning rate halved each time{(tuning.Stopped ? "; stopped early" : "")})");
@@ -248,8 +248,10 @@ public sealed class FineTuner
         }
 
         return kept
-            ? string.Create(CultureInfo.InvariantCulture, $"fine-tuning improved validation accuracy from {frozen:P1} (frozen head) to {tuning.BestFineTunedAccuracy:P1}; fine-tuned weights (epoch {tuning.BestEpoch}) exported{backoffs}")
-            : string.Create(CultureInfo.InvariantCulture, $"fine-tuning did not beat the frozen head on validation ({(tuning.BestFineTunedAccuracy is { } b ? b.ToString("P1", CultureInfo.InvariantCulture) : "no finished epoch")} vs {frozen:P1}); the frozen backbone and its head were exported{backoffs}");
+            ? tuning.Best.Accuracy > frozen!.Value.Accuracy
+                ? string.Create(CultureInfo.InvariantCulture, $"fine-tuning improved validation accuracy from {frozen.Value.Accuracy:P1} (frozen head) to {tuning.Best.Accuracy:P1}; fine-tuned weights (epoch {tuning.BestEpoch}) exported{backoffs}")
+                : string.Create(CultureInfo.InvariantCulture, $"fine-tuning matched the frozen head's validation accuracy ({frozen.Value.Accuracy:P1}) with a lower validation loss ({tuning.Best.Loss:0.0000} vs {frozen.Value.Loss:0.0000}); fine-tuned weights (epoch {tuning.BestEpoch}) exported{backoffs}")
+            : string.Create(CultureInfo.InvariantCulture, $"fine-tuning did not beat the frozen head on validation ({(tuning.BestFineTunedAccuracy is { } b ? b.ToString("P1", CultureInfo.InvariantCulture) : "no finished epoch")} vs {frozen!.Value.Accuracy:P1}); the frozen backbone and its head were exported{backoffs}");
     }
 
     private static void AddPredictions(List<PredictionThumbnails.Item> predictions, IReadOnlyList<LabeledImage> images, int[] labels, float[] probabilities, IReadOnlyList<string> classes)
@@ -292,7 +294,7 @@ public sealed class FineTuner
     }
 
     /// <summary>What the fine-tuning loop did; <see cref="BestEpoch"/> 0 means the frozen start stayed best.</summary>
-    private sealed record Tuning(TrainingHistory History, int BestEpoch, double? BestFineTunedAccuracy, int Backoffs, bool Stopped, List<TimeSpan> EpochTimes);
+    private sealed record Tuning(TrainingHistory History, int BestEpoch, (double Accuracy, double Loss) Best, double? BestFineTunedAccuracy, int Backoffs, bool Stopped, List<TimeSpan> EpochTimes);
 
     private const int MaxBackoffs = 3;
 
@@ -431,7 +433,7 @@ public sealed class FineTuner
             Restore(bestValues);
         }
 
-        return new Tuning(history, bestEpoch, bestTuned, backoffs, stopped, epochTimes);
+        return new Tuning(history, bestEpoch, best, bestTuned, backoffs, stopped, epochTimes);
     }
 
     private static (float[] Targets, float[] Weights) Targets(int[] labels, int classCount, float smoothing, float[] classWeights)

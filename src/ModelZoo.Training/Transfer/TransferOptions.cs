@@ -32,7 +32,8 @@ public sealed record TransferOptions
     /// Training epochs of mini-batch head training. Null (the default): a linear head is solved to its optimum by
     /// <see cref="LinearHeadSolver"/> (no epochs or learning rate to choose), and an MLP head trains for at least 10
     /// epochs and <see cref="MinimumDefaultSteps"/> steps. Setting it (or <see cref="LearningRate"/>) trains a linear
-    /// head with mini-batches instead.
+    /// head with mini-batches instead, except when fine-tuning, where it is the default of <see cref="FineTuneEpochs"/>
+    /// (see <see cref="SolvesHead"/>).
     /// </summary>
     public int? Epochs { get; init; }
 
@@ -47,9 +48,10 @@ public sealed record TransferOptions
     /// standardisation follow <see cref="HeadOptions"/>.</summary>
     public LinearHeadSolverOptions SolverOptions { get; init; } = new();
 
-    /// <summary>Whether the head is solved by <see cref="LinearHeadSolver"/>: a linear head with neither <see cref="Epochs"/>
-    /// nor <see cref="LearningRate"/> given.</summary>
-    public bool SolvesHead => Head == HeadKind.Linear && Epochs is null && LearningRate is null;
+    /// <summary>Whether the (frozen-backbone) head is solved by <see cref="LinearHeadSolver"/>: a linear head with neither
+    /// <see cref="Epochs"/> nor <see cref="LearningRate"/> given. When fine-tuning, <see cref="Epochs"/> only sets the
+    /// fine-tuning epochs (see <see cref="FineTuneEpochs"/>), so the frozen head is still solved unless a learning rate is given.</summary>
+    public bool SolvesHead => Head == HeadKind.Linear && LearningRate is null && (Epochs is null || FineTunes);
 
     /// <summary>Share of each class held out for validation (0 for none).</summary>
     public double ValidationSplit { get; init; } = 0.2;
