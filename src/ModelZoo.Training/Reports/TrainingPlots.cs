@@ -126,8 +126,12 @@ public static class TrainingPlots
             }
         }
 
-        accuracy.Legend.Alignment = Alignment.LowerRight;
-        loss.Legend.Alignment = Alignment.UpperRight;
+        foreach (var plot in new[] { loss, accuracy })
+        {
+            // Below the axes, so that the legend never hides a curve.
+            plot.ShowLegend(Edge.Bottom);
+            plot.Legend.FontSize = 12;
+        }
 
         var png = RenderSideBySide(CurvesWidth, CurvesHeight, loss, accuracy);
         AtomicFile.WriteBytes(path, png);
@@ -328,9 +332,6 @@ public static class TrainingPlots
                 val.LegendText = "validation (end of epoch)";
             }
         }
-
-        plot.ShowLegend();
-        plot.Legend.FontSize = 12;
     }
 
     private static ScottPlot.TickGenerators.NumericManual StepTicks(int first, int last)
