@@ -14,6 +14,8 @@ namespace ModelZoo.Training.Heads;
 /// </summary>
 public sealed class LinearHeadSolver
 {
+    private const double PathTolerance = 1e-4;
+
     /// <summary>Creates a solver; the options are validated here.</summary>
     /// <exception cref="ZooUsageException">An option is out of range.</exception>
     public LinearHeadSolver(LinearHeadSolverOptions? options = null)
@@ -157,7 +159,9 @@ public sealed class LinearHeadSolver
         foreach (double l2 in Options.L2Grid)
         {
             objective.L2 = l2 / train.GroupCount;
-            Lbfgs.Minimize(objective.Evaluate, theta, Options.Tolerance, Options.MaxIterations, cancellationToken: ct);
+            // Ranking strengths needs the held-out loss to a few digits, not the last ones: a looser tolerance here
+            // roughly halves the path's iterations; the selection fit and the refit go to the full tolerance.
+            Lbfgs.Minimize(objective.Evaluate, theta, Math.Max(Options.Tolerance, PathTolerance), Options.MaxIterations, cancellationToken: ct);
             var (loss, accuracy) = scorer.Score(theta);
             result.Add(new L2Candidate(l2, loss, accuracy));
         }
