@@ -131,6 +131,7 @@ internal static class TrainComparison
         using var store = new ModelStore(storeSettings);
         await store.PullAsync(card).ConfigureAwait(false); // not timed: every side gets the model before its clock starts
 
+        await WarmUpAsync(store, card, environment).ConfigureAwait(false);
         var rows = new List<string>();
         foreach (var name in wanted)
         {
@@ -218,6 +219,45 @@ internal static class TrainComparison
             Console.WriteLine(row);
         }
         return 0;
+    }
+
+    /// <summary>One untimed run on six stamps, so that JIT and ONNX Runtime start-up do not land on the first timed run.</summary>
+    private static async Task WarmUpAsync(ModelStore store, ModelCard card, ZooSettings environment)
+    {
+        var work = Path.Combine(Path.GetTempPath(), "zoo-train-warmup-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var set = Sets[0];
+            var data = Path.Combine(work, "data");
+            if (!Materialise(set with { Classes = set.Classes.Take(2).ToList() }, data))
+            {
+                return;
+            }
+
+            foreach (var folder in Directory.GetDirectories(data))
+            {
+                foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal).Skip(3))
+                {
+                    File.Delete(file);
+                }
+            }
+
+            var settings = environment with { Home = Path.Combine(work, "home") };
+            await new TransferLearner(store, ModelCatalog.Load(settings), settings).TrainAsync(new TransferOptions
+            {
+                BaseHandle = card.Handle, Data = data, OutputDirectory = Path.Combine(work, "out"), Name = "local/bench-warmup", ValidationSplit = 0,
+            }, null, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     private static string S(TimeSpan t) => t.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
