@@ -33,8 +33,13 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
 
         /// <summary>Folder for grid.png and confusion.png.</summary>
         [CommandOption("-o|--out <DIR>")]
-        [Description("Also write grid.png (mistakes first) and confusion.png here.")]
+        [Description("Also write grid.png (every image, mistakes first) and confusion.png here.")]
         public string? Out { get; init; }
+
+        /// <summary>Most images in grid.png.</summary>
+        [CommandOption("--grid-limit <N>")]
+        [Description("Show at most N images in grid.png, mistakes first (default: all).")]
+        public int? GridLimit { get; init; }
 
         /// <summary>Batch size.</summary>
         [CommandOption("-b|--batch <N>")]
@@ -57,6 +62,10 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
             if (Batch < 1)
             {
                 return ValidationResult.Error("--batch must be at least 1.");
+            }
+            if (GridLimit is < 1)
+            {
+                return ValidationResult.Error("--grid-limit must be at least 1; leave it out to show every image.");
             }
             return Threads is < 0 ? ValidationResult.Error("--threads must be 0 or more.") : base.Validate();
         }
@@ -85,7 +94,7 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
         }
         if (settings.Out is { } outDir)
         {
-            var (grid, confusion) = result.WriteImages(outDir);
+            var (grid, confusion) = result.WriteImages(outDir, settings.GridLimit);
             context.Status.MarkupLine($"wrote {Markup.Escape(grid)} and {Markup.Escape(confusion)}");
         }
         if (settings.Json)

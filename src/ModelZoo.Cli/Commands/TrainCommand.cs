@@ -44,9 +44,8 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
 
         /// <summary>Epochs.</summary>
         [CommandOption("--epochs <N>")]
-        [Description("Training epochs (default 10).")]
-        [DefaultValue(10)]
-        public int Epochs { get; init; } = 10;
+        [Description("Epochs of mini-batch training. Default: a linear head is solved to its optimum (L-BFGS, L2 chosen on validation), an mlp head trains at least 10 epochs and 300 steps. Giving --epochs or --lr trains a linear head with mini-batches; with --unfreeze, --epochs only sets the fine-tuning epochs.")]
+        public int? Epochs { get; init; }
 
         /// <summary>Mini-batch size.</summary>
         [CommandOption("-b|--batch <N>")]
@@ -56,9 +55,8 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
 
         /// <summary>Learning rate.</summary>
         [CommandOption("--lr <RATE>")]
-        [Description("Peak learning rate (default 0.001).")]
-        [DefaultValue(0.001f)]
-        public float LearningRate { get; init; } = 0.001f;
+        [Description("Peak learning rate of mini-batch training (default 0.001; selects mini-batch training for a linear head, see --epochs).")]
+        public float? LearningRate { get; init; }
 
         /// <summary>Validation share.</summary>
         [CommandOption("--val-split <FRACTION>")]
@@ -129,12 +127,12 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
 
         /// <summary>Fine-tuning epochs.</summary>
         [CommandOption("--finetune-epochs <N>")]
-        [Description("Epochs of fine-tuning after the head is trained on the frozen backbone (default: --epochs).")]
+        [Description("Epochs of fine-tuning after the head is trained on the frozen backbone (default: --epochs, or 10). The best epoch by validation is kept; if none beats the frozen head, the frozen head is exported.")]
         public int? FineTuneEpochs { get; init; }
 
         /// <summary>Fine-tuning learning rate.</summary>
         [CommandOption("--finetune-lr <RATE>")]
-        [Description("Peak learning rate of fine-tuning (default: --lr / 10).")]
+        [Description("Peak learning rate of fine-tuning (default: --lr / 10, i.e. 0.0001); a diverging step is rolled back and the rate halved.")]
         public float? FineTuneLearningRate { get; init; }
 
         /// <inheritdoc />
@@ -321,6 +319,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
             table.AddRow("fine-tuned", Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"{plan.WeightLayers.Count} weight layers after '{plan.CutTensor}' ({plan.ParameterCount:N0} parameters)")));
             table.AddRow("frozen-backbone val accuracy", fineTuned.FrozenValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-");
+            table.AddRow("exported", fineTuned.Outcome.Kept ? "fine-tuned weights" : "[yellow]frozen head (fine-tuning did not beat it)[/]");
             if (fineTuned.EpochTimes.Count > 0)
             {
                 table.AddRow("time per fine-tuning epoch", fineTuned.EpochTimes.Average(t => t.TotalSeconds).ToString("0.00 s", CultureInfo.InvariantCulture));
@@ -329,7 +328,15 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         table.AddRow("train accuracy", m.TrainAccuracy.ToString("P1", CultureInfo.InvariantCulture));
         table.AddRow("validation accuracy", m.ValidationAccuracy?.ToString("P1", CultureInfo.InvariantCulture) ?? "-");
         table.AddRow("validation loss", m.ValidationLoss?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-");
-        table.AddRow("epochs", string.Create(CultureInfo.InvariantCulture, $"{m.Epochs} (weights of epoch {m.BestEpoch} kept)"));
+        if (m.HeadSolver == "lbfgs" && fineTuned is null)
+        {
+            table.AddRow("head", Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"solved by L-BFGS, L2 {m.L2:0.###} chosen by {m.L2Selection}, refit on all images")));
+        }
+        else
+        {
+            table.AddRow("epochs", string.Create(CultureInfo.InvariantCulture, $"{m.Epochs} (weights of epoch {m.BestEpoch} kept)"));
+        }
         table.AddRow("classes", result.Labels.Count.ToString(CultureInfo.InvariantCulture));
         table.AddRow("images", m.Images.ToString(CultureInfo.InvariantCulture));
         table.AddRow("skipped", m.Skipped.ToString(CultureInfo.InvariantCulture));
@@ -342,6 +349,10 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         table.AddRow("registered as", Markup.Escape(result.Card.Handle));
         table.AddRow("model", Markup.Escape(result.ModelPath));
         context.Console.Write(table);
+        if (fineTuned is not null)
+        {
+            context.Console.MarkupLine(Markup.Escape(fineTuned.Outcome.Note));
+        }
         context.Console.MarkupLine($"report: {Markup.Escape(result.ReportPath)}");
         context.Console.MarkupLine($"try it: zoo classify {Markup.Escape(result.Card.Handle)} IMAGE");
     }

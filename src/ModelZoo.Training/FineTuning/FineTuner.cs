@@ -127,55 +127,100 @@ public sealed class FineTuner
 
         // 2. A head on the frozen suffix's features: the starting point, and the frozen baseline.
         stage.Restart();
-        var headOptions = options.ToHeadTrainingOptions();
-        ClassificationHead frozenHead;
-        double frozenTrain;
-        double? frozenValidation = null;
+        ClassificationHead startHead, frozenHead;
+        FeatureSet? frozenValidationSet;
+        HeadTrainingResult frozenTraining;
+        double frozenTrain, startLoss;
         using (var features = ModelSession.Open(suffix.BuildModel(null, training: false), options.Session with { DynamicBatch = false }))
         {
             var initial = suffix.InitialValues();
             var trainSet = Features(features, suffix, initial, train, classes.Count);
-            var validationSet = validation is null ? null : Features(features, suffix, initial, validation, classes.Count);
-            var trainer = new HeadTrainer(headOptions);
-            frozenHead = await Task.Run(() => trainer.Train(trainSet, validationSet, ct).Head, ct).ConfigureAwait(false);
-            frozenTrain = frozenHead.Evaluate(Features(features, suffix, initial, trainPlain, classes.Count)).Accuracy;
-            frozenValidation = validationSet is null ? null : frozenHead.Evaluate(validationSet).Accuracy;
+            frozenValidationSet = validation is null ? null : Features(features, suffix, initial, validation, classes.Count);
+            var validationSet = frozenValidationSet;
+            if (options.SolvesHead)
+            {
+                // Fine-tuning starts from the selection fit (it never saw the validation images, so the validation
+                // comparison stays fair); the frozen fallback exports the head refit on every image, as zoo train does.
+                var solver = new LinearHeadSolver(options.ToSolverOptions());
+                var groups = TransferLearner.Groups(split.Train, augmented);
+                var solution = await Task.Run(() => solver.Solve(trainSet, validationSet, groups, ct), ct).ConfigureAwait(false);
+                startHead = solution.SelectionHead;
+                frozenHead = solution.Head;
+                frozenTraining = solution.ToTrainingResult();
+            }
+            else
+            {
+                var trainer = new HeadTrainer(options.ToHeadTrainingOptions());
+                frozenTraining = await Task.Run(() => trainer.Train(trainSet, validationSet, ct), ct).ConfigureAwait(false);
+                startHead = frozenTraining.Head;
+                frozenHead = startHead;
+            }
+
+            var plainSet = Features(features, suffix, initial, trainPlain, classes.Count);
+            frozenTrain = startHead.Evaluate(plainSet).Accuracy;
+            startLoss = MeanLoss(startHead, plainSet);
         }
 
+        var frozen = frozenValidationSet is null ? ((double Accuracy, double Loss)?)null
+            : (startHead.Evaluate(frozenValidationSet).Accuracy, MeanLoss(startHead, frozenValidationSet));
+        double? frozenValidation = frozen?.Accuracy;
         timings.Add(new TimingEntry("head on the frozen backbone", stage.Elapsed));
 
-        // 3. Suffix + head together.
+        // 3. Suffix + head together, keeping the best epoch by validation, the frozen start included (epoch 0).
         stage.Restart();
-        using var session = new FineTuneSession(suffix, frozenHead, options.Session);
-        var (history, bestEpoch, epochTimes) = await Task.Run(() => FineTune(session, options, headOptions, train, validation, classes.Count, progress, ct), ct)
+        using var session = new FineTuneSession(suffix, startHead, options.Session);
+        var tuning = await Task.Run(() => FineTune(session, options, options.ToHeadTrainingOptions(), train, validation, classes.Count, frozen, startLoss, progress, ct), ct)
             .ConfigureAwait(false);
+        var history = tuning.History;
+        var epochTimes = tuning.EpochTimes;
         timings.Add(new TimingEntry("fine-tuning (forward + backward in ONNX Runtime)", stage.Elapsed));
 
-        var head = session.CurrentHead();
-        var trainAccuracy = Evaluate(session, trainPlain, classes.Count).Confusion.Accuracy;
+        var kept = tuning.BestEpoch > 0;
+        var outcome = new FineTuningOutcome(kept, frozenValidation, tuning.BestFineTunedAccuracy, tuning.Backoffs, Note(kept, validation is not null, frozen, tuning));
+        ClassificationHead head;
+        double trainAccuracy;
         ConfusionMatrix? confusion = null;
         double? validationLoss = null;
         var predictions = new List<PredictionThumbnails.Item>();
-        if (validation is not null)
+        HeadlessModel exported;
+        if (kept)
         {
-            var (matrix, loss, probabilities) = Evaluate(session, validation, classes.Count);
-            confusion = matrix;
-            validationLoss = loss;
-            for (var i = 0; i < validation.Count; i++)
+            head = session.CurrentHead();
+            trainAccuracy = Evaluate(session, trainPlain, classes.Count).Confusion.Accuracy;
+            if (validation is not null)
             {
-                var row = probabilities.AsSpan(i * classes.Count, classes.Count);
-                var predicted = row.IndexOf(TensorMax(row));
-                predictions.Add(new PredictionThumbnails.Item(split.Validation[i].Path, classes[validation.Labels[i]], classes[predicted], row[predicted]));
+                var (matrix, loss, probabilities) = Evaluate(session, validation, classes.Count);
+                confusion = matrix;
+                validationLoss = loss;
+                AddPredictions(predictions, split.Validation, validation.Labels, probabilities, classes);
             }
+
+            exported = WithWeights(backbone, session);
+        }
+        else
+        {
+            // Fine-tuning did not beat the frozen head on validation: ship the frozen backbone and its head.
+            head = frozenHead;
+            trainAccuracy = frozenTrain;
+            if (frozenValidationSet is not null)
+            {
+                confusion = startHead.Evaluate(frozenValidationSet);
+                validationLoss = frozen!.Value.Loss;
+                var probabilities = new float[frozenValidationSet.Count * classes.Count];
+                startHead.PredictProbabilities(frozenValidationSet.Features, frozenValidationSet.Count, probabilities);
+                AddPredictions(predictions, split.Validation, frozenValidationSet.Labels, probabilities, classes);
+            }
+
+            exported = backbone;
         }
 
-        var tuned = WithWeights(backbone, session);
-        var metrics = new TransferMetrics(trainAccuracy, confusion?.Accuracy, validationLoss, history.Epochs.Count, bestEpoch,
-            split.Train.Count + split.Validation.Count, skipped.Count, hits, misses);
+        var metrics = new TransferMetrics(trainAccuracy, confusion?.Accuracy, validationLoss, history.Epochs.Count, tuning.BestEpoch,
+            split.Train.Count + split.Validation.Count, skipped.Count, hits, misses,
+            options.SolvesHead ? "lbfgs" : "mini-batch", null, null, outcome);
         progress?.Report(new TransferProgress(TransferStage.Artifacts, 0, 0));
         stage.Restart();
-        var run = new TransferRun(options, handle, baseCard, spec, tuned, preprocess, dataset, split, head,
-            new HeadTrainingResult(head, history, bestEpoch, false), metrics, confusion, predictions, skipped, timings);
+        var run = new TransferRun(options, handle, baseCard, spec, exported, preprocess, dataset, split, head,
+            new HeadTrainingResult(head, history, tuning.BestEpoch, false), metrics, confusion, predictions, skipped, timings);
         var outDir = Path.GetFullPath(options.OutputDirectory);
         var (card, cardPath) = RunPublisher.Publish(run, outDir, _catalog, _settings, stored => _store.Remove(stored), () =>
         {
@@ -186,7 +231,47 @@ public sealed class FineTuner
         progress?.Report(new TransferProgress(TransferStage.Done, 1, 1));
         var result = new TransferResult(card, cardPath, outDir, classes, head, history, metrics, confusion,
             split.Validation.Select(i => i.Path).ToList(), skipped, timings);
-        return new FineTuneResult(result, plan, frozenTrain, frozenValidation, epochTimes);
+        return new FineTuneResult(result, plan, frozenTrain, frozenValidation, epochTimes, outcome);
+    }
+
+    private static string Note(bool kept, bool hasValidation, (double Accuracy, double Loss)? frozen, Tuning tuning)
+    {
+        var backoffs = tuning.Backoffs == 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+            $" ({tuning.Backoffs} diverging step(s) rolled back, learning rate halved each time{(tuning.Stopped ? "; stopped early" : "")})");
+        if (!hasValidation)
+        {
+            return kept ? "fine-tuned weights exported (no validation split to compare with the frozen head)" + backoffs
+                : "fine-tuning diverged; the frozen backbone and its head were exported" + backoffs;
+        }
+
+        return kept
+            ? tuning.Best.Accuracy > frozen!.Value.Accuracy
+                ? string.Create(CultureInfo.InvariantCulture, $"fine-tuning improved validation accuracy from {frozen.Value.Accuracy:P1} (frozen head) to {tuning.Best.Accuracy:P1}; fine-tuned weights (epoch {tuning.BestEpoch}) exported{backoffs}")
+                : string.Create(CultureInfo.InvariantCulture, $"fine-tuning matched the frozen head's validation accuracy ({frozen.Value.Accuracy:P1}) with a lower validation loss ({tuning.Best.Loss:0.0000} vs {frozen.Value.Loss:0.0000}); fine-tuned weights (epoch {tuning.BestEpoch}) exported{backoffs}")
+            : string.Create(CultureInfo.InvariantCulture, $"fine-tuning did not beat the frozen head on validation ({(tuning.BestFineTunedAccuracy is { } b ? b.ToString("P1", CultureInfo.InvariantCulture) : "no finished epoch")} vs {frozen!.Value.Accuracy:P1}); the frozen backbone and its head were exported{backoffs}");
+    }
+
+    private static void AddPredictions(List<PredictionThumbnails.Item> predictions, IReadOnlyList<LabeledImage> images, int[] labels, float[] probabilities, IReadOnlyList<string> classes)
+    {
+        for (var i = 0; i < images.Count; i++)
+        {
+            var row = probabilities.AsSpan(i * classes.Count, classes.Count);
+            var predicted = row.IndexOf(TensorMax(row));
+            predictions.Add(new PredictionThumbnails.Item(images[i].Path, classes[labels[i]], classes[predicted], row[predicted]));
+        }
+    }
+
+    private static double MeanLoss(ClassificationHead head, FeatureSet set)
+    {
+        var probabilities = new float[set.Count * set.ClassCount];
+        head.PredictProbabilities(set.Features, set.Count, probabilities);
+        double loss = 0;
+        for (var i = 0; i < set.Count; i++)
+        {
+            loss -= Math.Log(Math.Max(probabilities[(i * set.ClassCount) + set.Labels[i]], 1e-12f));
+        }
+
+        return loss / set.Count;
     }
 
     /// <summary>A copy of the headless backbone whose trained initializers hold the session's current values (same names).</summary>
@@ -205,11 +290,16 @@ public sealed class FineTuner
         return backbone with { Model = OnnxModel.FromProto(proto) };
     }
 
-    private static (TrainingHistory History, int BestEpoch, List<TimeSpan> EpochTimes) FineTune(FineTuneSession session, TransferOptions options,
-        HeadTrainingOptions o, ActivationRows train, ActivationRows? validation, int classCount, IProgress<TransferProgress>? progress, CancellationToken ct)
+    /// <summary>What the fine-tuning loop did; <see cref="BestEpoch"/> 0 means the frozen start stayed best.</summary>
+    private sealed record Tuning(TrainingHistory History, int BestEpoch, (double Accuracy, double Loss) Best, double? BestFineTunedAccuracy, int Backoffs, bool Stopped, List<TimeSpan> EpochTimes);
+
+    private const int MaxBackoffs = 3;
+
+    private static Tuning FineTune(FineTuneSession session, TransferOptions options, HeadTrainingOptions o, ActivationRows train, ActivationRows? validation,
+        int classCount, (double Accuracy, double Loss)? frozen, double startLoss, IProgress<TransferProgress>? progress, CancellationToken ct)
     {
-        var epochs = options.FineTuneEpochs ?? options.Epochs;
-        var rate = options.FineTuneLearningRate ?? options.LearningRate / 10f;
+        var epochs = options.FineTuneEpochs ?? options.Epochs ?? 10;
+        var rate = options.FineTuneLearningRate ?? (options.LearningRate ?? new HeadTrainingOptions().LearningRate) / 10f;
         var batchSize = Math.Min(o.BatchSize, train.Count);
         var stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
         LearningRateSchedule schedule = o.CosineSchedule
@@ -224,11 +314,30 @@ public sealed class FineTuner
         var history = new TrainingHistory();
         var epochTimes = new List<TimeSpan>();
         var clock = Stopwatch.StartNew();
-        var best = double.PositiveInfinity;
+
+        // A batch loss this far above where training started (or above twice the loss of guessing) is a divergence,
+        // not noise: roll back to the last good weights and halve the learning rate.
+        var spike = Math.Max(2 * Math.Log(classCount), 4 * startLoss) + 0.5;
+        float[][] Snapshot() => session.Parameters.Select(p => (float[])p.Value.Clone()).ToArray();
+        void Restore(float[][] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i].CopyTo(session.Parameters[i].Value, 0);
+            }
+        }
+
+        var lastGood = Snapshot();
+        // Ranked by validation accuracy, then validation loss (training loss without a validation split).
+        (double Accuracy, double Loss) best = frozen ?? (double.NegativeInfinity, double.PositiveInfinity);
         var bestEpoch = 0;
         float[][]? bestValues = null;
+        double? bestTuned = null;
+        var backoffs = 0;
+        var scale = 1f;
+        var stopped = false;
         var step = 0;
-        for (var epoch = 1; epoch <= epochs; epoch++)
+        for (var epoch = 1; epoch <= epochs && !stopped; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
             rng.Shuffle(order);
@@ -241,55 +350,87 @@ public sealed class FineTuner
                 var rows = order.AsSpan(start, Math.Min(batchSize, train.Count - start)).ToArray();
                 var (activations, labels) = train.Gather(rows);
                 var (targets, weights) = Targets(labels, classCount, o.LabelSmoothing, classWeights);
-                lr = schedule.GetLearningRate(step);
+                lr = schedule.GetLearningRate(step) * scale;
                 optimizer.LearningRate = lr;
                 var logits = session.Step(activations, rows.Length, targets, weights);
                 var loss = Losses.SoftmaxCrossEntropy(logits, labels, classCount, default, o.LabelSmoothing, classWeights);
+                var batchCorrect = CountCorrect(logits, labels, classCount);
+                history.Add(new StepRecord(step + 1, epoch, loss, (float)batchCorrect / rows.Length, lr));
+                step++;
+                if (!float.IsFinite(loss) || loss > spike)
+                {
+                    Restore(lastGood);
+                    optimizer.Reset();
+                    scale *= 0.5f;
+                    if (++backoffs > MaxBackoffs)
+                    {
+                        stopped = true;
+                        break;
+                    }
+
+                    continue;
+                }
+
                 if (o.MaxGradientNorm is float maxNorm)
                 {
                     GradientClipping.ClipByGlobalNorm(session.Parameters, maxNorm);
                 }
 
                 optimizer.Step(session.Parameters);
-                var batchCorrect = CountCorrect(logits, labels, classCount);
                 lossSum += (double)loss * rows.Length;
                 correct += batchCorrect;
-                history.Add(new StepRecord(step + 1, epoch, loss, (float)batchCorrect / rows.Length, lr));
-                step++;
             }
 
             epochTimes.Add(epochClock.Elapsed);
+            if (stopped)
+            {
+                // Diverged for good: the weights are back at the last good epoch, which was already ranked.
+                break;
+            }
+
             float? valLoss = null, valAccuracy = null;
-            double score = lossSum / train.Count;
+            (double Accuracy, double Loss) score = (0, lossSum / train.Count);
             if (validation is not null)
             {
                 var (matrix, loss, _) = Evaluate(session, validation, classCount);
                 valLoss = (float)loss;
                 valAccuracy = (float)matrix.Accuracy;
-                score = loss;
-            }
-
-            if (score < best)
-            {
-                best = score;
-                bestEpoch = epoch;
-                bestValues = session.Parameters.Select(p => (float[])p.Value.Clone()).ToArray();
+                score = (matrix.Accuracy, loss);
             }
 
             var record = new EpochRecord(epoch, (float)(lossSum / train.Count), (float)correct / train.Count, valLoss, valAccuracy, lr, clock.Elapsed);
             history.Add(record);
             progress?.Report(new TransferProgress(TransferStage.Training, epoch, epochs, record));
+            if (!double.IsFinite(score.Loss))
+            {
+                Restore(lastGood);
+                optimizer.Reset();
+                scale *= 0.5f;
+                stopped = ++backoffs > MaxBackoffs;
+                continue;
+            }
+
+            lastGood = Snapshot();
+            if (validation is not null)
+            {
+                bestTuned = Math.Max(bestTuned ?? 0, score.Accuracy);
+            }
+
+            // On equal accuracy a lower loss wins, by more than the rounding between the ONNX Runtime and C# evaluations.
+            if (score.Accuracy > best.Accuracy || (score.Accuracy == best.Accuracy && score.Loss < best.Loss - 1e-5))
+            {
+                best = score;
+                bestEpoch = epoch;
+                bestValues = lastGood;
+            }
         }
 
         if (bestValues is not null)
         {
-            for (var i = 0; i < bestValues.Length; i++)
-            {
-                bestValues[i].CopyTo(session.Parameters[i].Value, 0);
-            }
+            Restore(bestValues);
         }
 
-        return (history, bestEpoch, epochTimes);
+        return new Tuning(history, bestEpoch, best, bestTuned, backoffs, stopped, epochTimes);
     }
 
     private static (float[] Targets, float[] Weights) Targets(int[] labels, int classCount, float smoothing, float[] classWeights)

@@ -72,7 +72,8 @@ public sealed class HeadTrainer
         net.EnsureCapacity(Math.Max(batchSize, validation is null ? 0 : Math.Min(EvaluationChunk, validation.Count)));
 
         int stepsPerEpoch = (n + batchSize - 1) / batchSize;
-        int totalSteps = checked(stepsPerEpoch * o.Epochs);
+        int epochs = Math.Max(o.Epochs, (o.MinimumSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        int totalSteps = checked(stepsPerEpoch * epochs);
         LearningRateSchedule schedule = o.CosineSchedule
             ? new CosineLearningRateSchedule(o.LearningRate, totalSteps, o.WarmupSteps)
             : new ConstantLearningRateSchedule(o.LearningRate, o.WarmupSteps);
@@ -97,7 +98,7 @@ public sealed class HeadTrainer
         bool stoppedEarly = false;
         int step = 0;
 
-        for (int epoch = 1; epoch <= o.Epochs; epoch++)
+        for (int epoch = 1; epoch <= epochs; epoch++)
         {
             shuffleRng.Shuffle(order);
             double lossSum = 0;
@@ -156,8 +157,8 @@ public sealed class HeadTrainer
                 sinceBest++;
             }
 
-            Progress?.Invoke(new TrainingProgress(epoch, o.Epochs, step, totalSteps, record, isBest));
-            if (o.EarlyStoppingPatience is int patience && sinceBest >= patience && epoch < o.Epochs)
+            Progress?.Invoke(new TrainingProgress(epoch, epochs, step, totalSteps, record, isBest));
+            if (o.EarlyStoppingPatience is int patience && sinceBest >= patience && epoch < epochs)
             {
                 stoppedEarly = true;
                 break;

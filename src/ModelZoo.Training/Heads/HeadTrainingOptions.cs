@@ -37,6 +37,12 @@ public sealed record HeadTrainingOptions
     /// <summary>Planned number of passes over the training set.</summary>
     public int Epochs { get; init; } = 10;
 
+    /// <summary>
+    /// Fewest optimizer steps: when <see cref="Epochs"/> would take fewer (a small dataset has few batches per epoch),
+    /// the epoch count is raised to reach it. 0 trains exactly <see cref="Epochs"/>.
+    /// </summary>
+    public int MinimumSteps { get; init; }
+
     /// <summary>Rows per optimizer step; the last batch of an epoch may be smaller.</summary>
     public int BatchSize { get; init; } = 32;
 
@@ -91,6 +97,7 @@ public sealed record HeadTrainingOptions
         Require(WeightDecay >= 0f && float.IsFinite(WeightDecay), $"WeightDecay is {WeightDecay}; set a non-negative value.");
         Require(LabelSmoothing >= 0f && LabelSmoothing < 1f, $"LabelSmoothing is {LabelSmoothing}; set a value in [0, 1).");
         Require(Epochs >= 1, $"Epochs is {Epochs}; set at least 1.");
+        Require(MinimumSteps >= 0, $"MinimumSteps is {MinimumSteps}; set 0 or more.");
         Require(BatchSize >= 1, $"BatchSize is {BatchSize}; set at least 1.");
         Require(WarmupSteps >= 0, $"WarmupSteps is {WarmupSteps}; set 0 or more.");
         Require(EarlyStoppingPatience is null or >= 1, $"EarlyStoppingPatience is {EarlyStoppingPatience}; set at least 1 or leave it unset.");

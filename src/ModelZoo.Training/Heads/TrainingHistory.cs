@@ -27,8 +27,8 @@ public sealed class TrainingHistory
     }
 
     /// <summary>
-    /// Writes <see cref="CsvHeader"/> then one row per step (<c>kind = step</c>; validation and elapsed
-    /// columns empty) and one row per epoch (<c>kind = epoch</c>; <c>step</c> is the last step of the
+    /// Writes <see cref="CsvHeader"/> then one row per step (<c>kind = step</c>; elapsed empty, validation
+    /// columns empty unless the step measured them) and one row per epoch (<c>kind = epoch</c>; <c>step</c> is the last step of the
     /// epoch, <c>loss</c>/<c>accuracy</c> are the training figures). Invariant culture, <c>\n</c> line ends.
     /// </summary>
     public void WriteCsv(TextWriter writer)
@@ -38,7 +38,7 @@ public sealed class TrainingHistory
         writer.Write('\n');
         foreach (StepRecord s in _steps)
         {
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"step,{s.Epoch},{s.Step},{s.Loss:R},{s.Accuracy:R},,,{s.LearningRate:R},\n"));
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $"step,{s.Epoch},{s.Step},{s.Loss:R},{s.Accuracy:R},{s.ValLoss:R},{s.ValAccuracy:R},{s.LearningRate:R},\n"));
         }
 
         int stepsSoFar = 0;

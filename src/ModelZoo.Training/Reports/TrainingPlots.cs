@@ -20,12 +20,29 @@ public static class TrainingPlots
     public const int CurvesHeight = 450;
 
     /// <summary>
-    /// Writes a PNG (<see cref="CurvesWidth"/> × <see cref="CurvesHeight"/>) with two panels, loss and
-    /// accuracy, against the epoch. Each panel shows the per-step training values as a faint line and
-    /// the per-epoch training and validation values as lines with markers. Steps are spread evenly over
-    /// the epochs (step k of n lands at epoch k·E/n, so the last step meets the last epoch's marker); when
-    /// there are no epochs the x axis is the step number. Accuracies are fractions in [0, 1] and are drawn
-    /// as percentages.
+    /// Writes a PNG (<see cref="CurvesWidth"/> × <see cref="CurvesHeight"/>) with two panels, loss and accuracy, against
+    /// the optimizer step: the per-step training values as a line (with markers when there are few steps), per-step
+    /// validation values where the steps measured them (the solver does every iteration), the per-epoch training and
+    /// validation values as markers at each epoch's last step, and a dashed line between epochs. Accuracies are fractions
+    /// in [0, 1] and are drawn as percentages.
+    /// </summary>
+    /// <param name="path">PNG file to write (folders are created).</param>
+    /// <param name="history">The run's history.</param>
+    public static void WriteCurves(string path, Heads.TrainingHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var steps = history.Steps.Select(s => new StepPoint(s.Step, s.Loss, s.Accuracy, s.ValLoss, s.ValAccuracy)).ToList();
+        var epochs = history.Epochs.Select(e =>
+        {
+            var last = history.Steps.LastOrDefault(s => s.Epoch == e.Epoch);
+            return new EpochPoint(e.Epoch, last?.Step, e.TrainLoss, e.TrainAccuracy, e.ValLoss, e.ValAccuracy);
+        }).ToList();
+        Draw(path, steps, epochs);
+    }
+
+    /// <summary>
+    /// Writes the curves of <see cref="WriteCurves(string, Heads.TrainingHistory)"/> from plain tuples: epochs are spread
+    /// evenly over the steps (epoch k of E ends at step k·n/E), and when there are no steps the x axis is the epoch.
     /// </summary>
     /// <param name="path">PNG file to write (folders are created).</param>
     /// <param name="steps">Per optimisation step: step number, batch loss and batch accuracy.</param>
@@ -37,44 +54,84 @@ public static class TrainingPlots
     {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(epochs);
+        var byStep = steps.OrderBy(s => s.Step).Select(s => new StepPoint(s.Step, s.Loss, s.Accuracy, null, null)).ToList();
+        var byEpoch = epochs.OrderBy(e => e.Epoch).ToList();
+        var points = byEpoch.Select((e, i) =>
+        {
+            int? last = byStep.Count == 0 ? null : byStep[Math.Clamp((int)Math.Round((double)(i + 1) * byStep.Count / byEpoch.Count) - 1, 0, byStep.Count - 1)].Step;
+            return new EpochPoint(e.Epoch, last, e.TrainLoss, e.TrainAcc, e.ValLoss, e.ValAcc);
+        }).ToList();
+        Draw(path, byStep, points);
+    }
+
+    private sealed record StepPoint(int Step, float Loss, float Accuracy, float? ValLoss, float? ValAccuracy);
+
+    private sealed record EpochPoint(int Epoch, int? LastStep, float TrainLoss, float TrainAccuracy, float? ValLoss, float? ValAccuracy);
+
+    private static void Draw(string path, List<StepPoint> steps, List<EpochPoint> epochs)
+    {
         if (steps.Count == 0 && epochs.Count == 0)
         {
             throw new ArgumentException("there is nothing to plot: pass at least one step or one epoch.", nameof(steps));
         }
 
-        var byEpoch = epochs.OrderBy(e => e.Epoch).ToList();
         var byStep = steps.OrderBy(s => s.Step).ToList();
-        var xLabel = byEpoch.Count > 0 ? "Epoch" : "Step";
-        double[] stepX = StepPositions(byStep, byEpoch);
-        double[] epochX = byEpoch.Select(e => (double)(e.Epoch - byEpoch[0].Epoch + 1)).ToArray();
+        var byEpoch = epochs.OrderBy(e => e.Epoch).ToList();
+        var stepAxis = byStep.Count > 0;
+        var xLabel = stepAxis ? (byEpoch.Count > 1 ? "Step (dashed lines: epochs)" : "Step") : "Epoch";
+        double[] stepX = byStep.Select(s => (double)s.Step).ToArray();
+        double[] epochX = byEpoch.Select(e => stepAxis ? (double)(e.LastStep ?? byStep[^1].Step) : e.Epoch).ToArray();
 
         var loss = NewPlot("Loss", xLabel, "Cross-entropy loss");
-        AddSeries(loss, stepX, byStep.Select(s => (double)s.Loss).ToArray(), epochX,
-            byEpoch.Select(e => (double)e.TrainLoss).ToArray(),
+        AddSeries(loss, stepX, byStep.Select(s => (double)s.Loss).ToArray(), byStep.Select(s => s.ValLoss is { } v ? (double)v : double.NaN).ToArray(),
+            epochX, byEpoch.Select(e => (double)e.TrainLoss).ToArray(),
             byEpoch.Select(e => e.ValLoss.HasValue ? (double)e.ValLoss.Value : double.NaN).ToArray());
         loss.Axes.AutoScale();
         var lossLimits = loss.Axes.GetLimits();
-        loss.Axes.SetLimitsY(Math.Min(0, lossLimits.Bottom), lossLimits.Top);
+        var lossTop = double.IsFinite(lossLimits.Top) ? lossLimits.Top : 1;
+        loss.Axes.SetLimitsY(Math.Min(0, lossLimits.Bottom), lossTop);
 
         var accuracy = NewPlot("Accuracy", xLabel, "Accuracy (%)");
-        AddSeries(accuracy, stepX, byStep.Select(s => 100.0 * s.Accuracy).ToArray(), epochX,
-            byEpoch.Select(e => 100.0 * e.TrainAcc).ToArray(),
-            byEpoch.Select(e => e.ValAcc.HasValue ? 100.0 * e.ValAcc.Value : double.NaN).ToArray());
+        AddSeries(accuracy, stepX, byStep.Select(s => 100.0 * s.Accuracy).ToArray(), byStep.Select(s => s.ValAccuracy is { } v ? 100.0 * v : double.NaN).ToArray(),
+            epochX, byEpoch.Select(e => 100.0 * e.TrainAccuracy).ToArray(),
+            byEpoch.Select(e => e.ValAccuracy.HasValue ? 100.0 * e.ValAccuracy.Value : double.NaN).ToArray());
         accuracy.Axes.AutoScaleX();
         accuracy.Axes.SetLimitsY(0, 102);
 
+        var minX = stepAxis ? stepX.Min() : 1;
+        var maxX = Math.Max(minX + 1, Math.Max(stepX.DefaultIfEmpty(0).Max(), epochX.DefaultIfEmpty(0).Max()));
         foreach (var plot in new[] { loss, accuracy })
         {
-            var maxX = Math.Max(1, Math.Max(stepX.DefaultIfEmpty(0).Max(), epochX.DefaultIfEmpty(0).Max()));
-            plot.Axes.SetLimitsX(0, maxX + (maxX * 0.02));
-            if (byEpoch.Count > 0 && byEpoch.Count <= 20)
+            var pad = (maxX - minX) * 0.02;
+            plot.Axes.SetLimitsX(Math.Min(0, minX - pad), maxX + pad);
+            if (stepAxis && byEpoch.Count is > 1 and <= 60)
+            {
+                // Epoch boundaries: half a step after each epoch's last step.
+                foreach (var x in epochX.Take(epochX.Length - 1))
+                {
+                    var line = plot.Add.VerticalLine(x + 0.5);
+                    line.LineColor = Color.FromHex("#9A9A9A");
+                    line.LineWidth = 1;
+                    line.LinePattern = LinePattern.Dashed;
+                }
+            }
+
+            if (stepAxis && maxX - minX <= 40)
+            {
+                plot.Axes.Bottom.TickGenerator = StepTicks((int)minX, (int)maxX);
+            }
+            else if (!stepAxis && byEpoch.Count <= 20)
             {
                 plot.Axes.Bottom.TickGenerator = IntegerTicks(byEpoch.Count);
             }
         }
 
-        accuracy.Legend.Alignment = Alignment.LowerRight;
-        loss.Legend.Alignment = Alignment.UpperRight;
+        foreach (var plot in new[] { loss, accuracy })
+        {
+            // Below the axes, so that the legend never hides a curve.
+            plot.ShowLegend(Edge.Bottom);
+            plot.Legend.FontSize = 12;
+        }
 
         var png = RenderSideBySide(CurvesWidth, CurvesHeight, loss, accuracy);
         AtomicFile.WriteBytes(path, png);
@@ -204,25 +261,6 @@ public static class TrainingPlots
         AtomicFile.WriteBytes(path, png);
     }
 
-    private static double[] StepPositions(
-        List<(int Step, float Loss, float Accuracy)> steps,
-        List<(int Epoch, float TrainLoss, float TrainAcc, float? ValLoss, float? ValAcc)> epochs)
-    {
-        if (steps.Count == 0)
-        {
-            return [];
-        }
-
-        if (epochs.Count == 0)
-        {
-            return steps.Select(s => (double)s.Step).ToArray();
-        }
-
-        double first = steps[0].Step, last = steps[^1].Step;
-        var span = last - first + 1;
-        return steps.Select(s => (s.Step - first + 1) * epochs.Count / span).ToArray();
-    }
-
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
@@ -246,23 +284,38 @@ public static class TrainingPlots
         plot.Axes.Left.Label.Bold = false;
     }
 
-    private static void AddSeries(Plot plot, double[] stepX, double[] stepY, double[] epochX, double[] trainY, double[] valY)
+    private static void AddSeries(Plot plot, double[] stepX, double[] stepY, double[] stepValY, double[] epochX, double[] trainY, double[] valY)
     {
         if (stepX.Length > 0)
         {
-            var perStep = plot.Add.ScatterLine(stepX, stepY);
-            perStep.Color = TrainColor.WithAlpha(0.28);
-            perStep.LineWidth = 1;
+            var perStep = plot.Add.Scatter(stepX, stepY);
+            perStep.Color = TrainColor;
+            perStep.LineWidth = 2;
+            perStep.MarkerSize = stepX.Length <= 60 ? 5 : 0;
+            perStep.MarkerShape = MarkerShape.FilledCircle;
             perStep.LegendText = "train (per step)";
+
+            var measured = stepValY.Select((v, i) => (X: stepX[i], Y: v)).Where(p => !double.IsNaN(p.Y)).ToArray();
+            if (measured.Length > 0)
+            {
+                var val = plot.Add.Scatter(measured.Select(p => p.X).ToArray(), measured.Select(p => p.Y).ToArray());
+                val.Color = ValidationColor;
+                val.LineWidth = 2;
+                val.LinePattern = LinePattern.Dashed;
+                val.MarkerSize = measured.Length <= 60 ? 5 : 0;
+                val.MarkerShape = MarkerShape.FilledSquare;
+                val.LegendText = "validation (per step)";
+            }
         }
 
         if (epochX.Length > 0)
         {
             var train = plot.Add.Scatter(epochX, trainY);
-            train.Color = TrainColor;
-            train.LineWidth = 2;
-            train.MarkerSize = 8;
-            train.MarkerShape = MarkerShape.FilledCircle;
+            train.Color = TrainColor.Darken(0.45);
+            train.LineWidth = stepX.Length > 0 ? 0 : 2;
+            train.MarkerSize = 10;
+            train.MarkerShape = MarkerShape.OpenCircle;
+            train.MarkerLineWidth = 2;
             train.LegendText = "train (epoch mean)";
 
             var hasValidation = valY.Any(v => !double.IsNaN(v));
@@ -274,14 +327,24 @@ public static class TrainingPlots
                 val.Color = ValidationColor;
                 val.LineWidth = 2;
                 val.LinePattern = LinePattern.Dashed;
-                val.MarkerSize = 9;
+                val.MarkerSize = 10;
                 val.MarkerShape = MarkerShape.FilledSquare;
-                val.LegendText = "validation";
+                val.LegendText = "validation (end of epoch)";
             }
         }
+    }
 
-        plot.ShowLegend();
-        plot.Legend.FontSize = 12;
+    private static ScottPlot.TickGenerators.NumericManual StepTicks(int first, int last)
+    {
+        var span = last - first;
+        var every = span <= 12 ? 1 : span <= 30 ? 2 : 5;
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (var i = every * (int)Math.Ceiling((double)first / every); i <= last; i += every)
+        {
+            ticks.AddMajor(i, i.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return ticks;
     }
 
     private static ScottPlot.TickGenerators.NumericManual IntegerTicks(int count)

@@ -69,14 +69,21 @@ public sealed record EvaluationResult(string Model, IReadOnlyList<string> Labels
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Writes <c>grid.png</c> (mistakes first) and <c>confusion.png</c> into <paramref name="outDir"/>; returns their paths.</summary>
-    public (string Grid, string Confusion) WriteImages(string outDir)
+    /// <summary>Writes <c>grid.png</c> (every image, mistakes first, or the first <paramref name="gridLimit"/>) and
+    /// <c>confusion.png</c> into <paramref name="outDir"/>; returns their paths.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gridLimit"/> is negative.</exception>
+    public (string Grid, string Confusion) WriteImages(string outDir, int? gridLimit = null)
     {
+        if (gridLimit is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(gridLimit), "the grid limit must be 0 or more, or null for every image.");
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
         Directory.CreateDirectory(outDir);
         var grid = Path.Combine(Path.GetFullPath(outDir), TransferArtifacts.GridFile);
         var confusion = Path.Combine(Path.GetFullPath(outDir), TransferArtifacts.ConfusionFile);
-        PredictionThumbnails.Write(grid, Images.Select(i => new PredictionThumbnails.Item(i.Path, i.TrueLabel, i.PredictedLabel, i.Confidence)).ToList());
+        PredictionThumbnails.Write(grid, Images.Select(i => new PredictionThumbnails.Item(i.Path, i.TrueLabel, i.PredictedLabel, i.Confidence)).ToList(), limit: gridLimit);
         TrainingPlots.WriteConfusion(confusion, Confusion.Counts, Labels);
         return (grid, confusion);
     }

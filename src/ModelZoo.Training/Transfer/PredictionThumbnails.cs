@@ -7,18 +7,19 @@ namespace ModelZoo.Training.Transfer;
 /// <summary>Writes a prediction grid of image files: decoded by the imaging pipeline, thumbnailed, mistakes first.</summary>
 internal static class PredictionThumbnails
 {
-    public const int MaxShown = 48;
     private const int ThumbnailSide = 160;
 
     /// <summary>One prediction to show.</summary>
     public sealed record Item(string Path, string TrueLabel, string PredictedLabel, float Confidence);
 
     /// <summary>
-    /// Writes <paramref name="path"/>. Only the images the grid shows are decoded; the rest count in its header
-    /// (through a shared 1×1 placeholder) so that the mistake count covers every prediction.
+    /// Writes <paramref name="path"/> with every prediction, mistakes first, or the first <paramref name="limit"/>. Only the
+    /// images the grid shows are decoded; the rest count in its header (through a shared 1×1 placeholder) so that the
+    /// mistake count covers every prediction.
     /// </summary>
-    public static void Write(string path, IReadOnlyList<Item> items, ImageDecodeOptions? decode = null)
+    public static void Write(string path, IReadOnlyList<Item> items, ImageDecodeOptions? decode = null, int? limit = null)
     {
+        var shown = limit ?? items.Count;
         var ordered = items.Where(i => i.TrueLabel != i.PredictedLabel).Concat(items.Where(i => i.TrueLabel == i.PredictedLabel)).ToList();
         using var placeholder = new SKBitmap(1, 1);
         var thumbnails = new List<SKBitmap>();
@@ -28,7 +29,7 @@ internal static class PredictionThumbnails
             for (var i = 0; i < ordered.Count; i++)
             {
                 var item = ordered[i];
-                var thumbnail = i < MaxShown ? TryThumbnail(item.Path, decode) : null;
+                var thumbnail = i < shown ? TryThumbnail(item.Path, decode) : null;
                 if (thumbnail is not null)
                 {
                     thumbnails.Add(thumbnail);
@@ -37,7 +38,7 @@ internal static class PredictionThumbnails
                 grid.Add(new GridItem(thumbnail ?? placeholder, item.TrueLabel, item.PredictedLabel, item.Confidence));
             }
 
-            PredictionGrid.Write(path, grid, maxItems: MaxShown);
+            PredictionGrid.Write(path, grid, maxItems: shown);
         }
         finally
         {

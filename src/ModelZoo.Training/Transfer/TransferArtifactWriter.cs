@@ -40,9 +40,7 @@ internal static class TransferArtifactWriter
         run.Training.History.WriteCsv(Path.Combine(outDir, TransferArtifacts.HistoryFile));
         var curves = Path.Combine(outDir, TransferArtifacts.CurvesFile);
         var history = run.Training.History;
-        TrainingPlots.WriteCurves(curves,
-            history.Steps.Select(s => (s.Step, s.Loss, s.Accuracy)).ToList(),
-            history.Epochs.Select(e => (e.Epoch, e.TrainLoss, e.TrainAccuracy, e.ValLoss, e.ValAccuracy)).ToList());
+        TrainingPlots.WriteCurves(curves, history);
         string? confusionPath = null, gridPath = null;
         if (run.Confusion is { } confusion)
         {
@@ -146,7 +144,7 @@ internal static class TransferArtifactWriter
                 Zoo = "local (zoo train)",
                 Metrics = metrics,
                 Notes = string.Create(CultureInfo.InvariantCulture,
-                    $"Base model {b.Handle} (model SHA-256 {b.ModelFile.Sha256}). Data {run.DataPath}: {run.Metrics.Images} images in {run.Classes.Count} classes, {run.Split.Validation.Count} held out for validation (split {run.Options.ValidationSplit}, seed {run.Options.Seed}), {run.Metrics.Skipped} skipped. {run.Metrics.Epochs} epochs, augmentation {run.Options.Augment.ToString().ToLowerInvariant()}."),
+                    $"Base model {b.Handle} (model SHA-256 {b.ModelFile.Sha256}). Data {run.DataPath}: {run.Metrics.Images} images in {run.Classes.Count} classes, {run.Split.Validation.Count} held out for validation (split {run.Options.ValidationSplit}, seed {run.Options.Seed}), {run.Metrics.Skipped} skipped. {(run.Metrics.HeadSolver == "lbfgs" ? "Linear head solved by L-BFGS" : $"{run.Metrics.Epochs} epochs")}, augmentation {run.Options.Augment.ToString().ToLowerInvariant()}."),
             },
             Opset = opset is >= 1 and <= 30 ? opset : null,
             FineTunable = b.FineTunable,
@@ -165,10 +163,13 @@ internal static class TransferArtifactWriter
             ["feature tensor"] = string.Create(CultureInfo.InvariantCulture, $"{run.Backbone.FeatureTensor} ({run.Backbone.FeatureSize}-d)"),
             ["data"] = run.DataPath,
             ["registered as"] = run.Handle,
-            ["epochs"] = I(o.Epochs),
-            ["batch size"] = I(o.BatchSize),
-            ["learning rate"] = o.LearningRate.ToString("0.######", CultureInfo.InvariantCulture),
-            ["optimizer"] = o.Optimizer.ToString().ToLowerInvariant(),
+            ["head solver"] = run.Metrics.HeadSolver == "lbfgs"
+                ? string.Create(CultureInfo.InvariantCulture, $"full-batch L-BFGS to the optimum; L2 {run.Metrics.L2:0.###} chosen by {run.Metrics.L2Selection}, then refit on all labelled images")
+                : "mini-batch",
+            ["epochs"] = run.Metrics.HeadSolver == "lbfgs" ? "-" : I(run.Metrics.Epochs),
+            ["batch size"] = run.Metrics.HeadSolver == "lbfgs" ? "- (full batch)" : I(o.BatchSize),
+            ["learning rate"] = run.Metrics.HeadSolver == "lbfgs" ? "- (none needed)" : h.LearningRate.ToString("0.######", CultureInfo.InvariantCulture),
+            ["optimizer"] = run.Metrics.HeadSolver == "lbfgs" ? "lbfgs" : o.Optimizer.ToString().ToLowerInvariant(),
             ["head"] = o.Head == HeadKind.Mlp ? string.Create(CultureInfo.InvariantCulture, $"mlp ({h.HiddenUnits} hidden, dropout {h.Dropout})") : "linear",
             ["validation split"] = o.ValidationSplit.ToString("0.###", CultureInfo.InvariantCulture),
             ["seed"] = I(o.Seed),
@@ -182,6 +183,11 @@ internal static class TransferArtifactWriter
         if (h.EarlyStoppingPatience is { } patience)
         {
             s["early stopping patience"] = I(patience);
+        }
+
+        if (run.Metrics.FineTuning is { } fineTuning)
+        {
+            s["fine-tuning"] = fineTuning.Note;
         }
 
         return s;
@@ -200,8 +206,25 @@ internal static class TransferArtifactWriter
             d["validation loss"] = vl;
         }
 
-        d["epochs"] = m.Epochs;
-        d["best epoch (weights kept)"] = m.BestEpoch;
+        if (m.HeadSolver == "lbfgs")
+        {
+            d["L2 strength (chosen)"] = m.L2 ?? 0;
+        }
+        else
+        {
+            d["epochs"] = m.Epochs;
+            d["best epoch (weights kept)"] = m.BestEpoch;
+        }
+
+        if (m.FineTuning is { } fineTuning)
+        {
+            if (fineTuning.FrozenValidationAccuracy is { } frozen)
+            {
+                d["frozen-head validation accuracy"] = frozen;
+            }
+
+            d["fine-tuned weights kept"] = fineTuning.Kept ? 1 : 0;
+        }
         d["feature cache hits"] = m.CacheHits;
         d["feature cache misses"] = m.CacheMisses;
         return d;
@@ -233,6 +256,27 @@ internal static class TransferArtifactWriter
             WriteNullable(w, "val_loss", m.ValidationLoss);
             w.WriteNumber("epochs", m.Epochs);
             w.WriteNumber("best_epoch", m.BestEpoch);
+            w.WriteString("head_solver", m.HeadSolver);
+            WriteNullable(w, "l2", m.L2);
+            if (m.L2Selection is { } selection)
+            {
+                w.WriteString("l2_selection", selection);
+            }
+            else
+            {
+                w.WriteNull("l2_selection");
+            }
+
+            if (m.FineTuning is { } fineTuning)
+            {
+                w.WriteStartObject("fine_tuning");
+                w.WriteBoolean("kept", fineTuning.Kept);
+                WriteNullable(w, "frozen_val_accuracy", fineTuning.FrozenValidationAccuracy);
+                WriteNullable(w, "fine_tuned_val_accuracy", fineTuning.FineTunedValidationAccuracy);
+                w.WriteNumber("backoffs", fineTuning.Backoffs);
+                w.WriteString("note", fineTuning.Note);
+                w.WriteEndObject();
+            }
             w.WriteStartArray("classes");
             foreach (var c in run.Classes)
             {

@@ -174,24 +174,44 @@ public sealed class TransferLearner
         var validationSet = split.Validation.Count > 0 ? BuildSet(split.Validation, identity, null, dimension, classes.Count) : null;
 
         stage.Restart();
-        var headOptions = options.ToHeadTrainingOptions();
-        var trainer = new HeadTrainer(headOptions);
-        if (progress is not null)
+        HeadTrainingResult trained;
+        ClassificationHead head;
+        // The head whose figures are reported: the solver's selection fit never saw the validation images, whereas the
+        // exported head is refit on all of them.
+        ClassificationHead scored;
+        LinearHeadSolution? solution = null;
+        if (options.SolvesHead)
         {
-            trainer.Progress += p => progress.Report(new TransferProgress(TransferStage.Training, p.Epoch, p.Epochs, p.Record));
+            var solver = new LinearHeadSolver(options.ToSolverOptions());
+            var groups = Groups(split.Train, augmented);
+            solution = await Task.Run(() => solver.Solve(trainSet, validationSet, groups, ct), ct).ConfigureAwait(false);
+            trained = solution.ToTrainingResult();
+            head = solution.Head;
+            scored = solution.SelectionHead;
+            progress?.Report(new TransferProgress(TransferStage.Training, 1, 1, solution.History.Epochs[^1]));
+        }
+        else
+        {
+            var trainer = new HeadTrainer(options.ToHeadTrainingOptions());
+            if (progress is not null)
+            {
+                trainer.Progress += p => progress.Report(new TransferProgress(TransferStage.Training, p.Epoch, p.Epochs, p.Record));
+            }
+
+            trained = await Task.Run(() => trainer.Train(trainSet, validationSet, ct), ct).ConfigureAwait(false);
+            head = trained.Head;
+            scored = head;
         }
 
-        var trained = await Task.Run(() => trainer.Train(trainSet, validationSet, ct), ct).ConfigureAwait(false);
-        var head = trained.Head;
-        var trainAccuracy = head.Evaluate(trainPlain).Accuracy;
+        var trainAccuracy = scored.Evaluate(trainPlain).Accuracy;
         ConfusionMatrix? confusion = null;
         double? validationLoss = null;
         var predictions = new List<PredictionThumbnails.Item>();
         if (validationSet is not null)
         {
-            confusion = head.Evaluate(validationSet);
+            confusion = scored.Evaluate(validationSet);
             var probabilities = new float[validationSet.Count * classes.Count];
-            head.PredictProbabilities(validationSet.Features, validationSet.Count, probabilities);
+            scored.PredictProbabilities(validationSet.Features, validationSet.Count, probabilities);
             double loss = 0;
             for (var i = 0; i < validationSet.Count; i++)
             {
@@ -215,7 +235,8 @@ public sealed class TransferLearner
         timings.Add(new TimingEntry("head training + evaluation", stage.Elapsed));
 
         var metrics = new TransferMetrics(trainAccuracy, confusion?.Accuracy, validationLoss, trained.History.Epochs.Count, trained.BestEpoch,
-            split.Train.Count + split.Validation.Count, skipped.Count, extraction.Hits, extraction.Misses);
+            split.Train.Count + split.Validation.Count, skipped.Count, extraction.Hits, extraction.Misses,
+            solution is null ? "mini-batch" : "lbfgs", solution?.L2, solution?.Selection);
 
         progress?.Report(new TransferProgress(TransferStage.Artifacts, 0, 0));
         stage.Restart();
@@ -265,6 +286,22 @@ public sealed class TransferLearner
         }
 
         return new FeatureSet(features, labels, rows.Count, dimension, classCount);
+    }
+
+    /// <summary>Source image of each row <see cref="BuildSet"/> makes (an image, then its views).</summary>
+    internal static int[] Groups(IReadOnlyList<LabeledImage> images, Dictionary<string, IReadOnlyList<float[]>>? views)
+    {
+        var groups = new List<int>();
+        for (var i = 0; i < images.Count; i++)
+        {
+            groups.Add(i);
+            if (views is not null && views.TryGetValue(images[i].Path, out var extra))
+            {
+                groups.AddRange(Enumerable.Repeat(i, extra.Count));
+            }
+        }
+
+        return [.. groups];
     }
 
     private static bool PathsEqual(string a, string b) =>

@@ -24,14 +24,34 @@ public sealed record TransferOptions
     /// <summary>Handle the trained model is registered under; default <c>local/&lt;data folder name&gt;</c>.</summary>
     public string? Name { get; init; }
 
-    /// <summary>Training epochs.</summary>
-    public int Epochs { get; init; } = 10;
+    /// <summary>Fewest optimizer steps of mini-batch head training when <see cref="Epochs"/> is not given: the epoch count is
+    /// raised until the run takes at least this many (small datasets have few steps per epoch).</summary>
+    public const int MinimumDefaultSteps = 300;
+
+    /// <summary>
+    /// Training epochs of mini-batch head training. Null (the default): a linear head is solved to its optimum by
+    /// <see cref="LinearHeadSolver"/> (no epochs or learning rate to choose), and an MLP head trains for at least 10
+    /// epochs and <see cref="MinimumDefaultSteps"/> steps. Setting it (or <see cref="LearningRate"/>) trains a linear
+    /// head with mini-batches instead, except when fine-tuning, where it is the default of <see cref="FineTuneEpochs"/>
+    /// (see <see cref="SolvesHead"/>).
+    /// </summary>
+    public int? Epochs { get; init; }
 
     /// <summary>Mini-batch size of head training.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>Peak learning rate.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Peak learning rate of mini-batch training; null: 1e-3 (Adam with a cosine schedule). Setting it selects
+    /// mini-batch training for a linear head too (see <see cref="Epochs"/>).</summary>
+    public float? LearningRate { get; init; }
+
+    /// <summary>Options of the linear-head solver (L2 grid, folds, tolerance); balancing, label smoothing and
+    /// standardisation follow <see cref="HeadOptions"/>.</summary>
+    public LinearHeadSolverOptions SolverOptions { get; init; } = new();
+
+    /// <summary>Whether the (frozen-backbone) head is solved by <see cref="LinearHeadSolver"/>: a linear head with neither
+    /// <see cref="Epochs"/> nor <see cref="LearningRate"/> given. When fine-tuning, <see cref="Epochs"/> only sets the
+    /// fine-tuning epochs (see <see cref="FineTuneEpochs"/>), so the frozen head is still solved unless a learning rate is given.</summary>
+    public bool SolvesHead => Head == HeadKind.Linear && LearningRate is null && (Epochs is null || FineTunes);
 
     /// <summary>Share of each class held out for validation (0 for none).</summary>
     public double ValidationSplit { get; init; } = 0.2;
@@ -80,24 +100,36 @@ public sealed record TransferOptions
     /// <summary>Fine-tune everything after this tensor of the backbone (instead of <see cref="Unfreeze"/>).</summary>
     public string? UnfreezeFrom { get; init; }
 
-    /// <summary>Fine-tuning epochs after the head has been trained on the frozen backbone; default <see cref="Epochs"/>.</summary>
+    /// <summary>Fine-tuning epochs after the head has been trained on the frozen backbone; default <see cref="Epochs"/>, or 10.</summary>
     public int? FineTuneEpochs { get; init; }
 
-    /// <summary>Peak learning rate of fine-tuning; default a tenth of <see cref="LearningRate"/>.</summary>
+    /// <summary>Peak learning rate of fine-tuning; default a tenth of <see cref="LearningRate"/> (1e-4 with Adam when that is
+    /// not given). A step whose loss spikes or is not finite rolls the weights back and halves the rate.</summary>
     public float? FineTuneLearningRate { get; init; }
 
     /// <summary>Whether <see cref="Unfreeze"/> or <see cref="UnfreezeFrom"/> asks for fine-tuning.</summary>
     public bool FineTunes => Unfreeze is not null || UnfreezeFrom is not null;
 
-    /// <summary>The head-training options these settings describe.</summary>
+    /// <summary>The mini-batch head-training options these settings describe (used for MLP heads, and for linear heads when
+    /// <see cref="Epochs"/> or <see cref="LearningRate"/> is given).</summary>
     public HeadTrainingOptions ToHeadTrainingOptions() => HeadOptions with
     {
         Head = Head,
         Optimizer = Optimizer,
-        Epochs = Epochs,
+        Epochs = Epochs ?? HeadOptions.Epochs,
+        MinimumSteps = Epochs is null ? Math.Max(HeadOptions.MinimumSteps, MinimumDefaultSteps) : HeadOptions.MinimumSteps,
         BatchSize = BatchSize,
-        LearningRate = LearningRate,
+        LearningRate = LearningRate ?? HeadOptions.LearningRate,
         Seed = Seed,
+    };
+
+    /// <summary>The solver options these settings describe.</summary>
+    public LinearHeadSolverOptions ToSolverOptions() => SolverOptions with
+    {
+        BalanceClasses = HeadOptions.BalanceClasses,
+        LabelSmoothing = HeadOptions.LabelSmoothing,
+        StandardizeFeatures = HeadOptions.StandardizeFeatures,
+        MaxDegreeOfParallelism = HeadOptions.MaxDegreeOfParallelism,
     };
 
     /// <summary>Checks every setting; throws a <see cref="ZooUsageException"/> naming the first bad one.</summary>
@@ -156,5 +188,6 @@ public sealed record TransferOptions
         }
 
         ToHeadTrainingOptions().Validate();
+        ToSolverOptions().Validate();
     }
 }

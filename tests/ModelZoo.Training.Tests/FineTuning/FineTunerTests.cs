@@ -130,3 +130,64 @@ public sealed class FineTunerTests(FineTunerFixture run) : IClassFixture<FineTun
         Assert.Contains("--unfreeze-from", ex.Message);
     }
 }
+
+public sealed class FineTuneFallbackTests
+{
+    [Fact]
+    public async Task A_diverging_fine_tuning_run_exports_and_registers_the_frozen_head()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "zoo-finetune-diverge-" + Guid.NewGuid().ToString("N")[..10]);
+        try
+        {
+            var data = TuxpaintDataset.Create(Path.Combine(root, "tuxpaint"), perClass: 8);
+            var storeSettings = SharedStore.Settings;
+            var settings = storeSettings with { Home = Path.Combine(root, "home") };
+            using var store = new ModelStore(storeSettings);
+            var catalog = ModelCatalog.Load(settings);
+            var result = await new FineTuner(store, catalog, settings).TrainAsync(new TransferOptions
+            {
+                BaseHandle = "imagenet/resnet18/feature_vector",
+                Data = data,
+                OutputDirectory = Path.Combine(root, "out"),
+                Name = "local/tuxpaint-diverged",
+                ValidationSplit = 0.25,
+                BatchSize = 10,
+                Unfreeze = 2,
+                FineTuneEpochs = 2,
+                FineTuneLearningRate = 10f, // far too large: every update blows the suffix up
+            });
+
+            Assert.False(result.Outcome.Kept);
+            Assert.True(result.Outcome.Backoffs >= 1, "no diverging step was rolled back");
+            Assert.Contains("did not beat the frozen head", result.Outcome.Note);
+            Assert.NotNull(result.FrozenValidationAccuracy);
+            Assert.Equal(result.FrozenValidationAccuracy!.Value, result.Transfer.Metrics.ValidationAccuracy!.Value, 9);
+            Assert.Equal(0, result.Transfer.Metrics.BestEpoch);
+
+            // The registered card carries the frozen head's validation accuracy…
+            var registered = ModelCatalog.Load(settings).Get("local/tuxpaint-diverged");
+            Assert.Equal(Math.Round(result.FrozenValidationAccuracy.Value, 4), registered.Provenance!.Metrics["val_accuracy"], 6);
+            // …and its model is the frozen backbone: not one initializer differs from the base model's.
+            var baseCard = ModelCatalog.LoadBuiltin().Get("imagenet/resnet18/feature_vector");
+            var local = await store.OpenAsync(baseCard, null, CancellationToken.None);
+            var original = OnnxModel.Load(local.ModelPath).Proto.Graph.Initializer.ToDictionary(t => t.Name);
+            var exported = OnnxModel.Load(result.Transfer.ModelPath).Proto.Graph.Initializer.ToDictionary(t => t.Name);
+            Assert.All(original.Keys, n => Assert.True(GraphEmitter.ReadFloats(exported[n]).SequenceEqual(GraphEmitter.ReadFloats(original[n])), $"{n} changed"));
+
+            using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(result.Transfer.OutputDirectory, "metrics.json")));
+            var fineTuning = metrics.RootElement.GetProperty("fine_tuning");
+            Assert.False(fineTuning.GetProperty("kept").GetBoolean());
+            Assert.Contains("did not beat the frozen head", File.ReadAllText(Path.Combine(result.Transfer.OutputDirectory, "report.html")));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}

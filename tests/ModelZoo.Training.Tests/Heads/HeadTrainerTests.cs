@@ -191,4 +191,31 @@ public class HeadTrainerTests
 
         Assert.Throws<OperationCanceledException>(() => trainer.Train(blobs.Sample(50), null, cts.Token));
     }
+
+    [Fact]
+    public void MinimumSteps_raises_the_epochs_of_a_small_dataset()
+    {
+        var blobs = new GaussianBlobs(classes: 4, dimension: 16, separation: 0.6f, seed: 12);
+        var train = blobs.Sample(16); // 64 rows: two batches of 32 per epoch
+
+        var result = new HeadTrainer(new HeadTrainingOptions { Head = HeadKind.Mlp, HiddenUnits = 8, Epochs = 10, MinimumSteps = 300 }).Train(train);
+
+        Assert.Equal(300, result.History.Steps.Count);
+        Assert.Equal(150, result.History.Epochs.Count);
+    }
+
+    [Fact]
+    public void Transfer_defaults_solve_a_linear_head_and_give_mini_batch_runs_a_step_floor()
+    {
+        var defaults = new ModelZoo.Training.Transfer.TransferOptions { BaseHandle = "b", Data = "d", OutputDirectory = "o" };
+        Assert.True(defaults.SolvesHead);
+        Assert.False((defaults with { LearningRate = 0.01f }).SolvesHead);
+        Assert.False((defaults with { Epochs = 5 }).SolvesHead);
+        Assert.False((defaults with { Head = HeadKind.Mlp }).SolvesHead);
+        // With fine-tuning, --epochs is the fine-tuning epochs: the frozen head is still solved.
+        Assert.True((defaults with { Epochs = 2, Unfreeze = 2 }).SolvesHead);
+        Assert.Equal(ModelZoo.Training.Transfer.TransferOptions.MinimumDefaultSteps, (defaults with { Head = HeadKind.Mlp }).ToHeadTrainingOptions().MinimumSteps);
+        Assert.Equal(0, (defaults with { Epochs = 5 }).ToHeadTrainingOptions().MinimumSteps);
+        Assert.Equal(5, (defaults with { Epochs = 5 }).ToHeadTrainingOptions().Epochs);
+    }
 }

@@ -114,4 +114,37 @@ public class TrainingPlotsTests
         Assert.Contains("square matrix", e.Message);
         Assert.False(File.Exists(Path.Combine(t.Path, "c.png")));
     }
+
+    [Fact]
+    public void Two_epochs_of_twelve_steps_are_drawn_as_24_points_on_a_step_axis()
+    {
+        using var t = new TempFolder();
+        var blobs = new Heads.GaussianBlobs(classes: 4, dimension: 16, separation: 0.6f, seed: 9);
+        var result = new ModelZoo.Training.Heads.HeadTrainer(new ModelZoo.Training.Heads.HeadTrainingOptions { Epochs = 2, BatchSize = 10, LearningRate = 1e-2f })
+            .Train(blobs.Sample(30), blobs.Sample(10));
+        var path = Path.Combine(t.Path, "curves.png");
+
+        Assert.Equal(24, result.History.Steps.Count);
+        Assert.Equal(Enumerable.Range(1, 24), result.History.Steps.Select(s => s.Step));
+        Assert.Equal(12, result.History.Steps.Count(s => s.Epoch == 2));
+        TrainingPlots.WriteCurves(path, result.History);
+
+        using var png = PngAssert.Decode(path);
+        Assert.Equal((TrainingPlots.CurvesWidth, TrainingPlots.CurvesHeight), (png.Width, png.Height));
+        // The per-step line is drawn in full colour and runs across the whole step axis, not squeezed between two epochs.
+        var columns = 0;
+        for (var x = 0; x < png.Width / 2; x++)
+        {
+            for (var y = 0; y < png.Height; y++)
+            {
+                if (IsTrainBlue(png.GetPixel(x, y)))
+                {
+                    columns++;
+                    break;
+                }
+            }
+        }
+
+        Assert.True(columns > 0.6 * (png.Width / 2), $"the training curve covers {columns} of {png.Width / 2} columns");
+    }
 }

@@ -32,6 +32,12 @@ public sealed class ResNetTransferFixture : IAsyncLifetime
 
     public TransferResult Second { get; private set; } = null!;
 
+    /// <summary>The same images at the library defaults (no augmentation, no epochs or learning rate: the solver), from the warm cache.</summary>
+    public TransferResult Defaults { get; private set; } = null!;
+
+    /// <summary>The same images with the previous defaults, <c>--lr 0.001 --epochs 10</c> (mini-batch Adam).</summary>
+    public TransferResult OldDefaults { get; private set; } = null!;
+
     public List<TransferProgress> Events { get; } = [];
 
     public async Task InitializeAsync()
@@ -55,6 +61,9 @@ public sealed class ResNetTransferFixture : IAsyncLifetime
         var learner = new TransferLearner(store, ModelCatalog.Load(Settings), Settings);
         First = await learner.TrainAsync(Options, new Recorder(Events));
         Second = await learner.TrainAsync(Options with { OutputDirectory = Path.Combine(Root, "run2") });
+        var plain = new TransferOptions { BaseHandle = BaseHandle, Data = Data, OutputDirectory = Path.Combine(Root, "defaults"), Name = Name + "-defaults" };
+        Defaults = await learner.TrainAsync(plain);
+        OldDefaults = await learner.TrainAsync(plain with { OutputDirectory = Path.Combine(Root, "old-defaults"), Epochs = 10, LearningRate = 1e-3f });
     }
 
     public Task DisposeAsync()

@@ -26,6 +26,29 @@ public sealed class ResNetTransferTests(ResNetTransferFixture run) : IClassFixtu
     }
 
     [Fact]
+    public void At_the_defaults_the_head_is_solved_and_beats_the_old_mini_batch_defaults_on_held_out_stamps()
+    {
+        var solved = run.Defaults.Metrics;
+        Assert.Equal("lbfgs", solved.HeadSolver);
+        Assert.NotNull(solved.L2);
+        Assert.Equal(run.First.ValidationImages, run.Defaults.ValidationImages);
+        // Chance is 20 %; the previous defaults (10 epochs at 0.001 with two batches per epoch) stay far below this bound.
+        Assert.True(solved.ValidationAccuracy >= 0.8, $"validation accuracy at the defaults {solved.ValidationAccuracy:P1}");
+        Assert.True(solved.ValidationAccuracy > run.OldDefaults.Metrics.ValidationAccuracy,
+            $"solved {solved.ValidationAccuracy:P1}, old defaults {run.OldDefaults.Metrics.ValidationAccuracy:P1}");
+        Assert.Equal("mini-batch", run.OldDefaults.Metrics.HeadSolver);
+
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Defaults.OutputDirectory, "metrics.json")));
+        Assert.Equal("lbfgs", metrics.RootElement.GetProperty("head_solver").GetString());
+        Assert.Equal(solved.L2!.Value, metrics.RootElement.GetProperty("l2").GetDouble());
+        // One history row per L-BFGS iteration, each with the validation figures after it.
+        var steps = File.ReadAllLines(Path.Combine(run.Defaults.OutputDirectory, "history.csv")).Where(l => l.StartsWith("step,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(run.Defaults.History.Steps.Count, steps.Count);
+        Assert.True(steps.Count >= 3, $"{steps.Count} solver iterations");
+        Assert.All(steps, l => Assert.NotEqual("", l.Split(',')[6]));
+    }
+
+    [Fact]
     public void Corrupt_images_are_skipped_counted_and_listed_in_the_report()
     {
         Assert.Equal(2, run.First.Metrics.Skipped);
