@@ -61,6 +61,7 @@ internal static class QdqRewriter
         foreach (var node in graph.Node.ToList())
         {
             var integer = plan.IntegerNodes.Contains(node);
+            var activation = QuantizationPlan.ActivationInputs(node).FirstOrDefault() ?? "";
             var dequantized = new Dictionary<string, string>(StringComparer.Ordinal);
             for (var i = 0; i < node.Input.Count; i++)
             {
@@ -81,7 +82,7 @@ internal static class QdqRewriter
             }
             if (integer && node.OpType is "Conv" or "Gemm" or "MatMul")
             {
-                var inputScale = parameters[QuantizationPlan.ActivationInputs(node).First()].ScaleValue;
+                var inputScale = parameters[activation].ScaleValue;
                 QuantizeWeights(graph, index, node, inputScale, nodes);
                 weights++;
             }

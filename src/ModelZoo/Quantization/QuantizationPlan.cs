@@ -32,7 +32,7 @@ internal sealed class QuantizationPlan
         FloatNodes = floatNodes;
     }
 
-    /// <summary>Nodes that run on dequantized int8 inputs.</summary>
+    /// <summary>Nodes that run on dequantized int8 inputs (by reference: protobuf messages compare by value, and the rewrite edits them).</summary>
     public HashSet<NodeProto> IntegerNodes { get; }
 
     /// <summary>Relu nodes absorbed into the QuantizeLinear of their input, keyed by the Relu's output name.</summary>
@@ -51,8 +51,8 @@ internal sealed class QuantizationPlan
     {
         var index = new GraphIndex(graph);
         var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        var head = quantizeHead ? [] : HeadNodes(graph, index);
-        var integer = new HashSet<NodeProto>();
+        var head = quantizeHead ? new HashSet<NodeProto>(ReferenceEqualityComparer.Instance) : HeadNodes(graph, index);
+        var integer = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         foreach (var node in graph.Node)
         {
             if (GraphIndex.IsDefaultDomain(node.Domain) && IntegerOps.Contains(node.OpType) && !head.Contains(node) && Eligible(node, index))
@@ -148,7 +148,7 @@ internal sealed class QuantizationPlan
     /// <summary>The Gemm/MatMul nodes that produce a graph output through only reshaping or normalising ops.</summary>
     private static HashSet<NodeProto> HeadNodes(GraphProto graph, GraphIndex index)
     {
-        var heads = new HashSet<NodeProto>();
+        var heads = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         foreach (var output in graph.Output)
         {
             var node = index.Producer(output.Name);
