@@ -108,6 +108,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         var spec = baseCard.Input ?? throw new ZooException("card-input-missing",
             $"the card of '{baseCard.Handle}' has no input spec, so calibration images cannot be preprocessed for it; add an 'input' section to the card.");
 
+        StaticQuantizer.RequireFixedInput(baseCard, spec);
         var calibrationDir = Path.GetFullPath(settings.Calibration!);
         if (!Directory.Exists(calibrationDir))
         {
@@ -127,7 +128,9 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
                 }
                 try
                 {
-                    images.Add(ImageDecoder.Decode(path));
+                    // Keep only the model-sized image: a folder of large photos would not fit in memory at full size.
+                    using var decoded = ImageDecoder.Decode(path);
+                    images.Add(ImagePreprocessor.Resize(decoded, spec, out _));
                     used.Add(path);
                 }
                 catch (ImageDecodeException ex)

@@ -53,6 +53,7 @@ public static class StaticQuantizer
         {
             throw new ZooUsageException($"percentile {options.Percentile} is out of range; give a value in (50, 100], e.g. 99.99.");
         }
+        RequireFixedInput(card, spec);
         CheckSupported(model.Proto.Graph);
 
         var work = model.Proto.Clone();
@@ -127,6 +128,17 @@ public static class StaticQuantizer
 
     private static OnnxModel Compose(OnnxModel? preprocess, OnnxModel model, InputSpec spec) =>
         preprocess is null ? model : GraphComposer.Prepend(preprocess, model, spec.Name);
+
+    /// <summary>Checks that the card's input has a fixed size: calibration feeds one fixed-size tensor per image.</summary>
+    /// <exception cref="QuantizationRefusedException">The model takes images at their own size.</exception>
+    public static void RequireFixedInput(ModelCard card, InputSpec spec)
+    {
+        if (spec.Resize == ResizeMode.LimitSide)
+        {
+            throw new QuantizationRefusedException("quantize-dynamic-input",
+                $"'{card.Handle}' takes images at their own size (resize limit-side), which calibration does not handle yet; quantize a model with a fixed input size.");
+        }
+    }
 
     private static void CheckSupported(GraphProto graph)
     {
