@@ -91,6 +91,24 @@ public sealed class StaticQuantizerTests
         Assert.Contains("q0", ex.Message);
     }
 
+    [Theory]
+    [InlineData(CalibrationMethod.MinMax, 255)]
+    [InlineData(CalibrationMethod.Percentile, 100)]
+    public void Percentile_calibration_clips_a_rare_outlier_that_minmax_keeps(CalibrationMethod method, int expectedHigh)
+    {
+        // 8×8 image at value 100 with one white pixel: 3 of 192 input values are outliers.
+        var pixels = Enumerable.Repeat((byte)100, 8 * 8 * 3).ToArray();
+        pixels[0] = pixels[1] = pixels[2] = 255;
+        using var image = RgbImage.FromPixels(8, 8, pixels);
+        var result = StaticQuantizer.Quantize(OnnxModel.FromProto(TinyConvModel(opset: 13)), null, TinyCard(), [image],
+            new QuantizationOptions { Method = method, Percentile = 98 });
+
+        var scale = result.Model.Proto.Graph.Initializer.Single(t => t.Name == "x_scale");
+        Assert.Equal(expectedHigh / 255f / 255f, TensorData.Floats(scale)[0], 1e-6f);
+        Assert.Equal(1, result.QuantizedWeights);
+        Assert.Equal(1, result.Model.OperatorCounts["QuantizeLinear"]);
+    }
+
     private static RgbImage Gray() => RgbImage.FromPixels(8, 8, new byte[8 * 8 * 3]);
 
     private static ModelCard TinyCard() => new()
