@@ -156,7 +156,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             var result = StaticQuantizer.Quantize(model, preprocess, baseCard, images, options);
             var agreement = result.Agreement;
             var measured = string.Create(CultureInfo.InvariantCulture,
-                $"{agreement.Metric} {agreement.Value:F4} (min cosine {agreement.Minimum:F4}) on {agreement.Images} calibration images");
+                $"{agreement.Metric} {agreement.Value:F4} ({(agreement.Metric == "top1" ? "mean" : "min")} cosine {agreement.Minimum:F4}) on {agreement.Images} calibration images");
             if (!agreement.Passes)
             {
                 throw new ZooException("quantize-agreement", string.Create(CultureInfo.InvariantCulture,

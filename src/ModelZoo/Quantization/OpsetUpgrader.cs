@@ -6,7 +6,8 @@ namespace ModelZoo.Quantization;
 /// <summary>
 /// Brings an inference graph from an older default-domain opset to <see cref="Target"/>, which per-channel
 /// DequantizeLinear needs. Only ops whose meaning is known across the gap are accepted: those unchanged for
-/// inference, and those whose attributes moved to inputs (Pad, Split, Squeeze, Unsqueeze, Clip), which are rewritten.
+/// inference, those whose attributes moved to inputs (Pad, Split, Squeeze, Unsqueeze, Clip), which are rewritten, and
+/// Softmax/LogSoftmax over the last axis (where the opset-13 change of meaning makes no difference).
 /// Anything else is refused with the node that uses it, never guessed at.
 /// </summary>
 internal static class OpsetUpgrader
@@ -101,6 +102,22 @@ internal static class OpsetUpgrader
                     RemoveAttribute(node, "max");
                     break;
                 case "Clip":
+                    break;
+                case "Softmax":
+                case "LogSoftmax":
+                    // Before opset 13 the input is flattened to 2-D at `axis`; from 13 the op runs along `axis` alone.
+                    // The two agree when `axis` is the last axis, the usual classifier case.
+                    var rank = index.DeclaredShape(node.Input[0])?.Count ?? index.DeclaredShape(node.Output[0])?.Count
+                        ?? (index.Producer(node.Input[0])?.OpType == "Gemm" ? 2 : (int?)null);
+                    var axis = GraphIndex.IntAttribute(node, "axis", 1);
+                    if (rank is null || (axis < 0 ? axis + rank : axis) != rank - 1)
+                    {
+                        throw Refuse(node, from, rank is null
+                            ? "the rank of its input is unknown, and its meaning changed in opset 13 unless the axis is the last one"
+                            : $"axis {axis} of a rank-{rank} input is not the last axis, and opset 13 changed what that means");
+                    }
+                    RemoveAttribute(node, "axis");
+                    node.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = rank.Value - 1 });
                     break;
                 default:
                     throw Refuse(node, from, $"{node.OpType} is not among the operators whose meaning this quantizer carries from opset {from} to {Target}");

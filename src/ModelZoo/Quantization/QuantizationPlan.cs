@@ -108,9 +108,14 @@ internal sealed class QuantizationPlan
                 var output = node.Output[0];
                 // The tensor the integer node writes is the Relu's output when the Relu is absorbed.
                 var relu = index.Consumers(output).FirstOrDefault(c => c.OpType == "Relu" && fused.ContainsKey(c.Output[0]));
-                if (!outputs.Contains(output))
+                var written = relu?.Output[0] ?? output;
+                // A pool gains nothing from an int8 output that only float nodes read (e.g. the pooled features
+                // feeding a float head): it would just round the features. Conv/Gemm/Add need theirs to fuse.
+                var floatReaders = node.OpType is "MaxPool" or "AveragePool" or "GlobalAveragePool"
+                    && !index.Consumers(written).Any(integer.Contains);
+                if (!outputs.Contains(output) && !floatReaders)
                 {
-                    Add(relu?.Output[0] ?? output, true);
+                    Add(written, true);
                 }
             }
         }

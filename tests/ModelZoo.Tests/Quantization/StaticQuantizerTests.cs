@@ -81,6 +81,22 @@ public sealed class StaticQuantizerTests
     }
 
     [Fact]
+    public void An_old_opset_softmax_over_a_non_last_axis_is_refused_because_opset_13_changed_its_meaning()
+    {
+        var model = TinyConvModel(opset: 8);
+        model.Graph.Node.Add(new NodeProto
+        {
+            OpType = "Softmax", Name = "channel_softmax", Input = { "y" }, Output = { "z" },
+            Attribute = { new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 } },
+        });
+        model.Graph.Output[0].Name = "z";
+        var ex = Assert.Throws<QuantizationRefusedException>(() =>
+            StaticQuantizer.Quantize(OnnxModel.FromProto(model), null, TinyCard(), [Gray()]));
+        Assert.Contains("channel_softmax", ex.Message);
+        Assert.Contains("axis 1 of a rank-4 input", ex.Message);
+    }
+
+    [Fact]
     public void An_already_quantized_graph_is_refused()
     {
         var model = TinyConvModel(opset: 13);
