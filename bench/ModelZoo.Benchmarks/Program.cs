@@ -7,8 +7,9 @@ namespace ModelZoo.Benchmarks;
 /// <c>… -- train-vs-mlnet</c>, the vision pipelines against ONNX Runtime alone and TensorFlow.js:
 /// <c>… -- vision [--runs N] [--tfjs-runs M] [--only detect|pose|faces|segment]</c>, or the fine-tuning figures:
 /// <c>… -- finetune-accuracy</c> and <c>… -- finetune-epoch --export DIR</c>, the cost of hashing models on load:
-/// <c>… -- verify-on-load [--runs N] [--handle H]</c>, or the Open Inference Protocol's latency
-/// against the native endpoint: <c>… -- v2-latency [--requests N]</c>.</summary>
+/// <c>… -- verify-on-load [--runs N] [--handle H]</c>, the Open Inference Protocol's latency
+/// against the native endpoint: <c>… -- v2-latency [--requests N]</c>, or fp32 against int8 ResNet-18:
+/// <c>… -- quantize [--runs N]</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract instead.</summary>
@@ -33,6 +34,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "vision")
         {
             return VisionThroughput.Run(args[1..]);
+        }
+        if (args.Length > 0 && args[0] == "quantize")
+        {
+            return QuantizeThroughput.Run(args[1..]);
         }
         if (args.Length > 0 && args[0] is "finetune-accuracy" or "finetune-epoch")
         {

@@ -55,6 +55,12 @@ public sealed record ModelCard
     /// <summary>Free tags for search (architecture family, dataset).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>Handle of the float model this one was quantized from; null when it was not quantized by <c>zoo quantize</c>.</summary>
+    public string? QuantizedFrom { get; init; }
+
+    /// <summary>How the model was quantized from <see cref="QuantizedFrom"/>, with the agreement measured against it.</summary>
+    public QuantizationInfo? Quantization { get; init; }
+
     /// <summary>The file that holds the graph to run.</summary>
     public ModelFile ModelFile => Files.FirstOrDefault(f => f.Role == "model") ?? Files[0];
 

@@ -1,0 +1,277 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ModelZoo.Catalog;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Imaging;
+using ModelZoo.Import;
+using ModelZoo.Onnx;
+using ModelZoo.Quantization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo quantize</c>: static int8 quantization of an image model, calibrated on the user's images and
+/// registered as a card of its own.</summary>
+public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeCommand.Settings>
+{
+    /// <summary>Options of <c>zoo quantize</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>Catalog handle of the float model, or the path of an .onnx file a registered card points to.</summary>
+        [CommandArgument(0, "<MODEL>")]
+        [Description("A catalog handle (see `zoo list`), or an .onnx file that a registered card points to.")]
+        public string Model { get; init; } = "";
+
+        /// <summary>Folder of calibration images.</summary>
+        [CommandOption("--calibration <DIR>")]
+        [Description("Folder of images like the ones the model will see (20–200 is typical).")]
+        public string? Calibration { get; init; }
+
+        /// <summary>Handle to register the int8 model under.</summary>
+        [CommandOption("--name <HANDLE>")]
+        [Description("Handle to register the int8 model under (default local/<base>_int8).")]
+        public string? Name { get; init; }
+
+        /// <summary>Calibration method.</summary>
+        [CommandOption("--method <METHOD>")]
+        [Description("minmax (default) or percentile.")]
+        [DefaultValue("minmax")]
+        public string Method { get; init; } = "minmax";
+
+        /// <summary>Percentile for --method percentile.</summary>
+        [CommandOption("--percentile <P>")]
+        [Description("Percentile kept by --method percentile (default 99.99).")]
+        [DefaultValue(99.99)]
+        public double Percentile { get; init; } = 99.99;
+
+        /// <summary>Most calibration images to use.</summary>
+        [CommandOption("--max-images <N>")]
+        [Description("Use at most N calibration images, in name order (default 200).")]
+        [DefaultValue(200)]
+        public int MaxImages { get; init; } = 200;
+
+        /// <summary>Quantize the classifier head too.</summary>
+        [CommandOption("--quantize-head")]
+        [Description("Also quantize the last Gemm/MatMul before the output (kept in float by default).")]
+        public bool QuantizeHead { get; init; }
+
+        /// <summary>Agreement below which nothing is registered.</summary>
+        [CommandOption("--min-agreement <X>")]
+        [Description("Refuse the result below this agreement with fp32 (default: mean cosine 0.98; top-1 0.95 for classifiers).")]
+        public double? MinAgreement { get; init; }
+
+        /// <summary>Replace an existing user card of the same handle.</summary>
+        [CommandOption("--force")]
+        [Description("Replace an existing user card with the same handle.")]
+        public bool Force { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Model))
+            {
+                return ValidationResult.Error("give a catalog handle or an .onnx file to quantize.");
+            }
+            if (string.IsNullOrWhiteSpace(Calibration))
+            {
+                return ValidationResult.Error("give a folder of calibration images with --calibration DIR.");
+            }
+            if (Method is not ("minmax" or "percentile"))
+            {
+                return ValidationResult.Error("--method must be minmax or percentile.");
+            }
+            if (MaxImages < 1)
+            {
+                return ValidationResult.Error("--max-images must be at least 1.");
+            }
+            return base.Validate();
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var baseCard = ResolveCard(settings.Model);
+        var name = settings.Name ?? "local/" + string.Join("_", baseCard.Handle.Split('/').Skip(1)) + "_int8";
+        ModelCatalog.FileNameOf(name);
+        if (context.Catalog.IsBuiltin(name))
+        {
+            throw new ZooUsageException($"'{name}' is a built-in model handle; pass another --name, e.g. local/{name.Split('/')[^1]}.");
+        }
+        if (!settings.Force && context.Catalog.TryGet(name, out _))
+        {
+            throw new ZooUsageException($"'{name}' is already registered; pass another --name, or --force to replace it.");
+        }
+        var spec = baseCard.Input ?? throw new ZooException("card-input-missing",
+            $"the card of '{baseCard.Handle}' has no input spec, so calibration images cannot be preprocessed for it; add an 'input' section to the card.");
+
+        StaticQuantizer.RequireFixedInput(baseCard, spec);
+        var calibrationDir = Path.GetFullPath(settings.Calibration!);
+        if (!Directory.Exists(calibrationDir))
+        {
+            throw new ZooUsageException($"the calibration folder '{calibrationDir}' does not exist; give a folder of images with --calibration DIR.");
+        }
+        var paths = ImagePaths.Expand([calibrationDir]).Order(StringComparer.Ordinal).ToList();
+        var images = new List<RgbImage>();
+        var used = new List<string>();
+        var console = context.Console;
+        try
+        {
+            foreach (var path in paths)
+            {
+                if (images.Count >= settings.MaxImages)
+                {
+                    break;
+                }
+                try
+                {
+                    // Keep only the model-sized image: a folder of large photos would not fit in memory at full size.
+                    using var decoded = ImageDecoder.Decode(path);
+                    images.Add(ImagePreprocessor.Resize(decoded, spec, out _));
+                    used.Add(path);
+                }
+                catch (ImageDecodeException ex)
+                {
+                    console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(ex.Message)}");
+                }
+            }
+            if (images.Count == 0)
+            {
+                throw new ZooUsageException($"no decodable images in '{calibrationDir}'; give a folder of JPEG/PNG photos with --calibration DIR.");
+            }
+
+            var local = (await PullProgressDisplay.PullAsync(context, [baseCard], cancellationToken).ConfigureAwait(false))[0];
+            var model = OnnxModel.Load(ImportedModelCache.RunnableModelPath(local));
+            var preprocess = spec.PreprocessGraph is { } graphName ? OnnxModel.Load(local.PathOf(graphName)) : null;
+            var options = new QuantizationOptions
+            {
+                Method = settings.Method == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax,
+                Percentile = settings.Percentile,
+                QuantizeHead = settings.QuantizeHead,
+                MinimumAgreement = settings.MinAgreement,
+            };
+            var result = StaticQuantizer.Quantize(model, preprocess, baseCard, images, options);
+            var agreement = result.Agreement;
+            var measured = string.Create(CultureInfo.InvariantCulture,
+                $"{agreement.Metric} {agreement.Value:F4} ({(agreement.Metric == "top1" ? "mean" : "min")} cosine {agreement.Minimum:F4}) on {agreement.Images} calibration images");
+            if (!agreement.Passes)
+            {
+                throw new ZooException("quantize-agreement", string.Create(CultureInfo.InvariantCulture,
+                    $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered. Try --method percentile, more varied calibration images, or keep the head in float."));
+            }
+
+            var method = options.Method == CalibrationMethod.MinMax ? "minmax" : string.Create(CultureInfo.InvariantCulture, $"percentile {options.Percentile}");
+            var card = WriteFiles(baseCard, local, spec, result, name, method, CalibrationHash(calibrationDir, used), used.Count);
+            context.Store.Remove(card);
+            var cardPath = context.Catalog.Register(card, context.Settings, overwrite: settings.Force);
+
+            console.MarkupLine($"quantized [bold]{Markup.Escape(baseCard.Handle)}[/] → [bold]{Markup.Escape(name)}[/] ({method})");
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.QuantizedTensors} activations and {result.QuantizedWeights} weight tensors in int8; float: {(result.FloatNodes.Count == 0 ? "none" : Markup.Escape(string.Join(", ", result.FloatNodes)))}"));
+            console.MarkupLine($"agreement with fp32: {Markup.Escape(measured)}, threshold {agreement.Threshold.ToString(CultureInfo.InvariantCulture)}");
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"model {card.ModelFile.Size / 1e6:F1} MB (fp32 {baseCard.ModelFile.Size / 1e6:F1} MB), sha256 {card.ModelFile.Sha256}"));
+            console.MarkupLine($"registered [bold]{Markup.Escape(cardPath)}[/]");
+            return 0;
+        }
+        finally
+        {
+            foreach (var image in images)
+            {
+                image.Dispose();
+            }
+        }
+    }
+
+    private ModelCard ResolveCard(string model)
+    {
+        if (!(File.Exists(model) || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)))
+        {
+            return context.Catalog.Get(model);
+        }
+        // A bare file has no preprocessing spec: find the registered card that points to it.
+        var full = Path.GetFullPath(model);
+        return context.Catalog.Cards.FirstOrDefault(c => c.ModelFile.Source.StartsWith("file:", StringComparison.Ordinal)
+                   && string.Equals(Path.GetFullPath(c.ModelFile.Source["file:".Length..]), full, StringComparison.Ordinal))
+               ?? throw new ZooUsageException(
+                   $"no registered card points to '{full}', so its input preprocessing is unknown; give the handle of a card (e.g. one `zoo train` registered) instead.");
+    }
+
+    private ModelCard WriteFiles(ModelCard baseCard, Store.LocalModel local, InputSpec spec, QuantizedModel result, string name,
+        string method, string calibrationSha, int calibrationCount)
+    {
+        var dir = Path.Combine(context.Settings.Home, "quantized", name.Replace('/', '+'));
+        Directory.CreateDirectory(dir);
+        var files = new List<ModelFile>();
+        var modelName = Path.GetFileNameWithoutExtension(baseCard.ModelFile.Name) + ".int8.onnx";
+        files.Add(Write(dir, modelName, "model", result.Model.ToBytes()));
+        foreach (var file in baseCard.Files.Where(f => f != baseCard.ModelFile))
+        {
+            if (file.Name == spec.PreprocessGraph && result.Preprocess is not null)
+            {
+                files.Add(Write(dir, file.Name, file.Role, result.Preprocess.ToBytes()));
+            }
+            else if (baseCard.Format == ModelFormat.Onnx || file.Role == "labels")
+            {
+                files.Add(Write(dir, file.Name, file.Role, File.ReadAllBytes(local.PathOf(file.Name))));
+            }
+        }
+        var agreement = result.Agreement;
+        return baseCard with
+        {
+            Handle = name,
+            Version = "1",
+            Title = (baseCard.Title ?? baseCard.Handle) + " (int8)",
+            Description = $"Static int8 quantization (QDQ) of {baseCard.Handle}, calibrated on {calibrationCount} images.",
+            Format = ModelFormat.Onnx,
+            Files = files,
+            Opset = result.Model.Opsets.TryGetValue("", out var opset) ? (int)opset : null,
+            Provenance = new Provenance
+            {
+                Zoo = "zoo quantize",
+                Url = baseCard.Provenance?.Url,
+                Paper = baseCard.Provenance?.Paper,
+                Notes = string.Create(CultureInfo.InvariantCulture,
+                    $"uint8 activations (QuantizeLinear/DequantizeLinear), int8 symmetric per-channel Conv weights, int32 biases; BatchNormalization folded; {result.QuantizedTensors} activations and {result.QuantizedWeights} weight tensors quantized. Base model SHA-256 {baseCard.ModelFile.Sha256}."),
+            },
+            Tags = baseCard.Tags.Concat(["int8", "quantized"]).Distinct(StringComparer.Ordinal).ToList(),
+            QuantizedFrom = baseCard.Handle,
+            Quantization = new QuantizationInfo
+            {
+                Scheme = "static-int8-qdq",
+                BaseSha256 = baseCard.ModelFile.Sha256,
+                Method = method,
+                CalibrationImages = calibrationCount,
+                CalibrationSha256 = calibrationSha,
+                Metric = agreement.Metric,
+                Agreement = Math.Round(agreement.Value, 6),
+                Threshold = agreement.Threshold,
+            },
+        };
+    }
+
+    private static ModelFile Write(string dir, string fileName, string role, byte[] bytes)
+    {
+        var path = Path.Combine(dir, fileName);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
+        return new ModelFile { Name = fileName, Role = role, Source = "file:" + path, Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), Size = bytes.Length };
+    }
+
+    /// <summary>One hash for the calibration set: each used file's path relative to the folder and its SHA-256, in name order.</summary>
+    private static string CalibrationHash(string root, IEnumerable<string> files)
+    {
+        var lines = new StringBuilder();
+        foreach (var file in files)
+        {
+            using var stream = File.OpenRead(file);
+            lines.Append(Path.GetRelativePath(root, file).Replace('\\', '/')).Append(' ')
+                .Append(Convert.ToHexStringLower(SHA256.HashData(stream))).Append('\n');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
+    }
+}

@@ -1,0 +1,11 @@
+namespace ModelZoo.Quantization;
+
+/// <summary>How calibration turns the activations seen on the calibration images into a quantization range.</summary>
+public enum CalibrationMethod
+{
+    /// <summary>The smallest and largest value seen (no value is clipped).</summary>
+    MinMax,
+
+    /// <summary>A high percentile of the values seen on each image, averaged over the images (outliers are clipped).</summary>
+    Percentile,
+}

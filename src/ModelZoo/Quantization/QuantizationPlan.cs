@@ -1,0 +1,181 @@
+using ModelZoo.Onnx;
+using ModelZoo.Onnx.Proto;
+
+namespace ModelZoo.Quantization;
+
+/// <summary>
+/// Which nodes of a (BatchNorm-folded, opset 13) graph run in int8 and which activation tensors get a
+/// QuantizeLinear/DequantizeLinear pair. The choice follows what ONNX Runtime's CPU provider fuses into integer
+/// kernels: DQ → Conv/Gemm/MatMul/Add/pool → Q groups, with a Relu right after such a node absorbed into the
+/// QuantizeLinear (a uint8 range starting at zero clamps exactly as Relu does).
+/// </summary>
+internal sealed class QuantizationPlan
+{
+    private static readonly HashSet<string> IntegerOps = new(StringComparer.Ordinal)
+    {
+        "Conv", "Gemm", "MatMul", "Add", "MaxPool", "AveragePool", "GlobalAveragePool",
+    };
+
+    /// <summary>Ops that pass a value towards the output without new arithmetic worth quantizing (for head detection).</summary>
+    private static readonly HashSet<string> HeadTail = new(StringComparer.Ordinal)
+    {
+        "Softmax", "LogSoftmax", "Flatten", "Reshape", "Identity", "Squeeze", "Transpose", "Sigmoid",
+    };
+
+    private QuantizationPlan(HashSet<NodeProto> integerNodes, Dictionary<string, NodeProto> fusedRelus, List<string> tensors,
+        HashSet<string> allConsumersDequantize, List<string> floatNodes)
+    {
+        IntegerNodes = integerNodes;
+        FusedRelus = fusedRelus;
+        Tensors = tensors;
+        AllConsumersDequantize = allConsumersDequantize;
+        FloatNodes = floatNodes;
+    }
+
+    /// <summary>Nodes that run on dequantized int8 inputs (by reference: protobuf messages compare by value, and the rewrite edits them).</summary>
+    public HashSet<NodeProto> IntegerNodes { get; }
+
+    /// <summary>Relu nodes absorbed into the QuantizeLinear of their input, keyed by the Relu's output name.</summary>
+    public Dictionary<string, NodeProto> FusedRelus { get; }
+
+    /// <summary>Activation tensors (names in the unfused graph) to calibrate and quantize, in graph order.</summary>
+    public List<string> Tensors { get; }
+
+    /// <summary>Tensors whose every consumer must read the DequantizeLinear output (the producer is fused with its Q).</summary>
+    public HashSet<string> AllConsumersDequantize { get; }
+
+    /// <summary>Compute nodes left in float on purpose, by name.</summary>
+    public List<string> FloatNodes { get; }
+
+    public static QuantizationPlan Build(GraphProto graph, bool quantizeHead)
+    {
+        var index = new GraphIndex(graph);
+        var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var head = quantizeHead ? new HashSet<NodeProto>(ReferenceEqualityComparer.Instance) : HeadNodes(graph, index);
+        var integer = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        foreach (var node in graph.Node)
+        {
+            if (GraphIndex.IsDefaultDomain(node.Domain) && IntegerOps.Contains(node.OpType) && !head.Contains(node) && Eligible(node, index))
+            {
+                integer.Add(node);
+            }
+        }
+
+        var fused = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
+        foreach (var relu in graph.Node.Where(n => n.OpType == "Relu" && GraphIndex.IsDefaultDomain(n.Domain)))
+        {
+            var producer = index.Producer(relu.Input[0]);
+            if (producer is not null && integer.Contains(producer) && producer.Output[0] == relu.Input[0]
+                && index.Consumers(relu.Input[0]).Count == 1 && !outputs.Contains(relu.Input[0]) && !outputs.Contains(relu.Output[0]))
+            {
+                fused[relu.Output[0]] = relu;
+            }
+        }
+
+        var tensors = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var allConsumers = new HashSet<string>(StringComparer.Ordinal);
+        void Add(string name, bool producedByInteger)
+        {
+            if (name.Length == 0 || outputs.Contains(name) || index.IsConstant(name))
+            {
+                return;
+            }
+            if (producedByInteger)
+            {
+                allConsumers.Add(name);
+            }
+            if (seen.Add(name))
+            {
+                tensors.Add(name);
+            }
+        }
+        foreach (var input in graph.Input)
+        {
+            if (index.Consumers(input.Name).Any(integer.Contains))
+            {
+                Add(input.Name, false);
+            }
+        }
+        foreach (var node in graph.Node)
+        {
+            if (integer.Contains(node))
+            {
+                foreach (var input in ActivationInputs(node))
+                {
+                    Add(input, false);
+                }
+                var output = node.Output[0];
+                // The tensor the integer node writes is the Relu's output when the Relu is absorbed.
+                var relu = index.Consumers(output).FirstOrDefault(c => c.OpType == "Relu" && fused.ContainsKey(c.Output[0]));
+                var written = relu?.Output[0] ?? output;
+                // A pool gains nothing from an int8 output that only float nodes read (e.g. the pooled features
+                // feeding a float head): it would just round the features. Conv/Gemm/Add need theirs to fuse.
+                var floatReaders = node.OpType is "MaxPool" or "AveragePool" or "GlobalAveragePool"
+                    && !index.Consumers(written).Any(integer.Contains);
+                if (!outputs.Contains(output) && !floatReaders)
+                {
+                    Add(written, true);
+                }
+            }
+        }
+        // Inputs of integer nodes come first in graph order anyway; order by first appearance for stable names.
+        var floatNodes = head.Select(OpsetUpgrader.NodeName).ToList();
+        return new QuantizationPlan(integer, fused, tensors, allConsumers, floatNodes);
+    }
+
+    /// <summary>The activation inputs of an integer node (weights and biases are handled separately).</summary>
+    public static IEnumerable<string> ActivationInputs(NodeProto node) =>
+        node.OpType == "Add" ? node.Input.Take(2) : node.Input.Take(1);
+
+    private static bool Eligible(NodeProto node, GraphIndex index)
+    {
+        switch (node.OpType)
+        {
+            case "Conv":
+                return node.Input.Count >= 2 && index.Constant(node.Input[1]) is { } w && TensorData.IsFloat(w)
+                    && (node.Input.Count < 3 || node.Input[2].Length == 0 || index.Constant(node.Input[2]) is { } b && TensorData.IsFloat(b));
+            case "MatMul":
+                return index.Constant(node.Input[1]) is { } m && TensorData.IsFloat(m) && m.Dims.Count == 2;
+            case "Gemm":
+                var alpha = node.Attribute.FirstOrDefault(a => a.Name == "alpha")?.F ?? 1f;
+                var beta = node.Attribute.FirstOrDefault(a => a.Name == "beta")?.F ?? 1f;
+                return alpha == 1f && beta == 1f && GraphIndex.IntAttribute(node, "transA", 0) == 0
+                    && index.Constant(node.Input[1]) is { } g && TensorData.IsFloat(g)
+                    && (node.Input.Count < 3 || node.Input[2].Length == 0 || index.Constant(node.Input[2]) is { } c && TensorData.IsFloat(c) && c.Dims.Count == 1);
+            case "Add":
+                return node.Input.Count == 2 && !index.IsConstant(node.Input[0]) && !index.IsConstant(node.Input[1]);
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>The Gemm/MatMul nodes that produce a graph output through only reshaping or normalising ops.</summary>
+    private static HashSet<NodeProto> HeadNodes(GraphProto graph, GraphIndex index)
+    {
+        var heads = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        foreach (var output in graph.Output)
+        {
+            var node = index.Producer(output.Name);
+            for (var depth = 0; node is not null && depth < 8; depth++)
+            {
+                if (node.OpType is "Gemm" or "MatMul")
+                {
+                    heads.Add(node);
+                    break;
+                }
+                if (node.OpType == "Add" && index.Producer(node.Input[0]) is { OpType: "MatMul" } matmul && index.IsConstant(node.Input[1]))
+                {
+                    heads.Add(matmul);
+                    break;
+                }
+                if (!HeadTail.Contains(node.OpType))
+                {
+                    break;
+                }
+                node = index.Producer(node.Input[0]);
+            }
+        }
+        return heads;
+    }
+}

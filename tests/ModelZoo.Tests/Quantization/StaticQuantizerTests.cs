@@ -1,0 +1,163 @@
+using ModelZoo.Catalog;
+using ModelZoo.Imaging;
+using ModelZoo.Onnx;
+using ModelZoo.Onnx.Proto;
+using ModelZoo.Quantization;
+using ModelZoo.Runtime;
+using ModelZoo.Store;
+using ModelZoo.Tests.Infrastructure;
+
+namespace ModelZoo.Tests.Quantization;
+
+public sealed class StaticQuantizerTests
+{
+    private const string Handle = "imagenet/resnet18/feature_vector";
+
+    [Fact]
+    public async Task ResNet18_int8_has_qdq_nodes_and_int8_weights_and_follows_fp32_on_held_out_photos()
+    {
+        var settings = SharedStore.Settings;
+        using var store = new ModelStore(settings);
+        var card = ModelCatalog.Load(settings).Get(Handle);
+        var local = await store.OpenAsync(card);
+        var model = OnnxModel.Load(local.ModelPath);
+        var preprocess = OnnxModel.Load(local.PathOf(card.Input!.PreprocessGraph!));
+        using var calibrationDir = new TempHome();
+        var files = Directory.GetFiles(QuantizationImages.CreateCalibrationFolder(calibrationDir.Path)).Order(StringComparer.Ordinal).ToList();
+        var calibration = QuantizationImages.Decode(files);
+
+        var result = StaticQuantizer.Quantize(model, preprocess, card, calibration);
+
+        var ops = result.Model.OperatorCounts;
+        Assert.True(ops.GetValueOrDefault("QuantizeLinear") >= 20, $"QuantizeLinear nodes: {ops.GetValueOrDefault("QuantizeLinear")}");
+        Assert.True(ops.GetValueOrDefault("DequantizeLinear") >= 40, $"DequantizeLinear nodes: {ops.GetValueOrDefault("DequantizeLinear")}");
+        Assert.False(ops.ContainsKey("BatchNormalization"), "BatchNormalization should be folded into the Conv weights");
+        Assert.Equal(13, result.Model.Opsets[""]);
+        var graph = result.Model.Proto.Graph;
+        var int8Weights = graph.Initializer.Count(t => t.DataType == (int)TensorProto.Types.DataType.Int8 && t.Dims.Count == 4);
+        Assert.True(int8Weights >= 20, $"int8 Conv weight tensors: {int8Weights}");
+        Assert.DoesNotContain(graph.Initializer, t => t.DataType == (int)TensorProto.Types.DataType.Float && t.Dims.Count == 4);
+        Assert.Equal(result.QuantizedWeights, int8Weights);
+        Assert.True(result.Model.ToBytes().Length < new FileInfo(local.ModelPath).Length / 3, "int8 weights should make the file under a third of the float one");
+        Assert.Equal("cosine", result.Agreement.Metric);
+        Assert.True(result.Agreement.Passes, $"calibration-set agreement {result.Agreement.Value}");
+
+        // Held out: real photos the calibration never saw, float and int8 pipelines each with their preprocessing graph.
+        var heldOut = QuantizationImages.Decode(QuantizationImages.HeldOutPhotos.Select(TestAssets.Image));
+        var reference = GraphComposer.Prepend(preprocess, model, card.Input.Name);
+        var candidate = GraphComposer.Prepend(result.Preprocess!, result.Model, card.Input.Name);
+        var agreement = StaticQuantizer.MeasureAgreement(reference, candidate, card, heldOut);
+        Assert.Equal(QuantizationImages.HeldOutPhotos.Length, agreement.Images);
+        Assert.True(agreement.Value >= 0.98, $"held-out mean cosine {agreement.Value:F4} (min {agreement.Minimum:F4})");
+        Assert.True(agreement.Minimum >= 0.95, $"held-out min cosine {agreement.Minimum:F4}");
+
+        // ONNX Runtime loads the int8 model on its own, and it gives 512-d features.
+        using var session = ModelSession.Open(result.Model.ToBytes());
+        Assert.Equal("float", session.Outputs[0].ElementType);
+    }
+
+    [Fact]
+    public void A_graph_with_an_operator_of_another_domain_is_refused_naming_the_node()
+    {
+        var model = TinyConvModel(opset: 13);
+        model.Graph.Node.Add(new NodeProto { OpType = "FusedGemm", Domain = "com.microsoft", Name = "custom_head", Input = { "y" }, Output = { "z" } });
+        model.Graph.Output[0].Name = "z";
+        var ex = Assert.Throws<QuantizationRefusedException>(() =>
+            StaticQuantizer.Quantize(OnnxModel.FromProto(model), null, TinyCard(), [Gray()]));
+        Assert.Equal("quantize-unsupported-op", ex.Code);
+        Assert.Contains("custom_head", ex.Message);
+    }
+
+    [Fact]
+    public void An_old_opset_graph_with_an_op_whose_meaning_changed_is_refused_naming_the_node()
+    {
+        var model = TinyConvModel(opset: 8);
+        model.Graph.Node.Add(new NodeProto { OpType = "Upsample", Name = "up1", Input = { "y" }, Output = { "z" } });
+        model.Graph.Output[0].Name = "z";
+        var ex = Assert.Throws<QuantizationRefusedException>(() =>
+            StaticQuantizer.Quantize(OnnxModel.FromProto(model), null, TinyCard(), [Gray()]));
+        Assert.Contains("up1", ex.Message);
+        Assert.Contains("Upsample", ex.Message);
+    }
+
+    [Fact]
+    public void An_old_opset_softmax_over_a_non_last_axis_is_refused_because_opset_13_changed_its_meaning()
+    {
+        var model = TinyConvModel(opset: 8);
+        model.Graph.Node.Add(new NodeProto
+        {
+            OpType = "Softmax", Name = "channel_softmax", Input = { "y" }, Output = { "z" },
+            Attribute = { new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 } },
+        });
+        model.Graph.Output[0].Name = "z";
+        var ex = Assert.Throws<QuantizationRefusedException>(() =>
+            StaticQuantizer.Quantize(OnnxModel.FromProto(model), null, TinyCard(), [Gray()]));
+        Assert.Contains("channel_softmax", ex.Message);
+        Assert.Contains("axis 1 of a rank-4 input", ex.Message);
+    }
+
+    [Fact]
+    public void An_already_quantized_graph_is_refused()
+    {
+        var model = TinyConvModel(opset: 13);
+        model.Graph.Node.Add(new NodeProto { OpType = "QuantizeLinear", Name = "q0", Input = { "y", "s" }, Output = { "z" } });
+        var ex = Assert.Throws<QuantizationRefusedException>(() =>
+            StaticQuantizer.Quantize(OnnxModel.FromProto(model), null, TinyCard(), [Gray()]));
+        Assert.Equal("quantize-already-quantized", ex.Code);
+        Assert.Contains("q0", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(CalibrationMethod.MinMax, 255)]
+    [InlineData(CalibrationMethod.Percentile, 100)]
+    public void Percentile_calibration_clips_a_rare_outlier_that_minmax_keeps(CalibrationMethod method, int expectedHigh)
+    {
+        // 8×8 image at value 100 with one white pixel: 3 of 192 input values are outliers.
+        var pixels = Enumerable.Repeat((byte)100, 8 * 8 * 3).ToArray();
+        pixels[0] = pixels[1] = pixels[2] = 255;
+        using var image = RgbImage.FromPixels(8, 8, pixels);
+        var result = StaticQuantizer.Quantize(OnnxModel.FromProto(TinyConvModel(opset: 13)), null, TinyCard(), [image],
+            new QuantizationOptions { Method = method, Percentile = 98 });
+
+        var scale = result.Model.Proto.Graph.Initializer.Single(t => t.Name == "x_scale");
+        Assert.Equal(expectedHigh / 255f / 255f, TensorData.Floats(scale)[0], 1e-6f);
+        Assert.Equal(1, result.QuantizedWeights);
+        Assert.Equal(1, result.Model.OperatorCounts["QuantizeLinear"]);
+    }
+
+    private static RgbImage Gray() => RgbImage.FromPixels(8, 8, new byte[8 * 8 * 3]);
+
+    private static ModelCard TinyCard() => new()
+    {
+        Handle = "local/tiny",
+        Task = ModelTask.ImageFeatureVector,
+        Files = [new ModelFile { Name = "m.onnx", Source = "file:m.onnx", Sha256 = new string('0', 64), Size = 1 }],
+        License = new LicenseInfo { Spdx = "MIT" },
+        Input = new InputSpec { Name = "x", Width = 8, Height = 8, Layout = TensorLayout.Nchw },
+    };
+
+    private static ModelProto TinyConvModel(int opset)
+    {
+        var graph = new GraphProto { Name = "tiny" };
+        graph.Input.Add(FloatInfo("x", 1, 3, 8, 8));
+        graph.Output.Add(FloatInfo("y", 1, 4, 8, 8));
+        var w = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 4, 3, 1, 1 } };
+        w.FloatData.AddRange(Enumerable.Range(0, 12).Select(i => i * 0.1f));
+        graph.Initializer.Add(w);
+        graph.Node.Add(new NodeProto { OpType = "Conv", Name = "conv0", Input = { "x", "w" }, Output = { "y" } });
+        var model = new ModelProto { IrVersion = 7, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        return model;
+    }
+
+    private static ValueInfoProto FloatInfo(string name, params long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.AddRange(dims.Select(d => new TensorShapeProto.Types.Dimension { DimValue = d }));
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+}
