@@ -6,18 +6,22 @@ namespace ModelZoo.Tasks.Ocr;
 /// Puts back the word spaces a CTC recogniser leaves out (PP-OCR's recogniser has a space class but rarely emits it on
 /// small or tightly set text). The recogniser places every character it reads at a time step, i.e. at a column of the
 /// line crop; between two neighbouring characters the crop shows a run of columns without ink. Inside a word that run
-/// is short (often empty, where letters touch); between words it is about a third of the line height or more. Each
+/// is short (often empty, where letters touch); between words it is about a third of an em or more. Each
 /// line chooses its own threshold from its own gaps (the two-group split with the largest between-group variance),
 /// kept within bounds that follow from how type is set, so it adapts to the font, the resolution and the crop
 /// without a pixel constant.
 /// </summary>
 internal static class WordSpacing
 {
-    /// <summary>Bounds of the word-gap threshold, in line heights (a detected line is about one em high). Proportional
+    /// <summary>Bounds of the word-gap threshold, in ems (estimated per line, see <see cref="Restore"/>). Proportional
     /// fonts set a word space at 0.25–0.33 em, which with the side bearings leaves 0.25–0.45 em of blank; letters
     /// inside a word leave 0–0.2 em. Monospaced fonts leave a whole cell (0.6 em) or more at a space and up to a third of
     /// an em between narrow letters, which is why the line's own split may lie as high as the upper bound.</summary>
     internal const double MinSpace = 0.2, MaxSpace = 0.45;
+
+    /// <summary>On a line with spaces the recogniser marked, an unmarked gap is a space when it is at least this fraction
+    /// of the narrowest marked one (word spaces on one line vary by a pixel or two of justification and rounding).</summary>
+    internal const double MarkedFraction = 0.7;
 
     /// <summary>The characters with a space inserted wherever the crop shows a word gap the recogniser did not mark.</summary>
     /// <param name="characters">Decoded characters in reading order with their time steps.</param>
@@ -31,20 +35,44 @@ internal static class WordSpacing
         }
         var blank = BlankColumns(crop);
         var centres = characters.Select(c => Math.Clamp((c.Step + 0.5) * cropPerStep, 0, crop.Width - 1)).ToArray();
-        // Gaps are measured in line heights: the recogniser sees the crop scaled to its input height, so this is the
-        // unit it reads in, and unlike the distance between character positions it does not depend on which letters
-        // the line holds (runs of i, l and t, or capitals).
+        // Gaps are measured in ems, not pixels or character positions: the distance between neighbouring characters
+        // depends on which letters the line holds (runs of i, l and t, or capitals). A detected line is about an em
+        // high, less when it has no descenders; lowercase text advances about half an em per character, so twice the
+        // median distance is a second estimate that the tight box of a sign line cannot shrink.
+        var distances = new List<double>();
+        for (var i = 0; i + 1 < characters.Count; i++)
+        {
+            if (characters[i].Text != " " && characters[i + 1].Text != " ")
+            {
+                distances.Add(centres[i + 1] - centres[i]);
+            }
+        }
+        distances.Sort();
+        var em = Math.Max(crop.Height, distances.Count == 0 ? 0 : 2 * distances[distances.Count / 2]);
         var widths = new double[characters.Count - 1];
         var unmarked = new List<double>();
         for (var i = 0; i + 1 < characters.Count; i++)
         {
             if (characters[i].Text != " " && characters[i + 1].Text != " ")
             {
-                widths[i] = WidestRun(blank, centres[i], centres[i + 1]) / (double)crop.Height;
+                widths[i] = WidestRun(blank, centres[i], centres[i + 1]) / em;
                 unmarked.Add(widths[i]);
             }
         }
-        var cut = Math.Clamp(SplitPoint(unmarked), MinSpace, MaxSpace);
+        // Where the recogniser did mark spaces, they show what a word gap looks like on this line; an unmarked gap
+        // must come close to the narrowest of them. Short sign lines in monospaced or bold type have letter gaps as wide
+        // as a proportional word space, and this keeps them joined.
+        var marked = double.PositiveInfinity;
+        for (var i = 1; i + 1 < characters.Count; i++)
+        {
+            if (characters[i].Text == " " && characters[i - 1].Text != " " && characters[i + 1].Text != " ")
+            {
+                marked = Math.Min(marked, WidestRun(blank, centres[i - 1], centres[i + 1]) / em);
+            }
+        }
+        var cut = double.IsPositiveInfinity(marked)
+            ? Math.Clamp(SplitPoint(unmarked), MinSpace, MaxSpace)
+            : Math.Max(MinSpace, MarkedFraction * marked);
         var result = new List<CtcDecoder.Character>(characters.Count + 8) { characters[0] };
         for (var i = 1; i < characters.Count; i++)
         {
@@ -87,33 +115,18 @@ internal static class WordSpacing
         return cut;
     }
 
-    /// <summary>Widest run of blank columns whose middle lies between the two character positions.</summary>
+    /// <summary>The longest stretch of blank columns between the two character positions (a run is cut at the
+    /// positions, so a gap the recogniser placed a character inside is split between its neighbours rather than given
+    /// whole to one pair).</summary>
     private static int WidestRun(bool[] blank, double from, double to)
     {
         var widest = 0;
-        var x = (int)from;
-        // Step back to the start of a run that reaches into the interval.
-        while (x > 0 && blank[x - 1] && blank[x])
+        var run = 0;
+        var end = Math.Min(blank.Length - 1, (int)Math.Floor(to));
+        for (var x = Math.Max(0, (int)Math.Ceiling(from)); x <= end; x++)
         {
-            x--;
-        }
-        while (x < blank.Length && x <= to)
-        {
-            if (!blank[x])
-            {
-                x++;
-                continue;
-            }
-            var start = x;
-            while (x < blank.Length && blank[x])
-            {
-                x++;
-            }
-            var middle = (start + x - 1) / 2.0;
-            if (middle > from && middle <= to)
-            {
-                widest = Math.Max(widest, x - start);
-            }
+            run = blank[x] ? run + 1 : 0;
+            widest = Math.Max(widest, run);
         }
         return widest;
     }
