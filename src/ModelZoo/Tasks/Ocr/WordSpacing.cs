@@ -37,18 +37,18 @@ internal static class WordSpacing
         var centres = characters.Select(c => Math.Clamp((c.Step + 0.5) * cropPerStep, 0, crop.Width - 1)).ToArray();
         // Gaps are measured in ems, not pixels or character positions: the distance between neighbouring characters
         // depends on which letters the line holds (runs of i, l and t, or capitals). A detected line is about an em
-        // high, less when it has no descenders; lowercase text advances about half an em per character, so twice the
-        // median distance is a second estimate that the tight box of a sign line cannot shrink.
-        var distances = new List<double>();
+        // high, less when it has no descenders (a tight sign box), so the characters read give a second estimate:
+        // each neighbour distance divided by the two characters' typical advance.
+        var ems = new List<double>();
         for (var i = 0; i + 1 < characters.Count; i++)
         {
             if (characters[i].Text != " " && characters[i + 1].Text != " ")
             {
-                distances.Add(centres[i + 1] - centres[i]);
+                ems.Add((centres[i + 1] - centres[i]) / ((Advance(characters[i].Text) + Advance(characters[i + 1].Text)) / 2));
             }
         }
-        distances.Sort();
-        var em = Math.Max(crop.Height, distances.Count == 0 ? 0 : 2 * distances[distances.Count / 2]);
+        ems.Sort();
+        var em = Math.Max(crop.Height, ems.Count == 0 ? 0 : ems[ems.Count / 2]);
         var widths = new double[characters.Count - 1];
         var unmarked = new List<double>();
         for (var i = 0; i + 1 < characters.Count; i++)
@@ -85,6 +85,25 @@ internal static class WordSpacing
             result.Add(current);
         }
         return result;
+    }
+
+    /// <summary>Typical advance width of a character in ems (Latin text faces: narrow letters and punctuation about
+    /// 0.3, lowercase 0.5, capitals and digits 0.65, m and w 0.85); other scripts count as 0.5 and only matter through
+    /// the median.</summary>
+    private static double Advance(string text)
+    {
+        if (text.Length != 1)
+        {
+            return 0.5;
+        }
+        var c = text[0];
+        return c switch
+        {
+            'i' or 'l' or 'j' or 't' or 'f' or 'r' or 'I' or '.' or ',' or ':' or ';' or '\'' or '!' or '|' or '(' or ')' or '[' or ']' or '"' or '`' => 0.3,
+            'm' or 'w' or 'M' or 'W' => 0.85,
+            >= 'A' and <= 'Z' or >= '0' and <= '9' => 0.65,
+            _ => 0.5,
+        };
     }
 
     /// <summary>The threshold that best separates the values into two groups (Otsu's criterion: the largest
