@@ -17,7 +17,8 @@ namespace ModelZoo.Benchmarks;
 /// modes that suit pages; the table names the best. Shells out to <c>tesseract</c>, which the library never does.
 /// Run: <c>dotnet run -c Release --project bench/ModelZoo.Benchmarks -- ocr-pages</c>; <c>--show</c> prints what the zoo
 /// read, <c>--only=TEXT</c> keeps the pages whose name contains TEXT, <c>--zoo-only</c> skips tesseract, and
-/// <c>--upscale=F</c> / <c>--box=T</c> override the detector's largest upscale and box threshold for comparisons.
+/// <c>--upscale=F</c> turns on the detector's upscale of small images (by at most F) and <c>--box=T</c> sets the box
+/// threshold, for comparisons with the defaults.
 /// </summary>
 internal static class OcrPages
 {
@@ -47,6 +48,7 @@ internal static class OcrPages
         var boxThreshold = args.FirstOrDefault(a => a.StartsWith("--box=", StringComparison.Ordinal))?[6..];
         var options = new TextSpotterOptions
         {
+            UpscaleSmallImages = upscale is not null,
             MaxDetectorUpscale = upscale is null ? 4 : double.Parse(upscale, CultureInfo.InvariantCulture),
             BoxThreshold = boxThreshold is null ? 0.6f : float.Parse(boxThreshold, CultureInfo.InvariantCulture),
         };

@@ -228,8 +228,8 @@ public sealed class TextSpotter : IDisposable
     /// <summary>
     /// The detector's input size for one image. PaddleOCR's <c>DetResizeForTest</c> with <c>limit_type max</c> only
     /// shrinks images whose long side is over the limit (the card's size, 960); a small photo of a page then reaches the
-    /// detector with text a few pixels high and its faint lines fall under the box threshold. With
-    /// <see cref="TextSpotterOptions.UpscaleSmallImages"/> the long side is brought up to the limit as well
+    /// detector at its own size. With <see cref="TextSpotterOptions.UpscaleSmallImages"/> the long side is brought up to
+    /// the limit as well
     /// (PaddleOCR's <c>resize_long</c>), by at most <see cref="TextSpotterOptions.MaxDetectorUpscale"/>. Each side is
     /// then rounded to the card's multiple as PaddleOCR does.
     /// </summary>

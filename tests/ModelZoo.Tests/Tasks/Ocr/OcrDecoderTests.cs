@@ -113,13 +113,13 @@ public sealed class OcrDecoderTests
     public void Detector_input_brings_small_images_up_to_the_limit_by_at_most_the_largest_upscale()
     {
         var spec = new InputSpec { Width = 960, Height = 960, Resize = ResizeMode.LimitSide, SizeMultiple = 32 };
-        var options = new TextSpotterOptions();
+        var options = new TextSpotterOptions { UpscaleSmallImages = true };
         var page = TextSpotter.DetectorInput(spec, 384, 191, options);
         Assert.Equal((960, 480), (page.Width, page.Height)); // x2.5: 477.5 -> 477 -> 480
         var strip = TextSpotter.DetectorInput(spec, 100, 20, options);
         Assert.Equal((384, 64), (strip.Width, strip.Height)); // capped at x4: 400 x 80, halves rounded to even multiples
         Assert.Equal((960, 544), (TextSpotter.DetectorInput(spec, 1920, 1080, options).Width, TextSpotter.DetectorInput(spec, 1920, 1080, options).Height));
-        var reference = TextSpotter.DetectorInput(spec, 384, 191, options with { UpscaleSmallImages = false });
+        var reference = TextSpotter.DetectorInput(spec, 384, 191, new TextSpotterOptions());
         Assert.Equal((384, 192), (reference.Width, reference.Height));
     }
 
