@@ -7,6 +7,11 @@
 #   onnx-node/ ONNX's own operator conformance cases from Debian's `libonnx-testdata` (Apache-2.0): one folder per
 #              case, test_<op>*/model.onnx + test_data_set_0/{input,output}_*.pb (TensorProto), for the fine-tuning
 #              tests that check every op the trainer emits against the spec's own expected outputs.
+#   ocr-pages/ the OCR page set built by scripts/make-ocr-pages.py (needs Debian's ghostscript, python3-pil and
+#              python3-numpy; scripts/install-test-deps.sh installs them): scikit-image's page photos with hand
+#              transcriptions, and licence texts from /usr/share/common-licenses typeset by Ghostscript at several
+#              resolutions and "photographed" (perspective, uneven light, blur, noise, JPEG), each NAME.png|jpg with
+#              its ground truth NAME.txt. Rebuilt when the generator changes (its hash is the marker's version).
 # Packages come from apt (`apt-get download`, no root needed); `apt-get update` runs only when a
 # download fails. Each folder gets a `.fetched` marker naming the package version; a folder whose
 # marker is present is left alone, so running the script twice does nothing the second time.
@@ -159,9 +164,24 @@ else
   did=1
 fi
 
+generator="$ROOT/scripts/make-ocr-pages.py"
+generator_hash="$(sha256sum "$generator" | cut -c1-16)"
+if already_done ocr-pages && grep -qx "version=$generator_hash" "$DEST/ocr-pages/.fetched"; then
+  log "ocr-pages/: present ($generator_hash), skipped"
+else
+  command -v gs >/dev/null || die "ghostscript (gs) is needed to build ocr-pages/; run scripts/install-test-deps.sh"
+  /usr/bin/python3 -c 'import numpy, PIL' 2>/dev/null \
+    || die "Debian's python3-numpy and python3-pil are needed to build ocr-pages/; run scripts/install-test-deps.sh"
+  stage_begin ocr-pages
+  /usr/bin/python3 "$generator" "$DEST/.ocr-pages.tmp" "$DEST/skimage"
+  stage_commit ocr-pages
+  write_marker ocr-pages make-ocr-pages.py "$generator_hash"
+  did=1
+fi
+
 # One summary marker for humans and CI logs.
 {
-  for name in darknet skimage tuxpaint onnx-node; do
+  for name in darknet skimage tuxpaint onnx-node ocr-pages; do
     printf '%s: %s %s (%s files)\n' "$name" \
       "$(grep '^package=' "$DEST/$name/.fetched" | cut -d= -f2)" \
       "$(grep '^version=' "$DEST/$name/.fetched" | cut -d= -f2)" \

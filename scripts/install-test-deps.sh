@@ -10,7 +10,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 need=()
-for pkg in dpkg fonts-dejavu-core chromium rabbitmq-server nginx; do
+# rabbitmq-server and nginx are the broker and load balancer of the scale-out tests; ghostscript, python3-pil and
+# python3-numpy build the OCR page set (scripts/make-ocr-pages.py).
+for pkg in dpkg fonts-dejavu-core chromium rabbitmq-server nginx ghostscript python3-pil python3-numpy; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v node >/dev/null 2>&1 || need+=(nodejs)

@@ -12,12 +12,17 @@ namespace ModelZoo.Benchmarks;
 /// <c>… -- quantize [--runs N]</c>.</summary>
 public static class Program
 {
-    /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract instead.</summary>
+    /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract on rendered lines
+    /// instead, <c>ocr-pages [--show]</c> the one on real pages.</summary>
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "ocr-comparison")
         {
             return OcrComparison.Run(args[1..]);
+        }
+        if (args.Length > 0 && args[0] == "ocr-pages")
+        {
+            return OcrPages.Run(args[1..]);
         }
         if (args.Length > 0 && args[0] == "train-vs-mlnet")
         {

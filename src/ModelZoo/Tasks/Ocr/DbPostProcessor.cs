@@ -36,14 +36,16 @@ internal static class DbPostProcessor
                 continue;
             }
             candidates++;
-            var points = Region(map, mapWidth, mapHeight, start, candidates, labels, stack, options.BinaryThreshold);
+            var (points, rows) = Region(map, mapWidth, mapHeight, start, candidates, labels, stack, options.BinaryThreshold);
             var hull = ConvexGeometry.Hull(points);
             var rect = ConvexGeometry.MinAreaRect(hull);
             if (rect.ShortSide < options.MinBoxSize)
             {
                 continue;
             }
-            var score = ConvexGeometry.MeanInside(map, mapWidth, mapHeight, rect.Corners());
+            var score = options.ScoreMode == DbScoreMode.Slow
+                ? RegionMean(map, labels, candidates, rows)
+                : ConvexGeometry.MeanInside(map, mapWidth, mapHeight, rect.Corners());
             if (score < options.BoxThreshold)
             {
                 continue;
@@ -60,8 +62,26 @@ internal static class DbPostProcessor
         return results;
     }
 
-    /// <summary>Flood-fills one region and returns, per row, its leftmost and rightmost pixel (enough for the hull).</summary>
-    private static List<(int X, int Y)> Region(ReadOnlySpan<float> map, int width, int height, int start, int label,
+    /// <summary>Mean probability over the pixels of one labelled region, visiting only the rows it spans.</summary>
+    private static float RegionMean(ReadOnlySpan<float> map, int[] labels, int label, (int Width, int First, int Last) rows)
+    {
+        double sum = 0;
+        var n = 0;
+        var end = Math.Min(labels.Length, (rows.Last + 1) * rows.Width);
+        for (var i = rows.First * rows.Width; i < end; i++)
+        {
+            if (labels[i] == label)
+            {
+                sum += map[i];
+                n++;
+            }
+        }
+        return n == 0 ? 0 : (float)(sum / n);
+    }
+
+    /// <summary>Flood-fills one region and returns, per row, its leftmost and rightmost pixel (enough for the hull), and
+    /// the rows it spans.</summary>
+    private static (List<(int X, int Y)> Points, (int Width, int First, int Last) Rows) Region(ReadOnlySpan<float> map, int width, int height, int start, int label,
         int[] labels, Stack<int> stack, float threshold)
     {
         var minX = new Dictionary<int, int>();
@@ -97,7 +117,7 @@ internal static class DbPostProcessor
             points.Add((x, y));
             if (maxX[y] != x) points.Add((maxX[y], y));
         }
-        return points;
+        return (points, (width, minX.Keys.Min(), minX.Keys.Max()));
     }
 
     /// <summary>Scales a rectangle by different factors along x and y. A rotated rectangle stays a rectangle only when

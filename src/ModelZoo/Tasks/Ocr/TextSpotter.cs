@@ -196,7 +196,7 @@ public sealed class TextSpotter : IDisposable
     /// <summary>Line quadrilaterals in image pixels, in reading order.</summary>
     private List<(double X, double Y)[]> Detect(RgbImage image)
     {
-        var spec = ImagePreprocessor.ForImage(_det.Spec, image.Width, image.Height);
+        var spec = DetectorInput(_det.Spec, image.Width, image.Height, Options);
         var tensor = new float[ImagePreprocessor.TensorLength(spec)];
         ImagePreprocessor.WriteTensor(image, spec, tensor);
         var output = _det.Run(tensor, [1, 3, spec.Height, spec.Width]);
@@ -223,6 +223,29 @@ public sealed class TextSpotter : IDisposable
             quads.Add(corners);
         }
         return ReadingOrder.Sort(quads);
+    }
+
+    /// <summary>
+    /// The detector's input size for one image. PaddleOCR's <c>DetResizeForTest</c> with <c>limit_type max</c> only
+    /// shrinks images whose long side is over the limit (the card's size, 960); a small photo of a page then reaches the
+    /// detector at its own size. With <see cref="TextSpotterOptions.UpscaleSmallImages"/> the long side is brought up to
+    /// the limit as well
+    /// (PaddleOCR's <c>resize_long</c>), by at most <see cref="TextSpotterOptions.MaxDetectorUpscale"/>. Each side is
+    /// then rounded to the card's multiple as PaddleOCR does.
+    /// </summary>
+    internal static InputSpec DetectorInput(InputSpec card, int width, int height, TextSpotterOptions options)
+    {
+        if (card.Resize != ResizeMode.LimitSide || !options.UpscaleSmallImages)
+        {
+            return ImagePreprocessor.ForImage(card, width, height);
+        }
+        var limit = Math.Min(card.Width, card.Height);
+        var ratio = Math.Min((double)limit / Math.Max(width, height), Math.Max(1.0, options.MaxDetectorUpscale));
+        if (ratio <= 1)
+        {
+            return ImagePreprocessor.ForImage(card, width, height);
+        }
+        return ImagePreprocessor.ForImage(card, Math.Max(1, (int)(width * ratio)), Math.Max(1, (int)(height * ratio)));
     }
 
     /// <summary>Turns crops the classifier finds upside down; returns the turned ones with their crops as they were.</summary>
@@ -306,6 +329,7 @@ public sealed class TextSpotter : IDisposable
         {
             return null;
         }
+        characters = WordSpacing.Restore(characters, crop, cropPerStep);
         var confidence = characters.Average(c => c.Probability);
         var text = string.Concat(characters.Select(c => c.Text)).Trim();
         if (text.Length == 0 || confidence < Options.MinLineConfidence)

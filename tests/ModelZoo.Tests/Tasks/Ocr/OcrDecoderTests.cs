@@ -110,6 +110,40 @@ public sealed class OcrDecoderTests
     }
 
     [Fact]
+    public void Detector_input_brings_small_images_up_to_the_limit_by_at_most_the_largest_upscale()
+    {
+        var spec = new InputSpec { Width = 960, Height = 960, Resize = ResizeMode.LimitSide, SizeMultiple = 32 };
+        var options = new TextSpotterOptions { UpscaleSmallImages = true };
+        var page = TextSpotter.DetectorInput(spec, 384, 191, options);
+        Assert.Equal((960, 480), (page.Width, page.Height)); // x2.5: 477.5 -> 477 -> 480
+        var strip = TextSpotter.DetectorInput(spec, 100, 20, options);
+        Assert.Equal((384, 64), (strip.Width, strip.Height)); // capped at x4: 400 x 80, halves rounded to even multiples
+        Assert.Equal((960, 544), (TextSpotter.DetectorInput(spec, 1920, 1080, options).Width, TextSpotter.DetectorInput(spec, 1920, 1080, options).Height));
+        var reference = TextSpotter.DetectorInput(spec, 384, 191, new TextSpotterOptions());
+        Assert.Equal((384, 192), (reference.Width, reference.Height));
+    }
+
+    [Fact]
+    public void A_curved_line_fails_the_rectangle_score_and_passes_the_region_score()
+    {
+        // A text kernel 7 px thick arching 12 px over 120 px, as a line does near a book's spine.
+        const int w = 140, h = 40;
+        var map = new float[w * h];
+        for (var x = 10; x < 130; x++)
+        {
+            var centre = 10 + 12 * Math.Sin(Math.PI * (x - 10) / 120.0);
+            for (var y = 0; y < h; y++)
+            {
+                if (Math.Abs(y - centre) <= 3) map[y * w + x] = 0.95f;
+            }
+        }
+        var slow = DbPostProcessor.Decode(map, w, h, w, h, new TextSpotterOptions { ScoreMode = DbScoreMode.Slow });
+        Assert.InRange(Assert.Single(slow).Score, 0.9f, 1f);
+        var fast = DbPostProcessor.Decode(map, w, h, w, h, new TextSpotterOptions { ScoreMode = DbScoreMode.Fast });
+        Assert.Empty(fast);
+    }
+
+    [Fact]
     public void Pad_right_keeps_the_aspect_ratio_at_the_left_and_pads_the_rest()
     {
         var spec = new InputSpec { Width = 40, Height = 4, Resize = ResizeMode.PadRight, PadValue = 128, Scale = 1f };
