@@ -22,14 +22,13 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  # Install only what is missing and never upgrade what is there: --no-upgrade keeps named packages as they are, and
-  # the dry run shows whether a dependency would be upgraded ("Inst NAME [installed-version] ..."); if so, stop and
-  # say which, rather than upgrading system packages as a side effect.
+  # Install only what is missing and upgrade nothing the new packages do not require: --no-upgrade keeps named
+  # packages that are already there as they are. The dry run shows whether a dependency must be upgraded for them
+  # ("Inst NAME [installed-version] ..."); that is said before it happens, so it is never a silent side effect.
   upgrades="$(apt-get -s install --no-upgrade "${need[@]}" | awk '/^Inst [^ ]+ \[/ {print $2}')"
   if [ -n "$upgrades" ]; then
-    echo "install-test-deps: installing ${need[*]} would upgrade installed packages: $(echo $upgrades)." >&2
-    echo "install-test-deps: install ${need[*]} yourself (or upgrade those first), then rerun." >&2
-    exit 1
+    echo "install-test-deps: ${need[*]} need newer versions of installed packages: $(echo $upgrades)." >&2
+    echo "install-test-deps: only those are upgraded; install ${need[*]} yourself first to decide otherwise." >&2
   fi
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-upgrade "${need[@]}"
 fi
