@@ -135,7 +135,8 @@ public sealed class TrainCommandTests
         var outDir = Path.Combine(work, "run");
         try
         {
-            var train = CliRunner.Run(settings, "train", "--base", ResNet, "--data", data, "--out", outDir, "--epochs", "12", "--lr", "0.01");
+            // --force: a run killed before its cleanup leaves this card behind in the shared store.
+            var train = CliRunner.Run(settings, "train", "--base", ResNet, "--data", data, "--out", outDir, "--epochs", "12", "--lr", "0.01", "--force");
             Assert.True(train.ExitCode == 0, train.AllText);
             Assert.Contains($"report: {Path.Combine(outDir, "report.html")}", train.AllText);
             Assert.Contains("validation accuracy", train.AllText);

@@ -194,12 +194,15 @@ public sealed class StoreHostileCorpusTests : IDisposable
         return folder;
     }
 
-    /// <summary>Registers a user card with one file (the built-in ResNet card's other fields, so it validates).</summary>
+    /// <summary>Registers a user card with one file (the built-in ResNet card's other fields, so it validates; without
+    /// the preprocessing graph, which would be a second file).</summary>
     private static ModelCard Register(ZooSettings settings, string handle, string name, string source, byte[] bytes)
     {
-        var card = ModelCatalog.LoadBuiltin().Get(ResNet) with
+        var builtin = ModelCatalog.LoadBuiltin().Get(ResNet);
+        var card = builtin with
         {
             Handle = handle,
+            Input = builtin.Input! with { PreprocessGraph = null },
             Files = [new ModelFile { Name = name, Role = "model", Source = source, Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), Size = bytes.Length }],
         };
         ModelCatalog.Load(settings).Register(card, settings);
