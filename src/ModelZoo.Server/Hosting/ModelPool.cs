@@ -112,9 +112,7 @@ public sealed class ModelPool : IAsyncDisposable
             $"'{card.Handle}' is a {TaskName(card.Task)} model and this server has no adapter for that task; serve one of: {string.Join(", ", _tasks.Tasks.Select(TaskName))}.");
         if (!IsAllowed(card.Handle))
         {
-            throw new ServeException(403, "model-not-allowed",
-                $"'{card.Handle}' is not one of the models this server serves ({string.Join(", ", _allowed.Order(StringComparer.Ordinal))}); " +
-                "use one of those, or ask the operator to add it to --models or to start the server with --allow-pull.");
+            throw ServeException.NotAllowed(card.Handle, _allowed);
         }
         if (_stopping.IsCancellationRequested)
         {

@@ -62,9 +62,7 @@ internal sealed class TensorModelPool : IAsyncDisposable
         // The same exposure rule as the task endpoints: an anonymous client must not make the server download models.
         if (!_options.AllowPull && !_allowed.Contains(card.Handle))
         {
-            throw new ServeException(403, "model-not-allowed",
-                $"'{card.Handle}' is not one of the models this server serves ({string.Join(", ", _allowed.Order(StringComparer.Ordinal))}); " +
-                "use one of those, or ask the operator to add it to --models or to start the server with --allow-pull.");
+            throw ServeException.NotAllowed(card.Handle, _allowed);
         }
         Entry entry;
         List<Entry> evicted = [];

@@ -66,28 +66,10 @@ public static class ImageDecoder
     /// <param name="nameForErrors">A file name or label to put in error messages.</param>
     /// <param name="options">Limits; <see cref="ImageDecodeOptions.Default"/> when null.</param>
     /// <exception cref="ImageDecodeException">The data is empty, truncated, damaged, too large or not an image.</exception>
-    public static unsafe RgbImage Decode(ReadOnlySpan<byte> data, string? nameForErrors = null, ImageDecodeOptions? options = null)
+    public static RgbImage Decode(ReadOnlySpan<byte> data, string? nameForErrors = null, ImageDecodeOptions? options = null)
     {
         options ??= ImageDecodeOptions.Default;
-        var label = nameForErrors is null ? "The image" : $"Image '{nameForErrors}'";
-        if (data.IsEmpty)
-        {
-            throw new ImageDecodeException(ImageDecodeException.EmptyCode,
-                $"{label} is empty (0 bytes); re-download or re-export it.", nameForErrors);
-        }
-
-        fixed (byte* pointer = data)
-        {
-            // Wraps the caller's bytes without copying; the codec is disposed before the pin is released.
-            using var skData = SKData.Create((IntPtr)pointer, data.Length);
-            using var stream = new SKMemoryStream(skData);
-            using var codec = SKCodec.Create(stream, out var createResult);
-            if (codec is null)
-            {
-                throw CreateFailed(createResult, data, label, nameForErrors);
-            }
-            return DecodeWith(codec, options, label, nameForErrors);
-        }
+        return WithCodec(data, nameForErrors, (codec, label) => DecodeWith(codec, options, label, nameForErrors));
     }
 
     /// <summary>
@@ -95,9 +77,22 @@ public static class ImageDecoder
     /// decoding any pixel; a caller that budgets memory charges <see cref="ImageDecodeEstimate.PeakBytes"/> first.
     /// </summary>
     /// <exception cref="ImageDecodeException">The data is empty, not an image, or larger than <see cref="ImageDecodeOptions.MaxPixels"/>.</exception>
-    public static unsafe ImageDecodeEstimate Measure(ReadOnlySpan<byte> data, string? nameForErrors = null, ImageDecodeOptions? options = null)
+    public static ImageDecodeEstimate Measure(ReadOnlySpan<byte> data, string? nameForErrors = null, ImageDecodeOptions? options = null)
     {
         options ??= ImageDecodeOptions.Default;
+        return WithCodec(data, nameForErrors, (codec, label) =>
+        {
+            var plan = Plan(codec, options, label, nameForErrors);
+            var swap = options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
+            var (w, h, dw, dh) = (codec.Info.Width, codec.Info.Height, plan.Width, plan.Height);
+            return swap ? new ImageDecodeEstimate(h, w, dh, dw, plan.PeakBytes) : new ImageDecodeEstimate(w, h, dw, dh, plan.PeakBytes);
+        });
+    }
+
+    /// <summary>Opens a codec over <paramref name="data"/> without copying it and hands it, with the label for error
+    /// messages, to <paramref name="use"/>; the codec is disposed before the pin on the bytes is released.</summary>
+    private static unsafe T WithCodec<T>(ReadOnlySpan<byte> data, string? nameForErrors, Func<SKCodec, string, T> use)
+    {
         var label = nameForErrors is null ? "The image" : $"Image '{nameForErrors}'";
         if (data.IsEmpty)
         {
@@ -113,10 +108,7 @@ public static class ImageDecoder
             {
                 throw CreateFailed(createResult, data, label, nameForErrors);
             }
-            var plan = Plan(codec, options, label, nameForErrors);
-            var swap = options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
-            var (w, h, dw, dh) = (codec.Info.Width, codec.Info.Height, plan.Width, plan.Height);
-            return swap ? new ImageDecodeEstimate(h, w, dh, dw, plan.PeakBytes) : new ImageDecodeEstimate(w, h, dw, dh, plan.PeakBytes);
+            return use(codec, label);
         }
     }
 
