@@ -40,7 +40,7 @@ public sealed class RealModelsServer : IAsyncLifetime
         {
             if (!store.IsCached(ModelCatalog.LoadBuiltin().Get(MobileNetHome.Handle)))
             {
-                await MobileNetStore.PullAsync(settings);
+                await MobileNetStore.PullAsync(settings, requireDownload: false);
             }
         }
         _server = await RunningServer.StartAsync(settings, o =>
