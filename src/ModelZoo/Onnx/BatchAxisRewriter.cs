@@ -80,46 +80,16 @@ internal static class BatchAxisRewriter
 
     private static void RewriteReshapeTargets(OnnxModel model, HashSet<long> batchSizes, List<string> changes)
     {
-        var graph = model.Graph;
-        var initializersByName = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
-        foreach (var tensor in graph.Initializer)
-        {
-            initializersByName.TryAdd(tensor.Name, tensor);
-        }
-        var constantsByOutput = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
-        foreach (var node in graph.Node)
-        {
-            if (node.OpType == "Constant" && IsDefaultDomain(node.Domain) && node.Output.Count == 1
-                && node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: not null } attr)
-            {
-                constantsByOutput[node.Output[0]] = attr.T;
-            }
-        }
-        var consumerCount = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var node in graph.Node)
-        {
-            foreach (var input in node.Input)
-            {
-                consumerCount[input] = consumerCount.GetValueOrDefault(input) + 1;
-            }
-        }
-        foreach (var output in graph.Output)
-        {
-            consumerCount[output.Name] = consumerCount.GetValueOrDefault(output.Name) + 1;
-        }
-        var graphInputNames = graph.Input.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        var usedNames = graph.Node.SelectMany(n => n.Input.Concat(n.Output))
-            .Concat(initializersByName.Keys).Concat(graphInputNames).ToHashSet(StringComparer.Ordinal);
-
-        foreach (var node in graph.Node)
+        var graph = new ReshapeTargets(model.Graph);
+        foreach (var node in model.Graph.Node)
         {
             if (node.OpType != "Reshape" || !IsDefaultDomain(node.Domain) || node.Input.Count < 2)
             {
                 continue;
             }
             var shapeName = node.Input[1];
-            var fromInitializer = initializersByName.TryGetValue(shapeName, out var tensor);
-            if (!fromInitializer && !constantsByOutput.TryGetValue(shapeName, out tensor))
+            var fromInitializer = graph.Initializers.TryGetValue(shapeName, out var tensor);
+            if (!fromInitializer && !graph.Constants.TryGetValue(shapeName, out tensor))
             {
                 continue; // computed at run time, so it already follows the batch
             }
@@ -128,46 +98,95 @@ internal static class BatchAxisRewriter
             {
                 continue;
             }
-            var allowZero = node.Attribute.FirstOrDefault(a => a.Name == "allowzero")?.I ?? 0;
-            long replacement;
-            if (!target.Skip(1).Contains(InferDimension))
-            {
-                replacement = InferDimension; // the element count determines the batch
-            }
-            else if (allowZero == 0)
-            {
-                replacement = CopyDimension; // take the batch from the data input's leading dimension
-            }
-            else
+            if (ReplacementFor(node, target) is not { } replacement)
             {
                 changes.Add($"reshape {node.Name}: target [{string.Join(",", target)}] left unchanged (allowzero=1 and a -1 present)");
                 continue;
             }
             var rewritten = (long[])target.Clone();
             rewritten[0] = replacement;
-
-            if (fromInitializer && consumerCount.GetValueOrDefault(shapeName) == 1)
+            if (fromInitializer && graph.ConsumerCount.GetValueOrDefault(shapeName) == 1)
             {
                 WriteInt64s(tensor!, rewritten);
             }
             else
             {
-                // Shared with other consumers, or produced by a Constant node: give this Reshape its own copy.
-                var name = UniqueName(shapeName + "_dynamic_batch", usedNames);
-                var copy = tensor!.Clone();
-                copy.Name = name;
-                WriteInt64s(copy, rewritten);
-                graph.Initializer.Add(copy);
-                if (graphInputNames.Contains(shapeName) && graph.Input.FirstOrDefault(v => v.Name == shapeName) is { } declared)
-                {
-                    // IR versions below 4 list every initializer as a graph input as well.
-                    var info = declared.Clone();
-                    info.Name = name;
-                    graph.Input.Add(info);
-                }
-                node.Input[1] = name;
+                node.Input[1] = graph.AddPrivateCopy(shapeName, tensor!, rewritten);
             }
             changes.Add($"reshape {node.Name}: target [{string.Join(",", target)}] -> [{string.Join(",", rewritten)}]");
+        }
+    }
+
+    /// <summary>What replaces a Reshape target's fixed batch, or null when neither -1 nor 0 keeps the meaning.</summary>
+    private static long? ReplacementFor(NodeProto node, long[] target)
+    {
+        if (!target.Skip(1).Contains(InferDimension))
+        {
+            return InferDimension; // the element count determines the batch
+        }
+        var allowZero = node.Attribute.FirstOrDefault(a => a.Name == "allowzero")?.I ?? 0;
+        return allowZero == 0 ? CopyDimension : null; // 0 takes the batch from the data input's leading dimension
+    }
+
+    /// <summary>The graph's constant shape tensors, how often each value is consumed, and the names in use.</summary>
+    private sealed class ReshapeTargets
+    {
+        private readonly GraphProto graph;
+        private readonly HashSet<string> graphInputNames;
+        private readonly HashSet<string> usedNames;
+
+        public ReshapeTargets(GraphProto graph)
+        {
+            this.graph = graph;
+            foreach (var tensor in graph.Initializer)
+            {
+                Initializers.TryAdd(tensor.Name, tensor);
+            }
+            foreach (var node in graph.Node)
+            {
+                if (node.OpType == "Constant" && IsDefaultDomain(node.Domain) && node.Output.Count == 1
+                    && node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: not null } attr)
+                {
+                    Constants[node.Output[0]] = attr.T;
+                }
+                foreach (var input in node.Input)
+                {
+                    ConsumerCount[input] = ConsumerCount.GetValueOrDefault(input) + 1;
+                }
+            }
+            foreach (var output in graph.Output)
+            {
+                ConsumerCount[output.Name] = ConsumerCount.GetValueOrDefault(output.Name) + 1;
+            }
+            graphInputNames = graph.Input.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            usedNames = graph.Node.SelectMany(n => n.Input.Concat(n.Output))
+                .Concat(Initializers.Keys).Concat(graphInputNames).ToHashSet(StringComparer.Ordinal);
+        }
+
+        public Dictionary<string, TensorProto> Initializers { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, TensorProto> Constants { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, int> ConsumerCount { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Shared with other consumers, or produced by a Constant node: the Reshape gets its own copy, returned by name.
+        /// </summary>
+        public string AddPrivateCopy(string shapeName, TensorProto tensor, long[] rewritten)
+        {
+            var name = UniqueName(shapeName + "_dynamic_batch", usedNames);
+            var copy = tensor.Clone();
+            copy.Name = name;
+            WriteInt64s(copy, rewritten);
+            graph.Initializer.Add(copy);
+            if (graphInputNames.Contains(shapeName) && graph.Input.FirstOrDefault(v => v.Name == shapeName) is { } declared)
+            {
+                // IR versions below 4 list every initializer as a graph input as well.
+                var info = declared.Clone();
+                info.Name = name;
+                graph.Input.Add(info);
+            }
+            return name;
         }
     }
 

@@ -59,8 +59,54 @@ internal static partial class TfjsOps
 
     private static void StridedSlice(TfjsConverter c)
     {
-        var node = c.Node;
         var x = c.In(0);
+        var (dense, final) = DenseSpec(c, x);
+
+        // Output shape and constant folding.
+        var sliced = x.Shape is { } xs ? (long[])xs.Clone() : null;
+        var ranges = new List<long[]?>();
+        foreach (var d in dense)
+        {
+            if (d.Stride == 0)
+            {
+                throw NotSupported("a stride of 0");
+            }
+            var dim = sliced is not null ? sliced[d.Axis] : -1;
+            var indices = dim >= 0 ? SliceIndices(d, dim) : null;
+            ranges.Add(indices);
+            if (sliced is not null)
+            {
+                sliced[d.Axis] = indices?.LongLength ?? -1;
+            }
+        }
+        long[]? finalShape = null;
+        if (sliced is not null && !final.Contains(int.MaxValue))
+        {
+            finalShape = final.Select(a => a < 0 ? 1 : sliced[a]).ToArray();
+        }
+        if (x.Const is { } xc && sliced is not null && finalShape is not null && ranges.All(rg => rg is not null)
+            && Shapes.ElementCount(sliced) <= MaxFoldElements)
+        {
+            c.Set(c.Constant(GatherConst(xc, dense.Select(d => d.Axis).ToArray(), ranges!, sliced).Reshape(finalShape)));
+            return;
+        }
+
+        var value = SliceOps(c, x, dense, sliced);
+        var newAxes = final.Select((a, i) => (a, i)).Where(p => p.a == -1).Select(p => (long)p.i).ToArray();
+        if (newAxes.Length > 0)
+        {
+            value = c.Unsqueeze(value, newAxes);
+        }
+        c.Set(finalShape is not null && value.Shape is null ? new TfValue(value.Name, value.Type, finalShape) : value);
+    }
+
+    /// <summary>
+    /// TensorFlow's dense spec of a strided slice: one entry per input axis, and the layout of the output axes
+    /// (an input axis, -1 for a new axis, <see cref="int.MaxValue"/> for trailing axes of unknown count).
+    /// </summary>
+    private static (List<DenseDim> Dense, List<int> Final) DenseSpec(TfjsConverter c, TfValue x)
+    {
+        var node = c.Node;
         var begin = c.ConstIn(1, "begin").ToLongs();
         var end = c.ConstIn(2, "end").ToLongs();
         var strides = c.InputCount > 3 ? c.ConstIn(3, "strides").ToLongs() : Enumerable.Repeat(1L, begin.Length).ToArray();
@@ -72,11 +118,18 @@ internal static partial class TfjsOps
         var n = begin.Length;
         bool Bit(long mask, int i) => (mask & (1L << i)) != 0;
 
-        // Build TensorFlow's dense spec: one entry per input axis, plus the layout of the output axes.
         var dense = new List<DenseDim>();
-        var final = new List<int>(); // input axis, or -1 for a new axis
+        var final = new List<int>();
         var axis = 0;
         var sawEllipsis = false;
+        void KeepWhole(int upTo)
+        {
+            for (; axis < upTo; axis++)
+            {
+                dense.Add(new DenseDim(axis, 0, 0, 1, true, true, false));
+                final.Add(axis);
+            }
+        }
         for (var i = 0; i < n; i++)
         {
             if (Bit(ellipsisMask, i))
@@ -88,12 +141,7 @@ internal static partial class TfjsOps
                 sawEllipsis = true;
                 var rank = x.Rank ?? throw NotSupported("an ellipsis needs the input rank");
                 var newAfter = Enumerable.Range(i + 1, n - i - 1).Count(j => Bit(newAxisMask, j));
-                var next = Math.Min(rank - (n - i) + 1 + newAfter, rank);
-                for (; axis < next; axis++)
-                {
-                    dense.Add(new DenseDim(axis, 0, 0, 1, true, true, false));
-                    final.Add(axis);
-                }
+                KeepWhole(Math.Min(rank - (n - i) + 1 + newAfter, rank));
             }
             else if (Bit(newAxisMask, i))
             {
@@ -112,47 +160,19 @@ internal static partial class TfjsOps
         }
         if (x.Rank is { } r)
         {
-            for (; axis < r; axis++)
-            {
-                dense.Add(new DenseDim(axis, 0, 0, 1, true, true, false));
-                final.Add(axis);
-            }
+            KeepWhole(r);
         }
         else if (!sawEllipsis)
         {
             // Axes past the spec are kept whole; their count is unknown but they follow the spec's axes.
             final.Add(int.MaxValue);
         }
+        return (dense, final);
+    }
 
-        // Output shape and constant folding.
-        var sliced = x.Shape is { } xs ? (long[])xs.Clone() : null;
-        var ranges = new List<long[]?>();
-        foreach (var d in dense)
-        {
-            if (d.Stride == 0)
-            {
-                throw NotSupported("a stride of 0");
-            }
-            var dim = sliced is not null ? sliced[d.Axis] : -1;
-            var indices = dim >= 0 ? SliceIndices(d, dim) : null;
-            ranges.Add(indices);
-            if (sliced is not null)
-            {
-                sliced[d.Axis] = indices?.LongLength ?? (d.BeginMasked && d.EndMasked && d.Stride == 1 ? -1 : -1);
-            }
-        }
-        long[]? finalShape = null;
-        if (sliced is not null && !final.Contains(int.MaxValue))
-        {
-            finalShape = final.Select(a => a < 0 ? 1 : sliced[a]).ToArray();
-        }
-        if (x.Const is { } xc && sliced is not null && finalShape is not null && ranges.All(rg => rg is not null)
-            && Shapes.ElementCount(sliced) <= MaxFoldElements)
-        {
-            c.Set(c.Constant(GatherConst(xc, dense.Select(d => d.Axis).ToArray(), ranges!, sliced).Reshape(finalShape)));
-            return;
-        }
-
+    /// <summary>One ONNX Slice over the axes the spec narrows, then a Squeeze of the shrunk axes.</summary>
+    private static TfValue SliceOps(TfjsConverter c, TfValue x, List<DenseDim> dense, long[]? sliced)
+    {
         var starts = new List<long>();
         var ends = new List<long>();
         var axes = new List<long>();
@@ -183,16 +203,7 @@ internal static partial class TfjsOps
             value = c.Op("Slice", [x, c.Longs([.. starts]), c.Longs([.. ends]), c.Longs([.. axes]), c.Longs([.. steps])], x.Type, sliced);
         }
         var shrinkAxes = dense.Where(d => d.Shrink).Select(d => (long)d.Axis).ToArray();
-        if (shrinkAxes.Length > 0)
-        {
-            value = c.Squeeze(value, shrinkAxes);
-        }
-        var newAxes = final.Select((a, i) => (a, i)).Where(p => p.a == -1).Select(p => (long)p.i).ToArray();
-        if (newAxes.Length > 0)
-        {
-            value = c.Unsqueeze(value, newAxes);
-        }
-        c.Set(finalShape is not null && value.Shape is null ? new TfValue(value.Name, value.Type, finalShape) : value);
+        return shrinkAxes.Length > 0 ? c.Squeeze(value, shrinkAxes) : value;
     }
 
     /// <summary>The input indices TensorFlow's strided slice picks along one axis of static size <paramref name="dim"/>.</summary>
