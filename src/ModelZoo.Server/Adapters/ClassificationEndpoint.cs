@@ -19,11 +19,11 @@ public sealed class ClassificationEndpoint : ITaskEndpoint
     public ITaskRunner Open(LocalModel model, SessionSettings session) =>
         new Runner(ImageClassifier.Open(model, new ImageTaskOptions { Session = session }));
 
-    private sealed class Runner(ImageClassifier classifier) : ITaskRunner
+    private sealed class Runner(ImageClassifier classifier) : ITaskRunner<ClassificationResult>
     {
         public ModelCard Card => classifier.Card;
 
-        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch)
+        public IReadOnlyList<ClassificationResult> Predict(IReadOnlyList<PredictRequest> batch)
         {
             var images = new RgbImage[batch.Count];
             for (var i = 0; i < batch.Count; i++)
@@ -33,7 +33,7 @@ public sealed class ClassificationEndpoint : ITaskEndpoint
             // One inference for the whole batch at the largest K asked for; each request then keeps its own K.
             var top = Math.Clamp(batch.Max(r => r.Options.TopOr(PredictOptions.DefaultTop)), 1, classifier.Labels.Count);
             var rows = classifier.Classify(images, top);
-            var results = new object[batch.Count];
+            var results = new ClassificationResult[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
                 var options = batch[i].Options;

@@ -8,16 +8,12 @@ namespace ModelZoo.Server.Adapters;
 /// <summary>
 /// Serves <see cref="ModelTask.FaceDetection"/> models through <see cref="FaceDetector"/> and, when the server names
 /// face-attribute models, <see cref="FaceAttributes"/> on every face found (loaded with each detector). <c>min_score</c>
-/// is the face threshold (default 0.5, as <c>zoo faces</c>), <c>top</c> caps the faces returned.
+/// is the face threshold, <c>top</c> caps the faces returned (defaults: <see cref="FaceOptions"/>'s, as <c>zoo faces</c>).
 /// </summary>
 /// <param name="attributeHandles">Face-attribute models run on each face, in order; empty for boxes and landmarks only.</param>
 public sealed class FaceDetectionEndpoint(IReadOnlyList<string> attributeHandles) : ITaskEndpoint
 {
-    /// <summary>Face score threshold when the client does not say.</summary>
-    public const float DefaultMinScore = 0.5f;
-
-    /// <summary>Faces returned at most when the client does not say.</summary>
-    public const int DefaultMaxFaces = 100;
+    private static readonly FaceOptions Defaults = new();
 
     /// <summary>An adapter without face attributes.</summary>
     public FaceDetectionEndpoint() : this([])
@@ -43,7 +39,7 @@ public sealed class FaceDetectionEndpoint(IReadOnlyList<string> attributeHandles
             if (attributes.Task != ModelTask.FaceAttributes)
             {
                 throw new ZooUsageException(
-                    $"'{handle}' is a {attributes.Task} model, not a face-attributes model; pass face-attribute handles to --face-attributes (e.g. face/gear/attributes).");
+                    $"'{handle}' is a {attributes.Task} model, not a face-attributes model; list face-attribute handles in ZooServerOptions.FaceAttributes (e.g. face/gear/attributes).");
             }
             return attributes;
         }).ToList();
@@ -69,23 +65,23 @@ public sealed class FaceDetectionEndpoint(IReadOnlyList<string> attributeHandles
         }
     }
 
-    private sealed class Runner(FaceDetector detector, FaceAttributes? attributes) : ITaskRunner
+    private sealed class Runner(FaceDetector detector, FaceAttributes? attributes) : ITaskRunner<FaceResult>
     {
         public ModelCard Card => detector.Card;
 
-        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch) => batch.Select(request =>
+        public IReadOnlyList<FaceResult> Predict(IReadOnlyList<PredictRequest> batch) => batch.Select(request =>
         {
             var image = request.Input.RequireImage();
-            var faces = detector.Detect(image, new FaceOptions
+            var faces = detector.Detect(image, Defaults with
             {
-                ScoreThreshold = request.Options.MinScoreOr(DefaultMinScore),
-                MaxFaces = request.Options.TopOr(DefaultMaxFaces),
+                ScoreThreshold = request.Options.MinScoreOr(Defaults.ScoreThreshold),
+                MaxFaces = request.Options.TopOr(Defaults.MaxFaces),
             });
             if (attributes is not null && request.Options.FaceAttributes && faces.Count > 0)
             {
                 faces = attributes.Apply(image, faces);
             }
-            return (object)new FaceResult(faces);
+            return new FaceResult(faces);
         }).ToArray();
 
         public void Dispose()

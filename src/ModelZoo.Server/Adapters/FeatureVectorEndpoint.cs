@@ -19,18 +19,18 @@ public sealed class FeatureVectorEndpoint : ITaskEndpoint
     public ITaskRunner Open(LocalModel model, SessionSettings session) =>
         new Runner(FeatureExtractor.Open(model, new ImageTaskOptions { Session = session }));
 
-    private sealed class Runner(FeatureExtractor extractor) : ITaskRunner
+    private sealed class Runner(FeatureExtractor extractor) : ITaskRunner<FeatureVectorResult>
     {
         public ModelCard Card => extractor.Card;
 
-        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch)
+        public IReadOnlyList<FeatureVectorResult> Predict(IReadOnlyList<PredictRequest> batch)
         {
             var images = new RgbImage[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
                 images[i] = batch[i].Input.RequireImage();
             }
-            return extractor.Extract(images).Select(v => (object)new FeatureVectorResult(v)).ToArray();
+            return extractor.Extract(images).Select(v => new FeatureVectorResult(v)).ToArray();
         }
 
         public void Dispose() => extractor.Dispose();

@@ -10,7 +10,7 @@ namespace ModelZoo.Server.Adapters;
 /// server does the rest (HTTP, batching, queueing, timeouts, loading and eviction).
 /// </summary>
 /// <remarks>
-/// To serve a new task: write a class implementing this interface whose runner returns a JSON-serialisable
+/// To serve a new task: write a class implementing this interface whose runner (an <see cref="ITaskRunner{TResult}"/>) returns a JSON-serialisable
 /// record per input (its camelCase serialisation is the task's native response body), register it in
 /// <see cref="TaskEndpointRegistry.CreateDefault"/>, and, for the cloud-compatible APIs, map the typed result in
 /// <c>Cloud/RekognitionMapper</c> and <c>Cloud/VisionMapper</c>.

@@ -6,14 +6,10 @@ using ModelZoo.Tasks;
 namespace ModelZoo.Server.Adapters;
 
 /// <summary>Serves <see cref="ModelTask.ObjectDetection"/> models through <see cref="ObjectDetector"/>: <c>top</c> caps the
-/// boxes (default 100), <c>min_score</c> is the score threshold (default 0.25, as <c>zoo detect</c>).</summary>
+/// boxes, <c>min_score</c> is the score threshold (defaults: <see cref="DetectionOptions"/>'s, as <c>zoo detect</c>).</summary>
 public sealed class ObjectDetectionEndpoint : ITaskEndpoint
 {
-    /// <summary>Boxes returned at most when the client does not say.</summary>
-    public const int DefaultMaxDetections = 100;
-
-    /// <summary>Score threshold when the client does not say.</summary>
-    public const float DefaultMinScore = 0.25f;
+    private static readonly DetectionOptions Defaults = new();
 
     /// <inheritdoc />
     public ModelTask Task => ModelTask.ObjectDetection;
@@ -26,18 +22,18 @@ public sealed class ObjectDetectionEndpoint : ITaskEndpoint
         new Runner(ObjectDetector.Open(model, new ImageTaskOptions { Session = session }));
 
     // The detector decodes one image per inference (letterbox transforms and NMS are per image), so a batch runs in turn.
-    private sealed class Runner(ObjectDetector detector) : ITaskRunner
+    private sealed class Runner(ObjectDetector detector) : ITaskRunner<DetectionResult>
     {
         public ModelCard Card => detector.Card;
 
-        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch) => batch.Select(request =>
+        public IReadOnlyList<DetectionResult> Predict(IReadOnlyList<PredictRequest> batch) => batch.Select(request =>
         {
-            var options = new DetectionOptions
+            var options = Defaults with
             {
-                ScoreThreshold = request.Options.MinScoreOr(DefaultMinScore),
-                MaxDetections = request.Options.TopOr(DefaultMaxDetections),
+                ScoreThreshold = request.Options.MinScoreOr(Defaults.ScoreThreshold),
+                MaxDetections = request.Options.TopOr(Defaults.MaxDetections),
             };
-            return (object)new DetectionResult(detector.Detect(request.Input.RequireImage(), options));
+            return new DetectionResult(detector.Detect(request.Input.RequireImage(), options));
         }).ToArray();
 
         public void Dispose() => detector.Dispose();

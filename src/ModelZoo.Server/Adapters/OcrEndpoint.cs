@@ -45,15 +45,15 @@ public sealed class OcrEndpoint : ITaskEndpoint
         return new Runner(spotter, model.Card);
     }
 
-    private sealed class Runner(TextSpotter spotter, ModelCard card) : ITaskRunner
+    private sealed class Runner(TextSpotter spotter, ModelCard card) : ITaskRunner<TextSpottingResult>
     {
         public ModelCard Card => card;
 
-        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch) => batch.Select(request =>
+        public IReadOnlyList<TextSpottingResult> Predict(IReadOnlyList<PredictRequest> batch) => batch.Select(request =>
         {
             var lines = spotter.Read(request.Input.RequireImage()).Lines;
             var min = request.Options.MinScoreOr(0f);
-            return (object)new TextSpottingResult(min > 0f ? lines.Where(l => l.Confidence >= min).ToList() : lines);
+            return new TextSpottingResult(min > 0f ? lines.Where(l => l.Confidence >= min).ToList() : lines);
         }).ToArray();
 
         public void Dispose() => spotter.Dispose();

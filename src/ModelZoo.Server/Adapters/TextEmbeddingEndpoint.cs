@@ -19,13 +19,13 @@ public sealed class TextEmbeddingEndpoint : ITaskEndpoint
     public ITaskRunner Open(LocalModel model, SessionSettings session) =>
         new Runner(TextEmbedder.Open(model, new TextEmbedderOptions { Session = session }));
 
-    private sealed class Runner(TextEmbedder embedder) : ITaskRunner
+    private sealed class Runner(TextEmbedder embedder) : ITaskRunner<TextEmbeddingResult>
     {
         public ModelCard Card => embedder.Card;
 
-        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch) => embedder
+        public IReadOnlyList<TextEmbeddingResult> Predict(IReadOnlyList<PredictRequest> batch) => embedder
             .EmbedWithDetails(batch.Select(r => r.Input.RequireText()).ToList())
-            .Select(e => (object)new TextEmbeddingResult(e.Vector, e.Truncated, e.TokenCount))
+            .Select(e => new TextEmbeddingResult(e.Vector, e.Truncated, e.TokenCount))
             .ToArray();
 
         public void Dispose() => embedder.Dispose();

@@ -124,7 +124,7 @@ internal static class RekognitionApi
         }
         // Rekognition's default of 55 % suits its calibrated scores; a detector's scores run lower (NanoDet rates a clear
         // horse about 50 %), so without an explicit MinConfidence the detector's own threshold decides its instances.
-        var minInstance = requestedMin ? minConfidence : ObjectDetectionEndpoint.DefaultMinScore * 100f;
+        var minInstance = requestedMin ? minConfidence : new ModelZoo.Tasks.DetectionOptions().ScoreThreshold * 100f;
         // Labels come from the classifier, instances from the detector; either may be missing, not both.
         var classifier = service.TryLabelsModel();
         var detector = service.ObjectsModel();
@@ -135,19 +135,20 @@ internal static class RekognitionApi
         var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
         var (width, height) = (decoded.Width, decoded.Height);
         var top = Math.Clamp(maxLabels, 1, PredictOptions.MaxTop);
-        Task<object>? labels = null, objects = null;
+        Task<ClassificationResult>? labels = null;
+        Task<DetectionResult>? objects = null;
         if (detector is not null)
         {
             var copy = classifier is null ? decoded : RgbImage.FromPixels(width, height, decoded.Pixels.ToArray());
-            objects = service.PredictAsync(http, detector, ImageOrText.FromImage(copy), new PredictOptions { MinScore = minInstance / 100f });
+            objects = service.PredictAsync<DetectionResult>(http, detector, ImageOrText.FromImage(copy), new PredictOptions { MinScore = minInstance / 100f });
         }
         if (classifier is not null)
         {
-            labels = service.PredictAsync(http, classifier, ImageOrText.FromImage(decoded),
+            labels = service.PredictAsync<ClassificationResult>(http, classifier, ImageOrText.FromImage(decoded),
                 new PredictOptions { Top = top, MinScore = minConfidence / 100f });
         }
-        var predictions = labels is null ? [] : ((ClassificationResult)await labels.ConfigureAwait(false)).Predictions;
-        var detections = objects is null ? [] : ((DetectionResult)await objects.ConfigureAwait(false)).Detections;
+        var predictions = labels is null ? [] : (await labels.ConfigureAwait(false)).Predictions;
+        var detections = objects is null ? [] : (await objects.ConfigureAwait(false)).Detections;
         return Json(RekognitionMapper.DetectLabels(predictions, detections, width, height, classifier ?? detector!, maxLabels, minConfidence,
             minInstance));
     }
@@ -170,7 +171,7 @@ internal static class RekognitionApi
         var card = service.TextModel();
         var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
         var (width, height) = (decoded.Width, decoded.Height);
-        var result = (TextSpottingResult)await service.PredictAsync(http, card, ImageOrText.FromImage(decoded), new PredictOptions()).ConfigureAwait(false);
+        var result = await service.PredictAsync<TextSpottingResult>(http, card, ImageOrText.FromImage(decoded), new PredictOptions()).ConfigureAwait(false);
         return Json(RekognitionMapper.DetectText(result.Lines, width, height, card, minConfidence, minHeight, minWidth));
     }
 
@@ -194,7 +195,7 @@ internal static class RekognitionApi
         var card = service.FacesModel();
         var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
         var (width, height) = (decoded.Width, decoded.Height);
-        var result = (FaceResult)await service.PredictAsync(http, card, ImageOrText.FromImage(decoded),
+        var result = await service.PredictAsync<FaceResult>(http, card, ImageOrText.FromImage(decoded),
             new PredictOptions { FaceAttributes = all }).ConfigureAwait(false);
         return Json(RekognitionMapper.DetectFaces(result.Faces, width, height, all));
     }
@@ -249,7 +250,7 @@ internal static class RekognitionApi
         if (!ApiKeyCheck.IsAuthorized(request, options.ApiKey))
         {
             return new AwsError(400, "AccessDeniedException",
-                "This server requires an API key (X-Api-Key) and has no AWS keys configured for signed requests; start it with --aws-access-key and --aws-secret-key.");
+                "This server requires an API key (X-Api-Key) and has no AWS keys configured for signed requests; set ZooServerOptions.AwsAccessKey and ZooServerOptions.AwsSecretKey.");
         }
         return null;
     }

@@ -159,28 +159,29 @@ internal static class VisionApi
         }
         var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
         var top = Math.Min(maxResults, PredictOptions.MaxTop);
-        Task<object>? labels = null, objects = null;
+        Task<ClassificationResult>? labels = null;
+        Task<DetectionResult>? objects = null;
         if (detector is not null)
         {
             var copy = classifier is null ? image : RgbImage.FromPixels(image.Width, image.Height, image.Pixels.ToArray());
-            objects = service.PredictAsync(http, detector, ImageOrText.FromImage(copy), new PredictOptions());
+            objects = service.PredictAsync<DetectionResult>(http, detector, ImageOrText.FromImage(copy), new PredictOptions());
         }
         if (classifier is not null)
         {
-            labels = service.PredictAsync(http, classifier, ImageOrText.FromImage(image), new PredictOptions { Top = top });
+            labels = service.PredictAsync<ClassificationResult>(http, classifier, ImageOrText.FromImage(image), new PredictOptions { Top = top });
         }
-        var predictions = labels is null ? [] : ((ClassificationResult)await labels.ConfigureAwait(false)).Predictions;
-        var detections = objects is null ? [] : ((DetectionResult)await objects.ConfigureAwait(false)).Detections;
+        var predictions = labels is null ? [] : (await labels.ConfigureAwait(false)).Predictions;
+        var detections = objects is null ? [] : (await objects.ConfigureAwait(false)).Detections;
         return [new("labelAnnotations", VisionMapper.LabelAnnotations(predictions, detections, maxResults))];
     }
 
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> ObjectLocalizationAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.ObjectsModel() ?? throw new ServeException(400, "no-objects-model",
-            "this server has no object-detection model for OBJECT_LOCALIZATION; start it with --rekognition-objects HANDLE or preload one with --models.");
+            "this server has no object-detection model for OBJECT_LOCALIZATION; set ZooServerOptions.ObjectsModel or preload one in ZooServerOptions.Models.");
         var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
         var (width, height) = (image.Width, image.Height);
-        var result = (DetectionResult)await service.PredictAsync(http, card, ImageOrText.FromImage(image),
+        var result = await service.PredictAsync<DetectionResult>(http, card, ImageOrText.FromImage(image),
             new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
         return [new("localizedObjectAnnotations", VisionMapper.LocalizedObjectAnnotations(result.Detections, width, height, maxResults))];
     }
@@ -188,7 +189,7 @@ internal static class VisionApi
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> TextDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.TextModel();
-        var result = (TextSpottingResult)await service.PredictAsync(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)), new PredictOptions())
+        var result = await service.PredictAsync<TextSpottingResult>(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)), new PredictOptions())
             .ConfigureAwait(false);
         // Vision ignores maxResults for text; words are only capped to keep a page of small print answerable.
         return
@@ -201,7 +202,7 @@ internal static class VisionApi
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> FaceDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.FacesModel();
-        var result = (FaceResult)await service.PredictAsync(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)),
+        var result = await service.PredictAsync<FaceResult>(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)),
             new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
         return [new("faceAnnotations", VisionMapper.FaceAnnotations(result.Faces, maxResults))];
     }

@@ -10,7 +10,8 @@ namespace ModelZoo.Server.Tests.Infrastructure;
 /// and waits for <see cref="Open"/> before running the real model. Lets queueing, batching, timeouts and shutdown be
 /// tested without relying on timing.
 /// </summary>
-public sealed class GatedEndpoint(ITaskEndpoint inner) : ITaskEndpoint
+public sealed class GatedEndpoint<TResult>(ITaskEndpoint inner) : ITaskEndpoint
+    where TResult : class
 {
     private readonly ManualResetEventSlim _open = new(false);
     private readonly List<int> _batchSizes = [];
@@ -37,17 +38,18 @@ public sealed class GatedEndpoint(ITaskEndpoint inner) : ITaskEndpoint
     /// <summary>Lets every held and future batch run.</summary>
     public void Open() => _open.Set();
 
-    public ITaskRunner Open(LocalModel model, SessionSettings session) => new Runner(inner.Open(model, session), this);
+    public ITaskRunner Open(LocalModel model, SessionSettings session) => new Runner(
+        inner.Open(model, session) as ITaskRunner<TResult> ?? throw new InvalidOperationException($"the wrapped adapter does not answer {typeof(TResult).Name}"), this);
 
     /// <summary>Waits (bounded) until a batch is inside inference.</summary>
     public async Task WaitEnteredAsync() =>
         Assert.True(await Entered.WaitAsync(TimeSpan.FromMinutes(1)), "no batch reached inference within a minute");
 
-    private sealed class Runner(ITaskRunner runner, GatedEndpoint gate) : ITaskRunner
+    private sealed class Runner(ITaskRunner<TResult> runner, GatedEndpoint<TResult> gate) : ITaskRunner<TResult>
     {
         public ModelCard Card => runner.Card;
 
-        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch)
+        public IReadOnlyList<TResult> Predict(IReadOnlyList<PredictRequest> batch)
         {
             lock (gate._batchSizes)
             {
