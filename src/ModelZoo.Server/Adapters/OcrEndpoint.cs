@@ -1,6 +1,8 @@
+using System.Text.Json;
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
+using ModelZoo.Tasks;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Server.Adapters;
@@ -17,7 +19,7 @@ public sealed class OcrEndpoint : ITaskEndpoint
     public ModelTask Task => ModelTask.TextDetection;
 
     /// <inheritdoc />
-    public TaskInputKind Input => TaskInputKind.Image;
+    public TaskInput Input => TaskInput.Image;
 
     /// <inheritdoc />
     public IReadOnlyList<ModelCard> Companions(ModelCard card, ModelCatalog catalog)
@@ -55,6 +57,18 @@ public sealed class OcrEndpoint : ITaskEndpoint
             var min = request.Options.MinScoreOr(0f);
             return new TextSpottingResult(min > 0f ? lines.Where(l => l.Confidence >= min).ToList() : lines);
         }).ToArray();
+
+        public void WriteJson(Utf8JsonWriter writer, TextSpottingResult result) => ResultJson.WriteLines(writer, result.Lines);
+
+        public TextSpottingResult ToSource(TextSpottingResult result, float scaleX, float scaleY)
+        {
+            IReadOnlyList<TextPoint> Polygon(IReadOnlyList<TextPoint> points) => points.Select(p => new TextPoint(p.X * scaleX, p.Y * scaleY)).ToList();
+            return new TextSpottingResult(result.Lines.Select(l => l with
+            {
+                Polygon = Polygon(l.Polygon),
+                Words = l.Words.Select(w => w with { Polygon = w.Polygon is { } p ? Polygon(p) : null }).ToList(),
+            }).ToList());
+        }
 
         public void Dispose() => spotter.Dispose();
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
@@ -13,7 +14,7 @@ public sealed class TextEmbeddingEndpoint : ITaskEndpoint
     public ModelTask Task => ModelTask.TextEmbedding;
 
     /// <inheritdoc />
-    public TaskInputKind Input => TaskInputKind.Text;
+    public TaskInput Input => TaskInput.Text;
 
     /// <inheritdoc />
     public ITaskRunner Open(LocalModel model, SessionSettings session) =>
@@ -27,6 +28,21 @@ public sealed class TextEmbeddingEndpoint : ITaskEndpoint
             .EmbedWithDetails(batch.Select(r => r.Input.RequireText()).ToList())
             .Select(e => new TextEmbeddingResult(e.Vector, e.Truncated, e.TokenCount))
             .ToArray();
+
+        public void WriteJson(Utf8JsonWriter writer, TextEmbeddingResult result)
+        {
+            writer.WriteStartArray("vector");
+            foreach (var value in result.Vector)
+            {
+                writer.WriteNumberValue(value);
+            }
+            writer.WriteEndArray();
+            writer.WriteBoolean("truncated", result.Truncated);
+            writer.WriteNumber("tokenCount", result.TokenCount);
+        }
+
+        // A text has no pixels.
+        public TextEmbeddingResult ToSource(TextEmbeddingResult result, float scaleX, float scaleY) => result;
 
         public void Dispose() => embedder.Dispose();
     }

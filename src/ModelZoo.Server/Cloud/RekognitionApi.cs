@@ -6,6 +6,7 @@ using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Hosting;
 using ModelZoo.Server.Http;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Cloud;
 
@@ -124,32 +125,11 @@ internal static class RekognitionApi
         }
         // Rekognition's default of 55 % suits its calibrated scores; a detector's scores run lower (NanoDet rates a clear
         // horse about 50 %), so without an explicit MinConfidence the detector's own threshold decides its instances.
-        var minInstance = requestedMin ? minConfidence : new ModelZoo.Tasks.DetectionOptions().ScoreThreshold * 100f;
-        // Labels come from the classifier, instances from the detector; either may be missing, not both.
-        var classifier = service.TryLabelsModel();
-        var detector = service.ObjectsModel();
-        if (classifier is null && detector is null)
-        {
-            classifier = service.LabelsModel();
-        }
-        var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
-        var (width, height) = (decoded.Width, decoded.Height);
+        var minInstance = requestedMin ? minConfidence : new DetectionOptions().ScoreThreshold * 100f;
         var top = Math.Clamp(maxLabels, 1, PredictOptions.MaxTop);
-        Task<ClassificationResult>? labels = null;
-        Task<DetectionResult>? objects = null;
-        if (detector is not null)
-        {
-            var copy = classifier is null ? decoded : RgbImage.FromPixels(width, height, decoded.Pixels.ToArray());
-            objects = service.PredictAsync<DetectionResult>(http, detector, ImageOrText.FromImage(copy), new PredictOptions { MinScore = minInstance / 100f });
-        }
-        if (classifier is not null)
-        {
-            labels = service.PredictAsync<ClassificationResult>(http, classifier, ImageOrText.FromImage(decoded),
-                new PredictOptions { Top = top, MinScore = minConfidence / 100f });
-        }
-        var predictions = labels is null ? [] : (await labels.ConfigureAwait(false)).Predictions;
-        var detections = objects is null ? [] : (await objects.ConfigureAwait(false)).Detections;
-        return Json(RekognitionMapper.DetectLabels(predictions, detections, width, height, classifier ?? detector!, maxLabels, minConfidence,
+        var (predictions, detections, model, width, height) = await CloudLabels.PredictAsync(http, service, image,
+            new PredictOptions { Top = top, MinScore = minConfidence / 100f }, new PredictOptions { MinScore = minInstance / 100f }).ConfigureAwait(false);
+        return Json(RekognitionMapper.DetectLabels(predictions, detections, width, height, model, maxLabels, minConfidence,
             minInstance));
     }
 
@@ -195,9 +175,9 @@ internal static class RekognitionApi
         var card = service.FacesModel();
         var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
         var (width, height) = (decoded.Width, decoded.Height);
-        var result = await service.PredictAsync<FaceResult>(http, card, ImageOrText.FromImage(decoded),
+        var result = await service.PredictAsync<IReadOnlyList<Face>>(http, card, ImageOrText.FromImage(decoded),
             new PredictOptions { FaceAttributes = all }).ConfigureAwait(false);
-        return Json(RekognitionMapper.DetectFaces(result.Faces, width, height, all));
+        return Json(RekognitionMapper.DetectFaces(result, width, height, all));
     }
 
     /// <summary>Reads an optional number from 0 to <paramref name="max"/>; returns the error for a bad one.</summary>

@@ -1,13 +1,14 @@
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Hosting;
 
 /// <summary>
 /// A loaded task pipeline behind its micro-batcher: the unit the <see cref="ModelPool"/> loads, shares and evicts.
 /// Every served model is a <see cref="ServedModel{TResult}"/>; this base is the view of callers that do not know the
-/// task's result type (the native API serialises whatever the task returns). Thread-safe.
+/// task's result type (the native API writes whatever the task returns as its JSON). Thread-safe.
 /// </summary>
 public abstract class ServedModel : IPooledModel
 {
@@ -31,19 +32,20 @@ public abstract class ServedModel : IPooledModel
 
     /// <summary>
     /// Predicts one input, batched with whatever other requests arrive within the batching window, and returns the
-    /// task's result as an object (see <see cref="ServedModel{TResult}.PredictAsync"/> for the typed call). Takes
-    /// ownership of <paramref name="input"/>.
+    /// native response: the task's JSON object, geometry scaled by <paramref name="scaleX"/> × <paramref name="scaleY"/>
+    /// to the pixels of the image as sent. Takes ownership of <paramref name="input"/>.
     /// </summary>
     /// <exception cref="ServeException">The queue is full (429) or the model is being unloaded (503).</exception>
-    public Task<object> PredictAsync(ImageOrText input, PredictOptions options, CancellationToken ct = default) => PredictObjectAsync(input, options, ct);
+    internal abstract Task<byte[]> PredictJsonAsync(ImageOrText input, PredictOptions options, float scaleX, float scaleY, CancellationToken ct);
 
-    private protected abstract Task<object> PredictObjectAsync(ImageOrText input, PredictOptions options, CancellationToken ct);
+    /// <summary>Predicts one input and drops the result.</summary>
+    private protected abstract Task PredictAndDropAsync(ImageOrText input, PredictOptions options, CancellationToken ct);
 
     /// <summary>Runs one throw-away prediction so that the first client does not pay for ONNX Runtime's lazy initialisation.</summary>
     internal async Task WarmAsync(CancellationToken ct)
     {
         ImageOrText input;
-        if (Endpoint.Input == TaskInputKind.Text)
+        if (Endpoint.Input == TaskInput.Text)
         {
             input = ImageOrText.FromText("warm up");
         }
@@ -53,7 +55,7 @@ public abstract class ServedModel : IPooledModel
             var height = Card.Input is { Height: > 0 } spec2 ? spec2.Height : 224;
             input = ImageOrText.FromImage(RgbImage.FromPixels(width, height, new byte[width * height * 3]));
         }
-        await PredictAsync(input, new PredictOptions { Top = 1 }, ct).ConfigureAwait(false);
+        await PredictAndDropAsync(input, new PredictOptions { Top = 1 }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Finishes queued requests, then releases the native session.</summary>

@@ -1,12 +1,12 @@
+using System.Text.Json;
 using ModelZoo.Catalog;
 using ModelZoo.Server.Adapters;
 
 namespace ModelZoo.Server.Hosting;
 
-/// <summary>A served task pipeline whose predictions are <typeparamref name="TResult"/> records.</summary>
-/// <typeparam name="TResult">The task's result record (e.g. <see cref="ClassificationResult"/>).</typeparam>
+/// <summary>A served task pipeline whose predictions are <typeparamref name="TResult"/> results.</summary>
+/// <typeparam name="TResult">What the task gives per input (e.g. <c>IReadOnlyList&lt;Prediction&gt;</c>).</typeparam>
 public sealed class ServedModel<TResult> : ServedModel
-    where TResult : class
 {
     private readonly ITaskRunner<TResult> _runner;
     private readonly MicroBatcher<PredictRequest, TResult> _batcher;
@@ -44,15 +44,31 @@ public sealed class ServedModel<TResult> : ServedModel
     /// if inference has not started.
     /// </summary>
     /// <exception cref="ServeException">The queue is full (429) or the model is being unloaded (503).</exception>
-    public new Task<TResult> PredictAsync(ImageOrText input, PredictOptions options, CancellationToken ct = default)
+    public Task<TResult> PredictAsync(ImageOrText input, PredictOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
         return _batcher.EnqueueAsync(new PredictRequest(input, options), ct);
     }
 
-    private protected override async Task<object> PredictObjectAsync(ImageOrText input, PredictOptions options, CancellationToken ct) =>
-        await PredictAsync(input, options, ct).ConfigureAwait(false);
+    internal override async Task<byte[]> PredictJsonAsync(ImageOrText input, PredictOptions options, float scaleX, float scaleY, CancellationToken ct)
+    {
+        var result = await PredictAsync(input, options, ct).ConfigureAwait(false);
+        if (scaleX != 1f || scaleY != 1f)
+        {
+            result = _runner.ToSource(result, scaleX, scaleY);
+        }
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            _runner.WriteJson(writer, result);
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private protected override Task PredictAndDropAsync(ImageOrText input, PredictOptions options, CancellationToken ct) => PredictAsync(input, options, ct);
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()

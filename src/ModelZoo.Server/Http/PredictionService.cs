@@ -81,11 +81,13 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     public async Task<RgbImage> DecodeImageAsync(HttpContext http, byte[] bytes) => (await DecodeAsync(http, bytes).ConfigureAwait(false)).Image;
 
     /// <summary>
-    /// Runs one prediction and returns the task's result as an object, for the native API, which serialises whatever
-    /// the task returns. See <see cref="PredictAsync{TResult}"/> for the deadline and ownership rules.
+    /// Runs one prediction and returns the native response (the task's JSON, geometry scaled to the pixels of the
+    /// image as sent), for the native API, which answers whatever the task returns. See
+    /// <see cref="PredictAsync{TResult}"/> for the deadline and ownership rules.
     /// </summary>
-    public Task<object> PredictAsync(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions) =>
-        RunAsync(http, card, input, (model, ct) => model.PredictAsync(input, predictOptions, ct));
+    public Task<byte[]> PredictJsonAsync(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions, float scaleX = 1f,
+        float scaleY = 1f) =>
+        RunAsync(http, card, input, (model, ct) => model.PredictJsonAsync(input, predictOptions, scaleX, scaleY, ct));
 
     /// <summary>
     /// Runs one prediction on a model whose task answers <typeparamref name="TResult"/> (the cloud APIs know which
@@ -96,8 +98,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     /// </summary>
     /// <exception cref="ServeException">500 <c>adapter-result-type</c> when the adapter registered for the card's task
     /// answers another type.</exception>
-    public Task<TResult> PredictAsync<TResult>(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions)
-        where TResult : class =>
+    public Task<TResult> PredictAsync<TResult>(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions) =>
         RunAsync(http, card, input, (model, ct) => model is ServedModel<TResult> typed
             ? typed.PredictAsync(input, predictOptions, ct)
             : throw new ServeException(500, "adapter-result-type",

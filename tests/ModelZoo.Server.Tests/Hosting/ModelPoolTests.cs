@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelZoo.Server.Hosting;
 using ModelZoo.Server.Tests.InferenceProtocol;
 using ModelZoo.Server.Tests.Infrastructure;
+using ModelZoo.Tasks;
 using ModelZoo.Store;
 using ModelZoo.Tests;
 
@@ -63,7 +64,7 @@ public sealed class ModelPoolTests(MobileNetHome home)
     [Fact]
     public async Task Stopping_the_server_finishes_the_request_in_flight()
     {
-        var gate = new GatedEndpoint<ClassificationResult>(new ClassificationEndpoint());
+        var gate = new GatedEndpoint<IReadOnlyList<Prediction>>(TestEndpoints.Classification);
         var server = await RunningServer.StartAsync(home.Settings, o =>
         {
             o.Tasks = new TaskEndpointRegistry().Add(gate);

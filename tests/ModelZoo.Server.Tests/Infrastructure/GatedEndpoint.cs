@@ -1,7 +1,9 @@
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Server.Adapters;
+using System.Text.Json;
 using ModelZoo.Store;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Tests.Infrastructure;
 
@@ -11,7 +13,6 @@ namespace ModelZoo.Server.Tests.Infrastructure;
 /// tested without relying on timing.
 /// </summary>
 public sealed class GatedEndpoint<TResult>(ITaskEndpoint inner) : ITaskEndpoint
-    where TResult : class
 {
     private readonly ManualResetEventSlim _open = new(false);
     private readonly List<int> _batchSizes = [];
@@ -33,7 +34,7 @@ public sealed class GatedEndpoint<TResult>(ITaskEndpoint inner) : ITaskEndpoint
 
     public ModelTask Task => inner.Task;
 
-    public TaskInputKind Input => inner.Input;
+    public TaskInput Input => inner.Input;
 
     /// <summary>Lets every held and future batch run.</summary>
     public void Open() => _open.Set();
@@ -59,6 +60,10 @@ public sealed class GatedEndpoint<TResult>(ITaskEndpoint inner) : ITaskEndpoint
             gate._open.Wait(TimeSpan.FromMinutes(1));
             return runner.Predict(batch);
         }
+
+        public void WriteJson(Utf8JsonWriter writer, TResult result) => runner.WriteJson(writer, result);
+
+        public TResult ToSource(TResult result, float scaleX, float scaleY) => runner.ToSource(result, scaleX, scaleY);
 
         public void Dispose() => runner.Dispose();
     }
