@@ -52,16 +52,7 @@ public sealed class FaceDetectionTask : TaskDescriptor<IReadOnlyList<Face>, Face
         {
             return Open(model, options);
         }
-        var detector = FaceDetector.Open(model, options);
-        try
-        {
-            return new FacePipeline(detector, FaceAttributes.Open(companions, options));
-        }
-        catch
-        {
-            detector.Dispose();
-            throw;
-        }
+        return FaceDetector.Open(model, companions, options);
     }
 
     /// <inheritdoc />

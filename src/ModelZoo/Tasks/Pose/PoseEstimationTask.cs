@@ -43,7 +43,7 @@ public sealed class PoseEstimationTask : TaskDescriptor<IReadOnlyList<Pose>, Pos
         ResultJson.WritePoses(writer, result);
 
     /// <inheritdoc />
-    public override Annotations Annotate(IReadOnlyList<Pose> result) => new() { Poses = result };
+    public override Annotations Annotate(IReadOnlyList<Pose> result) => new() { Layers = [new PoseLayer(result)] };
 
     /// <inheritdoc />
     public override IReadOnlyList<Pose> ToSourcePixels(IReadOnlyList<Pose> result, float scaleX, float scaleY) => result.Select(p => p with

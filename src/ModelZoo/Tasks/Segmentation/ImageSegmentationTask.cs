@@ -62,7 +62,7 @@ public sealed class ImageSegmentationTask : TaskDescriptor<IReadOnlyList<Segment
     }
 
     /// <inheritdoc />
-    public override Annotations Annotate(IReadOnlyList<SegmentationMask> result) => new() { Masks = result };
+    public override Annotations Annotate(IReadOnlyList<SegmentationMask> result) => new() { Layers = [new MaskLayer(result)] };
 
     /// <inheritdoc />
     public override ResultView Present(IReadOnlyList<SegmentationMask> result)
