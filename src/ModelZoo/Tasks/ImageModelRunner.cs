@@ -16,7 +16,7 @@ internal sealed class ImageModelRunner
     private readonly ModelCard _card;
     private readonly InputSpec _spec;
     private readonly string _inputName;
-    private readonly string _elementType;
+    private readonly InputElementType _elementType;
     private readonly bool _unbatched;
     private readonly NamedTensor[] _extraInputs;
 
@@ -27,15 +27,36 @@ internal sealed class ImageModelRunner
         _spec = FeatureExtractor.RequireInput(card);
         var input = TaskSessions.ImageInput(session, _spec);
         _inputName = input.Name;
-        _elementType = input.ElementType;
-        if (_elementType is not ("float" or "uint8" or "int32"))
-        {
-            throw new ZooException("model-input-type",
-                $"input '{_inputName}' of '{card.Handle}' takes {_elementType} elements; image tasks feed float, uint8 or int32, so re-export the model with one of those.");
-        }
+        _elementType = ElementTypeOf(input, _spec, card);
         // Detectron-style graphs (Faster/Mask R-CNN) take one image as [3, H, W] without a batch dimension.
         _unbatched = input.Shape.Count == 3;
         _extraInputs = session.Inputs.Where(i => i.Name != _inputName).Select(i => ExtraInput(i, _spec, card)).ToArray();
+    }
+
+    /// <summary>The card's element type, checked against the graph's input: the card says what to feed, the graph
+    /// must agree.</summary>
+    private static InputElementType ElementTypeOf(TensorInfo input, InputSpec spec, ModelCard card)
+    {
+        InputElementType? graph = input.ElementType switch
+        {
+            "float" => InputElementType.Float32,
+            "uint8" => InputElementType.UInt8,
+            "int32" => InputElementType.Int32,
+            _ => null,
+        };
+        if (graph is null)
+        {
+            throw new ZooException("model-input-type",
+                $"input '{input.Name}' of '{card.Handle}' takes {input.ElementType} elements; image tasks feed float, uint8 or int32, so re-export the model with one of those.");
+        }
+        var declared = spec.Element;
+        if (declared != graph)
+        {
+            var name = System.Text.Json.JsonSerializer.Serialize(graph.Value).Trim('"');
+            throw new ZooException("model-input-type",
+                $"input '{input.Name}' of '{card.Handle}' takes {name} elements but its card says input.elementType {spec.ElementType}; set input.elementType to {name} in the model card.");
+        }
+        return declared;
     }
 
     /// <summary>
@@ -78,13 +99,13 @@ internal sealed class ImageModelRunner
         var length = ImagePreprocessor.TensorLength(_spec);
         switch (_elementType)
         {
-            case "uint8":
+            case InputElementType.UInt8:
             {
                 var bytes = new byte[length];
                 var transform = ImagePreprocessor.WriteTensor(image, _spec, bytes.AsSpan());
                 return new PreparedImage(bytes, transform, image);
             }
-            case "int32":
+            case InputElementType.Int32:
             {
                 // int32 image inputs (MoveNet) take the resized 0–255 pixels as integers.
                 var bytes = new byte[length];
