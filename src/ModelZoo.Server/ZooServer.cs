@@ -25,7 +25,7 @@ public static class ZooServer
         ArgumentNullException.ThrowIfNull(options);
         if (port is < 0 or > 65535)
         {
-            throw new ZooUsageException($"--port must be from 0 to 65535, got {port}.");
+            throw new ZooUsageException($"the port must be from 0 to 65535, got {port}.");
         }
         IPAddress address;
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
@@ -34,13 +34,13 @@ public static class ZooServer
         }
         else if (!IPAddress.TryParse(host, out address!))
         {
-            throw new ZooUsageException($"--host must be an IP address such as 127.0.0.1 or 0.0.0.0, got '{host}'.");
+            throw new ZooUsageException($"the host must be an IP address such as 127.0.0.1 or 0.0.0.0, got '{host}'.");
         }
         if (!IPAddress.IsLoopback(address) && !options.NoAuth && string.IsNullOrEmpty(options.ApiKey))
         {
             throw new ZooUsageException(
-                $"--host {host} accepts connections from other machines, and without --api-key anyone who can reach it may use the server; " +
-                "pass --api-key KEY (and --aws-access-key/--aws-secret-key for Rekognition), or --no-auth to serve without authentication.");
+                $"host {host} accepts connections from other machines, and without ZooServerOptions.ApiKey anyone who can reach it may use the server; " +
+                "set ZooServerOptions.ApiKey (and ZooServerOptions.AwsAccessKey and ZooServerOptions.AwsSecretKey for Rekognition), or ZooServerOptions.NoAuth to serve without authentication.");
         }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ZooServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -69,7 +69,7 @@ public static class ZooServer
         {
             if (catalog.Get(handle).Task != ModelZoo.Catalog.ModelTask.FaceAttributes)
             {
-                throw new ZooUsageException($"'{handle}' is not a face-attributes model; pass face-attribute models to --face-attributes (zoo list --task face-attributes).");
+                throw new ZooUsageException($"'{handle}' is not a face-attributes model; list only face-attribute models in ZooServerOptions.FaceAttributes.");
             }
         }
         if (options.TextModel is { } text)

@@ -139,50 +139,50 @@ public sealed class ZooServerOptions
         }
         if (MaxBatch < 1)
         {
-            return "--max-batch must be at least 1";
+            return "ZooServerOptions.MaxBatch must be at least 1";
         }
         if (MaxWait < TimeSpan.Zero)
         {
-            return "--max-wait-ms must be 0 or more";
+            return "ZooServerOptions.MaxWait must be 0 or more";
         }
         if (QueueCapacity < 1)
         {
-            return "--queue must be at least 1";
+            return "ZooServerOptions.QueueCapacity must be at least 1";
         }
         if (RequestTimeout <= TimeSpan.Zero)
         {
-            return "--timeout-ms must be positive";
+            return "ZooServerOptions.RequestTimeout must be positive";
         }
         if (MemoryBudgetBytes <= 0)
         {
-            return "--memory-budget-mb must be positive";
+            return "ZooServerOptions.MemoryBudgetBytes must be positive";
         }
         if (DecodeBudgetBytes <= 0)
         {
-            return "--decode-budget-mb must be positive";
+            return "ZooServerOptions.DecodeBudgetBytes must be positive";
         }
         if (GrpcPort is < 0 or > 65535)
         {
-            return "--grpc-port must be from 0 to 65535";
+            return "ZooServerOptions.GrpcPort must be from 0 to 65535";
         }
         if (MaxRequestBytes <= 0)
         {
-            return "the request size limit must be positive";
+            return "ZooServerOptions.MaxRequestBytes must be positive";
         }
         if ((AwsAccessKey is null) != (AwsSecretKey is null))
         {
-            return "--aws-access-key and --aws-secret-key go together; give both or neither";
+            return "ZooServerOptions.AwsAccessKey and ZooServerOptions.AwsSecretKey go together; give both or neither";
         }
         if (Models.Concat(FaceAttributes).FirstOrDefault(m => !ModelCardValidator.IsValidHandle(m)) is { } bad)
         {
             return $"'{bad}' is not a model handle";
         }
-        foreach (var (name, handle) in new[] { ("--rekognition-labels", LabelsModel), ("--rekognition-objects", ObjectsModel),
-                     ("--rekognition-text", TextModel), ("--rekognition-faces", FacesModel) })
+        foreach (var (name, handle) in new[] { (nameof(LabelsModel), LabelsModel), (nameof(ObjectsModel), ObjectsModel),
+                     (nameof(TextModel), TextModel), (nameof(FacesModel), FacesModel) })
         {
             if (handle is not null && !ModelCardValidator.IsValidHandle(handle))
             {
-                return $"{name} '{handle}' is not a model handle";
+                return $"ZooServerOptions.{name} '{handle}' is not a model handle";
             }
         }
         return null;

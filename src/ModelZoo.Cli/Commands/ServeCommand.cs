@@ -204,14 +204,23 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
         var options = settings.ToOptions(context.Settings);
         options.Catalog = context.Catalog;
         options.Store = context.Store;
-        await using var app = ZooServer.Build(options, settings.Host, settings.Port, logging => logging
-            .SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning)
-            .AddSimpleConsole(c =>
-            {
-                c.SingleLine = true;
-                c.TimestampFormat = "HH:mm:ss ";
-            }));
+        WebApplication built;
+        try
+        {
+            built = ZooServer.Build(options, settings.Host, settings.Port, logging => logging
+                .SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Information)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .AddSimpleConsole(c =>
+                {
+                    c.SingleLine = true;
+                    c.TimestampFormat = "HH:mm:ss ";
+                }));
+        }
+        catch (ZooUsageException ex)
+        {
+            throw new ZooUsageException(WithFlags(ex.Message));
+        }
+        await using var app = built;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = ZooServer.Addresses(app);
         context.Status.MarkupLine($"[green]listening[/] on {Markup.Escape(addresses[0].ToString())}  (web page at /, API at /v1/models, Open Inference Protocol at /v2, OpenAPI at /openapi/v1.json)");
@@ -232,5 +241,29 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         context.Status.MarkupLine("stopped");
         return 0;
+    }
+
+    /// <summary>The server names its options by <see cref="ZooServerOptions"/> member; this command's users know its flags.</summary>
+    private static readonly (string Member, string Flag)[] Flags =
+    [
+        ("ZooServerOptions.MaxBatch", "--max-batch"), ("ZooServerOptions.MaxWait", "--max-wait-ms"), ("ZooServerOptions.QueueCapacity", "--queue"),
+        ("ZooServerOptions.RequestTimeout", "--timeout-ms"), ("ZooServerOptions.MemoryBudgetBytes", "--memory-budget-mb"),
+        ("ZooServerOptions.DecodeBudgetBytes", "--decode-budget-mb"), ("ZooServerOptions.MaxRequestBytes", "--max-body-mb"),
+        ("ZooServerOptions.GrpcPort", "--grpc-port"), ("ZooServerOptions.ApiKey", "--api-key"), ("ZooServerOptions.NoAuth", "--no-auth"),
+        ("ZooServerOptions.AwsAccessKey", "--aws-access-key"), ("ZooServerOptions.AwsSecretKey", "--aws-secret-key"),
+        ("ZooServerOptions.LabelsModel", "--rekognition-labels"), ("ZooServerOptions.ObjectsModel", "--rekognition-objects"),
+        ("ZooServerOptions.TextModel", "--rekognition-text"), ("ZooServerOptions.FacesModel", "--rekognition-faces"),
+        ("ZooServerOptions.FaceAttributes", "--face-attributes"), ("ZooServerOptions.Models", "--models"), ("ZooServerOptions.AllowPull", "--allow-pull"),
+    ];
+
+    /// <summary>A server message with each <see cref="ZooServerOptions"/> member it names replaced by this command's flag.</summary>
+    internal static string WithFlags(string message)
+    {
+        // Longest first, so that no member name is replaced inside a longer one.
+        foreach (var (member, flag) in Flags.OrderByDescending(f => f.Member.Length))
+        {
+            message = message.Replace(member, flag, StringComparison.Ordinal);
+        }
+        return message;
     }
 }

@@ -1,6 +1,7 @@
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Adapters;
 
@@ -10,10 +11,11 @@ namespace ModelZoo.Server.Adapters;
 /// server does the rest (HTTP, batching, queueing, timeouts, loading and eviction).
 /// </summary>
 /// <remarks>
-/// To serve a new task: write a class implementing this interface whose runner returns a JSON-serialisable
-/// record per input (its camelCase serialisation is the task's native response body), register it in
-/// <see cref="TaskEndpointRegistry.CreateDefault"/>, and, for the cloud-compatible APIs, map the typed result in
-/// <c>Cloud/RekognitionMapper</c> and <c>Cloud/VisionMapper</c>.
+/// An image task registered in the library's <see cref="TaskRegistry"/> is served by <see cref="DescriptorEndpoint{TResult, TOptions}"/>
+/// with nothing to write here. Only a task the descriptors do not cover (OCR's multi-model pipeline, text embeddings)
+/// needs an adapter of its own: a class implementing this interface whose runner is an <see cref="ITaskRunner{TResult}"/>,
+/// registered in <see cref="TaskEndpointRegistry.CreateDefault"/>. For the cloud-compatible APIs, map the typed result
+/// in <c>Cloud/RekognitionMapper</c> and <c>Cloud/VisionMapper</c>.
 /// </remarks>
 public interface ITaskEndpoint
 {
@@ -21,7 +23,7 @@ public interface ITaskEndpoint
     ModelTask Task { get; }
 
     /// <summary>Whether requests carry an image or a text.</summary>
-    TaskInputKind Input { get; }
+    TaskInput Input { get; }
 
     /// <summary>Opens the task's pipeline over a pulled model. The runner owns its native session.</summary>
     /// <exception cref="ZooException">The model cannot be opened for this task.</exception>

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
+using ModelZoo.Tasks;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Server.Adapters;
@@ -17,7 +19,7 @@ public sealed class OcrEndpoint : ITaskEndpoint
     public ModelTask Task => ModelTask.TextDetection;
 
     /// <inheritdoc />
-    public TaskInputKind Input => TaskInputKind.Image;
+    public TaskInput Input => TaskInput.Image;
 
     /// <inheritdoc />
     public IReadOnlyList<ModelCard> Companions(ModelCard card, ModelCatalog catalog)
@@ -45,16 +47,28 @@ public sealed class OcrEndpoint : ITaskEndpoint
         return new Runner(spotter, model.Card);
     }
 
-    private sealed class Runner(TextSpotter spotter, ModelCard card) : ITaskRunner
+    private sealed class Runner(TextSpotter spotter, ModelCard card) : ITaskRunner<TextSpottingResult>
     {
         public ModelCard Card => card;
 
-        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch) => batch.Select(request =>
+        public IReadOnlyList<TextSpottingResult> Predict(IReadOnlyList<PredictRequest> batch) => batch.Select(request =>
         {
             var lines = spotter.Read(request.Input.RequireImage()).Lines;
             var min = request.Options.MinScoreOr(0f);
-            return (object)new TextSpottingResult(min > 0f ? lines.Where(l => l.Confidence >= min).ToList() : lines);
+            return new TextSpottingResult(min > 0f ? lines.Where(l => l.Confidence >= min).ToList() : lines);
         }).ToArray();
+
+        public void WriteJson(Utf8JsonWriter writer, TextSpottingResult result) => ResultJson.WriteLines(writer, result.Lines);
+
+        public TextSpottingResult ToSource(TextSpottingResult result, float scaleX, float scaleY)
+        {
+            IReadOnlyList<TextPoint> Polygon(IReadOnlyList<TextPoint> points) => points.Select(p => new TextPoint(p.X * scaleX, p.Y * scaleY)).ToList();
+            return new TextSpottingResult(result.Lines.Select(l => l with
+            {
+                Polygon = Polygon(l.Polygon),
+                Words = l.Words.Select(w => w with { Polygon = w.Polygon is { } p ? Polygon(p) : null }).ToList(),
+            }).ToList());
+        }
 
         public void Dispose() => spotter.Dispose();
     }

@@ -1,23 +1,23 @@
+using System.Globalization;
+using ModelZoo.Tasks;
+
 namespace ModelZoo.Server.Adapters;
 
 /// <summary>
 /// Per-request knobs every adapter may read; an adapter ignores the ones that do not apply to its task and uses its
-/// task's own default (the CLI's) for a knob the client left unset.
+/// task's own default (the options record's, as the CLI does) for a knob the client left unset.
 /// </summary>
 public sealed record PredictOptions
 {
-    /// <summary>Default number of classes or labels returned.</summary>
-    public const int DefaultTop = 5;
-
     /// <summary>Largest <see cref="Top"/> a client may ask for.</summary>
     public const int MaxTop = 1000;
 
     /// <summary>How many classes, boxes, poses or faces to return at most (1 to <see cref="MaxTop"/>); null for the
-    /// task's default (<see cref="DefaultTop"/> classes, 100 boxes or faces).</summary>
+    /// task's default (its options record's).</summary>
     public int? Top { get; init; }
 
     /// <summary>Results scoring below this (0–1) are left out; for segmentation, the probability a pixel needs to
-    /// belong to a mask. Null for the task's default (classes 0, boxes 0.25, poses 0.2, faces 0.5, masks 0.5).</summary>
+    /// belong to a mask. Null for the task's default (its options record's).</summary>
     public float? MinScore { get; init; }
 
     /// <summary>Face detection: whether the server's face-attribute models (age, gender, emotion) run on each face.
@@ -29,4 +29,12 @@ public sealed record PredictOptions
 
     /// <summary><see cref="MinScore"/> or <paramref name="fallback"/>.</summary>
     public float MinScoreOr(float fallback) => MinScore ?? fallback;
+
+    /// <summary>These knobs under the neutral option names a task descriptor reads (<see cref="TaskOptionKeys"/>).</summary>
+    public TaskOptionValues ToValues() => new(
+    [
+        new(TaskOptionKeys.MinScore, MinScore?.ToString("R", CultureInfo.InvariantCulture)),
+        new(TaskOptionKeys.Top, Top?.ToString(CultureInfo.InvariantCulture)),
+        new(TaskOptionKeys.FaceAttributes, FaceAttributes ? "true" : "false"),
+    ]);
 }

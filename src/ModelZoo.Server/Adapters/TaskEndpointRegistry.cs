@@ -1,4 +1,5 @@
 using ModelZoo.Catalog;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Adapters;
 
@@ -11,20 +12,30 @@ public sealed class TaskEndpointRegistry
     private readonly Dictionary<ModelTask, ITaskEndpoint> _byTask = [];
 
     /// <summary>
-    /// A registry holding the adapters this assembly ships: classification, image feature vectors, object detection,
-    /// pose estimation, face detection (with <paramref name="faceAttributes"/> run on each face), image segmentation,
-    /// OCR (served by text-detection cards) and text embeddings.
+    /// A registry holding one <see cref="DescriptorEndpoint{TResult, TOptions}"/> per task of <paramref name="tasks"/> (by
+    /// default <see cref="TaskRegistry.Default"/>: classification, image feature vectors, object detection, pose
+    /// estimation, face detection with <paramref name="faceAttributes"/> run on each face, image segmentation), then the
+    /// adapters of the tasks no descriptor covers: OCR (served by text-detection cards) and text embeddings.
     /// </summary>
-    /// <param name="faceAttributes">Face-attribute model handles the face adapter loads with every face detector; null or empty for none.</param>
-    public static TaskEndpointRegistry CreateDefault(IEnumerable<string>? faceAttributes = null) => new TaskEndpointRegistry()
-        .Add(new ClassificationEndpoint())
-        .Add(new FeatureVectorEndpoint())
-        .Add(new ObjectDetectionEndpoint())
-        .Add(new PoseEstimationEndpoint())
-        .Add(new FaceDetectionEndpoint([.. faceAttributes ?? []]))
-        .Add(new ImageSegmentationEndpoint())
-        .Add(new OcrEndpoint())
-        .Add(new TextEmbeddingEndpoint());
+    /// <param name="faceAttributes">Face-attribute model handles loaded with every face detector; null or empty for none.</param>
+    /// <param name="tasks">The task descriptors to serve; null for the library's.</param>
+    public static TaskEndpointRegistry CreateDefault(IEnumerable<string>? faceAttributes = null, TaskRegistry? tasks = null)
+    {
+        var registry = new TaskEndpointRegistry();
+        var factory = new EndpointFactory([.. faceAttributes ?? []]);
+        foreach (var descriptor in (tasks ?? TaskRegistry.Default).All)
+        {
+            registry.Add(descriptor.Accept(factory));
+        }
+        return registry.Add(new OcrEndpoint()).Add(new TextEmbeddingEndpoint());
+    }
+
+    /// <summary>The adapter of a descriptor held without its types.</summary>
+    private sealed class EndpointFactory(IReadOnlyList<string> companions) : ITaskDescriptorVisitor<ITaskEndpoint>
+    {
+        public ITaskEndpoint Visit<TResult, TOptions>(TaskDescriptor<TResult, TOptions> descriptor) where TOptions : class =>
+            new DescriptorEndpoint<TResult, TOptions>(descriptor, companions);
+    }
 
     /// <summary>Registers an adapter and returns this registry.</summary>
     /// <exception cref="InvalidOperationException">An adapter for the same task is already registered.</exception>

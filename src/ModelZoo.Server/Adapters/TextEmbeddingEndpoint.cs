@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
@@ -13,20 +14,35 @@ public sealed class TextEmbeddingEndpoint : ITaskEndpoint
     public ModelTask Task => ModelTask.TextEmbedding;
 
     /// <inheritdoc />
-    public TaskInputKind Input => TaskInputKind.Text;
+    public TaskInput Input => TaskInput.Text;
 
     /// <inheritdoc />
     public ITaskRunner Open(LocalModel model, SessionSettings session) =>
         new Runner(TextEmbedder.Open(model, new TextEmbedderOptions { Session = session }));
 
-    private sealed class Runner(TextEmbedder embedder) : ITaskRunner
+    private sealed class Runner(TextEmbedder embedder) : ITaskRunner<TextEmbeddingResult>
     {
         public ModelCard Card => embedder.Card;
 
-        public IReadOnlyList<object> Predict(IReadOnlyList<PredictRequest> batch) => embedder
+        public IReadOnlyList<TextEmbeddingResult> Predict(IReadOnlyList<PredictRequest> batch) => embedder
             .EmbedWithDetails(batch.Select(r => r.Input.RequireText()).ToList())
-            .Select(e => (object)new TextEmbeddingResult(e.Vector, e.Truncated, e.TokenCount))
+            .Select(e => new TextEmbeddingResult(e.Vector, e.Truncated, e.TokenCount))
             .ToArray();
+
+        public void WriteJson(Utf8JsonWriter writer, TextEmbeddingResult result)
+        {
+            writer.WriteStartArray("vector");
+            foreach (var value in result.Vector)
+            {
+                writer.WriteNumberValue(value);
+            }
+            writer.WriteEndArray();
+            writer.WriteBoolean("truncated", result.Truncated);
+            writer.WriteNumber("tokenCount", result.TokenCount);
+        }
+
+        // A text has no pixels.
+        public TextEmbeddingResult ToSource(TextEmbeddingResult result, float scaleX, float scaleY) => result;
 
         public void Dispose() => embedder.Dispose();
     }

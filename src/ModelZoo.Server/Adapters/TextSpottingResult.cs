@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Server.Adapters;
@@ -7,5 +6,4 @@ namespace ModelZoo.Server.Adapters;
 /// <c>{"lines":[{"text","confidence","polygon":[[x,y]×4],"words":[{"text","confidence"?,"polygon"?}]}]}</c>, in reading
 /// order, polygons in the image's pixels.</summary>
 /// <param name="Lines">The recognised lines; empty when the image holds no text.</param>
-[JsonConverter(typeof(NativeJson.Lines))]
 public sealed record TextSpottingResult(IReadOnlyList<TextLine> Lines);

@@ -6,6 +6,7 @@ using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Hosting;
 using ModelZoo.Server.Http;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Cloud;
 
@@ -124,31 +125,11 @@ internal static class RekognitionApi
         }
         // Rekognition's default of 55 % suits its calibrated scores; a detector's scores run lower (NanoDet rates a clear
         // horse about 50 %), so without an explicit MinConfidence the detector's own threshold decides its instances.
-        var minInstance = requestedMin ? minConfidence : ObjectDetectionEndpoint.DefaultMinScore * 100f;
-        // Labels come from the classifier, instances from the detector; either may be missing, not both.
-        var classifier = service.TryLabelsModel();
-        var detector = service.ObjectsModel();
-        if (classifier is null && detector is null)
-        {
-            classifier = service.LabelsModel();
-        }
-        var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
-        var (width, height) = (decoded.Width, decoded.Height);
+        var minInstance = requestedMin ? minConfidence : new DetectionOptions().ScoreThreshold * 100f;
         var top = Math.Clamp(maxLabels, 1, PredictOptions.MaxTop);
-        Task<object>? labels = null, objects = null;
-        if (detector is not null)
-        {
-            var copy = classifier is null ? decoded : RgbImage.FromPixels(width, height, decoded.Pixels.ToArray());
-            objects = service.PredictAsync(http, detector, ImageOrText.FromImage(copy), new PredictOptions { MinScore = minInstance / 100f });
-        }
-        if (classifier is not null)
-        {
-            labels = service.PredictAsync(http, classifier, ImageOrText.FromImage(decoded),
-                new PredictOptions { Top = top, MinScore = minConfidence / 100f });
-        }
-        var predictions = labels is null ? [] : ((ClassificationResult)await labels.ConfigureAwait(false)).Predictions;
-        var detections = objects is null ? [] : ((DetectionResult)await objects.ConfigureAwait(false)).Detections;
-        return Json(RekognitionMapper.DetectLabels(predictions, detections, width, height, classifier ?? detector!, maxLabels, minConfidence,
+        var (predictions, detections, model, width, height) = await CloudLabels.PredictAsync(http, service, image,
+            new PredictOptions { Top = top, MinScore = minConfidence / 100f }, new PredictOptions { MinScore = minInstance / 100f }).ConfigureAwait(false);
+        return Json(RekognitionMapper.DetectLabels(predictions, detections, width, height, model, maxLabels, minConfidence,
             minInstance));
     }
 
@@ -170,7 +151,7 @@ internal static class RekognitionApi
         var card = service.TextModel();
         var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
         var (width, height) = (decoded.Width, decoded.Height);
-        var result = (TextSpottingResult)await service.PredictAsync(http, card, ImageOrText.FromImage(decoded), new PredictOptions()).ConfigureAwait(false);
+        var result = await service.PredictAsync<TextSpottingResult>(http, card, ImageOrText.FromImage(decoded), new PredictOptions()).ConfigureAwait(false);
         return Json(RekognitionMapper.DetectText(result.Lines, width, height, card, minConfidence, minHeight, minWidth));
     }
 
@@ -194,9 +175,9 @@ internal static class RekognitionApi
         var card = service.FacesModel();
         var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
         var (width, height) = (decoded.Width, decoded.Height);
-        var result = (FaceResult)await service.PredictAsync(http, card, ImageOrText.FromImage(decoded),
+        var result = await service.PredictAsync<IReadOnlyList<Face>>(http, card, ImageOrText.FromImage(decoded),
             new PredictOptions { FaceAttributes = all }).ConfigureAwait(false);
-        return Json(RekognitionMapper.DetectFaces(result.Faces, width, height, all));
+        return Json(RekognitionMapper.DetectFaces(result, width, height, all));
     }
 
     /// <summary>Reads an optional number from 0 to <paramref name="max"/>; returns the error for a bad one.</summary>
@@ -249,7 +230,7 @@ internal static class RekognitionApi
         if (!ApiKeyCheck.IsAuthorized(request, options.ApiKey))
         {
             return new AwsError(400, "AccessDeniedException",
-                "This server requires an API key (X-Api-Key) and has no AWS keys configured for signed requests; start it with --aws-access-key and --aws-secret-key.");
+                "This server requires an API key (X-Api-Key) and has no AWS keys configured for signed requests; set ZooServerOptions.AwsAccessKey and ZooServerOptions.AwsSecretKey.");
         }
         return null;
     }

@@ -2,10 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Hosting;
 using ModelZoo.Server.Http;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Cloud;
 
@@ -150,45 +150,27 @@ internal static class VisionApi
 
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> LabelDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
-        // The classifier's classes and the detector's, merged; a server with only a detector labels what it detects.
-        var classifier = service.TryLabelsModel();
-        var detector = service.ObjectsModel();
-        if (classifier is null && detector is null)
-        {
-            classifier = service.LabelsModel();
-        }
-        var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
         var top = Math.Min(maxResults, PredictOptions.MaxTop);
-        Task<object>? labels = null, objects = null;
-        if (detector is not null)
-        {
-            var copy = classifier is null ? image : RgbImage.FromPixels(image.Width, image.Height, image.Pixels.ToArray());
-            objects = service.PredictAsync(http, detector, ImageOrText.FromImage(copy), new PredictOptions());
-        }
-        if (classifier is not null)
-        {
-            labels = service.PredictAsync(http, classifier, ImageOrText.FromImage(image), new PredictOptions { Top = top });
-        }
-        var predictions = labels is null ? [] : ((ClassificationResult)await labels.ConfigureAwait(false)).Predictions;
-        var detections = objects is null ? [] : ((DetectionResult)await objects.ConfigureAwait(false)).Detections;
+        var (predictions, detections, _, _, _) = await CloudLabels.PredictAsync(http, service, bytes, new PredictOptions { Top = top }, new PredictOptions())
+            .ConfigureAwait(false);
         return [new("labelAnnotations", VisionMapper.LabelAnnotations(predictions, detections, maxResults))];
     }
 
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> ObjectLocalizationAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.ObjectsModel() ?? throw new ServeException(400, "no-objects-model",
-            "this server has no object-detection model for OBJECT_LOCALIZATION; start it with --rekognition-objects HANDLE or preload one with --models.");
+            "this server has no object-detection model for OBJECT_LOCALIZATION; set ZooServerOptions.ObjectsModel or preload one in ZooServerOptions.Models.");
         var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
         var (width, height) = (image.Width, image.Height);
-        var result = (DetectionResult)await service.PredictAsync(http, card, ImageOrText.FromImage(image),
+        var result = await service.PredictAsync<IReadOnlyList<Detection>>(http, card, ImageOrText.FromImage(image),
             new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
-        return [new("localizedObjectAnnotations", VisionMapper.LocalizedObjectAnnotations(result.Detections, width, height, maxResults))];
+        return [new("localizedObjectAnnotations", VisionMapper.LocalizedObjectAnnotations(result, width, height, maxResults))];
     }
 
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> TextDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.TextModel();
-        var result = (TextSpottingResult)await service.PredictAsync(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)), new PredictOptions())
+        var result = await service.PredictAsync<TextSpottingResult>(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)), new PredictOptions())
             .ConfigureAwait(false);
         // Vision ignores maxResults for text; words are only capped to keep a page of small print answerable.
         return
@@ -201,9 +183,9 @@ internal static class VisionApi
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> FaceDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.FacesModel();
-        var result = (FaceResult)await service.PredictAsync(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)),
+        var result = await service.PredictAsync<IReadOnlyList<Face>>(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)),
             new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
-        return [new("faceAnnotations", VisionMapper.FaceAnnotations(result.Faces, maxResults))];
+        return [new("faceAnnotations", VisionMapper.FaceAnnotations(result, maxResults))];
     }
 
     /// <summary>Most word entries in <c>textAnnotations</c>.</summary>

@@ -1,36 +1,44 @@
 using System.Threading.Channels;
-using ModelZoo.Server.Adapters;
 
 namespace ModelZoo.Server.Hosting;
 
 /// <summary>
 /// Collects concurrent requests for one model into micro-batches: a bounded channel feeds one collector that,
-/// after the first request arrives, waits up to <c>maxWait</c> for up to <c>maxBatch</c> requests and runs them
-/// in one <see cref="ITaskRunner.Predict"/> call. A full queue fails fast (429); a request cancelled while waiting
-/// is dropped from its batch. Inputs are owned by the batcher once accepted and disposed after their batch.
+/// after the first request arrives, waits up to <see cref="ZooServerOptions.MaxWait"/> for up to
+/// <see cref="ZooServerOptions.MaxBatch"/> requests and hands the ones still waiting to the model's run function.
+/// A full queue fails fast (429); a request cancelled while waiting is dropped from its batch. Task pipelines and
+/// tensor models share this one batcher; what differs (how a batch runs) is the run function.
 /// </summary>
-internal sealed class MicroBatcher : IAsyncDisposable
+/// <typeparam name="TRequest">One queued request.</typeparam>
+/// <typeparam name="TResult">What a request completes with.</typeparam>
+internal sealed class MicroBatcher<TRequest, TResult> : IAsyncDisposable
 {
-    private readonly ITaskRunner _runner;
     private readonly string _handle;
+    private readonly Action<IReadOnlyList<Slot>> _run;
+    private readonly Action<TRequest>? _release;
     private readonly int _maxBatch;
     private readonly TimeSpan _maxWait;
     private readonly int _capacity;
-    private readonly ServerMetrics _metrics;
-    private readonly Channel<Work> _queue;
+    private readonly Channel<Slot> _queue;
     private readonly Task _loop;
     private int _depth;
     private volatile bool _closing;
 
-    public MicroBatcher(ITaskRunner runner, int maxBatch, TimeSpan maxWait, int capacity, ServerMetrics metrics)
+    /// <param name="handle">The model's handle, for errors.</param>
+    /// <param name="run">Runs a batch of live requests and completes each slot; an exception it throws fails every
+    /// slot it left open.</param>
+    /// <param name="options">Batch size, batching window and queue capacity.</param>
+    /// <param name="release">Called once for every accepted request after its batch (or at once when it is refused),
+    /// to return what the request holds.</param>
+    public MicroBatcher(string handle, Action<IReadOnlyList<Slot>> run, ZooServerOptions options, Action<TRequest>? release = null)
     {
-        _runner = runner;
-        _handle = runner.Card.Handle;
-        _maxBatch = maxBatch;
-        _maxWait = maxWait;
-        _capacity = capacity;
-        _metrics = metrics;
-        _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(capacity)
+        _handle = handle;
+        _run = run;
+        _release = release;
+        _maxBatch = options.MaxBatch;
+        _maxWait = options.MaxWait;
+        _capacity = options.QueueCapacity;
+        _queue = Channel.CreateBounded<Slot>(new BoundedChannelOptions(_capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -41,28 +49,28 @@ internal sealed class MicroBatcher : IAsyncDisposable
     /// <summary>Requests waiting for a batch.</summary>
     public int Depth => Volatile.Read(ref _depth);
 
-    /// <summary>Queues one request and completes with its result. Takes ownership of <paramref name="request"/>'s input.</summary>
+    /// <summary>Queues one request and completes with its result. Takes ownership of what <paramref name="request"/> holds.</summary>
     /// <exception cref="ServeException">The queue is full (429) or the batcher is closing (503).</exception>
-    public Task<object> EnqueueAsync(PredictRequest request, CancellationToken ct)
+    public Task<TResult> EnqueueAsync(TRequest request, CancellationToken ct)
     {
-        var work = new Work(request);
+        var slot = new Slot(request);
         Interlocked.Increment(ref _depth);
-        if (_closing || !_queue.Writer.TryWrite(work))
+        if (_closing || !_queue.Writer.TryWrite(slot))
         {
             Interlocked.Decrement(ref _depth);
-            request.Input.Dispose();
+            _release?.Invoke(request);
             throw _closing ? ServeException.ShuttingDown(_handle) : ServeException.QueueFull(_handle, _capacity);
         }
         if (ct.CanBeCanceled)
         {
-            work.Registration = ct.Register(static state => ((Work)state!).Result.TrySetCanceled(), work);
+            slot.Registration = ct.Register(static state => ((Slot)state!).Result.TrySetCanceled(), slot);
         }
-        return work.Result.Task;
+        return slot.Result.Task;
     }
 
     private async Task CollectAsync()
     {
-        var batch = new List<Work>(_maxBatch);
+        var batch = new List<Slot>(_maxBatch);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -70,26 +78,14 @@ internal sealed class MicroBatcher : IAsyncDisposable
             var deadline = DateTime.UtcNow + _maxWait;
             while (batch.Count < _maxBatch)
             {
-                if (reader.TryRead(out var work))
+                if (reader.TryRead(out var slot))
                 {
                     Interlocked.Decrement(ref _depth);
-                    batch.Add(work);
+                    batch.Add(slot);
                     continue;
                 }
                 var remaining = deadline - DateTime.UtcNow;
-                if (batch.Count == 0 || remaining <= TimeSpan.Zero || _closing)
-                {
-                    break;
-                }
-                using var wait = new CancellationTokenSource(remaining);
-                try
-                {
-                    if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (OperationCanceledException)
+                if (batch.Count == 0 || remaining <= TimeSpan.Zero || _closing || !await MoreAsync(reader, remaining).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -101,41 +97,44 @@ internal sealed class MicroBatcher : IAsyncDisposable
         }
     }
 
-    private void Run(List<Work> batch)
+    /// <summary>Waits up to <paramref name="remaining"/> for another request; false when none came or the queue closed.</summary>
+    private static async Task<bool> MoreAsync(ChannelReader<Slot> reader, TimeSpan remaining)
     {
-        // Requests whose client went away or timed out while waiting are dropped before inference.
-        var live = batch.Where(w => !w.Result.Task.IsCompleted).ToList();
+        using var wait = new CancellationTokenSource(remaining);
         try
         {
-            if (live.Count == 0)
+            return await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void Run(List<Slot> batch)
+    {
+        // Requests whose client went away or timed out while waiting are dropped before inference.
+        var live = batch.Where(s => !s.Result.Task.IsCompleted).ToList();
+        try
+        {
+            if (live.Count > 0)
             {
-                return;
-            }
-            _metrics.ObserveBatch(_handle, live.Count);
-            var results = _runner.Predict(live.Select(w => w.Request).ToList());
-            if (results.Count != live.Count)
-            {
-                throw new ZooException("adapter-result-count",
-                    $"the '{_runner.Card.Task}' adapter returned {results.Count} results for {live.Count} inputs; fix the adapter.");
-            }
-            for (var i = 0; i < live.Count; i++)
-            {
-                live[i].Result.TrySetResult(results[i]);
+                _run(live);
             }
         }
         catch (Exception ex)
         {
-            foreach (var work in live)
+            foreach (var slot in live)
             {
-                work.Result.TrySetException(ex);
+                slot.Fail(ex);
             }
         }
         finally
         {
-            foreach (var work in batch)
+            foreach (var slot in batch)
             {
-                work.Registration.Dispose();
-                work.Request.Input.Dispose();
+                slot.Registration.Dispose();
+                _release?.Invoke(slot.Request);
             }
         }
     }
@@ -148,10 +147,20 @@ internal sealed class MicroBatcher : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private sealed class Work(PredictRequest request)
+    /// <summary>One queued request and the answer its caller waits for.</summary>
+    public sealed class Slot(TRequest request)
     {
-        public PredictRequest Request { get; } = request;
-        public TaskCompletionSource<object> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public CancellationTokenRegistration Registration { get; set; }
+        /// <summary>The request.</summary>
+        public TRequest Request { get; } = request;
+
+        internal TaskCompletionSource<TResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        internal CancellationTokenRegistration Registration { get; set; }
+
+        /// <summary>Answers the request (ignored when it was already answered or cancelled).</summary>
+        public void Complete(TResult result) => Result.TrySetResult(result);
+
+        /// <summary>Fails the request (ignored when it was already answered or cancelled).</summary>
+        public void Fail(Exception error) => Result.TrySetException(error);
     }
 }

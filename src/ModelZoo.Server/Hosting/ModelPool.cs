@@ -1,15 +1,20 @@
 using Microsoft.Extensions.Logging;
 using ModelZoo.Catalog;
+using ModelZoo.Import;
+using ModelZoo.Runtime;
 using ModelZoo.Server.Adapters;
+using ModelZoo.Server.InferenceProtocol;
 using ModelZoo.Store;
 
 namespace ModelZoo.Server.Hosting;
 
 /// <summary>
-/// Loads served models on first use and keeps them within a memory budget. A model is charged twice the size of
-/// its files; when a new model does not fit, the least recently used models that no request holds (and that were
-/// not preloaded with <see cref="ZooServerOptions.Models"/>) are evicted first. Concurrent requests for a model that
-/// is loading share the one load. Thread-safe.
+/// Loads served models on first use and keeps them within one memory budget: the task pipelines of the native and
+/// cloud APIs and the models the Open Inference Protocol runs as plain tensors are charged to the same
+/// <see cref="ZooServerOptions.MemoryBudgetBytes"/>. A model is charged twice the size of its files; when a new model
+/// does not fit, the least recently used models that no request holds (and that were not preloaded with
+/// <see cref="ZooServerOptions.Models"/>) are evicted first, of either kind. Concurrent requests for a model that is
+/// loading share the one load. Thread-safe.
 /// </summary>
 public sealed class ModelPool : IAsyncDisposable
 {
@@ -20,7 +25,9 @@ public sealed class ModelPool : IAsyncDisposable
     private readonly ServerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly object _gate = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // One table per kind so that each hands back its own model type; both share the budget and the eviction order.
+    private readonly Dictionary<string, Entry<ServedModel>> _served = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry<TensorModel>> _tensors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pinned;
     private readonly HashSet<string> _allowed;
     // Cancelled when the host begins to stop (or the pool is disposed): stops downloads and loads clients started.
@@ -65,27 +72,45 @@ public sealed class ModelPool : IAsyncDisposable
     /// <summary>Whether clients may load <paramref name="handle"/>: pulls are allowed, or it is one of the configured models.</summary>
     public bool IsAllowed(string handle) => _options.AllowPull || _allowed.Contains(handle);
 
-    /// <summary>Handles of the models loaded now.</summary>
+    /// <summary>Handles of the task pipelines loaded now.</summary>
     public IReadOnlyList<string> Loaded
     {
         get
         {
             lock (_gate)
             {
-                return _entries.Values.Where(e => e.Loading.IsCompletedSuccessfully).Select(e => e.Card.Handle).Order(StringComparer.Ordinal).ToList();
+                return _served.Values.Where(e => e.Loading.IsCompletedSuccessfully).Select(e => e.Card.Handle).Order(StringComparer.Ordinal).ToList();
             }
         }
     }
 
-    /// <summary>Sum of the loaded and loading models' estimated sizes.</summary>
+    /// <summary>Sum of the loaded and loading models' estimated sizes, pipelines and tensor models together.</summary>
     public long ChargedBytes
     {
         get
         {
             lock (_gate)
             {
-                return _entries.Values.Sum(e => e.Estimate);
+                return Entries().Sum(e => e.Estimate);
             }
+        }
+    }
+
+    /// <summary>Whether a model's tensor session is open now.</summary>
+    internal bool IsTensorLoaded(string handle)
+    {
+        lock (_gate)
+        {
+            return _tensors.TryGetValue(handle, out var entry) && entry.Loading.IsCompletedSuccessfully;
+        }
+    }
+
+    /// <summary>Whether a model's tensor session is being opened now.</summary>
+    internal bool IsTensorLoading(string handle)
+    {
+        lock (_gate)
+        {
+            return _tensors.TryGetValue(handle, out var entry) && !entry.Loading.IsCompleted;
         }
     }
 
@@ -100,16 +125,39 @@ public sealed class ModelPool : IAsyncDisposable
     }
 
     /// <summary>
-    /// Borrows the model of <paramref name="card"/>, loading it (and pulling it into the store if needed) on first use.
+    /// Borrows the task pipeline of <paramref name="card"/>, loading it (and pulling it into the store if needed) on first use.
     /// <paramref name="ct"/> stops the wait, not a load other requests may share.
     /// </summary>
-    /// <exception cref="ServeException">No adapter serves the card's task (400), the model is larger than the whole
-    /// budget (507), or loading failed (503).</exception>
+    /// <exception cref="ServeException">No adapter serves the card's task (400), the model is not one the server serves
+    /// (403), is larger than the whole budget (507), or loading failed (503).</exception>
     public async Task<ModelLease> AcquireAsync(ModelCard card, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(card);
         var endpoint = _tasks.Find(card.Task) ?? throw new ServeException(400, "model-not-servable",
             $"'{card.Handle}' is a {TaskName(card.Task)} model and this server has no adapter for that task; serve one of: {string.Join(", ", _tasks.Tasks.Select(TaskName))}.");
+        RequireServable(card);
+        var companions = endpoint.Companions(card, _catalog);
+        var estimate = EstimateBytes(card, companions);
+        var (model, release) = await AcquireAsync(_served, card, estimate, token => LoadServedAsync(card, companions, endpoint, estimate, token), ct)
+            .ConfigureAwait(false);
+        return new ModelLease(model, release);
+    }
+
+    /// <summary>Borrows a card's model opened as it is for tensor inference, loading it on first use.</summary>
+    /// <exception cref="ServeException">The model is not one the server serves (403), is larger than the whole budget (507)
+    /// or could not be loaded (503).</exception>
+    internal async Task<TensorLease> AcquireTensorAsync(ModelCard card, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        // The same exposure rule as the task endpoints: an anonymous client must not make the server download models.
+        RequireServable(card);
+        var estimate = EstimateBytes(card);
+        var (model, release) = await AcquireAsync(_tensors, card, estimate, token => LoadTensorAsync(card, estimate, token), ct).ConfigureAwait(false);
+        return new TensorLease(model, release);
+    }
+
+    private void RequireServable(ModelCard card)
+    {
         if (!IsAllowed(card.Handle))
         {
             throw ServeException.NotAllowed(card.Handle, _allowed);
@@ -118,78 +166,106 @@ public sealed class ModelPool : IAsyncDisposable
         {
             throw ServeException.ShuttingDown(card.Handle);
         }
-        var companions = endpoint.Companions(card, _catalog);
-        Entry entry;
-        List<Entry> evicted = [];
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_entries.TryGetValue(card.Handle, out entry!) || entry.Loading.IsFaulted || entry.Loading.IsCanceled)
-            {
-                var estimate = EstimateBytes(card, companions);
-                if (estimate > _options.MemoryBudgetBytes && !_pinned.Contains(card.Handle))
-                {
-                    throw new ServeException(507, "model-over-budget",
-                        $"'{card.Handle}' needs about {estimate / (1024 * 1024)} MB, more than the whole memory budget of {_options.MemoryBudgetBytes / (1024 * 1024)} MB; raise --memory-budget-mb.");
-                }
-                evicted = MakeRoom(estimate);
-                entry = new Entry(card, estimate);
-                _entries[card.Handle] = entry;
-                entry.Loading = Task.Run(() => LoadAsync(card, companions, endpoint, estimate, _stopping.Token));
-            }
-            entry.Leases++;
-            entry.LastUsed = Environment.TickCount64;
-        }
-        foreach (var old in evicted)
-        {
-            _ = DisposeEvictedAsync(old);
-        }
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
-        try
-        {
-            var model = await entry.Loading.WaitAsync(wait.Token).ConfigureAwait(false);
-            return new ModelLease(model, () => Release(entry));
-        }
-        catch (Exception ex)
-        {
-            Release(entry);
-            if (_stopping.IsCancellationRequested && !ct.IsCancellationRequested)
-            {
-                throw ServeException.ShuttingDown(card.Handle);
-            }
-            if (ex is OperationCanceledException || ex is ServeException)
-            {
-                throw;
-            }
-            // The library's own code (a read-only store, a corrupt file …) tells the client what went wrong.
-            var code = ex is ZooException zoo ? zoo.Code : "model-load-failed";
-            var message = ex is ZooException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
-            throw new ServeException(503, code, $"'{card.Handle}' could not be loaded: {message}", TimeSpan.FromSeconds(5), ex);
-        }
     }
 
-    /// <summary>Loads (and warms) the preloaded models of <see cref="ZooServerOptions.Models"/>.</summary>
+    /// <summary>Loads and warms the preloaded models of <see cref="ZooServerOptions.Models"/>.</summary>
     internal async Task WarmAsync(ModelCard card, CancellationToken ct)
     {
         using var lease = await AcquireAsync(card, ct).ConfigureAwait(false);
         await lease.Model.WarmAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task<ServedModel> LoadAsync(ModelCard card, IReadOnlyList<ModelCard> companions, ITaskEndpoint endpoint, long estimate,
-        CancellationToken ct)
+    /// <summary>Finds or starts the load of a model of one kind and waits for it; the caller wraps the model in its lease.</summary>
+    private async Task<(TModel Model, Action Release)> AcquireAsync<TModel>(Dictionary<string, Entry<TModel>> table, ModelCard card, long estimate,
+        Func<CancellationToken, Task<TModel>> load, CancellationToken ct)
+        where TModel : class, IPooledModel
     {
-        _logger.LogInformation("loading {Handle} ({Task}, about {Megabytes} MB)", card.Handle, TaskName(card.Task), estimate / (1024 * 1024));
+        Entry<TModel> entry;
+        List<Entry> evicted = [];
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!table.TryGetValue(card.Handle, out entry!) || entry.Loading.IsFaulted || entry.Loading.IsCanceled)
+            {
+                if (estimate > _options.MemoryBudgetBytes && !_pinned.Contains(card.Handle))
+                {
+                    throw new ServeException(507, "model-over-budget",
+                        $"'{card.Handle}' needs about {estimate / (1024 * 1024)} MB, more than the whole memory budget of {_options.MemoryBudgetBytes / (1024 * 1024)} MB; raise ZooServerOptions.MemoryBudgetBytes.");
+                }
+                evicted = MakeRoom(estimate);
+                entry = new Entry<TModel>(table, card, estimate);
+                table[card.Handle] = entry;
+                entry.Loading = Task.Run(() => load(_stopping.Token));
+            }
+            entry.Leases++;
+            entry.LastUsed = Environment.TickCount64;
+        }
+        foreach (var old in evicted)
+        {
+            _ = old.DisposeModelAsync();
+        }
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
         try
         {
+            var model = await entry.Loading.WaitAsync(wait.Token).ConfigureAwait(false);
+            return (model, () => Release(entry));
+        }
+        catch (Exception ex)
+        {
+            Release(entry);
+            throw LoadFailure(card, ex, ct);
+        }
+    }
+
+    /// <summary>What a client waiting for a load that failed (or was cancelled) is told.</summary>
+    private Exception LoadFailure(ModelCard card, Exception ex, CancellationToken ct)
+    {
+        if (_stopping.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return ServeException.ShuttingDown(card.Handle);
+        }
+        if (ex is OperationCanceledException || ex is ServeException)
+        {
+            return ex;
+        }
+        // The library's own code (a read-only store, a corrupt file …) tells the client what went wrong.
+        var code = ex is ZooException zoo ? zoo.Code : "model-load-failed";
+        var message = ex is ZooException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+        return new ServeException(503, code, $"'{card.Handle}' could not be loaded: {message}", TimeSpan.FromSeconds(5), ex);
+    }
+
+    private Task<ServedModel> LoadServedAsync(ModelCard card, IReadOnlyList<ModelCard> companions, ITaskEndpoint endpoint, long estimate,
+        CancellationToken ct) => LoggedLoadAsync(card, $"{TaskName(card.Task)}, about {estimate / (1024 * 1024)} MB", async () =>
+    {
+        var local = await _store.OpenAsync(card, null, ct).ConfigureAwait(false);
+        var companionModels = new List<LocalModel>(companions.Count);
+        foreach (var companion in companions)
+        {
+            _logger.LogInformation("loading {Companion} with {Handle}", companion.Handle, card.Handle);
+            companionModels.Add(await _store.OpenAsync(companion, null, ct).ConfigureAwait(false));
+        }
+        ct.ThrowIfCancellationRequested();
+        var runner = endpoint.Open(local, companionModels, _options.Session);
+        _metrics.CountLoad(card.Handle);
+        return runner.Serve(endpoint, estimate, _options, _metrics);
+    }, ct);
+
+    private Task<TensorModel> LoadTensorAsync(ModelCard card, long estimate, CancellationToken ct) =>
+        LoggedLoadAsync(card, $"tensor inference, about {estimate / (1024 * 1024)} MB", async () =>
+        {
             var local = await _store.OpenAsync(card, null, ct).ConfigureAwait(false);
-            var companionModels = new List<LocalModel>(companions.Count);
-            foreach (var companion in companions)
-            {
-                _logger.LogInformation("loading {Companion} with {Handle}", companion.Handle, card.Handle);
-                companionModels.Add(await _store.OpenAsync(companion, null, ct).ConfigureAwait(false));
-            }
             ct.ThrowIfCancellationRequested();
-            return Opened(card, endpoint, local, companionModels, estimate);
+            var session = ModelSession.Open(ImportedModelCache.RunnableModelPath(local), _options.Session);
+            _metrics.CountLoad(card.Handle);
+            return new TensorModel(card, session, _options, _metrics);
+        }, ct);
+
+    private async Task<TModel> LoggedLoadAsync<TModel>(ModelCard card, string what, Func<Task<TModel>> load, CancellationToken ct)
+    {
+        _logger.LogInformation("loading {Handle} ({What})", card.Handle, what);
+        try
+        {
+            return await load().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -204,27 +280,23 @@ public sealed class ModelPool : IAsyncDisposable
         }
     }
 
-    private ServedModel Opened(ModelCard card, ITaskEndpoint endpoint, LocalModel local, List<LocalModel> companionModels, long estimate)
-    {
-        var runner = endpoint.Open(local, companionModels, _options.Session);
-        _metrics.CountLoad(card.Handle);
-        return new ServedModel(endpoint, runner, estimate, _options, _metrics);
-    }
+    private IEnumerable<Entry> Entries() => _served.Values.Concat<Entry>(_tensors.Values);
 
-    /// <summary>Evicts idle, unpinned models, least recently used first, until <paramref name="needed"/> more bytes fit. Caller holds the lock.</summary>
+    /// <summary>Evicts idle, unpinned models of either kind, least recently used first, until <paramref name="needed"/> more
+    /// bytes fit. Caller holds the lock.</summary>
     private List<Entry> MakeRoom(long needed)
     {
         var evicted = new List<Entry>();
-        var used = _entries.Values.Sum(e => e.Estimate);
-        foreach (var candidate in _entries.Values
-                     .Where(e => e.Leases == 0 && !_pinned.Contains(e.Card.Handle) && e.Loading.IsCompleted)
+        var used = Entries().Sum(e => e.Estimate);
+        foreach (var candidate in Entries()
+                     .Where(e => e.Leases == 0 && !_pinned.Contains(e.Card.Handle) && e.Completion.IsCompleted)
                      .OrderBy(e => e.LastUsed).ToList())
         {
             if (used + needed <= _options.MemoryBudgetBytes)
             {
                 break;
             }
-            _entries.Remove(candidate.Card.Handle);
+            candidate.Forget();
             used -= candidate.Estimate;
             evicted.Add(candidate);
             _metrics.CountEviction(candidate.Card.Handle);
@@ -246,20 +318,13 @@ public sealed class ModelPool : IAsyncDisposable
         }
     }
 
-    private static async Task DisposeEvictedAsync(Entry entry)
-    {
-        if (entry.Loading.IsCompletedSuccessfully)
-        {
-            await entry.Loading.Result.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
     private IReadOnlyDictionary<string, int> QueueDepths()
     {
         lock (_gate)
         {
-            return _entries.Values.Where(e => e.Loading.IsCompletedSuccessfully)
-                .ToDictionary(e => e.Card.Handle, e => e.Loading.Result.QueueDepth, StringComparer.Ordinal);
+            return Entries().Select(e => e.Model).OfType<IPooledModel>()
+                .GroupBy(m => m.Card.Handle, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(m => m.QueueDepth), StringComparer.Ordinal);
         }
     }
 
@@ -276,8 +341,9 @@ public sealed class ModelPool : IAsyncDisposable
                 return;
             }
             _disposed = true;
-            entries = [.. _entries.Values];
-            _entries.Clear();
+            entries = [.. Entries()];
+            _served.Clear();
+            _tensors.Clear();
         }
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var entry in entries)
@@ -285,8 +351,8 @@ public sealed class ModelPool : IAsyncDisposable
             try
             {
                 // A load stuck in something that ignores cancellation must not keep the process alive.
-                var model = await entry.Loading.WaitAsync(LoadUnwindTimeout).ConfigureAwait(false);
-                await model.DisposeAsync().ConfigureAwait(false);
+                await entry.Completion.WaitAsync(LoadUnwindTimeout).ConfigureAwait(false);
+                await entry.DisposeModelAsync().ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -300,12 +366,41 @@ public sealed class ModelPool : IAsyncDisposable
         }
     }
 
-    private sealed class Entry(ModelCard card, long estimate)
+    /// <summary>A model of either kind as the budget and the eviction order see it.</summary>
+    private abstract class Entry(ModelCard card, long estimate)
     {
         public ModelCard Card { get; } = card;
         public long Estimate { get; } = estimate;
-        public Task<ServedModel> Loading { get; set; } = null!;
         public int Leases { get; set; }
         public long LastUsed { get; set; }
+
+        /// <summary>The load, whatever the model's type.</summary>
+        public abstract Task Completion { get; }
+
+        /// <summary>The loaded model, or null while loading or after a failed load.</summary>
+        public abstract IPooledModel? Model { get; }
+
+        /// <summary>Removes the entry from its kind's table. Caller holds the lock.</summary>
+        public abstract void Forget();
+
+        public async Task DisposeModelAsync()
+        {
+            if (Model is { } model)
+            {
+                await model.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed class Entry<TModel>(Dictionary<string, Entry<TModel>> table, ModelCard card, long estimate) : Entry(card, estimate)
+        where TModel : class, IPooledModel
+    {
+        public Task<TModel> Loading { get; set; } = null!;
+
+        public override Task Completion => Loading;
+
+        public override IPooledModel? Model => Loading.IsCompletedSuccessfully ? Loading.Result : null;
+
+        public override void Forget() => table.Remove(Card.Handle);
     }
 }

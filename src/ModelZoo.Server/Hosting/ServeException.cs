@@ -21,12 +21,12 @@ public sealed class ServeException : ZooException
     public TimeSpan? RetryAfter { get; }
 
     internal static ServeException QueueFull(string handle, int capacity) => new(429, "queue-full",
-        $"'{handle}' already has {capacity} requests waiting; retry after the Retry-After delay or raise --queue.", TimeSpan.FromSeconds(1));
+        $"'{handle}' already has {capacity} requests waiting; retry after the Retry-After delay or raise ZooServerOptions.QueueCapacity.", TimeSpan.FromSeconds(1));
 
     internal static ServeException ShuttingDown(string handle) => new(503, "shutting-down",
         $"'{handle}' is being unloaded or the server is stopping; retry the request.", TimeSpan.FromSeconds(1));
 
     internal static ServeException NotAllowed(string handle, IEnumerable<string> allowed) => new(403, "model-not-allowed",
         $"'{handle}' is not one of the models this server serves ({string.Join(", ", allowed.Order(StringComparer.Ordinal))}); " +
-        "use one of those, or ask the operator to add it to --models or to start the server with --allow-pull.");
+        "use one of those, or ask the operator to add it to ZooServerOptions.Models or to set ZooServerOptions.AllowPull.");
 }

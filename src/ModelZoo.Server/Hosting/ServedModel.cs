@@ -1,28 +1,25 @@
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Hosting;
 
 /// <summary>
-/// A loaded model behind its micro-batcher: the unit the <see cref="ModelPool"/> loads, shares and evicts.
-/// Thread-safe; concurrent <see cref="PredictAsync"/> calls are batched together.
+/// A loaded task pipeline behind its micro-batcher: the unit the <see cref="ModelPool"/> loads, shares and evicts.
+/// Every served model is a <see cref="ServedModel{TResult}"/>; this base is the view of callers that do not know the
+/// task's result type (the native API writes whatever the task returns as its JSON). Thread-safe.
 /// </summary>
-public sealed class ServedModel : IAsyncDisposable
+public abstract class ServedModel : IPooledModel
 {
-    private readonly ITaskRunner _runner;
-    private readonly MicroBatcher _batcher;
-
-    internal ServedModel(ITaskEndpoint endpoint, ITaskRunner runner, long estimatedBytes, ZooServerOptions options, ServerMetrics metrics)
+    private protected ServedModel(ITaskEndpoint endpoint, long estimatedBytes)
     {
         Endpoint = endpoint;
-        _runner = runner;
         EstimatedBytes = estimatedBytes;
-        _batcher = new MicroBatcher(runner, options.MaxBatch, options.MaxWait, options.QueueCapacity, metrics);
     }
 
     /// <summary>The model's card.</summary>
-    public ModelCard Card => _runner.Card;
+    public abstract ModelCard Card { get; }
 
     /// <summary>The adapter serving the model's task.</summary>
     public ITaskEndpoint Endpoint { get; }
@@ -31,27 +28,24 @@ public sealed class ServedModel : IAsyncDisposable
     public long EstimatedBytes { get; }
 
     /// <summary>Requests waiting for a batch.</summary>
-    public int QueueDepth => _batcher.Depth;
+    public abstract int QueueDepth { get; }
 
     /// <summary>
-    /// Predicts one input, batched with whatever other requests arrive within the batching window. Takes ownership
-    /// of <paramref name="input"/> (its image is disposed after its batch). Cancelling drops the request from its batch
-    /// if inference has not started.
+    /// Predicts one input, batched with whatever other requests arrive within the batching window, and returns the
+    /// native response: the task's JSON object, geometry scaled by <paramref name="scaleX"/> × <paramref name="scaleY"/>
+    /// to the pixels of the image as sent. Takes ownership of <paramref name="input"/>.
     /// </summary>
-    /// <returns>The adapter's typed result (e.g. <see cref="ClassificationResult"/>).</returns>
     /// <exception cref="ServeException">The queue is full (429) or the model is being unloaded (503).</exception>
-    public Task<object> PredictAsync(ImageOrText input, PredictOptions options, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(options);
-        return _batcher.EnqueueAsync(new PredictRequest(input, options), ct);
-    }
+    internal abstract Task<byte[]> PredictJsonAsync(ImageOrText input, PredictOptions options, float scaleX, float scaleY, CancellationToken ct);
+
+    /// <summary>Predicts one input and drops the result.</summary>
+    private protected abstract Task PredictAndDropAsync(ImageOrText input, PredictOptions options, CancellationToken ct);
 
     /// <summary>Runs one throw-away prediction so that the first client does not pay for ONNX Runtime's lazy initialisation.</summary>
     internal async Task WarmAsync(CancellationToken ct)
     {
         ImageOrText input;
-        if (Endpoint.Input == TaskInputKind.Text)
+        if (Endpoint.Input == TaskInput.Text)
         {
             input = ImageOrText.FromText("warm up");
         }
@@ -61,13 +55,9 @@ public sealed class ServedModel : IAsyncDisposable
             var height = Card.Input is { Height: > 0 } spec2 ? spec2.Height : 224;
             input = ImageOrText.FromImage(RgbImage.FromPixels(width, height, new byte[width * height * 3]));
         }
-        await PredictAsync(input, new PredictOptions { Top = 1 }, ct).ConfigureAwait(false);
+        await PredictAndDropAsync(input, new PredictOptions { Top = 1 }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Finishes queued requests, then releases the native session.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        await _batcher.DisposeAsync().ConfigureAwait(false);
-        _runner.Dispose();
-    }
+    public abstract ValueTask DisposeAsync();
 }

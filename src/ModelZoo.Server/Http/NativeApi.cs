@@ -8,6 +8,7 @@ using ModelZoo.Catalog;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Hosting;
 using ModelZoo.Store;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Http;
 
@@ -35,8 +36,7 @@ internal static class NativeApi
             .WithSummary("One model's card summary.");
         api.MapPost("/{**path}", Predict).WithMetadata(new ZooRouteAttribute("predict")).WithName("Predict")
             .WithSummary("POST /v1/models/{handle}:predict with a raw image (or, for text models, UTF-8 text) body or a multipart form with a 'file' field; ?top=K&min_score=S.")
-            .Produces<ClassificationResult>().Produces<FeatureVectorResult>().Produces<DetectionResult>().Produces<PoseResult>()
-            .Produces<FaceResult>().Produces<SegmentationResult>().Produces<TextSpottingResult>().Produces<TextEmbeddingResult>()
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .DisableAntiforgery();
 
         endpoints.MapGet("/healthz", () => Results.Text("ok\n")).WithMetadata(new ZooRouteAttribute("healthz")).ExcludeFromDescription();
@@ -88,16 +88,14 @@ internal static class NativeApi
             {
                 return ApiErrors.Result(400, "empty-body", "the request has no body; send the image bytes (or a multipart form with a 'file' field).");
             }
-            if (endpoint.Input == TaskInputKind.Text)
+            if (endpoint.Input == TaskInput.Text)
             {
-                return Results.Json(await service.PredictAsync(http, card, ImageOrText.FromText(Encoding.UTF8.GetString(body)), options).ConfigureAwait(false),
-                    JsonOptions);
+                return Json(await service.PredictJsonAsync(http, card, ImageOrText.FromText(Encoding.UTF8.GetString(body)), options).ConfigureAwait(false));
             }
             var (image, estimate) = await service.DecodeAsync(http, body).ConfigureAwait(false);
             var (scaleX, scaleY) = ((float)estimate.Width / image.Width, (float)estimate.Height / image.Height);
-            var result = await service.PredictAsync(http, card, ImageOrText.FromImage(image), options).ConfigureAwait(false);
             // Geometry in the pixels of the image the client sent, also when it was decoded smaller.
-            return Results.Json(ResultScaling.ToSource(result, scaleX, scaleY), JsonOptions);
+            return Json(await service.PredictJsonAsync(http, card, ImageOrText.FromImage(image), options, scaleX, scaleY).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -110,7 +108,7 @@ internal static class NativeApi
         }
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new(System.Text.Json.JsonSerializerDefaults.Web);
+    private static IResult Json(byte[] body) => Results.Bytes(body, "application/json; charset=utf-8");
 
     private static PredictOptions ParseOptions(IQueryCollection query)
     {
@@ -139,7 +137,7 @@ internal static class NativeApi
         handle = card.Handle,
         task = ModelPool.TaskName(card.Task),
         // What a predict body holds for this model ("image" or "text"); null when the server cannot serve it.
-        accepts = endpoint is null ? null : endpoint.Input == TaskInputKind.Text ? "text" : "image",
+        accepts = endpoint is null ? null : endpoint.Input == TaskInput.Text ? "text" : "image",
         version = card.Version,
         title = card.Title,
         license = card.License.Spdx,

@@ -81,12 +81,30 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     public async Task<RgbImage> DecodeImageAsync(HttpContext http, byte[] bytes) => (await DecodeAsync(http, bytes).ConfigureAwait(false)).Image;
 
     /// <summary>
-    /// Runs one prediction. Ownership of <paramref name="input"/> passes to this call. A request that outlives
-    /// <see cref="ZooServerOptions.RequestTimeout"/> fails with a 503 <see cref="ServeException"/> (<c>model-loading</c>)
-    /// while its model is still loading, a 504 once it is running; one whose client disconnects throws
-    /// <see cref="OperationCanceledException"/>.
+    /// Runs one prediction and returns the native response (the task's JSON, geometry scaled to the pixels of the
+    /// image as sent), for the native API, which answers whatever the task returns. See
+    /// <see cref="PredictAsync{TResult}"/> for the deadline and ownership rules.
     /// </summary>
-    public async Task<object> PredictAsync(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions)
+    public Task<byte[]> PredictJsonAsync(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions, float scaleX = 1f,
+        float scaleY = 1f) =>
+        RunAsync(http, card, input, (model, ct) => model.PredictJsonAsync(input, predictOptions, scaleX, scaleY, ct));
+
+    /// <summary>
+    /// Runs one prediction on a model whose task answers <typeparamref name="TResult"/> (the cloud APIs know which
+    /// result their operation needs). Ownership of <paramref name="input"/> passes to this call. A request that
+    /// outlives <see cref="ZooServerOptions.RequestTimeout"/> fails with a 503 <see cref="ServeException"/>
+    /// (<c>model-loading</c>) while its model is still loading, a 504 once it is running; one whose client disconnects
+    /// throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <exception cref="ServeException">500 <c>adapter-result-type</c> when the adapter registered for the card's task
+    /// answers another type.</exception>
+    public Task<TResult> PredictAsync<TResult>(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions) =>
+        RunAsync(http, card, input, (model, ct) => model is ServedModel<TResult> typed
+            ? typed.PredictAsync(input, predictOptions, ct)
+            : throw new ServeException(500, "adapter-result-type",
+                $"the adapter serving '{card.Handle}' ({model.Endpoint.GetType().Name}) does not answer {typeof(TResult).Name}; register the built-in adapter for {ModelPool.TaskName(card.Task)} models."));
+
+    private async Task<T> RunAsync<T>(HttpContext http, ModelCard card, ImageOrText input, Func<ServedModel, CancellationToken, Task<T>> predict)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         deadline.CancelAfter(options.RequestTimeout);
@@ -113,35 +131,45 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
             }
             using (lease)
             {
-                return await lease.Model.PredictAsync(input, predictOptions, deadline.Token).ConfigureAwait(false);
+                Task<T> prediction;
+                try
+                {
+                    prediction = predict(lease.Model, deadline.Token);
+                }
+                catch
+                {
+                    input.Dispose();
+                    throw;
+                }
+                return await prediction.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException ex) when (!http.RequestAborted.IsCancellationRequested && deadline.IsCancellationRequested)
         {
             throw new ServeException(504, "timeout",
-                $"'{card.Handle}' did not answer within {options.RequestTimeout.TotalMilliseconds:0} ms; retry later or raise --timeout-ms.", inner: ex);
+                $"'{card.Handle}' did not answer within {options.RequestTimeout.TotalMilliseconds:0} ms; retry later or raise ZooServerOptions.RequestTimeout.", inner: ex);
         }
     }
 
     /// <summary>The classification model behind the cloud label APIs.</summary>
     /// <exception cref="ServeException">None is configured or the configured one is not a classifier.</exception>
     public ModelCard LabelsModel() => TryLabelsModel() ?? throw new ServeException(400, "no-labels-model",
-        "this server has no image-classification model for label detection; start it with --rekognition-labels HANDLE or preload one with --models.");
+        "this server has no image-classification model for label detection; set ZooServerOptions.LabelsModel or preload one in ZooServerOptions.Models.");
 
     /// <summary>The classification model behind the cloud label APIs, or null when none is configured or preloaded.</summary>
     /// <exception cref="ServeException">The configured one is not a classifier.</exception>
     public ModelCard? TryLabelsModel() =>
-        Pick(options.LabelsModel, ModelTask.ImageClassification, null, "--rekognition-labels", "label detection");
+        Pick(options.LabelsModel, ModelTask.ImageClassification, null, nameof(ZooServerOptions.LabelsModel), "label detection");
 
     /// <summary>The detection model behind label instances and object localisation, or null when none is configured or preloaded.</summary>
     /// <exception cref="ServeException">The configured one is not an object-detection model.</exception>
     public ModelCard? ObjectsModel() =>
-        Pick(options.ObjectsModel, ModelTask.ObjectDetection, null, "--rekognition-objects", "object localisation");
+        Pick(options.ObjectsModel, ModelTask.ObjectDetection, null, nameof(ZooServerOptions.ObjectsModel), "object localisation");
 
     /// <summary>The face detector behind the cloud face APIs.</summary>
     /// <exception cref="ServeException">The configured one is not a face-detection model.</exception>
     public ModelCard FacesModel() =>
-        Pick(options.FacesModel, ModelTask.FaceDetection, ZooServerOptions.DefaultFacesModel, "--rekognition-faces", "face detection")!;
+        Pick(options.FacesModel, ModelTask.FaceDetection, ZooServerOptions.DefaultFacesModel, nameof(ZooServerOptions.FacesModel), "face detection")!;
 
     /// <summary>The text-detection card of the OCR pipeline behind the cloud text APIs; a pipeline prefix
     /// (<c>ocr/ppocrv4</c>) names its detector.</summary>
@@ -158,7 +186,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         catch (ZooException ex)
         {
             throw new ServeException(400, "no-text-model",
-                $"'{handle}' names no OCR pipeline, so it cannot serve text detection ({ex.Message.TrimEnd('.')}); pass a pipeline such as {TextSpotterModels.DefaultHandle} to --rekognition-text.", inner: ex);
+                $"'{handle}' names no OCR pipeline, so it cannot serve text detection ({ex.Message.TrimEnd('.')}); set ZooServerOptions.TextModel to a pipeline such as {TextSpotterModels.DefaultHandle}.", inner: ex);
         }
     }
 
@@ -176,7 +204,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         if (card.Task != task)
         {
             throw new ServeException(400, "wrong-task-model",
-                $"'{handle}' is a {ModelPool.TaskName(card.Task)} model, so it cannot serve {what}; pass a {ModelPool.TaskName(task)} model to {option}.");
+                $"'{handle}' is a {ModelPool.TaskName(card.Task)} model, so it cannot serve {what}; set ZooServerOptions.{option} to a {ModelPool.TaskName(task)} model.");
         }
         return card;
     }

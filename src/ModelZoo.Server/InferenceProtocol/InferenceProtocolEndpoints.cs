@@ -14,9 +14,7 @@ internal static class InferenceProtocolEndpoints
 {
     public static void AddServices(IServiceCollection services, ZooServerOptions options)
     {
-        services.AddSingleton(sp => new TensorModelPool(options, sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<ServerMetrics>(),
-            sp.GetRequiredService<ILogger<TensorModelPool>>()));
-        services.AddSingleton(sp => new InferenceProtocolService(sp.GetRequiredService<TensorModelPool>(), sp.GetRequiredService<ModelCatalog>(),
+        services.AddSingleton(sp => new InferenceProtocolService(sp.GetRequiredService<ModelPool>(), sp.GetRequiredService<ModelCatalog>(),
             sp.GetRequiredService<ModelStore>(), sp.GetRequiredService<ModelWarmup>(), options,
             sp.GetRequiredService<ILogger<InferenceProtocolService>>()));
         services.AddSingleton(_ => new V2ApiKeyInterceptor(options));

@@ -14,7 +14,7 @@ namespace ModelZoo.Server.InferenceProtocol;
 /// A model is <em>ready</em> when its session is open or its files are in the store (it then loads from disk on the
 /// first request, with no network); a model that would have to be downloaded first is not ready.
 /// </remarks>
-internal sealed class InferenceProtocolService(TensorModelPool pool, ModelCatalog catalog, ModelStore store, ModelWarmup warmup,
+internal sealed class InferenceProtocolService(ModelPool pool, ModelCatalog catalog, ModelStore store, ModelWarmup warmup,
     ZooServerOptions options, ILogger<InferenceProtocolService> logger)
 {
     /// <summary>The platform reported for every model: they all run on ONNX Runtime.</summary>
@@ -51,7 +51,7 @@ internal sealed class InferenceProtocolService(TensorModelPool pool, ModelCatalo
         return card;
     }
 
-    public bool IsModelReady(ModelCard card) => pool.IsLoaded(card.Handle) || store.IsCached(card);
+    public bool IsModelReady(ModelCard card) => pool.IsTensorLoaded(card.Handle) || store.IsCached(card);
 
     /// <summary>The model's tensors (loading the model when it is not loaded yet).</summary>
     public async Task<(IReadOnlyList<TensorInfo> Inputs, IReadOnlyList<TensorInfo> Outputs)> MetadataAsync(ModelCard card, CancellationToken ct)
@@ -59,7 +59,7 @@ internal sealed class InferenceProtocolService(TensorModelPool pool, ModelCatalo
         using var deadline = Deadline(ct);
         try
         {
-            using var lease = await pool.AcquireAsync(card, deadline.Token).ConfigureAwait(false);
+            using var lease = await pool.AcquireTensorAsync(card, deadline.Token).ConfigureAwait(false);
             return (lease.Model.Session.Inputs, lease.Model.Session.Outputs);
         }
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested && deadline.IsCancellationRequested)
@@ -80,7 +80,7 @@ internal sealed class InferenceProtocolService(TensorModelPool pool, ModelCatalo
         using var deadline = Deadline(ct);
         try
         {
-            using var lease = await pool.AcquireAsync(card, deadline.Token).ConfigureAwait(false);
+            using var lease = await pool.AcquireTensorAsync(card, deadline.Token).ConfigureAwait(false);
             var request = lease.Model.Check(inputs, outputs);
             return await lease.Model.InferAsync(request, deadline.Token).ConfigureAwait(false);
         }
@@ -101,7 +101,7 @@ internal sealed class InferenceProtocolService(TensorModelPool pool, ModelCatalo
             {
                 continue;
             }
-            var state = ready ? "READY" : pool.IsLoading(card.Handle) ? "LOADING" : "UNAVAILABLE";
+            var state = ready ? "READY" : pool.IsTensorLoading(card.Handle) ? "LOADING" : "UNAVAILABLE";
             var reason = ready ? "" : $"not in the store; `zoo pull {card.Handle}` makes it ready";
             models.Add((V2ModelNames.FromHandle(card.Handle), card.Version, state, reason));
         }
@@ -127,5 +127,5 @@ internal sealed class InferenceProtocolService(TensorModelPool pool, ModelCatalo
     }
 
     private ServeException Timeout(ModelCard card, Exception inner) => new(504, "timeout",
-        $"'{card.Handle}' did not answer within {options.RequestTimeout.TotalMilliseconds:0} ms; retry later or raise --timeout-ms.", inner: inner);
+        $"'{card.Handle}' did not answer within {options.RequestTimeout.TotalMilliseconds:0} ms; retry later or raise ZooServerOptions.RequestTimeout.", inner: inner);
 }

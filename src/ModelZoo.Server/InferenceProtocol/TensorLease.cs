@@ -1,6 +1,6 @@
 namespace ModelZoo.Server.InferenceProtocol;
 
-/// <summary>A tensor model borrowed from the <see cref="TensorModelPool"/>; never evicted while open.</summary>
+/// <summary>A tensor model borrowed from the <see cref="Hosting.ModelPool"/>; never evicted while open.</summary>
 internal sealed class TensorLease(TensorModel model, Action release) : IDisposable
 {
     private Action? _release = release;

@@ -7,25 +7,25 @@ namespace ModelZoo.Server.InferenceProtocol;
 /// <summary>
 /// A card's model opened as it is, for tensor-level inference: the ONNX file (or the cached ONNX translation of an
 /// imported format) on ONNX Runtime, without the card's preprocessing graph or task decoder, behind a
-/// <see cref="TensorBatcher"/>.
+/// micro-batcher whose batches run as <see cref="TensorBatching"/> says. Loaded, charged and evicted by the
+/// <see cref="ModelPool"/> under the same budget as task pipelines.
 /// </summary>
-internal sealed class TensorModel : IAsyncDisposable
+internal sealed class TensorModel : IPooledModel
 {
-    private readonly TensorBatcher _batcher;
+    private readonly MicroBatcher<TensorRequest, IReadOnlyList<NamedTensor>> _batcher;
 
-    public TensorModel(ModelCard card, ModelSession session, long estimatedBytes, ZooServerOptions options, ServerMetrics metrics)
+    public TensorModel(ModelCard card, ModelSession session, ZooServerOptions options, ServerMetrics metrics)
     {
         Card = card;
         Session = session;
-        EstimatedBytes = estimatedBytes;
-        _batcher = new TensorBatcher(session, card.Handle, options, metrics);
+        _batcher = new MicroBatcher<TensorRequest, IReadOnlyList<NamedTensor>>(card.Handle, new TensorBatching(session, card.Handle, metrics).Run, options);
     }
 
     public ModelCard Card { get; }
 
     public ModelSession Session { get; }
 
-    public long EstimatedBytes { get; }
+    public int QueueDepth => _batcher.Depth;
 
     /// <summary>
     /// Checks client tensors against the model (names, data types, ranks and fixed dimensions) before they join a batch,

@@ -55,6 +55,6 @@ public sealed class VisionApiTests(MobileNetHome home)
         }
         Assert.Contains("CROP_HINTS", responses[1].GetProperty("error").GetProperty("message").GetString());
         // No detector is configured or preloaded, so OBJECT_LOCALIZATION says which option to set.
-        Assert.Contains("--rekognition-objects", responses[3].GetProperty("error").GetProperty("message").GetString());
+        Assert.Contains("ZooServerOptions.ObjectsModel", responses[3].GetProperty("error").GetProperty("message").GetString());
     }
 }

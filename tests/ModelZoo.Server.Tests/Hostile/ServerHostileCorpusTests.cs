@@ -198,8 +198,8 @@ public sealed class ServerHostileCorpusTests(MobileNetHome home)
     {
         var options = new ZooServerOptions { Settings = home.Settings };
         var refused = Assert.Throws<ZooUsageException>(() => ZooServer.Build(options, "0.0.0.0", 0));
-        Assert.Contains("--api-key", refused.Message);
-        Assert.Contains("--no-auth", refused.Message);
+        Assert.Contains("ZooServerOptions.ApiKey", refused.Message);
+        Assert.Contains("ZooServerOptions.NoAuth", refused.Message);
         await using (ZooServer.Build(new ZooServerOptions { Settings = home.Settings, ApiKey = "k" }, "0.0.0.0", 0))
         {
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Tests.Infrastructure;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Tests.Hosting;
 
@@ -13,7 +14,7 @@ public sealed class BatchingTests(MobileNetHome home)
     [Fact]
     public async Task Requests_that_arrive_while_a_batch_runs_share_the_next_inference_call()
     {
-        var gate = new GatedEndpoint(new ClassificationEndpoint());
+        var gate = new GatedEndpoint<IReadOnlyList<Prediction>>(TestEndpoints.Classification);
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
             o.Tasks = new TaskEndpointRegistry().Add(gate);
@@ -45,7 +46,7 @@ public sealed class BatchingTests(MobileNetHome home)
     [Fact]
     public async Task A_full_queue_answers_429_with_Retry_After_and_the_queued_requests_still_succeed()
     {
-        var gate = new GatedEndpoint(new ClassificationEndpoint());
+        var gate = new GatedEndpoint<IReadOnlyList<Prediction>>(TestEndpoints.Classification);
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
             o.Tasks = new TaskEndpointRegistry().Add(gate);
@@ -74,7 +75,7 @@ public sealed class BatchingTests(MobileNetHome home)
     [Fact]
     public async Task A_request_past_its_timeout_gets_504_and_is_dropped_from_its_batch_as_is_a_cancelled_one()
     {
-        var gate = new GatedEndpoint(new ClassificationEndpoint());
+        var gate = new GatedEndpoint<IReadOnlyList<Prediction>>(TestEndpoints.Classification);
         await using var server = await RunningServer.StartAsync(home.Settings, o =>
         {
             o.Tasks = new TaskEndpointRegistry().Add(gate);

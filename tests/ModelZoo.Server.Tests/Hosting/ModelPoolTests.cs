@@ -2,8 +2,11 @@ using System.Net;
 using System.Text.Json;
 using ModelZoo.Catalog;
 using ModelZoo.Server.Adapters;
+using Microsoft.Extensions.DependencyInjection;
 using ModelZoo.Server.Hosting;
+using ModelZoo.Server.Tests.InferenceProtocol;
 using ModelZoo.Server.Tests.Infrastructure;
+using ModelZoo.Tasks;
 using ModelZoo.Store;
 using ModelZoo.Tests;
 
@@ -61,7 +64,7 @@ public sealed class ModelPoolTests(MobileNetHome home)
     [Fact]
     public async Task Stopping_the_server_finishes_the_request_in_flight()
     {
-        var gate = new GatedEndpoint(new ClassificationEndpoint());
+        var gate = new GatedEndpoint<IReadOnlyList<Prediction>>(TestEndpoints.Classification);
         var server = await RunningServer.StartAsync(home.Settings, o =>
         {
             o.Tasks = new TaskEndpointRegistry().Add(gate);
@@ -88,6 +91,45 @@ public sealed class ModelPoolTests(MobileNetHome home)
             gate.Open();
             await server.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_native_and_the_tensor_api_share_one_memory_budget_and_evict_each_other()
+    {
+        var card = MobileNetTensors.Card;
+        var budget = ModelPool.EstimateBytes(card) * 3 / 2;
+        await using var server = await RunningServer.StartAsync(home.Settings, o =>
+        {
+            o.AllowPull = true;
+            o.MemoryBudgetBytes = budget;
+        });
+        var pool = server.App.Services.GetRequiredService<ModelPool>();
+        var dog = await File.ReadAllBytesAsync(MobileNetHome.DogPhoto);
+        var (input, _, _) = await MobileNetTensors.ReferenceAsync(home.Settings, MobileNetTensors.Dog());
+        var infer = JsonSerializer.Serialize(new
+        {
+            inputs = new[] { new { name = input.Name, shape = new[] { 1, 3, 224, 224 }, datatype = "FP32", data = MobileNetTensors.Dog() } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync($"/v1/models/{card.Handle}:predict", new ByteArrayContent(dog))).StatusCode);
+        Assert.Equal([card.Handle], Loaded(await server.Client.GetStringAsync("/v1/models")));
+        Assert.Equal(ModelPool.EstimateBytes(card), pool.ChargedBytes);
+
+        // The same model opened for tensor inference does not fit next to its pipeline: the idle pipeline goes.
+        var tensor = await server.Client.PostAsync($"/v2/models/{MobileNetTensors.V2Name}/infer",
+            new StringContent(infer, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, tensor.StatusCode);
+        Assert.Empty(Loaded(await server.Client.GetStringAsync("/v1/models")));
+        Assert.InRange(pool.ChargedBytes, 1, budget);
+        Assert.Contains($"zoo_model_evictions_total{{model=\"{card.Handle}\"}} 1", server.Metrics);
+        Assert.Contains($"zoo_model_loads_total{{model=\"{card.Handle}\"}} 2", server.Metrics);
+
+        // And the other way round: the pipeline's return evicts the idle tensor model.
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync($"/v1/models/{card.Handle}:predict", new ByteArrayContent(dog))).StatusCode);
+        Assert.Equal([card.Handle], Loaded(await server.Client.GetStringAsync("/v1/models")));
+        Assert.Equal(ModelPool.EstimateBytes(card), pool.ChargedBytes);
+        Assert.Contains($"zoo_model_evictions_total{{model=\"{card.Handle}\"}} 2", server.Metrics);
+        Assert.Contains($"zoo_model_loads_total{{model=\"{card.Handle}\"}} 3", server.Metrics);
     }
 
     private static List<string> Loaded(string json)

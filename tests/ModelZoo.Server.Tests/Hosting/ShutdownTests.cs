@@ -5,6 +5,7 @@ using ModelZoo.Runtime;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Tests.Infrastructure;
 using ModelZoo.Store;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Tests.Hosting;
 
@@ -14,7 +15,7 @@ public sealed class ShutdownTests(MobileNetHome home)
     [Fact]
     public async Task Stopping_while_a_client_triggered_load_hangs_answers_503_and_exits_promptly()
     {
-        var stuck = new StuckEndpoint(new ClassificationEndpoint());
+        var stuck = new StuckEndpoint(TestEndpoints.Classification);
         try
         {
             var server = await RunningServer.StartAsync(home.Settings, o =>
@@ -47,7 +48,7 @@ public sealed class ShutdownTests(MobileNetHome home)
     [Fact]
     public async Task A_request_whose_model_is_still_loading_at_its_timeout_gets_503_model_loading_not_504()
     {
-        var stuck = new StuckEndpoint(new ClassificationEndpoint());
+        var stuck = new StuckEndpoint(TestEndpoints.Classification);
         try
         {
             await using var server = await RunningServer.StartAsync(home.Settings, o =>
@@ -79,7 +80,7 @@ public sealed class ShutdownTests(MobileNetHome home)
 
         public ModelTask Task => inner.Task;
 
-        public TaskInputKind Input => inner.Input;
+        public TaskInput Input => inner.Input;
 
         public void Release() => _release.Set();
 

@@ -122,6 +122,12 @@ public abstract class TaskDescriptor<TResult, TOptions> : ITaskDescriptor where 
     /// <paramref name="stem"/> (a path without extension), and returns the result naming them. Nothing by default.</summary>
     public virtual TResult SaveFiles(TResult result, string stem) => result;
 
+    /// <summary>Maps a result computed on an image decoded smaller than it was sent (a server decodes huge images
+    /// reduced) back to the pixels of the image as sent: geometry scaled by <paramref name="scaleX"/> and
+    /// <paramref name="scaleY"/>. By default the result is returned as it is (classes, vectors, and masks, which carry
+    /// their own size).</summary>
+    public virtual TResult ToSourcePixels(TResult result, float scaleX, float scaleY) => result;
+
     /// <summary>Validates options built by <see cref="ParseOptions"/> and returns them.</summary>
     /// <exception cref="ZooUsageException">They are out of range.</exception>
     protected static TOptions Checked(TOptions options, Action<TOptions> validate)

@@ -29,6 +29,12 @@ public sealed class ObjectDetectionTask() : TaskDescriptor<IReadOnlyList<Detecti
     public override Annotations Annotate(IReadOnlyList<Detection> result) => new() { Detections = result };
 
     /// <inheritdoc />
+    public override IReadOnlyList<Detection> ToSourcePixels(IReadOnlyList<Detection> result, float scaleX, float scaleY) => result.Select(d => d with
+    {
+        Box = new BoundingBox(d.Box.X * scaleX, d.Box.Y * scaleY, d.Box.Width * scaleX, d.Box.Height * scaleY),
+    }).ToList();
+
+    /// <inheritdoc />
     public override ResultView Present(IReadOnlyList<Detection> result)
     {
         ArgumentNullException.ThrowIfNull(result);

@@ -42,6 +42,13 @@ public sealed class FaceDetectionTask() : TaskDescriptor<IReadOnlyList<Face>, Fa
     public override Annotations Annotate(IReadOnlyList<Face> result) => new() { Faces = result };
 
     /// <inheritdoc />
+    public override IReadOnlyList<Face> ToSourcePixels(IReadOnlyList<Face> result, float scaleX, float scaleY) => result.Select(f => f with
+    {
+        Box = new BoundingBox(f.Box.X * scaleX, f.Box.Y * scaleY, f.Box.Width * scaleX, f.Box.Height * scaleY),
+        Landmarks = f.Landmarks.Select(l => l with { X = l.X * scaleX, Y = l.Y * scaleY }).ToList(),
+    }).ToList();
+
+    /// <inheritdoc />
     public override ResultView Present(IReadOnlyList<Face> result)
     {
         ArgumentNullException.ThrowIfNull(result);

@@ -29,6 +29,13 @@ public sealed class PoseEstimationTask() : TaskDescriptor<IReadOnlyList<Pose>, P
     public override Annotations Annotate(IReadOnlyList<Pose> result) => new() { Layers = [new PoseLayer(result)] };
 
     /// <inheritdoc />
+    public override IReadOnlyList<Pose> ToSourcePixels(IReadOnlyList<Pose> result, float scaleX, float scaleY) => result.Select(p => p with
+    {
+        Keypoints = p.Keypoints.Select(k => k with { X = k.X * scaleX, Y = k.Y * scaleY }).ToList(),
+        Box = p.Box is { } box ? new BoundingBox(box.X * scaleX, box.Y * scaleY, box.Width * scaleX, box.Height * scaleY) : null,
+    }).ToList();
+
+    /// <inheritdoc />
     public override ResultView Present(IReadOnlyList<Pose> result)
     {
         ArgumentNullException.ThrowIfNull(result);

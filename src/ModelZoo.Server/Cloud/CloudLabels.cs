@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using ModelZoo.Catalog;
+using ModelZoo.Imaging;
+using ModelZoo.Server.Adapters;
+using ModelZoo.Server.Hosting;
+using ModelZoo.Server.Http;
+using ModelZoo.Tasks;
+
+namespace ModelZoo.Server.Cloud;
+
+/// <summary>
+/// What both cloud label APIs (Rekognition DetectLabels, Vision LABEL_DETECTION) start from: the classifier's classes
+/// and the detector's boxes for one image, predicted concurrently. Either model may be missing, not both: a server
+/// with only a detector labels what it detects.
+/// </summary>
+internal static class CloudLabels
+{
+    /// <returns>The classes and boxes (empty for a missing model), the model named as the label model (the classifier,
+    /// else the detector) and the decoded image's size.</returns>
+    /// <exception cref="ServeException">Neither a classifier nor a detector is configured or preloaded.</exception>
+    public static async Task<(IReadOnlyList<Prediction> Labels, IReadOnlyList<Detection> Objects, ModelCard Model, int Width, int Height)> PredictAsync(
+        HttpContext http, PredictionService service, byte[] bytes, PredictOptions labelOptions, PredictOptions objectOptions)
+    {
+        var classifier = service.TryLabelsModel();
+        var detector = service.ObjectsModel();
+        if (classifier is null && detector is null)
+        {
+            classifier = service.LabelsModel();
+        }
+        var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
+        var (width, height) = (image.Width, image.Height);
+        Task<IReadOnlyList<Prediction>>? labels = null;
+        Task<IReadOnlyList<Detection>>? objects = null;
+        if (detector is not null)
+        {
+            // Each prediction owns its input, so the second model gets a copy.
+            var copy = classifier is null ? image : RgbImage.FromPixels(width, height, image.Pixels.ToArray());
+            objects = service.PredictAsync<IReadOnlyList<Detection>>(http, detector, ImageOrText.FromImage(copy), objectOptions);
+        }
+        if (classifier is not null)
+        {
+            labels = service.PredictAsync<IReadOnlyList<Prediction>>(http, classifier, ImageOrText.FromImage(image), labelOptions);
+        }
+        var predictions = labels is null ? [] : await labels.ConfigureAwait(false);
+        var detections = objects is null ? [] : await objects.ConfigureAwait(false);
+        return (predictions, detections, classifier ?? detector!, width, height);
+    }
+}

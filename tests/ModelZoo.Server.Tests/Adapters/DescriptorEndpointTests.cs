@@ -1,0 +1,80 @@
+using System.Text.Json;
+using ModelZoo.Imaging;
+using ModelZoo.Server.Adapters;
+using ModelZoo.Server.Tests.Infrastructure;
+using ModelZoo.Tasks;
+using ModelZoo.Tests.Infrastructure;
+
+namespace ModelZoo.Server.Tests.Adapters;
+
+/// <summary>The generic adapter over the library's task descriptors.</summary>
+[Collection(RealModelsCollection.Name)]
+public sealed class DescriptorEndpointTests(RealModelsServer fixture)
+{
+    [Fact]
+    public void Every_registered_task_descriptor_is_served_by_the_one_generic_adapter()
+    {
+        var registry = TaskEndpointRegistry.CreateDefault(RealModelsServer.FaceAttributes);
+        foreach (var descriptor in TaskRegistry.Default.All)
+        {
+            var endpoint = registry.Find(descriptor.Task);
+            Assert.NotNull(endpoint);
+            Assert.Equal(typeof(DescriptorEndpoint<,>), endpoint.GetType().GetGenericTypeDefinition());
+            Assert.Equal(descriptor.Input, endpoint.Input);
+        }
+        // Only the tasks no descriptor covers have adapters of their own.
+        Assert.Equal(TaskRegistry.Default.All.Count + 2, registry.Tasks.Count);
+        Assert.IsType<OcrEndpoint>(registry.Find(Catalog.ModelTask.TextDetection));
+        Assert.IsType<TextEmbeddingEndpoint>(registry.Find(Catalog.ModelTask.TextEmbedding));
+    }
+
+    [Fact]
+    public async Task Geometry_of_an_image_decoded_smaller_comes_back_in_the_pixels_it_was_sent_in()
+    {
+        // 512 × 512 and 768 × 576 photos decoded to at most 400 × 300 pixels' worth: results are scaled back by about 1.5 and 1.9.
+        await using var reduced = await RunningServer.StartAsync(SharedStore.Settings, o =>
+        {
+            o.Decode = new ImageDecodeOptions { MaxPixels = 50_000_000, MaxDecodedPixels = 400 * 300 };
+            o.AllowPull = true;
+            o.Session = new Runtime.SessionSettings { IntraOpThreads = 1 };
+            o.RequestTimeout = TimeSpan.FromMinutes(3);
+        });
+        var astronaut = await File.ReadAllBytesAsync(RealModelsServer.Astronaut);
+        var face = RealModelsServer.AstronautFace;
+
+        using var poses = await PredictAsync(reduced, RealModelsServer.Pose, astronaut);
+        var nose = poses.RootElement.GetProperty("poses")[0].GetProperty("keypoints")[0];
+        Assert.InRange(nose.GetProperty("x").GetSingle(), face.X, face.X + face.Width);
+        Assert.InRange(nose.GetProperty("y").GetSingle(), face.Y, face.Y + face.Height);
+
+        using var faces = await PredictAsync(reduced, RealModelsServer.Faces, astronaut);
+        var box = faces.RootElement.GetProperty("faces")[0].GetProperty("box");
+        Assert.InRange(box.GetProperty("x").GetSingle(), 140f, 200f);
+        Assert.InRange(box.GetProperty("y").GetSingle(), 40f, 100f);
+        Assert.InRange(box.GetProperty("width").GetSingle(), 60f, 160f);
+
+        var dog = await File.ReadAllBytesAsync(RealModelsServer.Dog);
+        using var small = await PredictAsync(reduced, RealModelsServer.Detector, dog);
+        using var full = await fixture.PredictAsync(RealModelsServer.Detector, dog);
+        var (smallDog, fullDog) = (DogBox(small), DogBox(full));
+        Assert.InRange(smallDog.X - fullDog.X, -40f, 40f);
+        Assert.InRange(smallDog.Width - fullDog.Width, -60f, 60f);
+        Assert.InRange(smallDog.Y + smallDog.Height - (fullDog.Y + fullDog.Height), -40f, 40f);
+    }
+
+    private static async Task<JsonDocument> PredictAsync(RunningServer server, string handle, byte[] body, string query = "")
+    {
+        var response = await server.Client.PostAsync($"/v1/models/{handle}:predict{query}", new ByteArrayContent(body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{handle}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text);
+    }
+
+    private static (float X, float Y, float Width, float Height) DogBox(JsonDocument result)
+    {
+        var dogs = result.RootElement.GetProperty("detections").EnumerateArray().Where(d => d.GetProperty("label").GetString() == "dog").ToList();
+        Assert.True(dogs.Count > 0, $"no dog in {result.RootElement}");
+        var box = dogs.MaxBy(d => d.GetProperty("score").GetSingle()).GetProperty("box");
+        return (box.GetProperty("x").GetSingle(), box.GetProperty("y").GetSingle(), box.GetProperty("width").GetSingle(), box.GetProperty("height").GetSingle());
+    }
+}
