@@ -82,6 +82,11 @@ public static class ZooApp
         {
             return app.RunAsync(args, ct).GetAwaiter().GetResult();
         }
+        catch (CommandAppException ex) when (ex.InnerException is ChoiceException choice)
+        {
+            WriteError(context, choice.Describe(choice.FindOption(args)).TrimEnd('.') + "; run `zoo --help` or `zoo COMMAND --help` for usage.", ex, verbose);
+            return 2;
+        }
         catch (CommandAppException ex)
         {
             WriteError(context, ex.Message.TrimEnd('.') + "; run `zoo --help` or `zoo COMMAND --help` for usage.", ex, verbose);

@@ -39,7 +39,8 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         [CommandOption("--method <METHOD>")]
         [Description("minmax (default) or percentile.")]
         [DefaultValue("minmax")]
-        public string Method { get; init; } = "minmax";
+        [TypeConverter(typeof(ChoiceConverter<CalibrationMethod>))]
+        public CalibrationMethod Method { get; init; }
 
         /// <summary>Percentile for --method percentile.</summary>
         [CommandOption("--percentile <P>")]
@@ -78,10 +79,6 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             if (string.IsNullOrWhiteSpace(Calibration))
             {
                 return ValidationResult.Error("give a folder of calibration images with --calibration DIR.");
-            }
-            if (Method is not ("minmax" or "percentile"))
-            {
-                return ValidationResult.Error("--method must be minmax or percentile.");
             }
             if (MaxImages < 1)
             {
@@ -148,7 +145,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             var preprocess = spec.PreprocessGraph is { } graphName ? OnnxModel.Load(local.PathOf(graphName)) : null;
             var options = new QuantizationOptions
             {
-                Method = settings.Method == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax,
+                Method = settings.Method,
                 Percentile = settings.Percentile,
                 QuantizeHead = settings.QuantizeHead,
                 MinimumAgreement = settings.MinAgreement,
@@ -163,7 +160,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
                     $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered. Try --method percentile, more varied calibration images, or keep the head in float."));
             }
 
-            var method = options.Method == CalibrationMethod.MinMax ? "minmax" : string.Create(CultureInfo.InvariantCulture, $"percentile {options.Percentile}");
+            var method = options.Method == CalibrationMethod.MinMax ? ChoiceConverter<CalibrationMethod>.NameOf(options.Method) : string.Create(CultureInfo.InvariantCulture, $"percentile {options.Percentile}");
             var card = WriteFiles(baseCard, local, spec, result, name, method, CalibrationHash(calibrationDir, used), used.Count);
             context.Store.Remove(card);
             var cardPath = context.Catalog.Register(card, context.Settings, overwrite: settings.Force);

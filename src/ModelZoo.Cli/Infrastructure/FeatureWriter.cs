@@ -8,25 +8,20 @@ namespace ModelZoo.Cli.Infrastructure;
 /// <summary>Writes feature vectors as JSON (<c>[{"image", "vector"}]</c>), CSV (<c>image,f0,f1,…</c>) or NumPy <c>.npy</c> (float32 [N, D]).</summary>
 public static class FeatureWriter
 {
-    /// <summary>Supported output formats.</summary>
-    public static readonly string[] Formats = ["json", "csv", "npy"];
-
     /// <summary>Writes the rows to <paramref name="stream"/> in <paramref name="format"/>.</summary>
-    public static void Write(Stream stream, string format, IReadOnlyList<(string Image, float[] Vector)> rows)
+    public static void Write(Stream stream, FeatureFormat format, IReadOnlyList<(string Image, float[] Vector)> rows)
     {
         switch (format)
         {
-            case "json":
+            case FeatureFormat.Json:
                 WriteJson(stream, rows);
                 break;
-            case "csv":
+            case FeatureFormat.Csv:
                 WriteCsv(stream, rows);
                 break;
-            case "npy":
+            default:
                 WriteNpy(stream, rows);
                 break;
-            default:
-                throw new ZooUsageException($"unknown format '{format}'; use one of: {string.Join(", ", Formats)}.");
         }
     }
 

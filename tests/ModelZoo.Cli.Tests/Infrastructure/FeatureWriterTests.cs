@@ -13,7 +13,7 @@ public sealed class FeatureWriterTests
     public void Npy_has_a_valid_v1_header_and_little_endian_float32_rows()
     {
         using var stream = new MemoryStream();
-        FeatureWriter.Write(stream, "npy", Rows);
+        FeatureWriter.Write(stream, FeatureFormat.Npy, Rows);
         var bytes = stream.ToArray();
         Assert.Equal(0x93, bytes[0]);
         Assert.Equal("NUMPY", Encoding.ASCII.GetString(bytes, 1, 5));
@@ -32,7 +32,7 @@ public sealed class FeatureWriterTests
     public void Csv_quotes_paths_with_commas_and_round_trips_values()
     {
         using var stream = new MemoryStream();
-        FeatureWriter.Write(stream, "csv", Rows);
+        FeatureWriter.Write(stream, FeatureFormat.Csv, Rows);
         var lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("image,f0,f1,f2", lines[0]);
         Assert.Equal("a.jpg,1.5,-2,0.1", lines[1]);
@@ -43,7 +43,7 @@ public sealed class FeatureWriterTests
     public void Json_rows_have_image_and_vector()
     {
         using var stream = new MemoryStream();
-        FeatureWriter.Write(stream, "json", Rows);
+        FeatureWriter.Write(stream, FeatureFormat.Json, Rows);
         using var doc = JsonDocument.Parse(stream.ToArray());
         Assert.Equal("dir/b, c.png", doc.RootElement[1].GetProperty("image").GetString());
         Assert.Equal(0.1f, doc.RootElement[0].GetProperty("vector")[2].GetSingle());
@@ -53,7 +53,7 @@ public sealed class FeatureWriterTests
     public void Ragged_vectors_cannot_become_an_npy_array()
     {
         using var stream = new MemoryStream();
-        var error = Assert.Throws<ZooException>(() => FeatureWriter.Write(stream, "npy", [("a", [1f]), ("b", [1f, 2f])]));
+        var error = Assert.Throws<ZooException>(() => FeatureWriter.Write(stream, FeatureFormat.Npy, [("a", [1f]), ("b", [1f, 2f])]));
         Assert.Contains("--format json", error.Message);
     }
 }
