@@ -64,7 +64,7 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
                 {
                     if (lostAt.Elapsed > options.ReconnectFor + TimeSpan.FromSeconds(1) && ex is BatchException)
                     {
-                        throw new BatchException("broker-unreachable",
+                        throw new BatchException(ZooErrors.BrokerUnreachable,
                             $"lost the broker and could not reconnect within {options.ReconnectFor.TotalSeconds:0} s ({ex.Message.TrimEnd('.')}); start the worker again when the broker is back (unacknowledged work is redelivered).", ex);
                     }
                     if (ex is not BatchException)
@@ -108,7 +108,7 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
         };
         channel.ChannelShutdownAsync += (_, args) =>
         {
-            inbox.Writer.TryComplete(new BatchException("broker-lost", $"the broker closed the channel ({args.ReplyText})."));
+            inbox.Writer.TryComplete(new BatchException(ZooErrors.BrokerLost, $"the broker closed the channel ({args.ReplyText})."));
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(workQueue, autoAck: false, consumer, ct).ConfigureAwait(false);

@@ -102,7 +102,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         {
             throw new ZooUsageException($"'{name}' is already registered; pass another --name, or --force to replace it.");
         }
-        var spec = baseCard.Input ?? throw new ZooException("card-input-missing",
+        var spec = baseCard.Input ?? throw ZooErrors.CardInputMissing.Raise(
             $"the card of '{baseCard.Handle}' has no input spec, so calibration images cannot be preprocessed for it; add an 'input' section to the card.");
 
         StaticQuantizer.RequireFixedInput(baseCard, spec);
@@ -156,7 +156,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
                 $"{agreement.Metric} {agreement.Value:F4} ({(agreement.Metric == "top1" ? "mean" : "min")} cosine {agreement.Minimum:F4}) on {agreement.Images} calibration images");
             if (!agreement.Passes)
             {
-                throw new ZooException("quantize-agreement", string.Create(CultureInfo.InvariantCulture,
+                throw ZooErrors.QuantizeAgreement.Raise(string.Create(CultureInfo.InvariantCulture,
                     $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered. Try --method percentile, more varied calibration images, or keep the head in float."));
             }
 

@@ -76,7 +76,7 @@ public static class FeatureWriter
         var dimension = rows.Count == 0 ? 0 : rows[0].Vector.Length;
         if (rows.Any(r => r.Vector.Length != dimension))
         {
-            throw new ZooException("ragged-features", "feature vectors differ in length, so they cannot form one .npy array; use --format json.");
+            throw ZooErrors.RaggedFeatures.Raise("feature vectors differ in length, so they cannot form one .npy array; use --format json.");
         }
         // NPY v1.0: magic, version, little-endian header length, then a Python dict literal padded so data starts 64-byte aligned.
         var header = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows.Count}, {dimension}), }}");

@@ -59,7 +59,7 @@ public static class LocalModelCards
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
         {
-            throw new ZooException("model-file-missing",
+            throw ZooErrors.ModelFileMissing.Raise(
                 $"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
         }
         var tfjs = full.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
@@ -106,7 +106,7 @@ public static class LocalModelCards
     private static InputSpec InferInput(OnnxModel graph, ModelTask task, LocalCardOptions options, List<string> assumed, string path)
     {
         var inputs = graph.Inputs;
-        var image = inputs.FirstOrDefault(i => i.Shape.Count == 4) ?? throw new ZooException("model-input-not-image",
+        var image = inputs.FirstOrDefault(i => i.Shape.Count == 4) ?? throw ZooErrors.ModelInputNotImage.Raise(
             $"'{path}' has no 4-d image input (it has {string.Join(", ", inputs.Select(i => i.ToString()))}); use a model that takes an image tensor.");
         long? Dim(int axis) => image.Shape[axis].Value is > 0 and var v ? v : null;
         TensorLayout layout;
@@ -126,7 +126,7 @@ public static class LocalModelCards
         }
         else
         {
-            throw new ZooException("model-input-not-image",
+            throw ZooErrors.ModelInputNotImage.Raise(
                 $"cannot tell the channel axis of input {image} in '{path}' (neither axis 1 nor axis 3 is 1 or 3); use a model with an RGB or gray image input.");
         }
         if (options.Size is { } size)
@@ -142,7 +142,7 @@ public static class LocalModelCards
             "float" or "float32" => "float32",
             "uint8" => "uint8",
             "int32" => "int32",
-            _ => throw new ZooException("model-input-not-image",
+            _ => throw ZooErrors.ModelInputNotImage.Raise(
                 $"input {image} of '{path}' has element type {image.ElementType}; image inputs must be float32, uint8 or int32."),
         };
         var integer = elementType != "float32";
@@ -232,7 +232,7 @@ public static class LocalModelCards
                 var length = first is null ? null : first.Shape.Skip(1).Where(d => d.Value is not 1).ToList() is [{ Value: { } n }] ? (int?)n : null;
                 if (length is null)
                 {
-                    throw new ZooException("model-output-not-vector",
+                    throw ZooErrors.ModelOutputNotVector.Raise(
                         $"the first output {first} is not one vector per image; cut the model with `zoo headless FILE --out cut.onnx` first.");
                 }
                 if (!options.TrainingBase && (length is 1000 or 1001 || graph.OpTypeProducing(first!.Name) == "Softmax"))
@@ -292,7 +292,7 @@ public static class LocalModelCards
                     var file = Path.Combine(folder, shard.GetString() ?? "");
                     if (!File.Exists(file))
                     {
-                        throw new ZooException("model-file-missing",
+                        throw ZooErrors.ModelFileMissing.Raise(
                             $"'{modelJson}' lists the weight file '{shard.GetString()}', which is not beside it; copy the whole model folder.");
                     }
                     shards.Add(file);

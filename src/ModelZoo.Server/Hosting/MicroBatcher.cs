@@ -115,7 +115,7 @@ internal sealed class MicroBatcher : IAsyncDisposable
             var results = _runner.Predict(live.Select(w => w.Request).ToList());
             if (results.Count != live.Count)
             {
-                throw new ZooException("adapter-result-count",
+                throw ZooErrors.AdapterResultCount.Raise(
                     $"the '{_runner.Card.Task}' adapter returned {results.Count} results for {live.Count} inputs; fix the adapter.");
             }
             for (var i = 0; i < live.Count; i++)

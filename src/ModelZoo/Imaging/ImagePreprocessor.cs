@@ -269,7 +269,7 @@ public static class ImagePreprocessor
     {
         if (spec.Resize == ResizeMode.LimitSide)
         {
-            throw new ZooException("input-size-dynamic",
+            throw ZooErrors.InputSizeDynamic.Raise(
                 "The model's input size depends on each image (resize limit-side); resolve it with ImagePreprocessor.ForImage before writing a tensor.");
         }
     }
@@ -299,7 +299,7 @@ public static class ImagePreprocessor
             problem = "resize mode, layout or colour order is unknown";
         if (problem is not null)
         {
-            throw new ZooException("input-spec-invalid", $"The model's input spec is invalid: {problem}; fix the model card's input section.");
+            throw ZooErrors.InputSpecInvalid.Raise($"The model's input spec is invalid: {problem}; fix the model card's input section.");
         }
     }
 

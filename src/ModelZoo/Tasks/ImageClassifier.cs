@@ -24,7 +24,7 @@ public sealed class ImageClassifier : ITaskPipeline<IReadOnlyList<Prediction>, C
         _session = session;
         _options = options;
         _runner = new ImageBatchRunner(session, FeatureExtractor.RequireInput(model.Card), model.Card.Output?.Name, model.Card);
-        var labels = model.Card.Labels ?? throw new ZooException("card-labels-missing",
+        var labels = model.Card.Labels ?? throw ZooErrors.CardLabelsMissing.Raise(
             $"the card of '{model.Card.Handle}' names no labels; add a 'labels' section to the card.");
         _labels = LabelSets.Load(labels, model.PathOf);
         _labelOffset = labels.Offset;

@@ -31,7 +31,7 @@ internal sealed class ImageModelRunner
         _elementType = input.ElementType;
         if (_elementType is not ("float" or "uint8" or "int32"))
         {
-            throw new ZooException("model-input-type",
+            throw ZooErrors.ModelInputType.Raise(
                 $"input '{_inputName}' of '{card.Handle}' takes {_elementType} elements; image tasks feed float, uint8 or int32, so re-export the model with one of those.");
         }
         // Detectron-style graphs (Faster/Mask R-CNN) take one image as [3, H, W] without a batch dimension.
@@ -62,7 +62,7 @@ internal sealed class ImageModelRunner
         throw UnknownInput(info, card);
     }
 
-    private static ZooException UnknownInput(TensorInfo info, ModelCard card) => new("model-input-extra",
+    private static ZooException UnknownInput(TensorInfo info, ModelCard card) => new(ZooErrors.ModelInputExtra,
         $"'{card.Handle}' has a second input {info} that image tasks cannot fill (only an image-size input [1,2] named like 'image_shape'); re-export the model with the image as its only input.");
 
     public ModelCard Card => _card;
