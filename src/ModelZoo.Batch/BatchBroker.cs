@@ -106,7 +106,7 @@ public sealed class BatchBroker : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(items);
         if (groupSize < 1 || attempts < 1)
         {
-            throw new ZooUsageException("--group and --attempts must be at least 1.");
+            throw new ZooUsageException("BatchBroker.SubmitAsync groupSize and BatchBroker.SubmitAsync attempts must be at least 1.");
         }
         await DeclareAsync(job, attempts, ct).ConfigureAwait(false);
         var messages = 0;

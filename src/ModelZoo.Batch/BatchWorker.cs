@@ -39,11 +39,11 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
         if (string.IsNullOrEmpty(options.WorkerId) || options.WorkerId.Length > 100
             || !options.WorkerId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
         {
-            throw new ZooUsageException($"--worker-id must be 1 to 100 characters of letters, digits, '.', '_' or '-' (it names the results file); got '{options.WorkerId}'.");
+            throw new ZooUsageException($"BatchWorkerOptions.WorkerId must be 1 to 100 characters of letters, digits, '.', '_' or '-' (it names the results file); got '{options.WorkerId}'.");
         }
         if (options.Prefetch is < 1 or > ushort.MaxValue)
         {
-            throw new ZooUsageException("--prefetch must be from 1 to 65535.");
+            throw new ZooUsageException("BatchWorkerOptions.Prefetch must be from 1 to 65535.");
         }
         _clock.Start();
         using var log = BatchResultLog.Open(ResultsPath);

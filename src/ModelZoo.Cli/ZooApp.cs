@@ -94,7 +94,7 @@ public static class ZooApp
         }
         catch (ZooException ex)
         {
-            WriteError(context, ex.Message, ex, verbose);
+            WriteError(context, ApiFlags.ToFlags(ex.Message), ex, verbose);
             return ex.ExitCode;
         }
         catch (OperationCanceledException)

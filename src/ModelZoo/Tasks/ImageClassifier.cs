@@ -142,7 +142,7 @@ public sealed class ImageClassifier : ITaskPipeline<IReadOnlyList<Prediction>, C
     {
         if (top < 1)
         {
-            throw new ZooUsageException($"--top must be at least 1, got {top}.");
+            throw new ZooUsageException($"ClassificationOptions.Top must be at least 1, got {top}.");
         }
         var probabilities = Probabilities(row);
         return Enumerable.Range(0, probabilities.Length)
