@@ -108,27 +108,7 @@ public static class LocalModelCards
         var inputs = graph.Inputs;
         var image = inputs.FirstOrDefault(i => i.Shape.Count == 4) ?? throw ZooErrors.ModelInputNotImage.Raise(
             $"'{path}' has no 4-d image input (it has {string.Join(", ", inputs.Select(i => i.ToString()))}); use a model that takes an image tensor.");
-        long? Dim(int axis) => image.Shape[axis].Value is > 0 and var v ? v : null;
-        TensorLayout layout;
-        int? height, width;
-        int channels;
-        if (Dim(1) is 1 or 3)
-        {
-            layout = TensorLayout.Nchw;
-            channels = (int)Dim(1)!.Value;
-            (height, width) = ((int?)Dim(2), (int?)Dim(3));
-        }
-        else if (Dim(3) is 1 or 3)
-        {
-            layout = TensorLayout.Nhwc;
-            channels = (int)Dim(3)!.Value;
-            (height, width) = ((int?)Dim(1), (int?)Dim(2));
-        }
-        else
-        {
-            throw ZooErrors.ModelInputNotImage.Raise(
-                $"cannot tell the channel axis of input {image} in '{path}' (neither axis 1 nor axis 3 is 1 or 3); use a model with an RGB or gray image input.");
-        }
+        var (layout, channels, height, width) = ImageAxes(image, path);
         if (options.Size is { } size)
         {
             (width, height) = (size.Width, size.Height);
@@ -183,6 +163,22 @@ public static class LocalModelCards
             Resize = classifier ? ResizeMode.CenterCrop : ResizeMode.Letterbox,
             ResizeShorterSide = classifier ? (int)Math.Round(Math.Min(width.Value, height.Value) * 8.0 / 7.0) : null,
         };
+    }
+
+    /// <summary>Which axis of a 4-d image input holds the channels (1 or 3 of them), and the height and width where fixed.</summary>
+    private static (TensorLayout Layout, int Channels, int? Height, int? Width) ImageAxes(OnnxValueInfo image, string path)
+    {
+        long? Dim(int axis) => image.Shape[axis].Value is > 0 and var v ? v : null;
+        if (Dim(1) is 1 or 3)
+        {
+            return (TensorLayout.Nchw, (int)Dim(1)!.Value, (int?)Dim(2), (int?)Dim(3));
+        }
+        if (Dim(3) is 1 or 3)
+        {
+            return (TensorLayout.Nhwc, (int)Dim(3)!.Value, (int?)Dim(1), (int?)Dim(2));
+        }
+        throw ZooErrors.ModelInputNotImage.Raise(
+            $"cannot tell the channel axis of input {image} in '{path}' (neither axis 1 nor axis 3 is 1 or 3); use a model with an RGB or gray image input.");
     }
 
     private static LabelsSpec? InferLabels(OnnxModel graph, ModelTask task, LocalCardOptions options, List<ModelFile> files, List<string> assumed)
