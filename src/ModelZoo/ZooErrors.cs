@@ -58,6 +58,9 @@ public static class ZooErrors
     public static readonly ZooError UnsafeArchive = new("unsafe-archive", 1, "use a package from a trusted source");
 
     // Catalog
+    /// <summary><c>card-output-anchors</c>.</summary>
+    public static readonly ZooError CardOutputAnchors = new("card-output-anchors", 1, "fix the anchors in the card's output section");
+
     /// <summary><c>model-not-found</c>.</summary>
     public static readonly ZooError ModelNotFound = new("model-not-found", 1, "pick a handle from the catalog listing");
 
