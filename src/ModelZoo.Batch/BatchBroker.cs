@@ -57,7 +57,7 @@ public sealed class BatchBroker : IAsyncDisposable
                 inner = next;
             }
             var reason = inner.Message;
-            throw new BatchException("broker-unreachable",
+            throw new BatchException(ZooErrors.BrokerUnreachable,
                 $"cannot reach the RabbitMQ broker at {endpoint} ({reason.TrimEnd('.')}); start it or fix --broker, then run the command again.", ex);
         }
         try
@@ -93,7 +93,7 @@ public sealed class BatchBroker : IAsyncDisposable
         }
         catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 406)
         {
-            throw new BatchException("batch-job-mismatch",
+            throw new BatchException(ZooErrors.BatchJobMismatch,
                 $"job queue {BatchQueues.Work(job)} already exists with other settings (another --attempts?); submit with the same settings or use a new --job.", ex);
         }
     }
@@ -106,7 +106,7 @@ public sealed class BatchBroker : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(items);
         if (groupSize < 1 || attempts < 1)
         {
-            throw new ZooUsageException("--group and --attempts must be at least 1.");
+            throw new ZooUsageException("BatchBroker.SubmitAsync groupSize and BatchBroker.SubmitAsync attempts must be at least 1.");
         }
         await DeclareAsync(job, attempts, ct).ConfigureAwait(false);
         var messages = 0;
@@ -202,7 +202,7 @@ public sealed class BatchBroker : IAsyncDisposable
         }
         catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
         {
-            throw new BatchException("batch-job-unknown", $"the broker at {Endpoint} has no job '{job}'; submit it first with `zoo batch submit --job {job} …`.", ex);
+            throw new BatchException(ZooErrors.BatchJobUnknown, $"the broker at {Endpoint} has no job '{job}'; submit it first with `zoo batch submit --job {job} …`.", ex);
         }
     }
 

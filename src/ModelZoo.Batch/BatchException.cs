@@ -5,7 +5,7 @@ namespace ModelZoo.Batch;
 public sealed class BatchException : ZooException
 {
     /// <summary>Creates the error; <paramref name="message"/> ends with what to do next.</summary>
-    public BatchException(string code, string message, Exception? inner = null) : base(code, message, inner)
+    public BatchException(ZooError error, string message, Exception? inner = null) : base(error, message, inner)
     {
     }
 }

@@ -36,6 +36,6 @@ public sealed record BatchMessage(
         {
             // Reported below, with what to do.
         }
-        throw new BatchException("batch-message-invalid", "the message is not a zoo batch work message; only `zoo batch submit` should publish to this queue.");
+        throw new BatchException(ZooErrors.BatchMessageInvalid, "the message is not a zoo batch work message; only `zoo batch submit` should publish to this queue.");
     }
 }

@@ -121,6 +121,6 @@ public sealed class BatchResultLog : IDisposable
     /// <inheritdoc />
     public void Dispose() => _file.Dispose();
 
-    private static BatchException Failed(string path, Exception ex) => new("batch-output-failed",
+    private static BatchException Failed(string path, Exception ex) => new(ZooErrors.BatchOutputFailed,
         $"cannot write results to '{path}' ({ex.Message.TrimEnd('.')}); free disk space or pick another --out, then run the worker again (unacknowledged work is redelivered).", ex);
 }

@@ -39,11 +39,11 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
         if (string.IsNullOrEmpty(options.WorkerId) || options.WorkerId.Length > 100
             || !options.WorkerId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
         {
-            throw new ZooUsageException($"--worker-id must be 1 to 100 characters of letters, digits, '.', '_' or '-' (it names the results file); got '{options.WorkerId}'.");
+            throw new ZooUsageException($"BatchWorkerOptions.WorkerId must be 1 to 100 characters of letters, digits, '.', '_' or '-' (it names the results file); got '{options.WorkerId}'.");
         }
         if (options.Prefetch is < 1 or > ushort.MaxValue)
         {
-            throw new ZooUsageException("--prefetch must be from 1 to 65535.");
+            throw new ZooUsageException("BatchWorkerOptions.Prefetch must be from 1 to 65535.");
         }
         _clock.Start();
         using var log = BatchResultLog.Open(ResultsPath);
@@ -64,7 +64,7 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
                 {
                     if (lostAt.Elapsed > options.ReconnectFor + TimeSpan.FromSeconds(1) && ex is BatchException)
                     {
-                        throw new BatchException("broker-unreachable",
+                        throw new BatchException(ZooErrors.BrokerUnreachable,
                             $"lost the broker and could not reconnect within {options.ReconnectFor.TotalSeconds:0} s ({ex.Message.TrimEnd('.')}); start the worker again when the broker is back (unacknowledged work is redelivered).", ex);
                     }
                     if (ex is not BatchException)
@@ -108,7 +108,7 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
         };
         channel.ChannelShutdownAsync += (_, args) =>
         {
-            inbox.Writer.TryComplete(new BatchException("broker-lost", $"the broker closed the channel ({args.ReplyText})."));
+            inbox.Writer.TryComplete(new BatchException(ZooErrors.BrokerLost, $"the broker closed the channel ({args.ReplyText})."));
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(workQueue, autoAck: false, consumer, ct).ConfigureAwait(false);
@@ -149,8 +149,34 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
 
     private async Task ProcessAsync(BatchBroker broker, BatchResultLog log, List<Delivery> batch, CancellationToken ct)
     {
-        var channel = broker.Channel;
-        var work = new List<(Delivery Delivery, BatchMessage Message, BatchInference? Inference, string? Refused)>();
+        var work = await ParseAsync(broker.Channel, batch, ct).ConfigureAwait(false);
+        var (results, errors) = await RunAsync(work, ct).ConfigureAwait(false);
+
+        // Durable first, acknowledgements after.
+        var written = 0;
+        foreach (var (_, message, inference, _) in work)
+        {
+            foreach (var item in message.Items)
+            {
+                if (inference is not null && results.TryGetValue((item.Path, item.Sha256), out var json))
+                {
+                    log.Append(item, message.Model, message.Task, options.WorkerId, json);
+                    written++;
+                }
+            }
+        }
+        log.Commit();
+        Interlocked.Add(ref _done, written);
+        await SettleAsync(broker.Channel, work, errors, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One delivery with its parsed message and the model that runs it, or why it is refused.</summary>
+    private sealed record WorkItem(Delivery Delivery, BatchMessage Message, BatchInference? Inference, string? Refused);
+
+    /// <summary>Parses the deliveries (dead-lettering those that are no work message) and finds each one's model.</summary>
+    private async Task<List<WorkItem>> ParseAsync(IChannel channel, List<Delivery> batch, CancellationToken ct)
+    {
+        var work = new List<WorkItem>();
         foreach (var delivery in batch)
         {
             BatchMessage message;
@@ -165,19 +191,24 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
             }
             try
             {
-                work.Add((delivery, message, await InferenceFor(message, ct).ConfigureAwait(false), null));
+                work.Add(new WorkItem(delivery, message, await InferenceFor(message, ct).ConfigureAwait(false), null));
             }
             catch (ZooUsageException ex)
             {
-                work.Add((delivery, message, null, ex.Message));
+                work.Add(new WorkItem(delivery, message, null, ex.Message));
             }
             catch (ModelNotFoundException ex)
             {
-                work.Add((delivery, message, null, ex.Message));
+                work.Add(new WorkItem(delivery, message, null, ex.Message));
             }
         }
+        return work;
+    }
 
-        // Check every image against its submitted hash, then run each model once over its images.
+    /// <summary>Checks every image against its submitted hash, then runs each model once over its images.</summary>
+    private static async Task<(Dictionary<(string Path, string Sha), string> Results, Dictionary<(string Path, string Sha), string> Errors)> RunAsync(
+        List<WorkItem> work, CancellationToken ct)
+    {
         var errors = new Dictionary<(string Path, string Sha), string>();
         var results = new Dictionary<(string Path, string Sha), string>();
         foreach (var group in work.Where(w => w.Inference is not null).GroupBy(w => w.Inference!))
@@ -216,23 +247,12 @@ public sealed class BatchWorker(ModelStore store, ModelCatalog catalog, BatchWor
                 }
             }
         }
+        return (results, errors);
+    }
 
-        // Durable first, acknowledgements after.
-        var written = 0;
-        foreach (var (_, message, inference, _) in work)
-        {
-            foreach (var item in message.Items)
-            {
-                if (inference is not null && results.TryGetValue((item.Path, item.Sha256), out var json))
-                {
-                    log.Append(item, message.Model, message.Task, options.WorkerId, json);
-                    written++;
-                }
-            }
-        }
-        log.Commit();
-        Interlocked.Add(ref _done, written);
-
+    /// <summary>Acknowledges each fully written delivery; requeues or dead-letters the others.</summary>
+    private async Task SettleAsync(IChannel channel, List<WorkItem> work, Dictionary<(string Path, string Sha), string> errors, CancellationToken ct)
+    {
         foreach (var (delivery, message, _, refused) in work)
         {
             var failures = refused is not null

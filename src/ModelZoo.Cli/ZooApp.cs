@@ -77,6 +77,11 @@ public static class ZooApp
         {
             return app.RunAsync(args, ct).GetAwaiter().GetResult();
         }
+        catch (CommandAppException ex) when (ex.InnerException is ChoiceException choice)
+        {
+            WriteError(context, choice.Describe(choice.FindOption(args)).TrimEnd('.') + "; run `zoo --help` or `zoo COMMAND --help` for usage.", ex, verbose);
+            return 2;
+        }
         catch (CommandAppException ex)
         {
             WriteError(context, ex.Message.TrimEnd('.') + "; run `zoo --help` or `zoo COMMAND --help` for usage.", ex, verbose);
@@ -84,7 +89,7 @@ public static class ZooApp
         }
         catch (ZooException ex)
         {
-            WriteError(context, ex.Message, ex, verbose);
+            WriteError(context, ApiFlags.ToFlags(ex.Message), ex, verbose);
             return ex.ExitCode;
         }
         catch (OperationCanceledException)

@@ -1,3 +1,3 @@
 using System.Runtime.CompilerServices;
 
-[assembly: InternalsVisibleTo("ModelZoo.Tests")]
+[assembly: InternalsVisibleTo("ModelZoo.Cli.Tests")]

@@ -16,7 +16,8 @@ public sealed class EmbedCommand(ZooContext context) : AsyncCommand<EmbedCommand
         [CommandOption("-f|--format <FORMAT>")]
         [Description("json (default), csv or npy.")]
         [DefaultValue("json")]
-        public string Format { get; init; } = "json";
+        [TypeConverter(typeof(ChoiceConverter<FeatureFormat>))]
+        public FeatureFormat Format { get; init; }
 
         /// <summary>Output file.</summary>
         [CommandOption("-o|--out <FILE>")]
@@ -26,11 +27,7 @@ public sealed class EmbedCommand(ZooContext context) : AsyncCommand<EmbedCommand
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
-            if (!FeatureWriter.Formats.Contains(Format))
-            {
-                return ValidationResult.Error($"--format must be one of: {string.Join(", ", FeatureWriter.Formats)}.");
-            }
-            if (Format == "npy" && Out is null)
+            if (Format == FeatureFormat.Npy && Out is null)
             {
                 return ValidationResult.Error("--format npy writes binary data; give a file with --out FILE.npy.");
             }

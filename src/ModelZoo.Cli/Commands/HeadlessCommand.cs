@@ -82,7 +82,7 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
             catch (ModelLoadException ex)
             {
                 var reason = Reason(ex.InnerException?.Message ?? ex.Message).Replace(temp, output, StringComparison.Ordinal);
-                throw new ZooException("headless-invalid-graph",
+                throw ZooErrors.HeadlessInvalidGraph.Raise(
                     $"The headless cut of '{source}' does not load in ONNX Runtime ({reason}), so nothing was written; check that the source model runs, or re-export it.", ex);
             }
             File.Move(temp, output, overwrite: true);
@@ -119,7 +119,7 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
     {
         if (!File.Exists(path))
         {
-            throw new ZooException("model-file-missing",
+            throw ZooErrors.ModelFileMissing.Raise(
                 $"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
         }
         return OnnxModel.Load(path);

@@ -34,6 +34,14 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
             return 0;
         }
         var console = context.Console;
+        WriteHeader(console, card);
+        console.Write(Details(card));
+        WriteFiles(console, card);
+        return 0;
+    }
+
+    private static void WriteHeader(IAnsiConsole console, ModelCard card)
+    {
         console.Write(new Rule($"[bold]{Markup.Escape(card.Handle)}[/]").LeftJustified());
         if (card.Title is not null)
         {
@@ -52,7 +60,10 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
             .Header(restricted ? "[bold red]Licence of the weights: read before use[/]" : "Licence of the weights")
             .BorderColor(restricted ? Color.Red : Color.Grey)
             .Expand());
+    }
 
+    private Grid Details(ModelCard card)
+    {
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string name, string? value)
         {
@@ -98,8 +109,11 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
             Row("notes", provenance.Notes);
         }
         Row("tags", string.Join(", ", card.Tags));
-        console.Write(grid);
+        return grid;
+    }
 
+    private static void WriteFiles(IAnsiConsole console, ModelCard card)
+    {
         // Sources are long (package paths, URLs): whole cells, stacked under the file name when the console is narrow.
         var files = new TextTable().Column("File").Column("Role").Column("Size", right: true).Column("SHA-256").Column("Source");
         foreach (var file in card.Files)
@@ -108,6 +122,5 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
         }
         console.WriteLine();
         files.Write(console);
-        return 0;
     }
 }

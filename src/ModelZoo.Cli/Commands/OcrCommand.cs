@@ -15,7 +15,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Settings>
 {
     /// <summary>Options of <c>zoo ocr</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : RuntimeSettings
     {
         /// <summary>An optional pipeline handle followed by images or folders.</summary>
         [CommandArgument(0, "<PATH>")]
@@ -32,17 +32,6 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
         [Description("Write each image with its line polygons and text drawn on it to DIR/<name>.png.")]
         public string? Save { get; init; }
 
-        /// <summary>Threads ONNX Runtime may use inside one operator.</summary>
-        [CommandOption("--threads <N>")]
-        [Description("Threads for ONNX Runtime (default: all cores).")]
-        public int? Threads { get; init; }
-
-        /// <summary>Execution provider.</summary>
-        [CommandOption("--device <DEVICE>")]
-        [Description("cpu (default) or cuda (needs the ONNX Runtime GPU package and CUDA).")]
-        [DefaultValue("cpu")]
-        public string Device { get; init; } = "cpu";
-
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
@@ -50,11 +39,7 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
             {
                 return ValidationResult.Error("pass one or more image files or folders.");
             }
-            if (Threads is < 0)
-            {
-                return ValidationResult.Error("--threads must be 0 or more.");
-            }
-            return Device is "cpu" or "cuda" ? base.Validate() : ValidationResult.Error("--device must be cpu or cuda.");
+            return base.Validate();
         }
     }
 
@@ -71,11 +56,7 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
         var local = await PullProgressDisplay.PullAsync(context, models.Cards, cancellationToken).ConfigureAwait(false);
         var options = new TextSpotterOptions
         {
-            Session = new SessionSettings
-            {
-                IntraOpThreads = settings.Threads ?? 0,
-                Provider = settings.Device == "cuda" ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
-            },
+            Session = settings.Session(),
         };
         using var spotter = TextSpotter.Open(local[0], local[1], local.Count > 2 ? local[2] : null, options);
         var results = new List<ImageOutcome<OcrResult>>(paths.Count);

@@ -39,7 +39,8 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         [CommandOption("--method <METHOD>")]
         [Description("minmax (default) or percentile.")]
         [DefaultValue("minmax")]
-        public string Method { get; init; } = "minmax";
+        [TypeConverter(typeof(ChoiceConverter<CalibrationMethod>))]
+        public CalibrationMethod Method { get; init; }
 
         /// <summary>Percentile for --method percentile.</summary>
         [CommandOption("--percentile <P>")]
@@ -79,10 +80,6 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             {
                 return ValidationResult.Error("give a folder of calibration images with --calibration DIR.");
             }
-            if (Method is not ("minmax" or "percentile"))
-            {
-                return ValidationResult.Error("--method must be minmax or percentile.");
-            }
             if (MaxImages < 1)
             {
                 return ValidationResult.Error("--max-images must be at least 1.");
@@ -105,7 +102,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         {
             throw new ZooUsageException($"'{name}' is already registered; pass another --name, or --force to replace it.");
         }
-        var spec = baseCard.Input ?? throw new ZooException("card-input-missing",
+        var spec = baseCard.Input ?? throw ZooErrors.CardInputMissing.Raise(
             $"the card of '{baseCard.Handle}' has no input spec, so calibration images cannot be preprocessed for it; add an 'input' section to the card.");
 
         StaticQuantizer.RequireFixedInput(baseCard, spec);
@@ -148,7 +145,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             var preprocess = spec.PreprocessGraph is { } graphName ? OnnxModel.Load(local.PathOf(graphName)) : null;
             var options = new QuantizationOptions
             {
-                Method = settings.Method == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax,
+                Method = settings.Method,
                 Percentile = settings.Percentile,
                 QuantizeHead = settings.QuantizeHead,
                 MinimumAgreement = settings.MinAgreement,
@@ -159,11 +156,11 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
                 $"{agreement.Metric} {agreement.Value:F4} ({(agreement.Metric == "top1" ? "mean" : "min")} cosine {agreement.Minimum:F4}) on {agreement.Images} calibration images");
             if (!agreement.Passes)
             {
-                throw new ZooException("quantize-agreement", string.Create(CultureInfo.InvariantCulture,
+                throw ZooErrors.QuantizeAgreement.Raise(string.Create(CultureInfo.InvariantCulture,
                     $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered. Try --method percentile, more varied calibration images, or keep the head in float."));
             }
 
-            var method = options.Method == CalibrationMethod.MinMax ? "minmax" : string.Create(CultureInfo.InvariantCulture, $"percentile {options.Percentile}");
+            var method = options.Method == CalibrationMethod.MinMax ? ChoiceConverter<CalibrationMethod>.NameOf(options.Method) : string.Create(CultureInfo.InvariantCulture, $"percentile {options.Percentile}");
             var card = WriteFiles(baseCard, local, spec, result, name, method, CalibrationHash(calibrationDir, used), used.Count);
             context.Store.Remove(card);
             var cardPath = context.Catalog.Register(card, context.Settings, overwrite: settings.Force);

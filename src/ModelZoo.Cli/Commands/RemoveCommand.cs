@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using ModelZoo.Cli.Infrastructure;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -6,19 +5,10 @@ using Spectre.Console.Cli;
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo rm</c>: forget cached models (their blobs go at the next <c>zoo gc</c>).</summary>
-public sealed class RemoveCommand(ZooContext context) : Command<RemoveCommand.Settings>
+public sealed class RemoveCommand(ZooContext context) : Command<HandlesSettings>
 {
-    /// <summary>Options of <c>zoo rm</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
-    {
-        /// <summary>Handles to remove.</summary>
-        [CommandArgument(0, "<HANDLE>")]
-        [Description("One or more model handles.")]
-        public string[] Handles { get; init; } = [];
-    }
-
     /// <inheritdoc />
-    public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext commandContext, HandlesSettings settings, CancellationToken cancellationToken)
     {
         foreach (var handle in settings.Handles)
         {

@@ -74,7 +74,8 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         [CommandOption("--augment <LEVEL>")]
         [Description("none (default), light (crops, flips) or strong (also rotation and colour).")]
         [DefaultValue("none")]
-        public string Augment { get; init; } = "none";
+        [TypeConverter(typeof(ChoiceConverter<AugmentationLevel>))]
+        public AugmentationLevel Augment { get; init; }
 
         /// <summary>Augmented views per image.</summary>
         [CommandOption("--views <N>")]
@@ -86,13 +87,15 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         [CommandOption("--head <KIND>")]
         [Description("linear (default) or mlp (one hidden layer).")]
         [DefaultValue("linear")]
-        public string Head { get; init; } = "linear";
+        [TypeConverter(typeof(ChoiceConverter<HeadKind>))]
+        public HeadKind Head { get; init; }
 
         /// <summary>Optimizer.</summary>
         [CommandOption("--optimizer <NAME>")]
         [Description("adam (default) or sgd.")]
         [DefaultValue("adam")]
-        public string Optimizer { get; init; } = "adam";
+        [TypeConverter(typeof(ChoiceConverter<OptimizerKind>))]
+        public OptimizerKind Optimizer { get; init; }
 
         /// <summary>Hidden units of the mlp head.</summary>
         [CommandOption("--hidden <N>")]
@@ -158,18 +161,6 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
             {
                 return ValidationResult.Error("give the output folder with --out DIR.");
             }
-            if (ParseAugment(Augment) is null)
-            {
-                return ValidationResult.Error($"--augment must be none, light or strong, not '{Augment}'.");
-            }
-            if (Head is not ("linear" or "mlp"))
-            {
-                return ValidationResult.Error($"--head must be linear or mlp, not '{Head}'.");
-            }
-            if (Optimizer is not ("adam" or "sgd"))
-            {
-                return ValidationResult.Error($"--optimizer must be adam or sgd, not '{Optimizer}'.");
-            }
             if (Threads is < 0)
             {
                 return ValidationResult.Error("--threads must be 0 or more.");
@@ -190,24 +181,16 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
             LearningRate = LearningRate,
             ValidationSplit = ValidationSplit,
             Seed = Seed,
-            Augment = ParseAugment(Augment) ?? AugmentationLevel.None,
+            Augment = Augment,
             AugmentViews = Views,
-            Head = Head == "mlp" ? HeadKind.Mlp : HeadKind.Linear,
-            Optimizer = Optimizer == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam,
+            Head = Head,
+            Optimizer = Optimizer,
             HeadOptions = new HeadTrainingOptions { HiddenUnits = Hidden, EarlyStoppingPatience = Patience, BalanceClasses = Balance },
             Session = new Runtime.SessionSettings { IntraOpThreads = Threads ?? 0 },
             Unfreeze = Unfreeze,
             UnfreezeFrom = UnfreezeFrom,
             FineTuneEpochs = FineTuneEpochs,
             FineTuneLearningRate = FineTuneLearningRate,
-        };
-
-        private static AugmentationLevel? ParseAugment(string value) => value switch
-        {
-            "none" => AugmentationLevel.None,
-            "light" => AugmentationLevel.Light,
-            "strong" => AugmentationLevel.Strong,
-            _ => null,
         };
     }
 

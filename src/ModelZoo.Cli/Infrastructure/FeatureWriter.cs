@@ -8,25 +8,20 @@ namespace ModelZoo.Cli.Infrastructure;
 /// <summary>Writes feature vectors as JSON (<c>[{"image", "vector"}]</c>), CSV (<c>image,f0,f1,…</c>) or NumPy <c>.npy</c> (float32 [N, D]).</summary>
 public static class FeatureWriter
 {
-    /// <summary>Supported output formats.</summary>
-    public static readonly string[] Formats = ["json", "csv", "npy"];
-
     /// <summary>Writes the rows to <paramref name="stream"/> in <paramref name="format"/>.</summary>
-    public static void Write(Stream stream, string format, IReadOnlyList<(string Image, float[] Vector)> rows)
+    public static void Write(Stream stream, FeatureFormat format, IReadOnlyList<(string Image, float[] Vector)> rows)
     {
         switch (format)
         {
-            case "json":
+            case FeatureFormat.Json:
                 WriteJson(stream, rows);
                 break;
-            case "csv":
+            case FeatureFormat.Csv:
                 WriteCsv(stream, rows);
                 break;
-            case "npy":
+            default:
                 WriteNpy(stream, rows);
                 break;
-            default:
-                throw new ZooUsageException($"unknown format '{format}'; use one of: {string.Join(", ", Formats)}.");
         }
     }
 
@@ -81,7 +76,7 @@ public static class FeatureWriter
         var dimension = rows.Count == 0 ? 0 : rows[0].Vector.Length;
         if (rows.Any(r => r.Vector.Length != dimension))
         {
-            throw new ZooException("ragged-features", "feature vectors differ in length, so they cannot form one .npy array; use --format json.");
+            throw ZooErrors.RaggedFeatures.Raise("feature vectors differ in length, so they cannot form one .npy array; use --format json.");
         }
         // NPY v1.0: magic, version, little-endian header length, then a Python dict literal padded so data starts 64-byte aligned.
         var header = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows.Count}, {dimension}), }}");

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Options shared by commands that run an image model over files.</summary>
-public class ImageTaskSettings : ZooCommandSettings
+public class ImageTaskSettings : RuntimeSettings
 {
     /// <summary>Model handle, or a model file.</summary>
     [CommandArgument(0, "<HANDLE>")]
@@ -23,17 +23,6 @@ public class ImageTaskSettings : ZooCommandSettings
     [Description("Images per inference call (default 8).")]
     [DefaultValue(8)]
     public int Batch { get; init; } = 8;
-
-    /// <summary>Threads ONNX Runtime may use inside one operator.</summary>
-    [CommandOption("--threads <N>")]
-    [Description("Threads for ONNX Runtime (default: all cores).")]
-    public int? Threads { get; init; }
-
-    /// <summary>Execution provider.</summary>
-    [CommandOption("--device <DEVICE>")]
-    [Description("cpu (default) or cuda (needs the ONNX Runtime GPU package and CUDA).")]
-    [DefaultValue("cpu")]
-    public string Device { get; init; } = "cpu";
 
     /// <summary>Class names for a model file.</summary>
     [CommandOption("--labels <FILE>")]
@@ -84,14 +73,6 @@ public class ImageTaskSettings : ZooCommandSettings
         {
             return Spectre.Console.ValidationResult.Error("--batch must be at least 1.");
         }
-        if (Threads is < 0)
-        {
-            return Spectre.Console.ValidationResult.Error("--threads must be 0 or more.");
-        }
-        if (Device is not ("cpu" or "cuda"))
-        {
-            return Spectre.Console.ValidationResult.Error("--device must be cpu or cuda.");
-        }
         return base.Validate();
     }
 
@@ -99,11 +80,6 @@ public class ImageTaskSettings : ZooCommandSettings
     public ImageTaskOptions ToOptions() => new()
     {
         BatchSize = Batch,
-        Session = new SessionSettings
-        {
-            IntraOpThreads = Threads ?? 0,
-            Provider = Device == "cuda" ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
-            RuntimeLog = Verbose,
-        },
+        Session = Session(runtimeLog: Verbose),
     };
 }

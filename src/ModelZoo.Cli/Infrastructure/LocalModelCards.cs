@@ -59,7 +59,7 @@ public static class LocalModelCards
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
         {
-            throw new ZooException("model-file-missing",
+            throw ZooErrors.ModelFileMissing.Raise(
                 $"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
         }
         var tfjs = full.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
@@ -106,29 +106,9 @@ public static class LocalModelCards
     private static InputSpec InferInput(OnnxModel graph, ModelTask task, LocalCardOptions options, List<string> assumed, string path)
     {
         var inputs = graph.Inputs;
-        var image = inputs.FirstOrDefault(i => i.Shape.Count == 4) ?? throw new ZooException("model-input-not-image",
+        var image = inputs.FirstOrDefault(i => i.Shape.Count == 4) ?? throw ZooErrors.ModelInputNotImage.Raise(
             $"'{path}' has no 4-d image input (it has {string.Join(", ", inputs.Select(i => i.ToString()))}); use a model that takes an image tensor.");
-        long? Dim(int axis) => image.Shape[axis].Value is > 0 and var v ? v : null;
-        TensorLayout layout;
-        int? height, width;
-        int channels;
-        if (Dim(1) is 1 or 3)
-        {
-            layout = TensorLayout.Nchw;
-            channels = (int)Dim(1)!.Value;
-            (height, width) = ((int?)Dim(2), (int?)Dim(3));
-        }
-        else if (Dim(3) is 1 or 3)
-        {
-            layout = TensorLayout.Nhwc;
-            channels = (int)Dim(3)!.Value;
-            (height, width) = ((int?)Dim(1), (int?)Dim(2));
-        }
-        else
-        {
-            throw new ZooException("model-input-not-image",
-                $"cannot tell the channel axis of input {image} in '{path}' (neither axis 1 nor axis 3 is 1 or 3); use a model with an RGB or gray image input.");
-        }
+        var (layout, channels, height, width) = ImageAxes(image, path);
         if (options.Size is { } size)
         {
             (width, height) = (size.Width, size.Height);
@@ -142,7 +122,7 @@ public static class LocalModelCards
             "float" or "float32" => "float32",
             "uint8" => "uint8",
             "int32" => "int32",
-            _ => throw new ZooException("model-input-not-image",
+            _ => throw ZooErrors.ModelInputNotImage.Raise(
                 $"input {image} of '{path}' has element type {image.ElementType}; image inputs must be float32, uint8 or int32."),
         };
         var integer = elementType != "float32";
@@ -183,6 +163,22 @@ public static class LocalModelCards
             Resize = classifier ? ResizeMode.CenterCrop : ResizeMode.Letterbox,
             ResizeShorterSide = classifier ? (int)Math.Round(Math.Min(width.Value, height.Value) * 8.0 / 7.0) : null,
         };
+    }
+
+    /// <summary>Which axis of a 4-d image input holds the channels (1 or 3 of them), and the height and width where fixed.</summary>
+    private static (TensorLayout Layout, int Channels, int? Height, int? Width) ImageAxes(OnnxValueInfo image, string path)
+    {
+        long? Dim(int axis) => image.Shape[axis].Value is > 0 and var v ? v : null;
+        if (Dim(1) is 1 or 3)
+        {
+            return (TensorLayout.Nchw, (int)Dim(1)!.Value, (int?)Dim(2), (int?)Dim(3));
+        }
+        if (Dim(3) is 1 or 3)
+        {
+            return (TensorLayout.Nhwc, (int)Dim(3)!.Value, (int?)Dim(1), (int?)Dim(2));
+        }
+        throw ZooErrors.ModelInputNotImage.Raise(
+            $"cannot tell the channel axis of input {image} in '{path}' (neither axis 1 nor axis 3 is 1 or 3); use a model with an RGB or gray image input.");
     }
 
     private static LabelsSpec? InferLabels(OnnxModel graph, ModelTask task, LocalCardOptions options, List<ModelFile> files, List<string> assumed)
@@ -232,7 +228,7 @@ public static class LocalModelCards
                 var length = first is null ? null : first.Shape.Skip(1).Where(d => d.Value is not 1).ToList() is [{ Value: { } n }] ? (int?)n : null;
                 if (length is null)
                 {
-                    throw new ZooException("model-output-not-vector",
+                    throw ZooErrors.ModelOutputNotVector.Raise(
                         $"the first output {first} is not one vector per image; cut the model with `zoo headless FILE --out cut.onnx` first.");
                 }
                 if (!options.TrainingBase && (length is 1000 or 1001 || graph.OpTypeProducing(first!.Name) == "Softmax"))
@@ -292,7 +288,7 @@ public static class LocalModelCards
                     var file = Path.Combine(folder, shard.GetString() ?? "");
                     if (!File.Exists(file))
                     {
-                        throw new ZooException("model-file-missing",
+                        throw ZooErrors.ModelFileMissing.Raise(
                             $"'{modelJson}' lists the weight file '{shard.GetString()}', which is not beside it; copy the whole model folder.");
                     }
                     shards.Add(file);

@@ -53,7 +53,7 @@ public static class TextInputs
         {
             var offset = start + Math.Max(ex.Index, 0);
             var bad = ex.BytesUnknown is { Length: > 0 } unknown ? $" (0x{unknown[0]:X2})" : "";
-            throw new ZooException("text-file-encoding",
+            throw ZooErrors.TextFileEncoding.Raise(
                 $"'{path}' is not UTF-8: the byte at offset {offset}{bad} is not valid UTF-8; save the file as UTF-8 and try again.", ex);
         }
         return text.Split('\n').Select(line => line.TrimEnd('\r')).Where(line => !string.IsNullOrWhiteSpace(line)).ToList();

@@ -11,7 +11,7 @@ namespace ModelZoo.Cli.Infrastructure;
 /// that is exactly the handle of a catalog text-embedding model picks the model; otherwise every argument is text and
 /// the model is <see cref="DefaultHandle"/> (or <c>--model</c>).
 /// </summary>
-public class TextTaskSettings : ZooCommandSettings
+public class TextTaskSettings : RuntimeSettings
 {
     /// <summary>The model used when none is named.</summary>
     public const string DefaultHandle = "text/all-minilm-l6-v2/embedding";
@@ -37,31 +37,12 @@ public class TextTaskSettings : ZooCommandSettings
     [DefaultValue(32)]
     public int Batch { get; init; } = 32;
 
-    /// <summary>Threads ONNX Runtime may use inside one operator.</summary>
-    [CommandOption("--threads <N>")]
-    [Description("Threads for ONNX Runtime (default: all cores).")]
-    public int? Threads { get; init; }
-
-    /// <summary>Execution provider.</summary>
-    [CommandOption("--device <DEVICE>")]
-    [Description("cpu (default) or cuda (needs the ONNX Runtime GPU package and CUDA).")]
-    [DefaultValue("cpu")]
-    public string Device { get; init; } = "cpu";
-
     /// <inheritdoc />
     public override ValidationResult Validate()
     {
         if (Batch < 1)
         {
             return ValidationResult.Error("--batch must be at least 1.");
-        }
-        if (Threads is < 0)
-        {
-            return ValidationResult.Error("--threads must be 0 or more.");
-        }
-        if (Device is not ("cpu" or "cuda"))
-        {
-            return ValidationResult.Error("--device must be cpu or cuda.");
         }
         return base.Validate();
     }
@@ -70,10 +51,6 @@ public class TextTaskSettings : ZooCommandSettings
     public TextEmbedderOptions ToOptions() => new()
     {
         BatchSize = Batch,
-        Session = new SessionSettings
-        {
-            IntraOpThreads = Threads ?? 0,
-            Provider = Device == "cuda" ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
-        },
+        Session = Session(),
     };
 }

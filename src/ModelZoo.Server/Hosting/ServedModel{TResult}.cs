@@ -22,7 +22,7 @@ public sealed class ServedModel<TResult> : ServedModel
             var results = runner.Predict(batch.Select(s => s.Request).ToList());
             if (results.Count != batch.Count)
             {
-                throw new ZooException("adapter-result-count",
+                throw ZooErrors.AdapterResultCount.Raise(
                     $"the '{runner.Card.Task}' adapter returned {results.Count} results for {batch.Count} inputs; fix the adapter.");
             }
             for (var i = 0; i < batch.Count; i++)

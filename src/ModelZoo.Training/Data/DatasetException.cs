@@ -7,22 +7,22 @@ namespace ModelZoo.Training.Data;
 public sealed class DatasetException : ZooException
 {
     /// <summary>The folder or CSV file does not exist.</summary>
-    public const string NotFoundCode = "dataset-not-found";
+    public static readonly string NotFoundCode = ZooErrors.DatasetNotFound.Code;
 
     /// <summary>The folder has no class sub-folders or the CSV has no rows.</summary>
-    public const string EmptyCode = "dataset-empty";
+    public static readonly string EmptyCode = ZooErrors.DatasetEmpty.Code;
 
     /// <summary>Fewer than two classes.</summary>
-    public const string TooFewClassesCode = "dataset-too-few-classes";
+    public static readonly string TooFewClassesCode = ZooErrors.DatasetTooFewClasses.Code;
 
     /// <summary>A class has fewer than two usable images.</summary>
-    public const string ClassTooSmallCode = "dataset-class-too-small";
+    public static readonly string ClassTooSmallCode = ZooErrors.DatasetClassTooSmall.Code;
 
     /// <summary>The CSV file is malformed (missing header, unbalanced quotes, empty fields).</summary>
-    public const string BadCsvCode = "dataset-bad-csv";
+    public static readonly string BadCsvCode = ZooErrors.DatasetBadCsv.Code;
 
     /// <summary>A folder's name is not valid UTF-8, so the runtime cannot open it.</summary>
-    public const string UnreadableNameCode = "dataset-name-not-utf8";
+    public static readonly string UnreadableNameCode = ZooErrors.DatasetNameNotUtf8.Code;
 
     /// <summary>Creates a dataset error with one of the codes declared on this type.</summary>
     public DatasetException(string code, string message, Exception? inner = null)

@@ -63,7 +63,7 @@ public static class ClassifierExporter
         var opset = backbone.Model.Opsets.GetValueOrDefault("");
         if (opset < MinimumOpset)
         {
-            throw new ZooException("export-opset-unsupported",
+            throw ZooErrors.ExportOpsetUnsupported.Raise(
                 $"The backbone uses ONNX opset {opset}, older than {MinimumOpset}, whose Mul/Add need explicit broadcast flags; convert the model to a newer opset first.");
         }
 
@@ -88,7 +88,7 @@ public static class ClassifierExporter
         var index = new GraphIndex(graph);
         if (index.Contains(ProbabilitiesOutput))
         {
-            throw new ZooException("export-name-clash",
+            throw ZooErrors.ExportNameClash.Raise(
                 $"The backbone already has a tensor named '{ProbabilitiesOutput}'; cut it again with HeadlessCutter.Cut so that nothing after the features is left.");
         }
         var features = backbone.OutputName;
@@ -238,7 +238,7 @@ public static class ClassifierExporter
             problem = "mean/std that are not 1 or 3 finite values (std non-zero)";
         if (problem is not null)
         {
-            throw new ZooException("export-input-unsupported",
+            throw ZooErrors.ExportInputUnsupported.Raise(
                 $"The exporter cannot build {problem} into the graph; export a backbone with a 3-channel float32 or uint8 input, or fix its card's input section.");
         }
     }

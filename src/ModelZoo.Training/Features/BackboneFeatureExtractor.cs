@@ -217,7 +217,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
                 var bytes = File.ReadAllBytes(path);
                 if (FeatureKeys.Content(bytes) != slot.Sha)
                 {
-                    throw new ZooException("image-changed", $"'{path}' changed while features were being extracted; run again once the dataset is no longer being written.");
+                    throw ZooErrors.ImageChanged.Raise($"'{path}' changed while features were being extracted; run again once the dataset is no longer being written.");
                 }
 
                 using var image = ImageDecoder.Decode(bytes, path, _options.Decode);
@@ -261,7 +261,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
     }
 
     private static ZooException Unreadable(string path, Exception ex) =>
-        new("image-unreadable", $"cannot read '{path}': {ex.Message}; check the path and permissions.", ex);
+        new(ZooErrors.ImageUnreadable, $"cannot read '{path}': {ex.Message}; check the path and permissions.", ex);
 
     private sealed class Slot
     {

@@ -179,7 +179,7 @@ internal sealed class SuffixGraph
                 var hint = remaining > 0
                     ? string.Create(CultureInfo.InvariantCulture, $"unfreeze fewer layers, e.g. --unfreeze {remaining} (split at '{cuts[later]}'), so that the split comes after it")
                     : "no weight layer follows it, so this backbone can only be used frozen (leave out --unfreeze)";
-                throw new ZooException("finetune-op-unsupported",
+                throw ZooErrors.FineTuneOpUnsupported.Raise(
                     $"Cannot fine-tune through {node.OpType} node '{node.Name}': there is no gradient rule for {node.OpType} (supported: {string.Join(", ", GradientRules.Supported)}); {hint}.");
             }
         }
@@ -374,7 +374,7 @@ internal sealed class SuffixGraph
         var dims = input.Type?.TensorType?.Shape?.Dim;
         if (dims is null || dims.Count == 0 || dims.Skip(1).Any(d => d.ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue))
         {
-            throw new ZooException("finetune-input-shape",
+            throw ZooErrors.FineTuneInputShape.Raise(
                 $"The backbone's input '{input.Name}' has no fixed shape after the batch axis, so the activations cannot be sized; fine-tune a model with a fixed input size.");
         }
 

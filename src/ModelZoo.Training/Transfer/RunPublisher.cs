@@ -54,7 +54,7 @@ internal static class RunPublisher
         var bad = features.Where(f => !AllFinite(f.Value)).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
         if (bad.Count > 0)
         {
-            throw new ZooException("features-not-finite", string.Create(CultureInfo.InvariantCulture,
+            throw ZooErrors.FeaturesNotFinite.Raise(string.Create(CultureInfo.InvariantCulture,
                 $"The base model '{baseHandle}' gives features that are not finite (NaN or infinity) for {bad.Count} of {features.Count} images (e.g. {bad[0]}); nothing was written, check the base model with `zoo embed` or choose another --base."));
         }
     }
@@ -67,7 +67,7 @@ internal static class RunPublisher
         float? rate = run.Options.FineTunes ? run.Options.FineTuneLearningRate ?? run.Options.LearningRate / 10 : run.Options.LearningRate;
         var rateText = rate is { } r ? string.Create(CultureInfo.InvariantCulture, $" (learning rate {r:G4})") : "";
         var lower = run.Options.LearningRate is { } lr ? string.Create(CultureInfo.InvariantCulture, $" (e.g. {lr / 10:G4})") : "";
-        ZooException Diverged(string what) => new("training-diverged",
+        ZooException Diverged(string what) => new(ZooErrors.TrainingDiverged,
             $"Training diverged: {what}{rateText}; nothing was written, train again with a lower --lr{lower}{(run.Options.FineTunes ? " or --finetune-lr" : "")}.");
 
         if (run.Head.Layers.Any(l => !AllFinite(l.Weight) || !AllFinite(l.Bias)))

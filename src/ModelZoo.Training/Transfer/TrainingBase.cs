@@ -39,7 +39,7 @@ internal sealed record TrainingBase(
         }
         checkBase?.Invoke(baseCard);
 
-        var spec = baseCard.Input ?? throw new ZooException("card-input-missing",
+        var spec = baseCard.Input ?? throw ZooErrors.CardInputMissing.Raise(
             $"the card of '{baseCard.Handle}' has no input spec, so images cannot be preprocessed for it; add an 'input' section to the card.");
         var local = await store.OpenAsync(baseCard, null, ct).ConfigureAwait(false);
         var backbone = HeadlessCutter.Cut(OnnxModel.Load(ImportedModelCache.RunnableModelPath(local)));

@@ -5,7 +5,7 @@ public sealed class DuplicateModelException : ZooException
 {
     /// <summary>Creates the error for <paramref name="handle"/> declared by <paramref name="firstOrigin"/> and <paramref name="secondOrigin"/>.</summary>
     public DuplicateModelException(string handle, string firstOrigin, string secondOrigin, string fix)
-        : base("duplicate-model", $"model handle '{handle}' is declared twice, by '{firstOrigin}' and by '{secondOrigin}'; {fix}")
+        : base(ZooErrors.DuplicateModel, $"model handle '{handle}' is declared twice, by '{firstOrigin}' and by '{secondOrigin}'; {fix}")
     {
         Handle = handle;
         FirstOrigin = firstOrigin;

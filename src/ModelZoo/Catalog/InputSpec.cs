@@ -63,7 +63,7 @@ public sealed record InputSpec
         "float32" => InputElementType.Float32,
         "uint8" => InputElementType.UInt8,
         "int32" => InputElementType.Int32,
-        _ => throw new ZooException("input-spec-invalid",
+        _ => throw ZooErrors.InputSpecInvalid.Raise(
             $"The model's input spec is invalid: elementType '{ElementType}' is not float32, uint8 or int32; fix the model card's input section."),
     };
 }

@@ -6,7 +6,7 @@ public sealed class InvalidModelCardException : ZooException
 {
     /// <summary>Creates the error for the card read from <paramref name="origin"/>.</summary>
     public InvalidModelCardException(string origin, string problem, Exception? inner = null)
-        : base("invalid-model-card", $"model card '{origin}' is invalid: {problem}; fix or remove the card.", inner)
+        : base(ZooErrors.InvalidModelCard, $"model card '{origin}' is invalid: {problem}; fix or remove the card.", inner)
     {
         Origin = origin;
         Problem = problem;

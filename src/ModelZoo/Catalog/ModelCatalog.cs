@@ -154,7 +154,7 @@ public sealed class ModelCatalog
                 }
                 if (!overwrite)
                 {
-                    throw new DuplicateModelException(card.Handle, existing.Origin, path, "choose another handle or overwrite the existing card (--force).");
+                    throw new DuplicateModelException(card.Handle, existing.Origin, path, "choose another handle or overwrite the existing card (ModelCatalog.Register with overwrite: true).");
                 }
             }
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

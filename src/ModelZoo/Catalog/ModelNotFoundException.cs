@@ -5,7 +5,7 @@ public sealed class ModelNotFoundException : ZooException
 {
     /// <summary>Creates the error for <paramref name="handle"/>, optionally naming the closest existing handle.</summary>
     public ModelNotFoundException(string handle, string? suggestion)
-        : base("model-not-found", suggestion is null
+        : base(ZooErrors.ModelNotFound, suggestion is null
             ? $"no model '{handle}' in the catalog; run `zoo list` to see the available handles."
             : $"no model '{handle}' in the catalog; did you mean '{suggestion}'? run `zoo list` to see the available handles.")
     {

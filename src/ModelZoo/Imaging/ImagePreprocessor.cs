@@ -269,7 +269,7 @@ public static class ImagePreprocessor
     {
         if (spec.Resize == ResizeMode.LimitSide)
         {
-            throw new ZooException("input-size-dynamic",
+            throw ZooErrors.InputSizeDynamic.Raise(
                 "The model's input size depends on each image (resize limit-side); resolve it with ImagePreprocessor.ForImage before writing a tensor.");
         }
     }
@@ -289,7 +289,7 @@ public static class ImagePreprocessor
         var problems = InputSpecRules.Problems(spec);
         if (problems.Count > 0)
         {
-            throw new ZooException("input-spec-invalid", $"The model's input spec is invalid: {string.Join("; ", problems)}; fix the model card's input section.");
+            throw ZooErrors.InputSpecInvalid.Raise($"The model's input spec is invalid: {string.Join("; ", problems)}; fix the model card's input section.");
         }
         Validated.TryAdd(spec, Validated);
     }

@@ -50,7 +50,7 @@ public sealed class ImportedModelCache
         {
             ModelFormat.Onnx => model.ModelPath,
             ModelFormat.Tfjs => new ImportedModelCache(CacheRootFor(model.ModelPath)).GetOrImportTfjs(model.ModelPath),
-            _ => throw new ZooException("format-not-importable",
+            _ => throw ZooErrors.FormatNotImportable.Raise(
                 $"Model '{model.Card.Handle}' is published as {model.Card.Format}, which cannot be imported to ONNX yet; choose an ONNX or TFJS model (`zoo list`)."),
         };
     }

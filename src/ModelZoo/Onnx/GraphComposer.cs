@@ -22,7 +22,7 @@ public static class GraphComposer
         var preInputs = pre.Input.Where(i => !preInitializers.Contains(i.Name)).ToList();
         if (preInputs.Count != 1 || pre.Output.Count != 1)
         {
-            throw new ZooException("compose-prefix-shape",
+            throw ZooErrors.ComposePrefixShape.Raise(
                 $"a prefix graph must have one input and one output, this one has {preInputs.Count} and {pre.Output.Count}; cannot prepend it.");
         }
         var result = model.Proto.Clone();
@@ -31,13 +31,13 @@ public static class GraphComposer
         var targetIndex = graph.Input.ToList().FindIndex(i => i.Name == target);
         if (targetIndex < 0)
         {
-            throw new ZooException("compose-input-missing", $"the model has no input named '{target}'; name one of: {string.Join(", ", model.Inputs.Select(i => i.Name))}.");
+            throw ZooErrors.ComposeInputMissing.Raise($"the model has no input named '{target}'; name one of: {string.Join(", ", model.Inputs.Select(i => i.Name))}.");
         }
         var prefixInput = preInputs[0].Name;
         var prefixOutput = pre.Output[0].Name;
         if (graph.Node.Any(n => n.Output.Contains(prefixInput)) || graph.Input.Any(i => i.Name == prefixInput && i.Name != target))
         {
-            throw new ZooException("compose-name-clash", $"the prefix input name '{prefixInput}' is already used by the model; rename it before composing.");
+            throw ZooErrors.ComposeNameClash.Raise($"the prefix input name '{prefixInput}' is already used by the model; rename it before composing.");
         }
 
         string Rename(string name) =>

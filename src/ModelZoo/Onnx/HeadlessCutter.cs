@@ -78,7 +78,7 @@ public static class HeadlessCutter
             cut = at;
             if (!index.Contains(at) || index.IsConstant(at) || (index.Producer(at) is null && graph.Input.All(i => i.Name != at)))
             {
-                throw new ZooException("headless-tensor-missing",
+                throw ZooErrors.HeadlessTensorMissing.Raise(
                     $"The model has no computed tensor named '{at}'; candidates: {Candidates(index)}; pass one of them with --at.");
             }
             linearInputs = LinearLayerAfter(index, at);
@@ -107,7 +107,7 @@ public static class HeadlessCutter
             }
             else
             {
-                var (scale, zeroPoint) = QuantizedTensors.Parameters(index, cut) ?? throw new ZooException("headless-quantization-unknown",
+                var (scale, zeroPoint) = QuantizedTensors.Parameters(index, cut) ?? throw ZooErrors.HeadlessQuantizationUnknown.Raise(
                     $"Tensor '{cut}' holds 8-bit values but the graph records no scale and zero point for it; pass --at a float tensor or one read by a QLinear op.");
                 floatTensor = index.UniqueName(cut + "_dequantized");
                 var dequantize = Node("DequantizeLinear", floatTensor + "_node", [cut, scale, zeroPoint], floatTensor);
@@ -120,11 +120,11 @@ public static class HeadlessCutter
         }
 
         var size = FlatSize(index, featureTensor) ?? FlatSize(index, cut) ?? linearInputs ?? ChannelsBehindGlobalPool(index, cut)
-            ?? throw new ZooException("headless-feature-size-unknown",
+            ?? throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
                 $"Cannot tell the length of the features at '{cut}': the graph records no shape for it and no linear layer reads it; pass --at a tensor with a recorded shape, e.g. {Candidates(index)}.");
         if (size > int.MaxValue)
         {
-            throw new ZooException("headless-feature-size-unknown",
+            throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
                 $"The tensor '{cut}' has {size} values per image, too many for a feature vector; pass --at the pooled tensor.");
         }
 
@@ -345,19 +345,19 @@ public static class HeadlessCutter
             var domain = GraphIndex.IsDefaultDomain(node.Domain) ? "" : node.Domain;
             if (!domains.Contains(domain))
             {
-                throw new ZooException("headless-invalid-graph",
+                throw ZooErrors.HeadlessInvalidGraph.Raise(
                     $"Node {label} uses the operator domain '{domain}', which the model does not import (opset_import: {string.Join(", ", domains.Select(d => d.Length == 0 ? "ai.onnx" : d))}); the source model is invalid, re-export it.");
             }
             if (node.Input.FirstOrDefault(i => !available.Contains(i)) is { } missing)
             {
-                throw new ZooException("headless-invalid-graph",
+                throw ZooErrors.HeadlessInvalidGraph.Raise(
                     $"Node {label} reads '{missing}' before any node, input or initializer provides it (the graph is not in topological order or has a cycle); the source model is invalid, re-export it.");
             }
             foreach (var output in node.Output.Where(o => o.Length > 0))
             {
                 if (!available.Add(output))
                 {
-                    throw new ZooException("headless-invalid-graph",
+                    throw ZooErrors.HeadlessInvalidGraph.Raise(
                         $"Tensor '{output}' is produced twice (again by node {label}); the source model is invalid, re-export it.");
                 }
             }
@@ -461,6 +461,6 @@ public static class HeadlessCutter
     }
 
     private static ZooException NoFeatures(GraphIndex index, string reason) =>
-        new("headless-no-features",
+        new(ZooErrors.HeadlessNoFeatures,
             $"Cannot find the pooled feature tensor: {reason}; candidates: {Candidates(index)}; pass the tensor to cut at with --at.");
 }

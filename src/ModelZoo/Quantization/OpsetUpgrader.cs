@@ -34,7 +34,7 @@ internal static class OpsetUpgrader
         }
         if (from < 7)
         {
-            throw new QuantizationRefusedException("quantize-opset",
+            throw new QuantizationRefusedException(ZooErrors.QuantizeOpset,
                 $"the model uses opset {from}, older than 7, whose operator semantics this quantizer does not carry forward; re-export the model at opset 13 or later.");
         }
         var graph = proto.Graph;
@@ -140,7 +140,7 @@ internal static class OpsetUpgrader
         {
             if (required)
             {
-                throw new QuantizationRefusedException("quantize-opset",
+                throw new QuantizationRefusedException(ZooErrors.QuantizeOpset,
                     $"node '{NodeName(node)}' ({node.OpType}) has no '{attribute}' attribute; the model is malformed, re-export it.");
             }
             return;
@@ -162,6 +162,6 @@ internal static class OpsetUpgrader
     internal static string NodeName(NodeProto node) => node.Name.Length > 0 ? node.Name : node.Output.FirstOrDefault() ?? node.OpType;
 
     private static QuantizationRefusedException Refuse(NodeProto node, long from, string why) =>
-        new("quantize-unsupported-op",
+        new(ZooErrors.QuantizeUnsupportedOp,
             $"cannot bring node '{NodeName(node)}' ({node.OpType}) from opset {from} to {Target}: {why}; re-export the model at opset {Target} or later.");
 }

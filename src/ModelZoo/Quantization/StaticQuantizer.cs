@@ -70,7 +70,7 @@ public static class StaticQuantizer
         var plan = QuantizationPlan.Build(work.Graph, options.QuantizeHead);
         if (plan.IntegerNodes.Count == 0)
         {
-            throw new QuantizationRefusedException("quantize-nothing",
+            throw new QuantizationRefusedException(ZooErrors.QuantizeNothing,
                 "the graph has no Conv, Gemm or MatMul with constant weights to run in int8; there is nothing to quantize in this model.");
         }
         var ranges = ActivationRanges.Collect(work, preModel, spec, plan.Tensors, calibration, options, session);
@@ -135,7 +135,7 @@ public static class StaticQuantizer
     {
         if (spec.Resize == ResizeMode.LimitSide)
         {
-            throw new QuantizationRefusedException("quantize-dynamic-input",
+            throw new QuantizationRefusedException(ZooErrors.QuantizeDynamicInput,
                 $"'{card.Handle}' takes images at their own size (resize limit-side), which calibration does not handle yet; quantize a model with a fixed input size.");
         }
     }
@@ -147,17 +147,17 @@ public static class StaticQuantizer
             var name = OpsetUpgrader.NodeName(node);
             if (!GraphIndex.IsDefaultDomain(node.Domain))
             {
-                throw new QuantizationRefusedException("quantize-unsupported-op",
+                throw new QuantizationRefusedException(ZooErrors.QuantizeUnsupportedOp,
                     $"node '{name}' is {node.Domain}:{node.OpType}, outside the ONNX default domain, whose int8 behaviour is unknown; export the model with standard ONNX operators.");
             }
             if (AlreadyQuantized.Contains(node.OpType))
             {
-                throw new QuantizationRefusedException("quantize-already-quantized",
+                throw new QuantizationRefusedException(ZooErrors.QuantizeAlreadyQuantized,
                     $"node '{name}' ({node.OpType}) shows the model is already quantized; quantize the float model it came from instead.");
             }
             if (node.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0))
             {
-                throw new QuantizationRefusedException("quantize-subgraph",
+                throw new QuantizationRefusedException(ZooErrors.QuantizeSubgraph,
                     $"node '{name}' ({node.OpType}) holds a subgraph, which static quantization does not handle; export the model without control flow.");
             }
         }

@@ -11,7 +11,7 @@ public sealed class ExecutionProviderException : ZooException
 
     /// <summary>Creates the error for <paramref name="provider"/>.</summary>
     public ExecutionProviderException(ExecutionProvider provider, string message, Exception? inner = null)
-        : base(ErrorCode, message, inner)
+        : base(ZooErrors.ExecutionProvider, message, inner)
     {
         Provider = provider;
     }

@@ -11,7 +11,7 @@ public sealed class ModelLoadException : ZooException
 
     /// <summary>Creates the error for <paramref name="source"/> (a path, or a description such as "in-memory model").</summary>
     public ModelLoadException(string source, string message, Exception? inner = null)
-        : base(ErrorCode, message, inner)
+        : base(ZooErrors.ModelLoad, message, inner)
     {
         ModelPath = source;
     }

@@ -55,7 +55,7 @@ internal static class ArchiveEntries
     {
         var file = path[(path.LastIndexOf('/') + 1)..];
         var similar = entries.Where(e => e.EndsWith(file, StringComparison.OrdinalIgnoreCase)).Take(3).ToList();
-        return new ZooException("not-in-package",
+        return ZooErrors.NotInPackage.Raise(
             $"Package {archive} has no file '{path}'" + (similar.Count > 0 ? $" (similar: {string.Join(", ", similar)})" : "") +
             "; fix the path in the model card's source URI.");
     }

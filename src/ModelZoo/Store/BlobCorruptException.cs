@@ -8,7 +8,7 @@ public sealed class BlobCorruptException : ZooException
 {
     /// <summary>Creates the error for file <paramref name="fileName"/> of <paramref name="handle"/>.</summary>
     public BlobCorruptException(string handle, string fileName, string path, bool removed)
-        : base("blob-corrupt",
+        : base(ZooErrors.BlobCorrupt,
             $"File '{fileName}' of model '{handle}' in the store ({path}) is corrupt: its SHA-256 differs from the model card" +
             (removed ? "; the damaged copy was removed" : "") +
             $"; run `zoo pull {handle}` to fetch it again.")

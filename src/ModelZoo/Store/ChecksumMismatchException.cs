@@ -5,7 +5,7 @@ public sealed class ChecksumMismatchException : ZooException
 {
     /// <summary>Creates the error for <paramref name="fileName"/>.</summary>
     public ChecksumMismatchException(string fileName, string expectedSha256, string actualSha256, string? source = null)
-        : base("checksum-mismatch",
+        : base(ZooErrors.ChecksumMismatch,
             $"File '{fileName}'{(source is null ? "" : $" from {source}")} has SHA-256 {actualSha256} but the model card expects {expectedSha256}; " +
             "nothing was cached: retry the pull, and if it fails again report the model card as wrong.")
     {

@@ -32,7 +32,7 @@ internal static class DiskSpace
     public static ZooException Full(string folder, long bytesNeeded, string what, Exception? inner, long? available = null)
     {
         var free = available ?? FreeBytes(folder);
-        return new ZooException("disk-full",
+        return ZooErrors.DiskFull.Raise(
             $"{what}: no space left on the device holding {ZooSettings.HomeVariable} (need {Megabytes(bytesNeeded + Margin)} MB)" +
             (free is { } f ? $"; {Megabytes(f)} MB are free under {folder}" : $" under {folder}") +
             $"; free some space (`zoo gc` removes unused models and abandoned downloads) or set {ZooSettings.HomeVariable} to a folder on a larger disk.",

@@ -7,7 +7,7 @@ public sealed class DownloadException : ZooException
 {
     /// <summary>Creates the error; <paramref name="whatToDo"/> completes the message with the fix.</summary>
     public DownloadException(string message, string whatToDo, Uri? url = null, HttpStatusCode? status = null, Exception? inner = null)
-        : base("download-failed", $"{message}; {whatToDo}", inner)
+        : base(ZooErrors.DownloadFailed, $"{message}; {whatToDo}", inner)
     {
         Url = url;
         StatusCode = status;

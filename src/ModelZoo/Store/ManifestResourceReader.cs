@@ -72,10 +72,10 @@ internal static class ManifestResourceReader
             source.CopyTo(output);
             return;
         }
-        throw new ZooException("not-in-package",
+        throw ZooErrors.NotInPackage.Raise(
             $"Assembly {label} has no manifest resource '{resourceName}' (it has: {string.Join(", ", names.Take(10))}); fix the resource name after '!' in the model card's source URI.");
     }
 
     private static ZooException Bad(string label, string resource, string why) =>
-        new("bad-assembly", $"Cannot read resource '{resource}' from {label}: {why}; check the path before '!' in the model card's source URI.");
+        new(ZooErrors.BadAssembly, $"Cannot read resource '{resource}' from {label}: {why}; check the path before '!' in the model card's source URI.");
 }

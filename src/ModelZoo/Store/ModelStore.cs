@@ -102,7 +102,7 @@ public sealed class ModelStore : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ZooException("store-unreadable",
+                throw ZooErrors.StoreUnreadable.Raise(
                     $"File '{file.Name}' of model '{card.Handle}' in the store ({path}) cannot be read ({e.Message.TrimEnd('.')}); " +
                     $"check the permissions under {ZooSettings.HomeVariable}, or run `zoo pull {card.Handle}`.", e);
             }
@@ -253,7 +253,7 @@ public sealed class ModelStore : IDisposable
             var length = new FileInfo(temp).Length;
             if (length != file.Size)
             {
-                throw new ZooException("card-size-mismatch", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                throw ZooErrors.CardSizeMismatch.Raise(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"File '{file.Name}' of '{card.Handle}' has {length} bytes, but its card says size {file.Size}; its SHA-256 matches, so fix files[].size in the card to {length}."));
             }
             Directory.CreateDirectory(Path.GetDirectoryName(blob)!);

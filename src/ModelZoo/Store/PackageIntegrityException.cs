@@ -6,7 +6,7 @@ public sealed class PackageIntegrityException : ZooException
 {
     /// <summary>The archive's hash differs from the one the registry publishes.</summary>
     public PackageIntegrityException(string package, string algorithm, string expected, string actual)
-        : base("package-integrity",
+        : base(ZooErrors.PackageIntegrity,
             $"Package {package} has {algorithm} {actual} but its registry publishes {expected}; the archive was discarded: " +
             "retry, and if it fails again check that your registry or proxy serves unmodified packages.")
     {
@@ -15,7 +15,7 @@ public sealed class PackageIntegrityException : ZooException
 
     /// <summary>The archive cannot be read (corrupt compressed data, a truncated stream).</summary>
     public PackageIntegrityException(string package, Exception damage)
-        : base("package-integrity",
+        : base(ZooErrors.PackageIntegrity,
             $"Package {package} is damaged ({damage.Message}); the cached archive was discarded: " +
             "retry, and if it fails again check that your registry or proxy serves unmodified packages.", damage)
     {

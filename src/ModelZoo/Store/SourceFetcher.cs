@@ -136,7 +136,7 @@ internal sealed class SourceFetcher(HttpGateway http, StoreLayout layout, ZooSet
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
         {
-            throw new ZooException("file-not-found", $"Source file {full} of '{file.Name}' does not exist; fix the file: path in the model card.");
+            throw ZooErrors.FileNotFound.Raise($"Source file {full} of '{file.Name}' does not exist; fix the file: path in the model card.");
         }
         DiskSpace.EnsureAvailable(layout.Home, file.Size, $"File '{file.Name}'");
         var temp = layout.NewTempFile(file.Sha256.ToLowerInvariant());

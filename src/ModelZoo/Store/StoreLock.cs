@@ -59,7 +59,7 @@ internal sealed class StoreLock : IDisposable
             waited += PollInterval;
             if (waited >= MaxWait)
             {
-                throw new ZooException("store-locked",
+                throw ZooErrors.StoreLocked.Raise(
                     $"Waited {MaxWait.TotalMinutes:0} minutes for the store lock {lockPath}; stop the other process that is pulling this model and try again.");
             }
         }

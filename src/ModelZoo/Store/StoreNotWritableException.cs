@@ -5,7 +5,7 @@ public sealed class StoreNotWritableException : ZooException
 {
     /// <summary>Creates the error for the store at <paramref name="home"/>; <paramref name="inner"/> is the operating system's refusal.</summary>
     public StoreNotWritableException(string home, Exception inner)
-        : base("store-not-writable",
+        : base(ZooErrors.StoreNotWritable,
             $"{ZooSettings.HomeVariable} {home} is not writable: {inner.Message.TrimEnd('.')}; set {ZooSettings.HomeVariable} to a writable folder.",
             inner)
     {

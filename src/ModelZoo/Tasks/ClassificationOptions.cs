@@ -13,7 +13,7 @@ public sealed record ClassificationOptions
     {
         if (Top < 1)
         {
-            throw new ZooUsageException($"--top must be at least 1, got {Top}.");
+            throw new ZooUsageException($"ClassificationOptions.Top must be at least 1, got {Top}.");
         }
         if (!(MinScore is >= 0f and <= 1f))
         {

@@ -39,7 +39,7 @@ internal sealed class DecoderRegistry<TDecoder> where TDecoder : class
             return decoder;
         }
         var what = name is null ? "names no output decoder" : $"names output decoder '{name}'";
-        throw new ZooException("decoder-unknown",
+        throw ZooErrors.DecoderUnknown.Raise(
             $"the card of '{card.Handle}' {what}, which {_task} cannot decode; set output.decoder to one of {string.Join(", ", Names)}.");
     }
 

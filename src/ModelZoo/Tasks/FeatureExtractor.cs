@@ -57,7 +57,7 @@ public sealed class FeatureExtractor : ImagePipeline<float[], FeatureVectorOptio
     private protected override IReadOnlyList<float[]> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FeatureVectorOptions> options) =>
         Rows(batch, options, _runner, (row, _) => row);
 
-    internal static InputSpec RequireInput(ModelCard card) => card.Input ?? throw new ZooException("card-input-missing",
+    internal static InputSpec RequireInput(ModelCard card) => card.Input ?? throw ZooErrors.CardInputMissing.Raise(
         $"the card of '{card.Handle}' has no input spec, so images cannot be preprocessed for it; add an 'input' section to the card.");
 
     internal static string TaskName(ModelTask task) => TaskNames.Of(task);

@@ -31,7 +31,7 @@ internal sealed class ImageBatchRunner
         _outputName = outputName ?? session.Outputs[0].Name;
         if (!session.Outputs.Any(o => o.Name == _outputName))
         {
-            throw new ZooException("model-output-missing",
+            throw ZooErrors.ModelOutputMissing.Raise(
                 $"the model has no output named '{_outputName}' (it has {string.Join(", ", session.Outputs.Select(o => o.Name))}); fix output.name in the model card.");
         }
         _imageLength = ImagePreprocessor.TensorLength(spec);
@@ -47,7 +47,7 @@ internal sealed class ImageBatchRunner
     {
         if (_card?.Output?.Size is { } size && values != size)
         {
-            throw new ZooException("card-output-size",
+            throw ZooErrors.CardOutputSize.Raise(
                 $"output '{_outputName}' of '{_card.Handle}' gives {values} values per image, but its card says output.size {size}; fix output.size in the card (to {values}) or check that the card names the right model file.");
         }
     }
@@ -75,7 +75,7 @@ internal sealed class ImageBatchRunner
         var data = output.AsFloats();
         if (output.Shape.Length == 0 || output.Shape[0] != count)
         {
-            throw new ZooException("model-output-shape",
+            throw ZooErrors.ModelOutputShape.Raise(
                 $"output '{_outputName}' has shape [{string.Join(",", output.Shape)}] for a batch of {count}; the card's output spec does not match this model.");
         }
         var rowLength = data.Length / count;

@@ -19,7 +19,7 @@ public sealed class ImageClassifier : ImagePipeline<IReadOnlyList<Prediction>, C
     private ImageClassifier(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
         _runner = new ImageBatchRunner(session, FeatureExtractor.RequireInput(model.Card), model.Card.Output?.Name, model.Card);
-        var labels = model.Card.Labels ?? throw new ZooException("card-labels-missing",
+        var labels = model.Card.Labels ?? throw ZooErrors.CardLabelsMissing.Raise(
             $"the card of '{model.Card.Handle}' names no labels; add a 'labels' section to the card.");
         _labels = LabelSets.Load(labels, model.PathOf);
         _labelOffset = labels.Offset;

@@ -46,14 +46,14 @@ internal sealed class ImageModelRunner
         };
         if (graph is null)
         {
-            throw new ZooException("model-input-type",
+            throw ZooErrors.ModelInputType.Raise(
                 $"input '{input.Name}' of '{card.Handle}' takes {input.ElementType} elements; image tasks feed float, uint8 or int32, so re-export the model with one of those.");
         }
         var declared = spec.Element;
         if (declared != graph)
         {
             var name = System.Text.Json.JsonSerializer.Serialize(graph.Value).Trim('"');
-            throw new ZooException("model-input-type",
+            throw ZooErrors.ModelInputType.Raise(
                 $"input '{input.Name}' of '{card.Handle}' takes {name} elements but its card says input.elementType {spec.ElementType}; set input.elementType to {name} in the model card.");
         }
         return declared;
@@ -82,7 +82,7 @@ internal sealed class ImageModelRunner
         throw UnknownInput(info, card);
     }
 
-    private static ZooException UnknownInput(TensorInfo info, ModelCard card) => new("model-input-extra",
+    private static ZooException UnknownInput(TensorInfo info, ModelCard card) => new(ZooErrors.ModelInputExtra,
         $"'{card.Handle}' has a second input {info} that image tasks cannot fill (only an image-size input [1,2] named like 'image_shape'); re-export the model with the image as its only input.");
 
     public ModelCard Card => _card;

@@ -47,7 +47,7 @@ internal sealed class ModelOutputs
     public NamedTensor Primary => (Card.Output?.Name is { } name ? Find(name) : null) ?? Tensors[0];
 
     /// <summary>An error saying the outputs do not have the shapes <paramref name="decoder"/> expects.</summary>
-    public ZooException ShapeError(string decoder, string expected) => new("model-output-shape",
+    public ZooException ShapeError(string decoder, string expected) => new(ZooErrors.ModelOutputShape,
         $"'{Card.Handle}' has outputs {Describe()}, but decoder '{decoder}' expects {expected}; check output.decoder in the model card.");
 
     /// <summary>Outputs as <c>name[d0,d1,…]</c>.</summary>

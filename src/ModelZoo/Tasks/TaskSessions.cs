@@ -43,7 +43,7 @@ internal static class TaskSessions
     public static TensorInfo ImageInput(ModelSession session, InputSpec spec)
     {
         var name = spec.PreprocessGraph is null ? spec.Name ?? session.Inputs[0].Name : session.Inputs[0].Name;
-        return session.Inputs.FirstOrDefault(i => i.Name == name) ?? throw new ZooException("model-input-missing",
+        return session.Inputs.FirstOrDefault(i => i.Name == name) ?? throw ZooErrors.ModelInputMissing.Raise(
             $"the model has no input named '{name}' (it has {string.Join(", ", session.Inputs.Select(i => i.Name))}); fix input.name in the model card.");
     }
 }

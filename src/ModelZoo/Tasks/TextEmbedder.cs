@@ -38,30 +38,30 @@ public sealed class TextEmbedder : IDisposable
         {
             if (input.Name is not (IdsInput or MaskInput or TypesInput) || input.ElementType is not ("int64" or "int32"))
             {
-                throw new ZooException("text-model-inputs",
+                throw ZooErrors.TextModelInputs.Raise(
                     $"'{Card.Handle}' has an input {input} that a BERT-style text model does not have (expected int64 {IdsInput}, {MaskInput}, {TypesInput}); check the card's task and model file.");
             }
         }
         if (!_inputTypes.ContainsKey(IdsInput))
         {
-            throw new ZooException("text-model-inputs",
+            throw ZooErrors.TextModelInputs.Raise(
                 $"'{Card.Handle}' has no '{IdsInput}' input, so it cannot take tokens; check the card's task and model file.");
         }
         _outputName = model.Card.Output?.Name ?? session.Outputs[0].Name;
-        var output = session.Outputs.FirstOrDefault(o => o.Name == _outputName) ?? throw new ZooException("text-model-outputs",
+        var output = session.Outputs.FirstOrDefault(o => o.Name == _outputName) ?? throw ZooErrors.TextModelOutputs.Raise(
             $"'{Card.Handle}' has no output '{_outputName}' (it has {string.Join(", ", session.Outputs.Select(o => o.Name))}); fix output.name in the card.");
         _clsPooling = model.Card.Output?.Decoder switch
         {
             null or "mean-pooling" => false,
             "cls-pooling" => true,
-            var other => throw new ZooException("text-pooling-unknown",
+            var other => throw ZooErrors.TextPoolingUnknown.Raise(
                 $"'{Card.Handle}' asks for pooling '{other}', which is not supported; use mean-pooling or cls-pooling in the card's output.decoder."),
         };
         var hidden = output.Shape.Count == 3 && output.Shape[2] > 0 ? (int)output.Shape[2] : 0;
         Dimension = model.Card.Output?.Size ?? hidden;
         if (Dimension <= 0 || (hidden > 0 && hidden != Dimension))
         {
-            throw new ZooException("text-model-outputs",
+            throw ZooErrors.TextModelOutputs.Raise(
                 $"'{Card.Handle}' output '{_outputName}' is {output}, which does not give {Dimension}-d token vectors; fix output.size in the card.");
         }
     }
@@ -88,7 +88,7 @@ public sealed class TextEmbedder : IDisposable
             throw new ZooUsageException(
                 $"'{model.Card.Handle}' is a {FeatureExtractor.TaskName(model.Card.Task)} model, not a text-embedding model; pick one with `zoo list --task text-embedding`.");
         }
-        var text = model.Card.Text ?? throw new ZooException("card-text-missing",
+        var text = model.Card.Text ?? throw ZooErrors.CardTextMissing.Raise(
             $"the card of '{model.Card.Handle}' has no text section, so texts cannot be tokenised for it; add 'text' (vocabFile, maxTokens) to the card.");
         options ??= new TextEmbedderOptions();
         if (options.BatchSize < 1)
@@ -208,7 +208,7 @@ public sealed class TextEmbedder : IDisposable
         var hidden = output.AsFloats();
         if (output.Shape is not [var n, var t, var d] || n != rows || t != length || d != Dimension)
         {
-            throw new ZooException("text-model-outputs",
+            throw ZooErrors.TextModelOutputs.Raise(
                 $"'{Card.Handle}' returned '{_outputName}' of shape [{string.Join(",", output.Shape)}], not [{rows},{length},{Dimension}]; fix output.name and output.size in the card.");
         }
 

@@ -49,7 +49,7 @@ internal sealed class WordPieceInput
         }
         catch (ArgumentException ex)
         {
-            throw new ZooException("vocab-invalid",
+            throw ZooErrors.VocabInvalid.Raise(
                 $"The vocabulary '{vocabPath}' cannot be used as a WordPiece vocabulary ({ex.Message.Split('\n', 2)[0].TrimEnd('.')}); " +
                 "run `zoo verify` and pull the model again.", ex);
         }

@@ -16,7 +16,8 @@ public sealed class BatchRunCommand(ZooContext context) : AsyncCommand<BatchRunC
         /// <summary>Task.</summary>
         [CommandOption("--task <TASK>")]
         [Description("embed, classify or detect.")]
-        public string Task { get; init; } = "";
+        [TypeConverter(typeof(ChoiceConverter<BatchTask>))]
+        public BatchTask? Task { get; init; }
 
         /// <summary>Output folder.</summary>
         [CommandOption("--out <DIR>")]
@@ -45,7 +46,7 @@ public sealed class BatchRunCommand(ZooContext context) : AsyncCommand<BatchRunC
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var shard = settings.Shard is { } text ? BatchShard.Parse(text) : FromEnvironment(settings.Shards!.Value);
-        var task = BatchTasks.Parse(settings.Task);
+        var task = ChoiceConverter<BatchTask>.Required(settings.Task, "--task");
         var card = context.Catalog.Get(settings.Handle);
         var paths = ImagePaths.Expand(settings.Paths);
         context.Status.MarkupLine($"shard {shard.Index}/{shard.Count}: writing {Markup.Escape(shard.ResultsPath(Path.GetFullPath(settings.Out)))}");

@@ -20,7 +20,8 @@ public sealed class BatchSubmitCommand(ZooContext context) : AsyncCommand<BatchS
         /// <summary>Task.</summary>
         [CommandOption("--task <TASK>")]
         [Description("embed, classify or detect.")]
-        public string Task { get; init; } = "";
+        [TypeConverter(typeof(ChoiceConverter<BatchTask>))]
+        public BatchTask? Task { get; init; }
 
         /// <summary>Images per message.</summary>
         [CommandOption("--group <N>")]
@@ -43,7 +44,7 @@ public sealed class BatchSubmitCommand(ZooContext context) : AsyncCommand<BatchS
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var task = BatchTasks.Parse(settings.Task);
+        var task = ChoiceConverter<BatchTask>.Required(settings.Task, "--task");
         var card = context.Catalog.Get(settings.Model);
         BatchInference.CheckTask(card, task);
         var items = ImagePaths.Expand(settings.Inputs).Select(BatchItem.ForFile).ToList();

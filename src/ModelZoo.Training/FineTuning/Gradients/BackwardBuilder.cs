@@ -72,7 +72,7 @@ internal static class BackwardBuilder
         {
             if (!contributions.TryGetValue(parameter, out var terms) || terms.Count == 0)
             {
-                throw new ZooException("finetune-no-gradient",
+                throw ZooErrors.FineTuneNoGradient.Raise(
                     $"The loss does not depend on parameter '{parameter}'; unfreeze a split point whose layers feed the features.");
             }
 

@@ -155,13 +155,13 @@ internal sealed class GraphEmitter
     {
         if (tensor.DataType != (int)TensorProto.Types.DataType.Float)
         {
-            throw new ZooException("finetune-weight-type",
+            throw ZooErrors.FineTuneWeightType.Raise(
                 $"Tensor '{tensor.Name}' has ONNX element type {tensor.DataType}, not float32; fine-tune a float32 model (not a quantized one).");
         }
 
         if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
         {
-            throw new ZooException("finetune-external-data",
+            throw ZooErrors.FineTuneExternalData.Raise(
                 $"Tensor '{tensor.Name}' is stored outside the model file; save the model with its weights inside it first.");
         }
 

@@ -6,7 +6,7 @@ public sealed class TfjsModelException : ZooException
 {
     /// <summary>Creates the error for <paramref name="path"/>; <paramref name="message"/> ends with what to do next.</summary>
     public TfjsModelException(string path, string message, Exception? inner = null)
-        : base("tfjs-invalid-model", message, inner)
+        : base(ZooErrors.TfjsInvalidModel, message, inner)
     {
         ModelPath = path;
     }

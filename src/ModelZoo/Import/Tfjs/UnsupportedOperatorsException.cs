@@ -8,7 +8,7 @@ public sealed class UnsupportedOperatorsException : ZooException
 {
     /// <summary>Creates the error for the model at <paramref name="modelPath"/> listing <paramref name="nodes"/>.</summary>
     public UnsupportedOperatorsException(string modelPath, IReadOnlyList<UnsupportedNode> nodes)
-        : base("tfjs-unsupported-ops", Describe(modelPath, nodes))
+        : base(ZooErrors.TfjsUnsupportedOps, Describe(modelPath, nodes))
     {
         ModelPath = modelPath;
         Nodes = nodes;

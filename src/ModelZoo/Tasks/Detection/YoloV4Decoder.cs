@@ -70,12 +70,12 @@ internal sealed class YoloV4Decoder : IDetectionDecoder
         var output = outputs.Card.Output;
         if (output?.Anchors is not { Count: 3 } anchors || anchors.Any(level => level is not { Count: 6 }))
         {
-            throw new ZooException("card-output-anchors",
+            throw ZooErrors.CardOutputAnchors.Raise(
                 $"the card of '{outputs.Card.Handle}' gives no yolov4 anchors; set output.anchors to three lists of three (width, height) pairs in input pixels, finest stride first.");
         }
         if (output.XyScales is { } scales && scales.Count != 3)
         {
-            throw new ZooException("card-output-anchors",
+            throw ZooErrors.CardOutputAnchors.Raise(
                 $"the card of '{outputs.Card.Handle}' gives {scales.Count} output.xyScales for three heads; give one per head or leave it out.");
         }
         return (anchors, output.XyScales ?? [1f, 1f, 1f]);

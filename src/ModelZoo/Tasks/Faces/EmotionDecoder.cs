@@ -13,7 +13,7 @@ internal sealed class EmotionDecoder : IFaceAttributeDecoder
     public FaceAttributeValues Decode(ModelOutputs outputs, IReadOnlyList<string>? labels)
     {
         var tensor = outputs.Primary;
-        var names = labels ?? throw new ZooException("card-labels-missing",
+        var names = labels ?? throw ZooErrors.CardLabelsMissing.Raise(
             $"the card of '{outputs.Card.Handle}' names no emotion labels; add a 'labels' section (for example builtin:emotion7).");
         if (tensor.ElementCount != names.Count)
         {

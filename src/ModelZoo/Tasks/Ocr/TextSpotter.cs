@@ -56,7 +56,7 @@ public sealed class TextSpotter : IDisposable
         {
             Require(directionClassifier.Card, ModelTask.TextDirection);
         }
-        var labels = recognizer.Card.Labels ?? throw new ZooException("card-labels-missing",
+        var labels = recognizer.Card.Labels ?? throw ZooErrors.CardLabelsMissing.Raise(
             $"the card of '{recognizer.Card.Handle}' names no character keys; add a 'labels' section naming its keys file.");
         var keys = LabelSets.Load(labels, recognizer.PathOf);
         var sessions = new List<ModelSession>();
@@ -162,7 +162,7 @@ public sealed class TextSpotter : IDisposable
         var shape = output.Shape;
         if (shape.Length != 4 || shape[2] != spec.Height || shape[3] != spec.Width)
         {
-            throw new ZooException("model-output-shape",
+            throw ZooErrors.ModelOutputShape.Raise(
                 $"the detector's output has shape [{string.Join(",", shape)}] for a {spec.Width}x{spec.Height} input, not a probability map; check that '{Models.Detector.Handle}' is a DB text detector.");
         }
         var boxes = DbPostProcessor.Decode(output.AsFloats(), spec.Width, spec.Height, image.Width, image.Height, Options);
@@ -263,7 +263,7 @@ public sealed class TextSpotter : IDisposable
             var output = _rec.Run(tensor, [batch.Length, 3, spec.Height, width]);
             if (output.Shape.Length != 3 || output.Shape[0] != batch.Length)
             {
-                throw new ZooException("model-output-shape",
+                throw ZooErrors.ModelOutputShape.Raise(
                     $"the recogniser's output has shape [{string.Join(",", output.Shape)}], not [batch, steps, classes]; check that '{Models.Recognizer.Handle}' is a CTC recogniser.");
             }
             var steps = (int)output.Shape[1];
@@ -352,7 +352,7 @@ public sealed class TextSpotter : IDisposable
             var output = card.Output?.Name ?? session.Outputs[0].Name;
             if (!session.Inputs.Any(i => i.Name == input) || !session.Outputs.Any(o => o.Name == output))
             {
-                throw new ZooException("model-io-missing",
+                throw ZooErrors.ModelIoMissing.Raise(
                     $"'{card.Handle}' has no input '{input}' or no output '{output}' (it has {string.Join(", ", session.Inputs)} → {string.Join(", ", session.Outputs)}); fix the card's input.name and output.name.");
             }
             return new Stage(session, spec, input, output);

@@ -26,7 +26,7 @@ internal static class ImageFileLoop
         ArgumentNullException.ThrowIfNull(paths);
         if (batchSize < 1)
         {
-            throw new ZooUsageException($"batch size must be at least 1, got {batchSize}; pass --batch 1 or more.");
+            throw new ZooUsageException($"batch size must be at least 1, got {batchSize}; pass ImageTaskOptions.BatchSize 1 or more.");
         }
         var batches = paths.Chunk(batchSize).ToList();
         if (batches.Count == 0)

@@ -1,0 +1,76 @@
+using ModelZoo.Onnx;
+using ModelZoo.Tests.Infrastructure;
+using ModelZoo.Tests.Onnx;
+
+namespace ModelZoo.Cli.Tests.Commands;
+
+public sealed class HeadlessCommandTests
+{
+    [Fact]
+    public void Headless_of_an_onnx_file_writes_the_cut_model_and_reports_tensor_and_size()
+    {
+        using var home = new TempHome();
+        var output = Path.Combine(home.Path, "out", "mobilenet-headless.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+
+        var result = CliRunner.Run(home.Settings(offline: true), "headless", TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"), "--out", output);
+
+        Assert.True(result.ExitCode == 0, result.AllText);
+        Assert.Contains("464_quantized", result.AllText);
+        Assert.Contains("[batch, 1280]", result.AllText);
+        var written = OnnxModel.Load(output);
+        Assert.Equal("features: float[batch_size,1280]", Assert.Single(written.Outputs).ToString());
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(output)!, "*.tmp")); // atomic write left nothing behind
+    }
+
+    [Fact]
+    public void Headless_with_at_cuts_at_the_named_tensor()
+    {
+        using var home = new TempHome();
+        var output = Path.Combine(home.Path, "cut.onnx");
+
+        var result = CliRunner.Run(home.Settings(offline: true), "headless", TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"), "--out", output, "--at", "472_quantized");
+
+        Assert.True(result.ExitCode == 0, result.AllText);
+        Assert.Contains("472_quantized", result.AllText);
+        Assert.Equal(1280, Assert.Single(OnnxModel.Load(output).Outputs).Shape[1].Value);
+    }
+
+    [Fact]
+    public void Headless_of_a_catalog_handle_pulls_it_and_joins_its_preprocessing_graph()
+    {
+        using var home = new TempHome();
+        var output = Path.Combine(home.Path, "resnet-headless.onnx");
+
+        var result = CliRunner.Run(SharedStore.Settings, "headless", "imagenet/resnet18/feature_vector", "--out", output);
+
+        Assert.True(result.ExitCode == 0, result.AllText);
+        Assert.Contains("Pooling395_Output_0", result.AllText);
+        Assert.Contains("[batch, 512]", result.AllText);
+        var written = OnnxModel.Load(output);
+        Assert.Equal("OriginalInput", Assert.Single(written.Inputs).Name); // the package's preprocessing graph comes first
+        Assert.Equal("features: float[batch,512]", Assert.Single(written.Outputs).ToString());
+    }
+
+    [Fact]
+    public void Headless_errors_are_one_line_with_what_to_do()
+    {
+        using var home = new TempHome();
+        var settings = home.Settings(offline: true);
+
+        var noOut = CliRunner.Run(settings, "headless", TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
+        Assert.Equal(2, noOut.ExitCode);
+        Assert.Contains("--out", noOut.AllText);
+
+        var missing = CliRunner.Run(settings, "headless", Path.Combine(home.Path, "nope.onnx"), "--out", Path.Combine(home.Path, "x.onnx"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("does not exist", missing.AllText);
+
+        var badTensor = CliRunner.Run(settings, "headless", TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"), "--out", Path.Combine(home.Path, "x.onnx"), "--at", "no_such_tensor");
+        Assert.Equal(1, badTensor.ExitCode);
+        Assert.Contains("no_such_tensor", badTensor.AllText);
+        Assert.Contains("--at", badTensor.AllText);
+        Assert.DoesNotContain("   at ", badTensor.Status);
+        Assert.False(File.Exists(Path.Combine(home.Path, "x.onnx")));
+    }
+}

@@ -1,0 +1,206 @@
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Store;
+using ModelZoo.Tests.Infrastructure;
+
+namespace ModelZoo.Cli.Tests.Commands;
+
+public sealed class TrainCommandTests
+{
+    private const string ResNet = "imagenet/resnet18/feature_vector";
+
+    private static string Folder(TempHome home, string name) => Path.Combine(home.Path, name);
+
+    [Fact]
+    public void A_single_class_folder_exits_1_with_the_reason()
+    {
+        using var home = new TempHome();
+        var data = TuxpaintDataset.Create(Folder(home, "one"), perClass: 2, classes: 1);
+        var result = CliRunner.Run(home.Settings(offline: true), "train", "--base", ResNet, "--data", data, "--out", Folder(home, "out"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("a classifier needs at least 2", result.AllText);
+    }
+
+    [Fact]
+    public void A_class_with_one_image_exits_1_naming_the_class()
+    {
+        using var home = new TempHome();
+        var data = TuxpaintDataset.Create(Folder(home, "two"), perClass: 2, classes: 2);
+        File.Delete(Directory.GetFiles(Path.Combine(data, "flowers")).Order().First());
+        var result = CliRunner.Run(home.Settings(offline: true), "train", "--base", ResNet, "--data", data, "--out", Folder(home, "out"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'flowers' has 1 usable image", result.AllText);
+    }
+
+    [Fact]
+    public void A_missing_data_folder_exits_1_and_nothing_is_downloaded()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "train", "--base", ResNet, "--data", Folder(home, "nowhere"), "--out", Folder(home, "out"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no dataset at", result.AllText);
+        Assert.False(Directory.Exists(Path.Combine(home.Path, "models")));
+    }
+
+    [Theory]
+    [InlineData("--augment", "heavy", "--augment must be none, light or strong")]
+    [InlineData("--head", "deep", "--head must be linear or mlp")]
+    [InlineData("--optimizer", "rmsprop", "--optimizer must be adam or sgd")]
+    public void Bad_choices_are_usage_errors(string option, string value, string message)
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "train", "--base", ResNet, "--data", home.Path, "--out", Folder(home, "out"), option, value);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.AllText);
+    }
+
+    [Fact]
+    public void Unfreeze_and_unfreeze_from_together_are_a_usage_error()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "train", "--base", ResNet, "--data", home.Path, "--out", Folder(home, "out"),
+            "--unfreeze", "2", "--unfreeze-from", "ReLU379_Output_0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("only one of --unfreeze N and --unfreeze-from TENSOR", result.AllText);
+    }
+
+    [Fact]
+    public void Unfreeze_zero_is_a_usage_error()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "train", "--base", ResNet, "--data", home.Path, "--out", Folder(home, "out"), "--unfreeze", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--unfreeze must be 1 or more", result.AllText);
+    }
+
+    [Fact]
+    public void Train_with_unfreeze_2_fine_tunes_the_last_block_and_the_model_classifies()
+    {
+        var settings = SharedStore.Settings;
+        var work = Path.Combine(Path.GetTempPath(), "zoo-cli-finetune-" + Guid.NewGuid().ToString("N")[..8]);
+        var data = TuxpaintDataset.Create(Path.Combine(work, "tux-finetune-cli"), perClass: 6);
+        var handle = "local/tux-finetune-cli";
+        try
+        {
+            var train = CliRunner.Run(settings, "train", "--base", ResNet, "--data", data, "--out", Path.Combine(work, "run"), "--epochs", "8", "--lr", "0.01",
+                "--unfreeze", "2", "--finetune-epochs", "1", "--finetune-lr", "0.0001", "--val-split", "0");
+            Assert.True(train.ExitCode == 0, train.AllText);
+            Assert.Contains("fine-tuned", train.AllText);
+            Assert.Contains("ReLU379_Output_0", train.AllText);
+            Assert.Contains("time per fine-tuning epoch", train.AllText);
+
+            var image = Directory.GetFiles(Path.Combine(data, "roadsigns")).Order().First();
+            var classify = CliRunner.Run(settings, "classify", handle, image, "--json", "--top", "1");
+            Assert.True(classify.ExitCode == 0, classify.AllText);
+            using var doc = JsonDocument.Parse(classify.Output);
+            Assert.Equal("roadsigns", doc.RootElement[0].GetProperty("predictions")[0].GetProperty("label").GetString());
+        }
+        finally
+        {
+            var catalog = ModelCatalog.Load(settings);
+            if (catalog.TryGet(handle, out var card))
+            {
+                using var store = new ModelStore(settings);
+                store.Remove(card);
+                catalog.Unregister(handle, settings);
+            }
+
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public void Missing_data_option_is_a_usage_error()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "train", "--base", ResNet, "--out", Folder(home, "out"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--data", result.AllText);
+    }
+
+    [Fact]
+    public void Train_then_classify_and_evaluate_the_registered_model()
+    {
+        // The shared store holds ResNet-18 (pulled once from the real feed); the trained card is removed at the end.
+        var settings = SharedStore.Settings;
+        var work = Path.Combine(Path.GetTempPath(), "zoo-cli-train-" + Guid.NewGuid().ToString("N")[..8]);
+        var data = TuxpaintDataset.Create(Path.Combine(work, "tux-cli"), perClass: 10);
+        var handle = "local/tux-cli";
+        var outDir = Path.Combine(work, "run");
+        try
+        {
+            // --force: a run killed before its cleanup leaves this card behind in the shared store.
+            var train = CliRunner.Run(settings, "train", "--base", ResNet, "--data", data, "--out", outDir, "--epochs", "12", "--lr", "0.01", "--force");
+            Assert.True(train.ExitCode == 0, train.AllText);
+            Assert.Contains($"report: {Path.Combine(outDir, "report.html")}", train.AllText);
+            Assert.Contains("validation accuracy", train.AllText);
+            Assert.Contains(handle, train.AllText);
+            Assert.True(File.Exists(Path.Combine(outDir, "report.html")));
+
+            var image = Directory.GetFiles(Path.Combine(data, "roadsigns")).Order().First();
+            var classify = CliRunner.Run(settings, "classify", handle, image, "--json", "--top", "2");
+            Assert.True(classify.ExitCode == 0, classify.AllText);
+            using (var doc = JsonDocument.Parse(classify.Output))
+            {
+                var predictions = doc.RootElement[0].GetProperty("predictions");
+                Assert.Equal(2, predictions.GetArrayLength());
+                Assert.Equal("roadsigns", predictions[0].GetProperty("label").GetString());
+            }
+
+            var evalDir = Path.Combine(work, "eval");
+            var evaluate = CliRunner.Run(settings, "evaluate", handle, "--data", data, "--json", "--out", evalDir);
+            Assert.True(evaluate.ExitCode == 0, evaluate.AllText);
+            using (var doc = JsonDocument.Parse(evaluate.Output))
+            {
+                var root = doc.RootElement;
+                var labels = root.GetProperty("labels").EnumerateArray().Select(e => e.GetString()!).ToList();
+                Assert.Equal(["birds", "flowers", "fruit", "houses", "roadsigns"], labels);
+                Assert.InRange(root.GetProperty("accuracy").GetDouble(), 0.8, 1.0);
+                var perClass = root.GetProperty("per_class");
+                foreach (var label in labels)
+                {
+                    var m = perClass.GetProperty(label);
+                    Assert.InRange(m.GetProperty("precision").GetDouble(), 0, 1);
+                    Assert.InRange(m.GetProperty("recall").GetDouble(), 0, 1);
+                    Assert.InRange(m.GetProperty("f1").GetDouble(), 0, 1);
+                    Assert.Equal(10, m.GetProperty("support").GetInt32());
+                }
+                var confusion = root.GetProperty("confusion").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetInt32()).ToArray()).ToList();
+                Assert.Equal(5, confusion.Count);
+                Assert.All(confusion, row => Assert.Equal(5, row.Length));
+                Assert.Equal(50, confusion.Sum(r => r.Sum()));
+                Assert.All(Enumerable.Range(0, 5), i => Assert.Equal(10, confusion[i].Sum()));
+            }
+            Assert.True(new FileInfo(Path.Combine(evalDir, "grid.png")).Length > 0);
+            Assert.True(new FileInfo(Path.Combine(evalDir, "confusion.png")).Length > 0);
+
+            var table = CliRunner.Run(settings, "evaluate", handle, "--data", data);
+            Assert.Equal(0, table.ExitCode);
+            Assert.Contains("Precision", table.AllText);
+            Assert.Contains("confusion (rows: true, columns: predicted)", table.AllText);
+        }
+        finally
+        {
+            var catalog = ModelCatalog.Load(settings);
+            if (catalog.TryGet(handle, out var card))
+            {
+                using var store = new ModelStore(settings);
+                store.Remove(card);
+                catalog.Unregister(handle, settings);
+            }
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Tests.Infrastructure;
+using ModelZoo.Tests.Tasks;
+using SkiaSharp;
+using T = ModelZoo.Tests.Tasks.FixedOutputModel.Tensor;
+
+namespace ModelZoo.Cli.Tests.Commands;
+
+public sealed class VisionCommandsTests
+{
+    [Fact]
+    public void Faces_json_lists_each_image_with_scored_boxes_and_named_landmarks_and_saves_annotated_pngs()
+    {
+        var save = Path.Combine(Path.GetTempPath(), "zoo-faces-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var astronaut = TestAssets.Image("skimage/astronaut.png");
+            var dog = TestAssets.Image("darknet/dog.jpg");
+            var result = CliRunner.Run(SharedStore.Settings, "faces", "face/blazeface/front_128", astronaut, dog, "--json", "--save", save);
+
+            Assert.True(result.ExitCode == 0, result.AllText);
+            using var doc = JsonDocument.Parse(result.Output);
+            var images = doc.RootElement.EnumerateArray().ToList();
+            Assert.Equal([astronaut, dog], images.Select(i => i.GetProperty("image").GetString()));
+            var face = Assert.Single(images[0].GetProperty("faces").EnumerateArray());
+            Assert.InRange(face.GetProperty("score").GetDouble(), 0.5, 1.0);
+            var box = face.GetProperty("box");
+            Assert.InRange(box.GetProperty("x").GetDouble(), 140, 220);
+            Assert.InRange(box.GetProperty("width").GetDouble(), 60, 160);
+            Assert.Equal(6, face.GetProperty("landmarks").GetArrayLength());
+            Assert.Equal("right_eye", face.GetProperty("landmarks")[0].GetProperty("name").GetString());
+            Assert.False(face.TryGetProperty("age", out _));
+            Assert.Equal(0, images[1].GetProperty("faces").GetArrayLength());
+            using var png = SKBitmap.Decode(Path.Combine(save, "astronaut.png"));
+            Assert.Equal(512, png.Width);
+            Assert.True(File.Exists(Path.Combine(save, "dog.png")));
+        }
+        finally
+        {
+            if (Directory.Exists(save)) Directory.Delete(save, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Detect_json_has_label_score_and_box_in_original_pixels_for_a_user_catalog_model()
+    {
+        using var home = new TempHome();
+        var spec = new InputSpec { Width = 64, Height = 64, Resize = ResizeMode.Letterbox };
+        float[] data = [32, 32, 16, 8, 0.1f, 0.9f];
+        using var fixture = FixedOutputModel.Create(ModelTask.ObjectDetection, "yolov8", spec, [new T("output0", data, 1, 6, 1)], ["cat", "dog"]);
+        ModelCatalog.Load(home.Settings()).Register(fixture.Card, home.Settings());
+        var imagePath = Path.Combine(home.Path, "wide.png");
+        using (var bitmap = new SKBitmap(128, 64))
+        using (var file = File.Create(imagePath))
+        {
+            bitmap.Erase(SKColors.Gray);
+            bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
+        }
+
+        var result = CliRunner.Run(home.Settings(), "detect", fixture.Card.Handle, imagePath, "--json", "--min-score", "0.5");
+
+        Assert.True(result.ExitCode == 0, result.AllText);
+        using var doc = JsonDocument.Parse(result.Output);
+        var image = Assert.Single(doc.RootElement.EnumerateArray().ToList());
+        Assert.Equal(imagePath, image.GetProperty("image").GetString());
+        var detection = Assert.Single(image.GetProperty("detections").EnumerateArray().ToList());
+        Assert.Equal(["label", "score", "box"], detection.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("dog", detection.GetProperty("label").GetString());
+        Assert.Equal(0.9, detection.GetProperty("score").GetDouble(), 4);
+        var box = detection.GetProperty("box");
+        Assert.Equal([48.0, 24.0, 32.0, 16.0], new[] { "x", "y", "width", "height" }.Select(k => box.GetProperty(k).GetDouble()));
+
+        var table = CliRunner.Run(home.Settings(), "detect", fixture.Card.Handle, imagePath);
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("dog", table.Console);
+    }
+
+    [Fact]
+    public void Segment_saves_a_mask_png_and_reports_its_path_and_coverage()
+    {
+        using var home = new TempHome();
+        var spec = new InputSpec { Width = 8, Height = 8, Layout = TensorLayout.Nhwc };
+        var probabilities = Enumerable.Range(0, 64).Select(i => i < 16 ? 0.9f : 0.1f).ToArray();
+        using var fixture = FixedOutputModel.Create(ModelTask.ImageSegmentation, "selfie", spec, [new T("mask", probabilities, 1, 8, 8, 1)]);
+        ModelCatalog.Load(home.Settings()).Register(fixture.Card, home.Settings());
+        var save = Path.Combine(home.Path, "out");
+
+        var result = CliRunner.Run(home.Settings(), "segment", fixture.Card.Handle, TestAssets.Image("skimage/chelsea.png"), "--json", "--save", save);
+
+        Assert.True(result.ExitCode == 0, result.AllText);
+        using var doc = JsonDocument.Parse(result.Output);
+        var mask = Assert.Single(doc.RootElement[0].GetProperty("masks").EnumerateArray().ToList());
+        Assert.Equal("person", mask.GetProperty("label").GetString());
+        Assert.Equal(0.25, mask.GetProperty("coverage").GetDouble(), 2);
+        var path = mask.GetProperty("path").GetString()!;
+        Assert.Equal(Path.Combine(save, "chelsea.mask-person.png"), path);
+        using var png = SKBitmap.Decode(path);
+        Assert.Equal((451, 300), (png.Width, png.Height));
+        Assert.True(File.Exists(Path.Combine(save, "chelsea.png")));
+    }
+
+    [Fact]
+    public void Vision_commands_reject_a_min_score_outside_zero_to_one()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "pose", "any/model", "x.png", "--min-score", "3");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--min-score", result.AllText);
+    }
+}

@@ -1,0 +1,44 @@
+using ModelZoo.Batch;
+using ModelZoo.Catalog;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Tasks;
+
+namespace ModelZoo.Cli.Tests.Infrastructure;
+
+/// <summary>Library messages name API members; the CLI prints its flags instead.</summary>
+public sealed class ApiFlagsTests
+{
+    [Fact]
+    public void Members_become_flags_and_other_text_stays()
+    {
+        Assert.Equal("batch size must be at least 1, got 0; pass --batch 1 or more.",
+            ApiFlags.ToFlags("batch size must be at least 1, got 0; pass ImageTaskOptions.BatchSize 1 or more."));
+        Assert.Equal("--group and --attempts must be at least 1.",
+            ApiFlags.ToFlags("BatchBroker.SubmitAsync groupSize and BatchBroker.SubmitAsync attempts must be at least 1."));
+        Assert.Equal("nothing to map here.", ApiFlags.ToFlags("nothing to map here."));
+    }
+
+    [Fact]
+    public void Every_member_in_the_table_exists_in_the_library()
+    {
+        Type[] types = [typeof(ImageTaskOptions), typeof(ClassificationOptions), typeof(ModelCatalog), typeof(BatchWorkerOptions), typeof(BatchBroker)];
+        foreach (var (member, _) in ApiFlags.Table)
+        {
+            var typeName = member[..member.IndexOf('.', StringComparison.Ordinal)];
+            var memberName = member[(typeName.Length + 1)..].Split(' ')[0];
+            var type = Assert.Single(types, t => t.Name == typeName);
+            Assert.True(type.GetMember(memberName).Length > 0, $"{typeName} has no member {memberName}");
+        }
+    }
+
+    [Fact]
+    public void A_library_error_is_printed_with_the_flag()
+    {
+        using var home = new TempHome();
+        var result = CliRunner.Run(home.Settings(offline: true), "batch", "work", "--broker", "amqp://guest:guest@127.0.0.1:1/",
+            "--job", "j", "--out", home.Path, "--worker-id", "bad id");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--worker-id must be 1 to 100 characters", result.AllText);
+        Assert.DoesNotContain("BatchWorkerOptions", result.AllText);
+    }
+}

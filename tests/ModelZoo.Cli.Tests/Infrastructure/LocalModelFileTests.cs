@@ -1,0 +1,180 @@
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Tests.Infrastructure;
+
+namespace ModelZoo.Cli.Tests.Infrastructure;
+
+/// <summary>Commands that take a HANDLE also take a model file: an .onnx (including cuts and imports the CLI wrote)
+/// or a TFJS model.json, the card inferred from the graph.</summary>
+public sealed class LocalModelFileTests
+{
+    private static string MobileNetFile => TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx");
+
+    private static List<(string Label, double Score)> Predictions(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return Assert.Single(doc.RootElement.EnumerateArray().ToList()).GetProperty("predictions").EnumerateArray()
+            .Select(p => (p.GetProperty("label").GetString()!, p.GetProperty("score").GetDouble())).ToList();
+    }
+
+    [Fact]
+    public async Task Classify_of_the_onnx_file_with_a_synset_file_matches_the_catalog_card_of_the_same_model()
+    {
+        using var home = new TempHome();
+        await MobileNetStore.PullAsync(home.Settings());
+        var dog = TestAssets.Image("darknet/dog.jpg");
+        var synset = TestAssets.SharedTestData("imagenet/synset.txt");
+
+        var local = CliRunner.Run(home.Settings(offline: true), "classify", MobileNetFile, "--labels", synset, dog, "--top", "5", "--json");
+        var catalog = CliRunner.Run(home.Settings(offline: true), "classify", MobileNetStore.Handle, dog, "--top", "5", "--json");
+
+        Assert.True(local.ExitCode == 0, local.AllText);
+        Assert.True(catalog.ExitCode == 0, catalog.AllText);
+        var fromFile = Predictions(local.Output);
+        var fromCard = Predictions(catalog.Output);
+        Assert.Equal(5, fromFile.Count);
+        Assert.Equal(fromCard.Select(p => p.Label), fromFile.Select(p => p.Label));
+        Assert.All(fromFile.Zip(fromCard), p => Assert.Equal(p.Second.Score, p.First.Score, 4));
+        // The synset file's first name per line, not its WordNet id.
+        Assert.DoesNotContain(fromFile, p => p.Label.StartsWith('n') && p.Label.Length == 9 && p.Label[1..].All(char.IsDigit));
+        Assert.Contains("assumed:", local.Status);
+
+        var table = CliRunner.Run(home.Settings(offline: true), "classify", MobileNetFile, "--labels", synset, dog, "--top", "5");
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains(fromFile[0].Label, table.Console);
+    }
+
+    [Fact]
+    public void Embed_of_a_headless_cut_embeds_a_folder_and_card_new_registers_the_same_model()
+    {
+        using var home = new TempHome();
+        var cut = Path.Combine(home.Path, "cut.onnx");
+        var photos = Path.Combine(home.Path, "photos");
+        Directory.CreateDirectory(photos);
+        File.Copy(TestAssets.Image("darknet/dog.jpg"), Path.Combine(photos, "dog.jpg"));
+        File.Copy(TestAssets.Image("darknet/horses.jpg"), Path.Combine(photos, "horses.jpg"));
+        var settings = home.Settings(offline: true);
+        Assert.Equal(0, CliRunner.Run(settings, "headless", MobileNetFile, "--out", cut).ExitCode);
+
+        var embed = CliRunner.Run(settings, "embed", cut, photos);
+
+        Assert.True(embed.ExitCode == 0, embed.AllText);
+        using var doc = JsonDocument.Parse(embed.Output);
+        var rows = doc.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["dog.jpg", "horses.jpg"], rows.Select(r => Path.GetFileName(r.GetProperty("image").GetString())));
+        var vectors = rows.Select(r => r.GetProperty("vector").EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToList();
+        Assert.All(vectors, v => Assert.Equal(1280, v.Length));
+        Assert.All(vectors, v => Assert.True(v.All(float.IsFinite) && v.Any(x => x > 0)));
+        Assert.True(Cosine(vectors[0], vectors[1]) < 0.95, "two different photos should not embed alike");
+
+        var registered = CliRunner.Run(settings, "card", "new", cut, "--task", "image-feature-vector", "--handle", "local/mobilenet-cut");
+        Assert.True(registered.ExitCode == 0, registered.AllText);
+        var card = ModelCatalog.Load(settings).Get("local/mobilenet-cut");
+        Assert.Equal(ModelTask.ImageFeatureVector, card.Task);
+        Assert.Equal(1280, card.Output!.Size);
+        Assert.Equal(TensorLayout.Nchw, card.Input!.Layout);
+        Assert.Equal((224, 224), (card.Input.Width, card.Input.Height));
+        var again = CliRunner.Run(settings, "embed", "local/mobilenet-cut", Path.Combine(photos, "dog.jpg"));
+        Assert.True(again.ExitCode == 0, again.AllText);
+        using var againDoc = JsonDocument.Parse(again.Output);
+        Assert.Equal(vectors[0], againDoc.RootElement[0].GetProperty("vector").EnumerateArray().Select(v => v.GetSingle()).ToArray());
+        var listed = CliRunner.Run(settings, "list", "local");
+        Assert.Contains("local/mobilenet-cut", listed.Console);
+        Assert.Contains("file", listed.Console);
+    }
+
+    [Fact]
+    public void Pose_runs_an_imported_tfjs_model_and_its_model_json_as_the_catalog_card_does()
+    {
+        using var home = new TempHome();
+        var movenet = HumanVisionModels.Pull("body/movenet/lightning");
+        var astronaut = TestAssets.Image("skimage/astronaut.png");
+        var onnx = Path.Combine(home.Path, "movenet.onnx");
+        var settings = home.Settings(offline: true);
+        var import = CliRunner.Run(settings, "import", "tfjs", movenet.ModelPath, "--out", onnx);
+        Assert.True(import.ExitCode == 0, import.AllText);
+
+        var fromCard = CliRunner.Run(SharedStore.Settings, "pose", "body/movenet/lightning", astronaut, "--json");
+        var fromOnnx = CliRunner.Run(settings, "pose", onnx, "--decoder", "movenet", astronaut, "--json");
+        var fromJson = CliRunner.Run(settings, "pose", movenet.ModelPath, "--decoder", "movenet", astronaut, "--json");
+
+        Assert.True(fromCard.ExitCode == 0, fromCard.AllText);
+        Assert.True(fromOnnx.ExitCode == 0, fromOnnx.AllText);
+        Assert.True(fromJson.ExitCode == 0, fromJson.AllText);
+        var expected = Keypoints(fromCard.Output);
+        Assert.Equal(17, expected.Count);
+        Assert.Equal(expected, Keypoints(fromOnnx.Output));
+        Assert.Equal(expected, Keypoints(fromJson.Output));
+    }
+
+    [Fact]
+    public void Train_on_a_classifier_file_registers_it_as_the_base_and_the_trained_model_classifies()
+    {
+        using var home = new TempHome();
+        var settings = home.Settings(offline: true);
+        var data = TuxpaintDataset.Create(Path.Combine(home.Path, "tux"), perClass: 6, classes: 2);
+
+        var train = CliRunner.Run(settings, "train", "--base", MobileNetFile, "--data", data, "--out", Path.Combine(home.Path, "run"),
+            "--epochs", "8", "--lr", "0.01", "--val-split", "0", "--name", "local/tux-on-cut");
+
+        Assert.True(train.ExitCode == 0, train.AllText);
+        Assert.Contains("registered", train.Status);
+        Assert.True(ModelCatalog.Load(settings).TryGet("local/mobilenetv2-12-int8", out _));
+        Assert.DoesNotContain("class scores", train.Status);
+        var image = Directory.GetFiles(Directory.GetDirectories(data).Order().First()).Order().First();
+        var classify = CliRunner.Run(settings, "classify", "local/tux-on-cut", image, "--json", "--top", "1");
+        Assert.True(classify.ExitCode == 0, classify.AllText);
+        using var doc = JsonDocument.Parse(classify.Output);
+        Assert.Equal(Path.GetFileName(Path.GetDirectoryName(image)), doc.RootElement[0].GetProperty("predictions")[0].GetProperty("label").GetString());
+    }
+
+    [Fact]
+    public void Model_file_errors_say_what_to_give()
+    {
+        using var home = new TempHome();
+        var settings = home.Settings(offline: true);
+        var dog = TestAssets.Image("darknet/dog.jpg");
+        var face = HumanVisionModels.Pull("face/blazeface/front_128").ModelPath;
+
+        var noDecoder = CliRunner.Run(settings, "faces", face, dog);
+        Assert.Equal(2, noDecoder.ExitCode);
+        Assert.Contains("--decoder", noDecoder.AllText);
+        Assert.Contains("blazeface", noDecoder.AllText);
+
+        var badDecoder = CliRunner.Run(settings, "faces", face, "--decoder", "yolov8", dog);
+        Assert.Equal(2, badDecoder.ExitCode);
+        Assert.Contains("'yolov8' is not a face-detection decoder", badDecoder.AllText);
+
+        var handleWithLabels = CliRunner.Run(settings, "classify", MobileNetStore.Handle, "--labels", "x.txt", dog);
+        Assert.Equal(2, handleWithLabels.ExitCode);
+        Assert.Contains("describe a model file", handleWithLabels.AllText);
+
+        var missing = CliRunner.Run(settings, "embed", Path.Combine(home.Path, "nope.onnx"), dog);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("does not exist", missing.AllText);
+
+        var classifierScores = CliRunner.Run(settings, "embed", MobileNetFile, dog);
+        Assert.Equal(0, classifierScores.ExitCode);
+        Assert.Contains("zoo headless", classifierScores.Status);
+    }
+
+    private static List<(string, double, double)> Keypoints(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var pose = doc.RootElement[0].GetProperty("poses")[0];
+        return pose.GetProperty("keypoints").EnumerateArray()
+            .Select(k => (k.GetProperty("name").GetString()!, k.GetProperty("x").GetDouble(), k.GetProperty("y").GetDouble())).ToList();
+    }
+
+    private static double Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.Sqrt(na * nb);
+    }
+}
