@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace ModelZoo.Import.Tfjs.Layers;
 
 /// <summary>
-/// The layer table: one converter per Keras layer class, emitting the TensorFlow ops TensorFlow.js runs for that layer
+/// The layer table: one converter per Keras layer class that TensorFlow.js's <c>tf.layers</c> also has, emitting the TensorFlow ops TensorFlow.js runs for that layer
 /// at inference (<c>tf.layers</c> semantics: NHWC, dropout and noise layers pass their input through). Nested models
 /// (<c>Sequential</c>, <c>Functional</c>, <c>Model</c>) are expanded by <see cref="KerasLayersModel"/>.
 /// </summary>
@@ -39,7 +39,6 @@ internal static partial class KerasLayerTable
                 : throw new NodeNotSupportedException($"axis {c.Int("axis", -1)}: only the last axis is translated"),
             ["BatchNormalization"] = BatchNormalization,
             ["Add"] = c => Merge(c, "AddV2"),
-            ["Subtract"] = c => c.Inputs.Count == 2 ? c.Op("Sub", [c.Inputs[0], c.Inputs[1]]) : throw new NodeNotSupportedException("expects two inputs"),
             ["Multiply"] = c => Merge(c, "Mul"),
             ["Maximum"] = c => Merge(c, "Maximum"),
             ["Minimum"] = c => Merge(c, "Minimum"),
@@ -54,8 +53,7 @@ internal static partial class KerasLayerTable
             ["Flatten"] = c => Reshape(c, c.Input, [-1]),
             ["Reshape"] = c => Reshape(c, c.Input, c.Config.GetProperty("target_shape").EnumerateArray().Select(e => (int)e.GetInt64()).ToArray()),
         };
-        foreach (var passThrough in new[] { "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
-                     "GaussianDropout", "AlphaDropout", "ActivityRegularization" })
+        foreach (var passThrough in new[] { "Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout" })
         {
             t[passThrough] = c => c.Op("Identity", [c.Input]);
         }

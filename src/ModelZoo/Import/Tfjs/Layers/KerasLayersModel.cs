@@ -244,6 +244,13 @@ internal static class KerasLayersModel
 
         private string Placeholder(string name, JsonElement config)
         {
+            // A Sequential model starting with a nested model takes its input shape from the nested model's first layer.
+            while (config.ValueKind == JsonValueKind.Object && !config.TryGetProperty("batch_input_shape", out _)
+                   && config.TryGetProperty("layers", out var inner) && inner.ValueKind == JsonValueKind.Array && inner.GetArrayLength() > 0
+                   && inner[0].TryGetProperty("config", out var first))
+            {
+                config = first;
+            }
             var dtype = config.TryGetProperty("dtype", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "float32";
             var tf = dtype switch
             {
