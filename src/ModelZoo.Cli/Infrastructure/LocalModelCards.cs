@@ -258,14 +258,7 @@ public static class LocalModelCards
         }
     }
 
-    private static IReadOnlyList<string> DecodersFor(ModelTask task) => task switch
-    {
-        ModelTask.ObjectDetection => ObjectDetector.Decoders,
-        ModelTask.FaceDetection => FaceDetector.Decoders,
-        ModelTask.PoseEstimation => PoseEstimator.Decoders,
-        ModelTask.ImageSegmentation => Segmenter.Decoders,
-        _ => [],
-    };
+    private static IReadOnlyList<string> DecodersFor(ModelTask task) => TaskRegistry.Default.Find(task)?.Decoders ?? [];
 
     private static int? ClassCount(OnnxModel graph) =>
         graph.Outputs.Count > 0 && graph.Outputs[0].Shape.Skip(1).Where(d => d.Value is not 1).ToList() is [{ Value: { } n }] ? (int)n : null;

@@ -9,7 +9,7 @@ namespace ModelZoo.Tasks;
 /// Turns images into fixed-length feature vectors with an <see cref="ModelTask.ImageFeatureVector"/> model,
 /// preprocessing each image as its card says. Thread-safe; dispose to release the native session.
 /// </summary>
-public sealed class FeatureExtractor : IDisposable
+public sealed class FeatureExtractor : ITaskPipeline<float[], FeatureVectorOptions>
 {
     private readonly ModelSession _session;
     private readonly ImageBatchRunner _runner;
@@ -62,11 +62,32 @@ public sealed class FeatureExtractor : IDisposable
         _runner.RunFilesAsync(paths, _options.BatchSize, _options.Decode, ct);
 
     /// <inheritdoc />
+    public float[] Run(RgbImage image, FeatureVectorOptions options) => Extract(image);
+
+    /// <inheritdoc />
+    public IReadOnlyList<float[]> Run(IReadOnlyList<RgbImage> images, IReadOnlyList<FeatureVectorOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count != options.Count)
+        {
+            throw new ArgumentException($"{images.Count} images came with {options.Count} options; pass one options record per image.", nameof(options));
+        }
+        return Extract(images);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ImageOutcome<float[]>> RunFilesAsync(IReadOnlyList<string> paths, FeatureVectorOptions options, CancellationToken ct = default) =>
+        ExtractFilesAsync(paths, ct);
+
+    /// <inheritdoc />
+    public StageTimings Timings => StageTimings.Zero;
+
+    /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 
     internal static InputSpec RequireInput(ModelCard card) => card.Input ?? throw new ZooException("card-input-missing",
         $"the card of '{card.Handle}' has no input spec, so images cannot be preprocessed for it; add an 'input' section to the card.");
 
-    internal static string TaskName(ModelTask task) =>
-        System.Text.Json.JsonSerializer.Serialize(task).Trim('"');
+    internal static string TaskName(ModelTask task) => TaskNames.Of(task);
 }

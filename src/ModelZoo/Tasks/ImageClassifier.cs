@@ -10,7 +10,7 @@ namespace ModelZoo.Tasks;
 /// Classifies images with an <see cref="ModelTask.ImageClassification"/> model: preprocessing from the card,
 /// softmax when the card says the output is logits, labels from the card. Thread-safe.
 /// </summary>
-public sealed class ImageClassifier : IDisposable
+public sealed class ImageClassifier : ITaskPipeline<IReadOnlyList<Prediction>, ClassificationOptions>
 {
     private readonly ModelSession _session;
     private readonly ImageBatchRunner _runner;
@@ -74,6 +74,49 @@ public sealed class ImageClassifier : IDisposable
             yield return new ImageOutcome<IReadOnlyList<Prediction>>(outcome.Path,
                 outcome.Value is null ? null : TopK(outcome.Value, top), outcome.Width, outcome.Height, outcome.Transform, outcome.Error);
         }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Prediction> Run(RgbImage image, ClassificationOptions options) => Run([image], [options])[0];
+
+    /// <summary>The classes of each image in one inference call, each image with its own options.</summary>
+    /// <exception cref="ArgumentException">The lists differ in length.</exception>
+    public IReadOnlyList<IReadOnlyList<Prediction>> Run(IReadOnlyList<RgbImage> images, IReadOnlyList<ClassificationOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(options);
+        if (images.Count != options.Count)
+        {
+            throw new ArgumentException($"{images.Count} images came with {options.Count} options; pass one options record per image.", nameof(options));
+        }
+        foreach (var o in options)
+        {
+            o.Validate();
+        }
+        var rows = _runner.Run(images);
+        return rows.Select((row, i) => Select(row, options[i])).ToList();
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ImageOutcome<IReadOnlyList<Prediction>>> RunFilesAsync(IReadOnlyList<string> paths,
+        ClassificationOptions options, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        await foreach (var outcome in _runner.RunFilesAsync(paths, _options.BatchSize, _options.Decode, ct).ConfigureAwait(false))
+        {
+            yield return new ImageOutcome<IReadOnlyList<Prediction>>(outcome.Path,
+                outcome.Value is null ? null : Select(outcome.Value, options), outcome.Width, outcome.Height, outcome.Transform, outcome.Error);
+        }
+    }
+
+    /// <inheritdoc />
+    public StageTimings Timings => StageTimings.Zero;
+
+    private IReadOnlyList<Prediction> Select(float[] row, ClassificationOptions options)
+    {
+        var top = TopK(row, options.Top);
+        return options.MinScore > 0f ? top.Where(p => p.Score >= options.MinScore).ToList() : top;
     }
 
     /// <summary>Turns one raw output row into probabilities as the card's output kind says.</summary>

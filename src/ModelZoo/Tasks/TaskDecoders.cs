@@ -7,13 +7,7 @@ internal static class TaskDecoders
 {
     /// <summary>The names <c>output.decoder</c> may take for <paramref name="task"/>, or null when the task keeps no
     /// decoder table (its outputs are read without one, or by a pipeline of its own).</summary>
-    public static IReadOnlyList<string>? NamesFor(ModelTask task) => task switch
-    {
-        ModelTask.ObjectDetection => DetectionDecoders.Registry.Names,
-        ModelTask.PoseEstimation => PoseDecoders.Registry.Names,
-        ModelTask.FaceDetection => FaceDecoders.Registry.Names,
-        ModelTask.FaceAttributes => FaceAttributeDecoders.Registry.Names,
-        ModelTask.ImageSegmentation => SegmentationDecoders.Registry.Names,
-        _ => null,
-    };
+    /// <remarks>Face attributes have a table but no descriptor: they run as companions of face detection.</remarks>
+    public static IReadOnlyList<string>? NamesFor(ModelTask task) =>
+        task == ModelTask.FaceAttributes ? FaceAttributeDecoders.Registry.Names : TaskRegistry.Default.Find(task)?.Decoders;
 }

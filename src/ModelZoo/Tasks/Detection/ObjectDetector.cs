@@ -11,7 +11,7 @@ namespace ModelZoo.Tasks;
 /// <c>ssd</c>/<c>tf-od-api</c>, <c>nanodet</c>, <c>centernet</c>), class-aware non-maximum suppression, and
 /// boxes mapped back to original-image pixels. Stateless apart from the session: thread-safe.
 /// </summary>
-public sealed class ObjectDetector : IDisposable
+public sealed class ObjectDetector : ITaskPipeline<IReadOnlyList<Detection>, DetectionOptions>
 {
     private readonly ModelSession _session;
     private readonly ImageModelRunner _runner;
@@ -81,6 +81,22 @@ public sealed class ObjectDetector : IDisposable
     public IAsyncEnumerable<ImageOutcome<IReadOnlyList<Detection>>> DetectFilesAsync(IReadOnlyList<string> paths,
         DetectionOptions? options = null, CancellationToken ct = default) =>
         ImageModelRunner.RunFilesAsync(paths, _options.Decode, image => Detect(image, options), ct);
+
+    /// <inheritdoc />
+    public IReadOnlyList<Detection> Run(RgbImage image, DetectionOptions options) => Detect(image, options);
+
+    /// <inheritdoc />
+    public IReadOnlyList<IReadOnlyList<Detection>> Run(IReadOnlyList<RgbImage> images, IReadOnlyList<DetectionOptions> options) =>
+        BatchCalls.EachImage(images, options, Detect);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ImageOutcome<IReadOnlyList<Detection>>> RunFilesAsync(IReadOnlyList<string> paths, DetectionOptions options, CancellationToken ct = default) =>
+        DetectFilesAsync(paths, options, ct);
+
+    /// <inheritdoc />
+    public StageTimings Timings => StageTimings.Zero;
+
+    internal Imaging.ImageDecodeOptions? DecodeOptions => _options.Decode;
 
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();

@@ -10,7 +10,7 @@ namespace ModelZoo.Tasks;
 /// card, the decoder it names (<c>blazeface</c>, <c>ultraface</c>), weighted or plain suppression, and boxes and landmarks mapped
 /// back to original-image pixels. Thread-safe.
 /// </summary>
-public sealed class FaceDetector : IDisposable
+public sealed class FaceDetector : ITaskPipeline<IReadOnlyList<Face>, FaceOptions>
 {
     private readonly ModelSession _session;
     private readonly ImageModelRunner _runner;
@@ -80,6 +80,22 @@ public sealed class FaceDetector : IDisposable
     public IAsyncEnumerable<ImageOutcome<IReadOnlyList<Face>>> DetectFilesAsync(IReadOnlyList<string> paths,
         FaceOptions? options = null, CancellationToken ct = default) =>
         ImageModelRunner.RunFilesAsync(paths, _options.Decode, image => Detect(image, options), ct);
+
+    /// <inheritdoc />
+    public IReadOnlyList<Face> Run(RgbImage image, FaceOptions options) => Detect(image, options);
+
+    /// <inheritdoc />
+    public IReadOnlyList<IReadOnlyList<Face>> Run(IReadOnlyList<RgbImage> images, IReadOnlyList<FaceOptions> options) =>
+        BatchCalls.EachImage(images, options, Detect);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ImageOutcome<IReadOnlyList<Face>>> RunFilesAsync(IReadOnlyList<string> paths, FaceOptions options, CancellationToken ct = default) =>
+        DetectFilesAsync(paths, options, ct);
+
+    /// <inheritdoc />
+    public StageTimings Timings => StageTimings.Zero;
+
+    internal Imaging.ImageDecodeOptions? DecodeOptions => _options.Decode;
 
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();

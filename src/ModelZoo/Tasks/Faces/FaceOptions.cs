@@ -18,6 +18,10 @@ public sealed record FaceOptions
     /// </summary>
     public bool WeightedSuppression { get; init; } = true;
 
+    /// <summary>Whether face-attribute models opened with the detector (<see cref="FaceDetectionTask"/> companions) run
+    /// on each face (default true). A detector opened without them ignores this.</summary>
+    public bool Attributes { get; init; } = true;
+
     internal void Validate()
     {
         if (!(ScoreThreshold is >= 0f and <= 1f) || !(IouThreshold is > 0f and <= 1f) || MaxFaces < 1)

@@ -10,7 +10,7 @@ namespace ModelZoo.Tasks;
 /// decoder the card names (<c>movenet</c>, <c>movenet-multipose</c>), keypoints mapped back to original-image
 /// pixels. Thread-safe.
 /// </summary>
-public sealed class PoseEstimator : IDisposable
+public sealed class PoseEstimator : ITaskPipeline<IReadOnlyList<Pose>, PoseOptions>
 {
     private readonly ModelSession _session;
     private readonly ImageModelRunner _runner;
@@ -58,13 +58,30 @@ public sealed class PoseEstimator : IDisposable
     {
         options ??= new PoseOptions();
         options.Validate();
-        return _decoder.Decode(_runner.Run(image), options.MinScore);
+        var poses = _decoder.Decode(_runner.Run(image), options.MinScore);
+        return options.MaxPoses is int max && poses.Count > max ? poses.Take(max).ToList() : poses;
     }
 
     /// <summary>Estimates poses in image files, decoding the next file while the current one runs; in input order.</summary>
     public IAsyncEnumerable<ImageOutcome<IReadOnlyList<Pose>>> EstimateFilesAsync(IReadOnlyList<string> paths,
         PoseOptions? options = null, CancellationToken ct = default) =>
         ImageModelRunner.RunFilesAsync(paths, _options.Decode, image => Estimate(image, options), ct);
+
+    /// <inheritdoc />
+    public IReadOnlyList<Pose> Run(RgbImage image, PoseOptions options) => Estimate(image, options);
+
+    /// <inheritdoc />
+    public IReadOnlyList<IReadOnlyList<Pose>> Run(IReadOnlyList<RgbImage> images, IReadOnlyList<PoseOptions> options) =>
+        BatchCalls.EachImage(images, options, Estimate);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ImageOutcome<IReadOnlyList<Pose>>> RunFilesAsync(IReadOnlyList<string> paths, PoseOptions options, CancellationToken ct = default) =>
+        EstimateFilesAsync(paths, options, ct);
+
+    /// <inheritdoc />
+    public StageTimings Timings => StageTimings.Zero;
+
+    internal Imaging.ImageDecodeOptions? DecodeOptions => _options.Decode;
 
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();

@@ -13,6 +13,9 @@ namespace ModelZoo.Tasks;
 /// <param name="Coverage">Fraction of the image's pixels whose probability reached the threshold, 0–1.</param>
 public sealed record SegmentationMask(string Label, int Width, int Height, byte[] Alpha, float Coverage)
 {
+    /// <summary>Where the mask was saved as a PNG (the CLI's <c>--save</c>), or null.</summary>
+    public string? SavedPath { get; init; }
+
     /// <summary>The mask as an 8-bit greyscale PNG (white = covered).</summary>
     public byte[] EncodePng()
     {

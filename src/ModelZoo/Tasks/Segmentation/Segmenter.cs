@@ -10,7 +10,7 @@ namespace ModelZoo.Tasks;
 /// decoder it names (<c>selfie</c>, <c>meet</c>, <c>semantic-argmax</c>), and probabilities resampled (bilinear) onto the original image
 /// through the preprocessing transform, so letterbox padding never leaks into the mask. Thread-safe.
 /// </summary>
-public sealed class Segmenter : IDisposable
+public sealed class Segmenter : ITaskPipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions>
 {
     private readonly ModelSession _session;
     private readonly ImageModelRunner _runner;
@@ -71,6 +71,22 @@ public sealed class Segmenter : IDisposable
     public IAsyncEnumerable<ImageOutcome<IReadOnlyList<SegmentationMask>>> SegmentFilesAsync(IReadOnlyList<string> paths,
         SegmentationOptions? options = null, CancellationToken ct = default) =>
         ImageModelRunner.RunFilesAsync(paths, _options.Decode, image => Segment(image, options), ct);
+
+    /// <inheritdoc />
+    public IReadOnlyList<SegmentationMask> Run(RgbImage image, SegmentationOptions options) => Segment(image, options);
+
+    /// <inheritdoc />
+    public IReadOnlyList<IReadOnlyList<SegmentationMask>> Run(IReadOnlyList<RgbImage> images, IReadOnlyList<SegmentationOptions> options) =>
+        BatchCalls.EachImage(images, options, Segment);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ImageOutcome<IReadOnlyList<SegmentationMask>>> RunFilesAsync(IReadOnlyList<string> paths, SegmentationOptions options, CancellationToken ct = default) =>
+        SegmentFilesAsync(paths, options, ct);
+
+    /// <inheritdoc />
+    public StageTimings Timings => StageTimings.Zero;
+
+    internal Imaging.ImageDecodeOptions? DecodeOptions => _options.Decode;
 
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();

@@ -1,0 +1,38 @@
+using ModelZoo.Catalog;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>
+/// A task as hosts see it before they know its types: its name, what a request carries, its decoder table and its
+/// command-line verb. Every descriptor derives from <see cref="TaskDescriptor{TResult, TOptions}"/>; call
+/// <see cref="Accept{TReturn}"/> for the typed members. Descriptors are stateless singletons, listed in
+/// <see cref="TaskRegistry"/>.
+/// </summary>
+public interface ITaskDescriptor
+{
+    /// <summary>The task, as model cards name it.</summary>
+    ModelTask Task { get; }
+
+    /// <summary>What one request carries.</summary>
+    TaskInput Input { get; }
+
+    /// <summary>What one image gives.</summary>
+    Type ResultType { get; }
+
+    /// <summary>The per-call options record.</summary>
+    Type OptionsType { get; }
+
+    /// <summary>The names <c>output.decoder</c> may take in this task's cards, sorted; null when the task reads its
+    /// outputs without a decoder table.</summary>
+    IReadOnlyList<string>? Decoders { get; }
+
+    /// <summary>The command-line verb, or null when the task has a command of its own shape (or none).</summary>
+    TaskCommandInfo? Command { get; }
+
+    /// <summary>The task of the extra models a pipeline may take next to its own (face attributes for face
+    /// detection), or null when it takes none.</summary>
+    ModelTask? CompanionTask { get; }
+
+    /// <summary>Calls <paramref name="visitor"/> with this descriptor at its own types.</summary>
+    TReturn Accept<TReturn>(ITaskDescriptorVisitor<TReturn> visitor);
+}

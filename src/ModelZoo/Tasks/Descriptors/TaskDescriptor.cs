@@ -1,0 +1,111 @@
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Store;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>
+/// Everything hosts need to know about one task, in one place: how its models open (<see cref="Open(LocalModel, ImageTaskOptions)"/>),
+/// its options and their defaults, its JSON shape, how a result is drawn over the image and how it reads on a
+/// console. The CLI, the server and the batch worker are written once against this class.
+/// </summary>
+/// <typeparam name="TResult">What one image gives (e.g. <c>IReadOnlyList&lt;Detection&gt;</c>).</typeparam>
+/// <typeparam name="TOptions">The per-call options record; its property initialisers are the task's defaults for
+/// every host.</typeparam>
+/// <remarks>
+/// <para>To add a task:</para>
+/// <list type="number">
+/// <item>Add its name to <see cref="ModelTask"/> if it is new, and make a folder <c>Tasks/&lt;Task&gt;/</c>.</item>
+/// <item>Write its result record and options record (defaults as property initialisers, a <c>Validate</c> method).</item>
+/// <item>Write its decoders and their name → decoder table (<c>DecoderRegistry</c>) when cards choose how outputs
+/// are read.</item>
+/// <item>Write its pipeline: the task-specific step from model outputs to the result on the image pipeline
+/// template, exposed as an <see cref="ITaskPipeline{TResult, TOptions}"/>.</item>
+/// <item>Derive a descriptor from this class: the task, the decoders, <see cref="ParseOptions"/>,
+/// <see cref="WriteJson"/>, <see cref="Annotate"/>, <see cref="Present"/> and, for a command-line verb,
+/// <see cref="Command"/>.</item>
+/// <item>Add one line to <see cref="TaskRegistry.Default"/>. The CLI verb, the server's native endpoint, the card
+/// validator's decoder check and <c>--json</c> follow from the descriptor.</item>
+/// <item>Test the decoders on built graphs with known tensors and the pipeline on a real model where one can be
+/// fetched.</item>
+/// </list>
+/// </remarks>
+public abstract class TaskDescriptor<TResult, TOptions> : ITaskDescriptor where TOptions : class
+{
+    /// <inheritdoc />
+    public abstract ModelTask Task { get; }
+
+    /// <inheritdoc />
+    public virtual TaskInput Input => TaskInput.Image;
+
+    /// <inheritdoc />
+    public Type ResultType => typeof(TResult);
+
+    /// <inheritdoc />
+    public Type OptionsType => typeof(TOptions);
+
+    /// <inheritdoc />
+    public virtual IReadOnlyList<string>? Decoders => null;
+
+    /// <inheritdoc />
+    public virtual TaskCommandInfo? Command => null;
+
+    /// <inheritdoc />
+    public virtual ModelTask? CompanionTask => null;
+
+    /// <summary>The options a host uses when its user sets none: the options record as constructed.</summary>
+    public abstract TOptions DefaultOptions { get; }
+
+    /// <summary>The options <paramref name="values"/> describe, starting from <see cref="DefaultOptions"/>; keys the
+    /// task does not use are ignored.</summary>
+    /// <exception cref="ZooUsageException">A value is not of its option's type, or out of range.</exception>
+    public abstract TOptions ParseOptions(TaskOptionValues values);
+
+    /// <summary>Opens the task's pipeline over a pulled model; the pipeline owns the session it opens.</summary>
+    /// <exception cref="ZooUsageException">The card is for another task.</exception>
+    /// <exception cref="ZooException">The card cannot be run by this task (for example code <c>decoder-unknown</c>).</exception>
+    public abstract ITaskPipeline<TResult, TOptions> Open(LocalModel model, ImageTaskOptions options);
+
+    /// <summary>Opens the pipeline with pulled <paramref name="companions"/> of <see cref="CompanionTask"/>, in the
+    /// order the user named them. Tasks without companions refuse any.</summary>
+    /// <exception cref="ZooUsageException">Companions were given to a task that takes none.</exception>
+    public virtual ITaskPipeline<TResult, TOptions> Open(LocalModel model, IReadOnlyList<LocalModel> companions, ImageTaskOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(companions);
+        if (companions.Count > 0)
+        {
+            throw new ZooUsageException($"{TaskNames.Of(Task)} models take no extra models; leave out the extra handles.");
+        }
+        return Open(model, options);
+    }
+
+    /// <summary>
+    /// Writes one image's result as properties of the JSON object the caller has open (for example
+    /// <c>"detections": […]</c>). The CLI's <c>--json</c> adds <c>"image"</c> before it; the server's native response
+    /// is the object alone. Shapes follow <see cref="ResultJson"/>.
+    /// </summary>
+    public abstract void WriteJson(Utf8JsonWriter writer, TResult result, ResultJsonOptions options);
+
+    /// <summary>What to draw over the image for <paramref name="result"/>; nothing by default.</summary>
+    public virtual Annotations Annotate(TResult result) => new();
+
+    /// <summary>How <paramref name="result"/> reads on a console.</summary>
+    public abstract ResultView Present(TResult result);
+
+    /// <summary>Writes files that go with an annotated image (segmentation's mask PNGs) next to it, named from
+    /// <paramref name="stem"/> (a path without extension), and returns the result naming them. Nothing by default.</summary>
+    public virtual TResult SaveFiles(TResult result, string stem) => result;
+
+    /// <inheritdoc />
+    public TReturn Accept<TReturn>(ITaskDescriptorVisitor<TReturn> visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        return visitor.Visit(this);
+    }
+
+    /// <summary><see cref="WriteJson"/> for a result held as <see cref="object"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="result"/> is not a <typeparamref name="TResult"/>.</exception>
+    public void WriteJsonUntyped(Utf8JsonWriter writer, object result, ResultJsonOptions options) =>
+        WriteJson(writer, result is TResult typed ? typed : throw new ArgumentException(
+            $"a {TaskNames.Of(Task)} result is a {typeof(TResult).Name}, not a {result?.GetType().Name ?? "null"}.", nameof(result)), options);
+}

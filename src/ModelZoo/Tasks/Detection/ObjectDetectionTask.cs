@@ -1,0 +1,62 @@
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Store;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>The <see cref="ModelTask.ObjectDetection"/> task: <see cref="ObjectDetector"/>, labelled boxes.
+/// <c>min_score</c> is the score threshold, <c>top</c> caps the boxes.</summary>
+public sealed class ObjectDetectionTask : TaskDescriptor<IReadOnlyList<Detection>, DetectionOptions>
+{
+    /// <inheritdoc />
+    public override ModelTask Task => ModelTask.ObjectDetection;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Decoders => DetectionDecoders.Registry.Names;
+
+    /// <inheritdoc />
+    public override TaskCommandInfo Command { get; } = new("detect", "Labelled boxes in images (JSON, annotated PNGs).", "detecting",
+        ["detect", "coco/ssd_mobilenet_v1/detection", "samples/dog.jpg", "--save", "out/"]);
+
+    /// <inheritdoc />
+    public override DetectionOptions DefaultOptions { get; } = new();
+
+    /// <inheritdoc />
+    public override DetectionOptions ParseOptions(TaskOptionValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var options = DefaultOptions with
+        {
+            ScoreThreshold = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.ScoreThreshold,
+            MaxDetections = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxDetections,
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <inheritdoc />
+    public override ITaskPipeline<IReadOnlyList<Detection>, DetectionOptions> Open(LocalModel model, ImageTaskOptions options) =>
+        ObjectDetector.Open(model, options);
+
+    /// <inheritdoc />
+    public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<Detection> result, ResultJsonOptions options) =>
+        ResultJson.WriteDetections(writer, result);
+
+    /// <inheritdoc />
+    public override Annotations Annotate(IReadOnlyList<Detection> result) => new() { Detections = result };
+
+    /// <inheritdoc />
+    public override ResultView Present(IReadOnlyList<Detection> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Count == 0)
+        {
+            return new ResultView(null, [], new ResultNote("nothing detected", "try --min-score lower"));
+        }
+        var rows = result.Select(d => (IReadOnlyList<string>)
+        [
+            d.Label, ResultCells.Percent(d.Score), ResultCells.Box(d.Box),
+        ]).ToList();
+        return new ResultView(null, [new ResultTable(null, [new("Label"), new("Score", true), new("Box (x, y, w, h)")], rows)]);
+    }
+}

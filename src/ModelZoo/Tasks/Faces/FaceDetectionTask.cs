@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Store;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>The <see cref="ModelTask.FaceDetection"/> task: <see cref="FaceDetector"/>, face boxes and landmarks, with
+/// <see cref="ModelTask.FaceAttributes"/> companions (<see cref="FaceAttributes"/>) run on each face. <c>min_score</c> is
+/// the face threshold, <c>top</c> caps the faces, <c>face_attributes</c> turns the companions off per call.</summary>
+public sealed class FaceDetectionTask : TaskDescriptor<IReadOnlyList<Face>, FaceOptions>
+{
+    /// <inheritdoc />
+    public override ModelTask Task => ModelTask.FaceDetection;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Decoders => FaceDecoders.Registry.Names;
+
+    /// <inheritdoc />
+    public override ModelTask? CompanionTask => ModelTask.FaceAttributes;
+
+    /// <inheritdoc />
+    public override TaskCommandInfo Command { get; } = new("faces", "Faces with landmarks, optionally age, gender and emotion.", "finding faces",
+        ["faces", "face/blazeface/front_128", "photo.jpg", "--json"]);
+
+    /// <inheritdoc />
+    public override FaceOptions DefaultOptions { get; } = new();
+
+    /// <inheritdoc />
+    public override FaceOptions ParseOptions(TaskOptionValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var options = DefaultOptions with
+        {
+            ScoreThreshold = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.ScoreThreshold,
+            MaxFaces = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxFaces,
+            Attributes = values.Bool(TaskOptionKeys.FaceAttributes) ?? DefaultOptions.Attributes,
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <inheritdoc />
+    public override ITaskPipeline<IReadOnlyList<Face>, FaceOptions> Open(LocalModel model, ImageTaskOptions options) =>
+        FaceDetector.Open(model, options);
+
+    /// <inheritdoc />
+    public override ITaskPipeline<IReadOnlyList<Face>, FaceOptions> Open(LocalModel model, IReadOnlyList<LocalModel> companions, ImageTaskOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(companions);
+        if (companions.Count == 0)
+        {
+            return Open(model, options);
+        }
+        var detector = FaceDetector.Open(model, options);
+        try
+        {
+            return new FacePipeline(detector, FaceAttributes.Open(companions, options));
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<Face> result, ResultJsonOptions options) =>
+        ResultJson.WriteFaces(writer, result);
+
+    /// <inheritdoc />
+    public override Annotations Annotate(IReadOnlyList<Face> result) => new() { Faces = result };
+
+    /// <inheritdoc />
+    public override ResultView Present(IReadOnlyList<Face> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Count == 0)
+        {
+            return new ResultView(null, [], new ResultNote("no faces found",
+                "try --min-score lower, or a model for larger or smaller faces: `zoo list --task face-detection`"));
+        }
+        var rows = result.Select(face => (IReadOnlyList<string>)
+            [ResultCells.Percent(face.Score), ResultCells.Box(face.Box), Describe(face)]).ToList();
+        return new ResultView(null, [new ResultTable(null, [new("Score", true), new("Box (x, y, w, h)"), new("Attributes")], rows)]);
+    }
+
+    private static string Describe(Face face)
+    {
+        var parts = new List<string>();
+        if (face.Age is float age) parts.Add(string.Create(CultureInfo.InvariantCulture, $"age {age:0}"));
+        if (face.Gender is not null) parts.Add(face.Gender);
+        if (face.Emotion is not null) parts.Add(face.Emotion);
+        return parts.Count == 0 ? "-" : string.Join(", ", parts);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Store;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>The <see cref="ModelTask.ImageClassification"/> task: <see cref="ImageClassifier"/>, the most likely classes
+/// of each image. <c>top</c> is how many, <c>min_score</c> leaves out less likely ones.</summary>
+public sealed class ImageClassificationTask : TaskDescriptor<IReadOnlyList<Prediction>, ClassificationOptions>
+{
+    /// <inheritdoc />
+    public override ModelTask Task => ModelTask.ImageClassification;
+
+    /// <inheritdoc />
+    public override ClassificationOptions DefaultOptions { get; } = new();
+
+    /// <inheritdoc />
+    public override ClassificationOptions ParseOptions(TaskOptionValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var options = DefaultOptions with
+        {
+            Top = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.Top,
+            MinScore = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.MinScore,
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <inheritdoc />
+    public override ITaskPipeline<IReadOnlyList<Prediction>, ClassificationOptions> Open(LocalModel model, ImageTaskOptions options) =>
+        ImageClassifier.Open(model, options);
+
+    /// <summary>Writes <c>"predictions": [{"label", "index", "score"}]</c>, scores as computed.</summary>
+    public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<Prediction> result, ResultJsonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
+        writer.WriteStartArray("predictions");
+        foreach (var p in result)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("label", p.Label);
+            writer.WriteNumber("index", p.Index);
+            writer.WriteNumber("score", p.Score);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <inheritdoc />
+    public override ResultView Present(IReadOnlyList<Prediction> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = result.Select((p, i) => (IReadOnlyList<string>)
+        [
+            (i + 1).ToString(CultureInfo.InvariantCulture), p.Label, ResultCells.Percent(p.Score), p.Index.ToString(CultureInfo.InvariantCulture),
+        ]).ToList();
+        return new ResultView(null, [new ResultTable(null, [new("#"), new("Label"), new("Score", true), new("Index", true)], rows)]);
+    }
+}

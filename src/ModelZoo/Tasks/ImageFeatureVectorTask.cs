@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Store;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>The <see cref="ModelTask.ImageFeatureVector"/> task: <see cref="FeatureExtractor"/>, one embedding per image.</summary>
+public sealed class ImageFeatureVectorTask : TaskDescriptor<float[], FeatureVectorOptions>
+{
+    /// <inheritdoc />
+    public override ModelTask Task => ModelTask.ImageFeatureVector;
+
+    /// <inheritdoc />
+    public override FeatureVectorOptions DefaultOptions { get; } = new();
+
+    /// <inheritdoc />
+    public override FeatureVectorOptions ParseOptions(TaskOptionValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return DefaultOptions;
+    }
+
+    /// <inheritdoc />
+    public override ITaskPipeline<float[], FeatureVectorOptions> Open(LocalModel model, ImageTaskOptions options) =>
+        FeatureExtractor.Open(model, options);
+
+    /// <summary>Writes <c>"vector": […]</c>, the model's output as it is.</summary>
+    public override void WriteJson(Utf8JsonWriter writer, float[] result, ResultJsonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
+        writer.WriteStartArray("vector");
+        foreach (var value in result)
+        {
+            writer.WriteNumberValue(value);
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <inheritdoc />
+    public override ResultView Present(float[] result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new ResultView(string.Create(CultureInfo.InvariantCulture, $": {result.Length} values"), []);
+    }
+}

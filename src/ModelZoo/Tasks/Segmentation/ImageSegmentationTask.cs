@@ -1,0 +1,90 @@
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Store;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>The <see cref="ModelTask.ImageSegmentation"/> task: <see cref="Segmenter"/>, one mask per class.
+/// <c>min_score</c> is the probability a pixel needs to be in a mask.</summary>
+public sealed class ImageSegmentationTask : TaskDescriptor<IReadOnlyList<SegmentationMask>, SegmentationOptions>
+{
+    /// <inheritdoc />
+    public override ModelTask Task => ModelTask.ImageSegmentation;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Decoders => SegmentationDecoders.Registry.Names;
+
+    /// <inheritdoc />
+    public override TaskCommandInfo Command { get; } = new("segment", "Per-pixel masks (PNG) of images.", "segmenting");
+
+    /// <inheritdoc />
+    public override SegmentationOptions DefaultOptions { get; } = new();
+
+    /// <inheritdoc />
+    public override SegmentationOptions ParseOptions(TaskOptionValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var options = DefaultOptions with { Threshold = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.Threshold };
+        options.Validate();
+        return options;
+    }
+
+    /// <inheritdoc />
+    public override ITaskPipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions> Open(LocalModel model, ImageTaskOptions options) =>
+        Segmenter.Open(model, options);
+
+    /// <summary>Writes <c>"masks": [{"label", "coverage", "width", "height", "path"?, "png"?}]</c>: <c>path</c> where the
+    /// mask was saved, <c>png</c> (base64) when <see cref="ResultJsonOptions.EmbedImages"/>.</summary>
+    public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<SegmentationMask> result, ResultJsonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(options);
+        writer.WriteStartArray("masks");
+        foreach (var mask in result)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("label", mask.Label);
+            writer.WriteNumber("coverage", Math.Round(mask.Coverage, 4));
+            writer.WriteNumber("width", mask.Width);
+            writer.WriteNumber("height", mask.Height);
+            if (mask.SavedPath is { } file)
+            {
+                writer.WriteString("path", file);
+            }
+            if (options.EmbedImages)
+            {
+                writer.WriteBase64String("png", mask.EncodePng());
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
+    /// <inheritdoc />
+    public override Annotations Annotate(IReadOnlyList<SegmentationMask> result) => new() { Masks = result };
+
+    /// <inheritdoc />
+    public override ResultView Present(IReadOnlyList<SegmentationMask> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = result.Select(mask => (IReadOnlyList<string>)[mask.Label, ResultCells.Percent(mask.Coverage), mask.SavedPath ?? "-"]).ToList();
+        return new ResultView(null, [new ResultTable(null, [new("Label"), new("Coverage", true), new("Mask file")], rows)]);
+    }
+
+    /// <summary>Saves each mask as <c>STEM.mask-LABEL.png</c> (label reduced to letters, digits, '-' and '_').</summary>
+    public override IReadOnlyList<SegmentationMask> SaveFiles(IReadOnlyList<SegmentationMask> result, string stem)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentException.ThrowIfNullOrEmpty(stem);
+        return result.Select(mask =>
+        {
+            var file = $"{stem}.mask-{Sanitize(mask.Label)}.png";
+            mask.SavePng(file);
+            return mask with { SavedPath = file };
+        }).ToList();
+    }
+
+    private static string Sanitize(string label) =>
+        string.Concat(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+}
