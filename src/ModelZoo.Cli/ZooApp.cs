@@ -59,12 +59,14 @@ public static class ZooApp
             config.AddCommand<FacesCommand>("faces").WithDescription("Faces with landmarks, optionally age, gender and emotion.")
                 .WithExample("faces", "face/blazeface/front_128", "photo.jpg", "--json");
             config.AddCommand<SegmentCommand>("segment").WithDescription("Per-pixel masks (PNG) of images.");
+            config.AddCommand<UpscaleCommand>("upscale").WithDescription("Upscale images with a super-resolution model (tiled; PNG out).")
+                .WithExample("upscale", "image/esrgan_slim/x2", "photo.jpg", "--out", "big/");
             config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Open Inference Protocol v2, Rekognition- and Vision-compatible APIs, web page).")
                 .WithExample("serve", "--models", "imagenet/mobilenet_v2_int8/classification", "--port", "8080");
             config.AddBranch("import", branch =>
             {
                 branch.SetDescription("Translate models from other formats to ONNX.");
-                branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph model (model.json + shards) to one ONNX file.")
+                branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph or layers model (model.json + shards) to one ONNX file.")
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
             });
             config.AddBranch("card", branch =>
