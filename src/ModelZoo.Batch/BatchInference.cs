@@ -84,7 +84,7 @@ public sealed class BatchInference : IDisposable
         }
         else
         {
-            await foreach (var o in _detector!.DetectFilesAsync(paths, null, ct).ConfigureAwait(false))
+            await foreach (var o in _detector!.RunFilesAsync(paths, new DetectionOptions(), ct).ConfigureAwait(false))
             {
                 yield return (o.Path, o.Value is { } v ? Write(w => ResultJson.WriteDetections(w, v)) : null, o.Error);
             }

@@ -53,12 +53,7 @@ public static class ZooApp
             config.AddCommand<HeadlessCommand>("headless").WithDescription("Write a classifier without its head (pooled features as output).")
                 .WithExample("headless", "model.onnx", "--out", "backbone.onnx");
             config.AddCommand<QuantizeCommand>("quantize").WithDescription("Static int8 quantization calibrated on your images, registered as a card of its own.");
-            config.AddCommand<DetectCommand>("detect").WithDescription("Labelled boxes in images (JSON, annotated PNGs).")
-                .WithExample("detect", "coco/ssd_mobilenet_v1/detection", "samples/dog.jpg", "--save", "out/");
-            config.AddCommand<PoseCommand>("pose").WithDescription("Body keypoints (17 COCO points) in images.");
-            config.AddCommand<FacesCommand>("faces").WithDescription("Faces with landmarks, optionally age, gender and emotion.")
-                .WithExample("faces", "face/blazeface/front_128", "photo.jpg", "--json");
-            config.AddCommand<SegmentCommand>("segment").WithDescription("Per-pixel masks (PNG) of images.");
+            TaskCommands.Register(config, ModelZoo.Tasks.TaskRegistry.Default);
             config.AddCommand<UpscaleCommand>("upscale").WithDescription("Upscale images with a super-resolution model (tiled; PNG out).")
                 .WithExample("upscale", "image/esrgan_slim/x2", "photo.jpg", "--out", "big/");
             config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Open Inference Protocol v2, Rekognition- and Vision-compatible APIs, web page).")

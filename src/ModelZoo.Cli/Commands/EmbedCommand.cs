@@ -41,28 +41,19 @@ public sealed class EmbedCommand(ZooContext context) : AsyncCommand<EmbedCommand
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.ImageFeatureVector);
+        var descriptor = TaskRegistry.Default.Get<float[], FeatureVectorOptions>(ModelZoo.Catalog.ModelTask.ImageFeatureVector);
+        var card = settings.ResolveCard(context, descriptor.Task);
         var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
-        using var extractor = FeatureExtractor.Open(model, settings.ToOptions());
-        var rows = new List<(string, float[])>(paths.Count);
-        var failed = 0;
-        await ImageProgress.RunAsync(context, "embedding", paths.Count, async tick =>
+        using var extractor = descriptor.Open(model, settings.ToOptions());
+        var results = await VisionRun.RunAsync(context, descriptor, extractor, paths, descriptor.DefaultOptions, null, cancellationToken, "embedding")
+            .ConfigureAwait(false);
+        var rows = results.Select(r => (Image: r.Path, Vector: r.Value)).ToList();
+        var failed = paths.Count - rows.Count;
+        if (settings.Verbose)
         {
-            await foreach (var outcome in extractor.ExtractFilesAsync(paths, cancellationToken).ConfigureAwait(false))
-            {
-                if (outcome.Value is { } vector)
-                {
-                    rows.Add((outcome.Path, vector));
-                }
-                else
-                {
-                    failed++;
-                    context.Status.MarkupLine($"[yellow]skipped[/] {Markup.Escape(outcome.Error!.Message)}");
-                }
-                tick();
-            }
-        }).ConfigureAwait(false);
+            VisionRun.WriteTimings(context, extractor.Timings);
+        }
         if (settings.Out is null)
         {
             using var stdout = new MemoryStream();

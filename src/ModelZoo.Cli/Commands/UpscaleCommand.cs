@@ -52,7 +52,7 @@ public sealed class UpscaleCommand(ZooContext context) : AsyncCommand<UpscaleCom
         var stems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var saved = new List<VisionResult<UpscaledImage>>(paths.Count);
         // Each result is written as soon as it exists and its pixels released, so memory holds one output image.
-        await ImageProgress.RunAsync(context, Task.Command.Progress, paths.Count, async tick =>
+        await ImageProgress.RunAsync(context, "upscaling", paths.Count, async tick =>
         {
             await foreach (var outcome in upscaler.RunFilesAsync(paths, options, cancellationToken).ConfigureAwait(false))
             {

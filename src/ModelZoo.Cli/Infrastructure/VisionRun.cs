@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ModelZoo.Imaging;
@@ -7,38 +8,45 @@ using Spectre.Console;
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>
-/// The per-image loop of the vision commands: decode each file, run the task, optionally write the annotated
-/// PNG into the --save folder, collect results; undecodable files are reported and skipped.
+/// The per-image side of the vision commands: runs a task pipeline over files under a progress bar (the pipeline's
+/// own decode-ahead loop), writes the annotated PNG (and the task's extra files) into the --save folder, and collects
+/// the results; undecodable files are reported and skipped.
 /// </summary>
 public static class VisionRun
 {
-    /// <summary>Runs <paramref name="process"/> on each image under a progress bar; returns the images that worked, in order.</summary>
+    /// <summary>Runs <paramref name="pipeline"/> on each image; returns the images that worked, in order.</summary>
     /// <param name="context">The command context.</param>
+    /// <param name="descriptor">The task: its progress text, drawing and extra files.</param>
+    /// <param name="pipeline">The open pipeline.</param>
     /// <param name="paths">Image files.</param>
-    /// <param name="description">Progress-bar text.</param>
+    /// <param name="options">The task options for every image.</param>
     /// <param name="saveDirectory">Folder for annotated images, or null.</param>
-    /// <param name="process">Runs the task on a decoded image and returns its result and what to draw.</param>
-    /// <param name="extraFiles">Writes further files for a result (e.g. masks) given the image's output stem; may be null.</param>
     /// <param name="ct">Cancellation.</param>
-    public static async Task<List<VisionResult<T>>> RunAsync<T>(ZooContext context, IReadOnlyList<string> paths, string description,
-        string? saveDirectory, Func<RgbImage, (T Value, Tasks.Annotations Drawing)> process,
-        Func<T, string, T>? extraFiles, CancellationToken ct)
+    /// <param name="progress">Progress-bar text; null for the verb's.</param>
+    public static async Task<List<VisionResult<TResult>>> RunAsync<TResult, TOptions>(ZooContext context,
+        TaskDescriptor<TResult, TOptions> descriptor, ITaskPipeline<TResult, TOptions> pipeline, IReadOnlyList<string> paths,
+        TOptions options, string? saveDirectory, CancellationToken ct, string? progress = null) where TOptions : class
     {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(pipeline);
         if (saveDirectory is not null)
         {
             Directory.CreateDirectory(saveDirectory);
         }
         var usedStems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var results = new List<VisionResult<T>>(paths.Count);
-        await ImageProgress.RunAsync(context, description, paths.Count, async tick =>
+        var results = new List<VisionResult<TResult>>(paths.Count);
+        await ImageProgress.RunAsync(context, progress ?? descriptor.Command?.Progress ?? "running", paths.Count, async tick =>
         {
-            foreach (var path in paths)
+            var outcomes = pipeline.RunFilesAsync(paths, options, (path, image, value) => Save(descriptor, path, image, value, saveDirectory, usedStems), ct);
+            await foreach (var outcome in outcomes.ConfigureAwait(false))
             {
-                ct.ThrowIfCancellationRequested();
-                var result = await Task.Run(() => One(context, path, saveDirectory, usedStems, process, extraFiles), ct).ConfigureAwait(false);
-                if (result is not null)
+                if (outcome.Error is { } error)
                 {
-                    results.Add(result);
+                    context.Status.MarkupLine($"[yellow]skipped[/] {Markup.Escape(error.Message)}");
+                }
+                else
+                {
+                    results.Add(outcome.Value!);
                 }
                 tick();
             }
@@ -46,35 +54,52 @@ public static class VisionRun
         return results;
     }
 
-    private static VisionResult<T>? One<T>(ZooContext context, string path, string? saveDirectory, HashSet<string> usedStems,
-        Func<RgbImage, (T Value, Tasks.Annotations Drawing)> process, Func<T, string, T>? extraFiles)
+    /// <summary>Writes <paramref name="results"/> as tables (the task's <see cref="ResultView"/>) or, with --json, as
+    /// a JSON array; with --verbose, then the pipeline's time per stage.</summary>
+    public static void Report<TResult, TOptions>(ZooContext context, TaskDescriptor<TResult, TOptions> descriptor,
+        IReadOnlyList<VisionResult<TResult>> results, bool json, StageTimings? timings) where TOptions : class
     {
-        RgbImage image;
-        try
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(results);
+        if (json)
         {
-            image = ImageDecoder.Decode(path);
+            WriteJson(context, results, (writer, result) => descriptor.WriteJson(writer, result.Value, ResultJsonOptions.Files));
         }
-        catch (Exception ex) when (ex is ZooException or IOException or UnauthorizedAccessException)
+        else
         {
-            context.Status.MarkupLine($"[yellow]skipped[/] {Markup.Escape(ex.Message)}");
-            return null;
-        }
-        using (image)
-        {
-            var (value, drawing) = process(image);
-            string? saved = null;
-            if (saveDirectory is not null)
+            foreach (var result in results)
             {
-                var stem = UniqueStem(usedStems, Path.GetFileNameWithoutExtension(path));
-                saved = Path.Combine(saveDirectory, stem + ".png");
-                Tasks.Annotator.SavePng(image, drawing, saved);
-                if (extraFiles is not null)
-                {
-                    value = extraFiles(value, Path.Combine(saveDirectory, stem));
-                }
+                ResultViewWriter.Write(context.Console, result.Path, descriptor.Present(result.Value), result.SavedImage);
             }
-            return new VisionResult<T>(path, value, saved);
         }
+        if (timings is not null)
+        {
+            WriteTimings(context, timings);
+        }
+    }
+
+    /// <summary>One line on the status console: milliseconds per stage over the run.</summary>
+    public static void WriteTimings(ZooContext context, StageTimings timings)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(timings);
+        static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
+        context.Status.MarkupLine(Markup.Escape(
+            $"timings over {timings.Images} image(s): decode {Ms(timings.Decode)} ms, preprocess {Ms(timings.Preprocess)} ms, inference {Ms(timings.Inference)} ms, postprocess {Ms(timings.Postprocess)} ms"));
+    }
+
+    private static VisionResult<TResult> Save<TResult, TOptions>(TaskDescriptor<TResult, TOptions> descriptor, string path, RgbImage image, TResult value,
+        string? saveDirectory, HashSet<string> usedStems) where TOptions : class
+    {
+        if (saveDirectory is null)
+        {
+            return new VisionResult<TResult>(path, value, null);
+        }
+        var stem = UniqueStem(usedStems, Path.GetFileNameWithoutExtension(path));
+        var saved = Path.Combine(saveDirectory, stem + ".png");
+        Annotator.SavePng(image, descriptor.Annotate(value), saved);
+        return new VisionResult<TResult>(path, descriptor.SaveFiles(value, Path.Combine(saveDirectory, stem)), saved);
     }
 
     private static string UniqueStem(HashSet<string> used, string stem)
@@ -93,6 +118,9 @@ public static class VisionRun
     /// <summary>Writes a JSON array, one object per result, to the machine-readable output.</summary>
     public static void WriteJson<T>(ZooContext context, IEnumerable<VisionResult<T>> results, Action<Utf8JsonWriter, VisionResult<T>> writeBody)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(writeBody);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {

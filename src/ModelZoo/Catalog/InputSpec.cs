@@ -54,4 +54,16 @@ public sealed record InputSpec
     /// <summary>Element type of the input tensor: <c>float32</c> (default), <c>uint8</c>, or <c>int32</c> (TFJS models such as MoveNet
     /// take 0–255 integers as int32).</summary>
     public string ElementType { get; init; } = "float32";
+
+    /// <summary><see cref="ElementType"/> as an enum, for code that feeds the input.</summary>
+    /// <exception cref="ZooException">The card names another element type (code <c>input-spec-invalid</c>).</exception>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public InputElementType Element => ElementType switch
+    {
+        "float32" => InputElementType.Float32,
+        "uint8" => InputElementType.UInt8,
+        "int32" => InputElementType.Int32,
+        _ => throw new ZooException("input-spec-invalid",
+            $"The model's input spec is invalid: elementType '{ElementType}' is not float32, uint8 or int32; fix the model card's input section."),
+    };
 }

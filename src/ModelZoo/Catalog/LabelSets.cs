@@ -20,8 +20,9 @@ public static partial class LabelSets
     /// <c>imagenet1k_wnids</c> (the matching WordNet ids),
     /// <c>coco80</c> (the 80 COCO detection classes),
     /// <c>coco91</c> (COCO category ids 0..90: index 0 <c>background</c>, unused ids <c>N/A</c>),
-    /// <c>voc20</c> (Pascal VOC, without background) and <c>ferplus8</c> (FER+ emotions).</summary>
-    public static IReadOnlyList<string> BuiltinNames { get; } = ["imagenet1k", "imagenet1k_wnids", "coco80", "coco91", "voc20", "ferplus8"];
+    /// <c>voc20</c> (Pascal VOC, without background), <c>ferplus8</c> (FER+ emotions) and <c>emotion7</c> (the FER2013
+    /// emotions in oarriaga/face_classification's order).</summary>
+    public static IReadOnlyList<string> BuiltinNames { get; } = ["imagenet1k", "imagenet1k_wnids", "coco80", "coco91", "voc20", "ferplus8", "emotion7"];
 
     private static readonly ConcurrentDictionary<string, IReadOnlyList<string>> Cache = new(StringComparer.Ordinal);
 

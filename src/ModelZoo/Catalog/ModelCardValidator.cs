@@ -153,50 +153,7 @@ public static partial class ModelCardValidator
             problems.Add("input is required for image tasks");
             return;
         }
-        if (input.Width <= 0 || input.Height <= 0)
-        {
-            problems.Add($"input.width and input.height must be positive (got {input.Width}x{input.Height})");
-        }
-        var channels = input.ColorOrder == ColorOrder.Gray ? 1 : 3;
-        if (input.Mean is null || (input.Mean.Count != 1 && input.Mean.Count != channels))
-        {
-            problems.Add($"input.mean must have 1 or {channels} values");
-        }
-        if (input.Std is null || (input.Std.Count != 1 && input.Std.Count != channels))
-        {
-            problems.Add($"input.std must have 1 or {channels} values");
-        }
-        else if (input.Std.Any(s => !(s > 0f) || float.IsInfinity(s)))
-        {
-            problems.Add("input.std values must be positive");
-        }
-        if (!(input.Scale > 0f) || float.IsInfinity(input.Scale))
-        {
-            problems.Add("input.scale must be positive");
-        }
-        if (input.ElementType is not ("float32" or "uint8" or "int32"))
-        {
-            problems.Add($"input.elementType '{input.ElementType}' must be float32, uint8 or int32");
-        }
-        if (input.ResizeShorterSide is { } shorter)
-        {
-            if (input.Resize != ResizeMode.CenterCrop)
-            {
-                problems.Add("input.resizeShorterSide is only meaningful with resize center-crop");
-            }
-            else if (shorter < Math.Min(input.Width, input.Height))
-            {
-                problems.Add($"input.resizeShorterSide {shorter} is smaller than the crop");
-            }
-        }
-        if (input.SizeMultiple < 1)
-        {
-            problems.Add($"input.sizeMultiple must be at least 1 (got {input.SizeMultiple})");
-        }
-        if (input.PadValue is < 0f or > 255f)
-        {
-            problems.Add("input.padValue must be within 0..255");
-        }
+        problems.AddRange(InputSpecRules.Problems(input));
     }
 
     private static void CheckText(ModelCard card, TextSpec text, List<string> problems)

@@ -14,4 +14,14 @@ public sealed record OutputSpec
 
     /// <summary>Decoder for task-specific outputs, e.g. <c>yolov8</c>, <c>ssd</c>, <c>nanodet</c>, <c>db</c>, <c>ctc</c>.</summary>
     public string? Decoder { get; init; }
+
+    /// <summary>Anchor boxes of an anchor-based detector (<c>yolov4</c>): per output head, finest stride first, the
+    /// anchors' (width, height) pairs in model-input pixels.</summary>
+    public IReadOnlyList<IReadOnlyList<float>>? Anchors { get; init; }
+
+    /// <summary>Per output head, the scale applied to sigmoid box centres (YOLOv4's XYSCALE); null for 1 on every head.</summary>
+    public IReadOnlyList<float>? XyScales { get; init; }
+
+    /// <summary>Which outputs the decoder reads, when the graph gives several; null to find them by shape.</summary>
+    public OutputTensorNames? Tensors { get; init; }
 }

@@ -276,31 +276,22 @@ public static class ImagePreprocessor
 
     private static int Channels(InputSpec spec) => spec.ColorOrder == ColorOrder.Gray ? 1 : 3;
 
+    // Specs already checked: a pipeline's spec is validated once, when it opens, not on every image.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<InputSpec, object> Validated = new();
+
     private static void Validate(InputSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        string? problem = null;
-        var channels = Channels(spec);
-        if (spec.Width <= 0 || spec.Height <= 0)
-            problem = $"size {spec.Width}x{spec.Height} is not positive";
-        else if ((long)spec.Width * spec.Height * 3 > Array.MaxLength)
-            problem = $"size {spec.Width}x{spec.Height} is too large";
-        else if (spec.Mean is null || (spec.Mean.Count != 1 && spec.Mean.Count != channels && !(channels == 1 && spec.Mean.Count > 0)))
-            problem = $"mean has {spec.Mean?.Count ?? 0} values for {channels} channel(s)";
-        else if (spec.Std is null || (spec.Std.Count != 1 && spec.Std.Count != channels && !(channels == 1 && spec.Std.Count > 0)))
-            problem = $"std has {spec.Std?.Count ?? 0} values for {channels} channel(s)";
-        else if (spec.Std.Any(s => s == 0f || !float.IsFinite(s)))
-            problem = "std contains zero or a non-finite value";
-        else if (spec.Mean.Any(m => !float.IsFinite(m)) || !float.IsFinite(spec.Scale))
-            problem = "mean or scale is not finite";
-        else if (spec.ResizeShorterSide is <= 0)
-            problem = $"resizeShorterSide {spec.ResizeShorterSide} is not positive";
-        else if (!Enum.IsDefined(spec.Resize) || !Enum.IsDefined(spec.Layout) || !Enum.IsDefined(spec.ColorOrder))
-            problem = "resize mode, layout or colour order is unknown";
-        if (problem is not null)
+        if (Validated.TryGetValue(spec, out _))
         {
-            throw new ZooException("input-spec-invalid", $"The model's input spec is invalid: {problem}; fix the model card's input section.");
+            return;
         }
+        var problems = InputSpecRules.Problems(spec);
+        if (problems.Count > 0)
+        {
+            throw new ZooException("input-spec-invalid", $"The model's input spec is invalid: {string.Join("; ", problems)}; fix the model card's input section.");
+        }
+        Validated.TryAdd(spec, Validated);
     }
 
     /// <summary>Where the source lands: resized size, the window of it that is kept, and where that window goes.</summary>

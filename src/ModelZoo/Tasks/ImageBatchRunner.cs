@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Runtime;
@@ -89,70 +88,27 @@ internal sealed class ImageBatchRunner
         return rows;
     }
 
-    /// <summary>
-    /// Decodes and preprocesses files on worker threads while the previous batch is in inference, and
-    /// yields results in input order. A file that cannot be decoded yields an error instead of stopping the run.
-    /// </summary>
-    public async IAsyncEnumerable<ImageOutcome<float[]>> RunFilesAsync(
-        IReadOnlyList<string> paths, int batchSize, ImageDecodeOptions? decodeOptions,
-        [EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>The model-input tensor of one image.</summary>
+    public PreparedImage Preprocess(RgbImage image)
     {
-        if (batchSize < 1)
-        {
-            throw new ZooUsageException($"batch size must be at least 1, got {batchSize}; pass --batch 1 or more.");
-        }
-        var batches = paths.Chunk(batchSize).ToList();
-        if (batches.Count == 0)
-        {
-            yield break;
-        }
-        var next = Task.Run(() => Prepare(batches[0], decodeOptions, ct), ct);
-        for (var b = 0; b < batches.Count; b++)
-        {
-            var prepared = await next.ConfigureAwait(false);
-            if (b + 1 < batches.Count)
-            {
-                var following = batches[b + 1];
-                next = Task.Run(() => Prepare(following, decodeOptions, ct), ct);
-            }
-            var rows = prepared.Count > 0 ? Infer(prepared.Tensor, prepared.Count) : [];
-            var row = 0;
-            for (var i = 0; i < prepared.Items.Length; i++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var item = prepared.Items[i];
-                yield return item.Error is null
-                    ? new ImageOutcome<float[]>(item.Path, rows[row++], item.Width, item.Height, item.Transform, null)
-                    : new ImageOutcome<float[]>(item.Path, null, 0, 0, default, item.Error);
-            }
-        }
+        var slot = new float[_imageLength];
+        var transform = ImagePreprocessor.WriteTensor(image, _spec, slot);
+        return new PreparedImage(slot, transform, image);
     }
 
-    private PreparedBatch Prepare(string[] paths, ImageDecodeOptions? decodeOptions, CancellationToken ct)
+    /// <summary>Runs prepared images (from <see cref="Preprocess"/>) in one inference call; one output row each.</summary>
+    public float[][] Infer(IReadOnlyList<PreparedImage> batch)
     {
-        var items = new PreparedItem[paths.Length];
-        Parallel.For(0, paths.Length, new ParallelOptions { CancellationToken = ct }, i =>
+        if (batch.Count == 0)
         {
-            try
-            {
-                using var image = ImageDecoder.Decode(paths[i], decodeOptions);
-                var slot = new float[_imageLength];
-                var transform = ImagePreprocessor.WriteTensor(image, _spec, slot);
-                items[i] = new PreparedItem(paths[i], slot, image.Width, image.Height, transform, null);
-            }
-            catch (ZooException ex)
-            {
-                // ImageDecoder reports missing and unreadable files as ImageDecodeException too.
-                items[i] = new PreparedItem(paths[i], null, 0, 0, default, ex);
-            }
-        });
-        var ok = items.Where(x => x.Error is null).ToArray();
-        var tensor = new float[ok.Length * _imageLength];
-        for (var i = 0; i < ok.Length; i++)
-        {
-            ok[i].Tensor!.CopyTo(tensor.AsSpan(i * _imageLength));
+            return [];
         }
-        return new PreparedBatch(items, tensor, ok.Length);
+        var tensor = new float[batch.Count * _imageLength];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            ((float[])batch[i].Tensor).CopyTo(tensor.AsSpan(i * _imageLength));
+        }
+        return Infer(tensor, batch.Count);
     }
 
     private long[] BatchShape(int count) => _spec.Layout == TensorLayout.Nchw
@@ -160,8 +116,4 @@ internal sealed class ImageBatchRunner
         : [count, _spec.Height, _spec.Width, Channels];
 
     private int Channels => _spec.ColorOrder == ColorOrder.Gray ? 1 : 3;
-
-    private sealed record PreparedItem(string Path, float[]? Tensor, int Width, int Height, ImageTransform Transform, ZooException? Error);
-
-    private sealed record PreparedBatch(PreparedItem[] Items, float[] Tensor, int Count);
 }

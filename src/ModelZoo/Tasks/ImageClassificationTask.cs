@@ -7,26 +7,15 @@ namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ImageClassification"/> task: <see cref="ImageClassifier"/>, the most likely classes
 /// of each image. <c>top</c> is how many, <c>min_score</c> leaves out less likely ones.</summary>
-public sealed class ImageClassificationTask : TaskDescriptor<IReadOnlyList<Prediction>, ClassificationOptions>
+public sealed class ImageClassificationTask() : TaskDescriptor<IReadOnlyList<Prediction>, ClassificationOptions>(ModelTask.ImageClassification,
+    new ClassificationOptions())
 {
     /// <inheritdoc />
-    public override ModelTask Task => ModelTask.ImageClassification;
-
-    /// <inheritdoc />
-    public override ClassificationOptions DefaultOptions { get; } = new();
-
-    /// <inheritdoc />
-    public override ClassificationOptions ParseOptions(TaskOptionValues values)
+    public override ClassificationOptions ParseOptions(TaskOptionValues values) => Checked(DefaultOptions with
     {
-        ArgumentNullException.ThrowIfNull(values);
-        var options = DefaultOptions with
-        {
-            Top = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.Top,
-            MinScore = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.MinScore,
-        };
-        options.Validate();
-        return options;
-    }
+        Top = Require(values).Int(TaskOptionKeys.Top) ?? DefaultOptions.Top,
+        MinScore = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.MinScore,
+    }, o => o.Validate());
 
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<Prediction>, ClassificationOptions> Open(LocalModel model, ImageTaskOptions options) =>

@@ -6,18 +6,12 @@ using ModelZoo.Store;
 namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ImageFeatureVector"/> task: <see cref="FeatureExtractor"/>, one embedding per image.</summary>
-public sealed class ImageFeatureVectorTask : TaskDescriptor<float[], FeatureVectorOptions>
+public sealed class ImageFeatureVectorTask() : TaskDescriptor<float[], FeatureVectorOptions>(ModelTask.ImageFeatureVector, new FeatureVectorOptions())
 {
-    /// <inheritdoc />
-    public override ModelTask Task => ModelTask.ImageFeatureVector;
-
-    /// <inheritdoc />
-    public override FeatureVectorOptions DefaultOptions { get; } = new();
-
     /// <inheritdoc />
     public override FeatureVectorOptions ParseOptions(TaskOptionValues values)
     {
-        ArgumentNullException.ThrowIfNull(values);
+        Require(values);
         return DefaultOptions;
     }
 

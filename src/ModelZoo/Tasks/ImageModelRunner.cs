@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Runtime;
@@ -17,7 +16,7 @@ internal sealed class ImageModelRunner
     private readonly ModelCard _card;
     private readonly InputSpec _spec;
     private readonly string _inputName;
-    private readonly string _elementType;
+    private readonly InputElementType _elementType;
     private readonly bool _unbatched;
     private readonly NamedTensor[] _extraInputs;
 
@@ -28,15 +27,36 @@ internal sealed class ImageModelRunner
         _spec = FeatureExtractor.RequireInput(card);
         var input = TaskSessions.ImageInput(session, _spec);
         _inputName = input.Name;
-        _elementType = input.ElementType;
-        if (_elementType is not ("float" or "uint8" or "int32"))
-        {
-            throw new ZooException("model-input-type",
-                $"input '{_inputName}' of '{card.Handle}' takes {_elementType} elements; image tasks feed float, uint8 or int32, so re-export the model with one of those.");
-        }
+        _elementType = ElementTypeOf(input, _spec, card);
         // Detectron-style graphs (Faster/Mask R-CNN) take one image as [3, H, W] without a batch dimension.
         _unbatched = input.Shape.Count == 3;
         _extraInputs = session.Inputs.Where(i => i.Name != _inputName).Select(i => ExtraInput(i, _spec, card)).ToArray();
+    }
+
+    /// <summary>The card's element type, checked against the graph's input: the card says what to feed, the graph
+    /// must agree.</summary>
+    private static InputElementType ElementTypeOf(TensorInfo input, InputSpec spec, ModelCard card)
+    {
+        InputElementType? graph = input.ElementType switch
+        {
+            "float" => InputElementType.Float32,
+            "uint8" => InputElementType.UInt8,
+            "int32" => InputElementType.Int32,
+            _ => null,
+        };
+        if (graph is null)
+        {
+            throw new ZooException("model-input-type",
+                $"input '{input.Name}' of '{card.Handle}' takes {input.ElementType} elements; image tasks feed float, uint8 or int32, so re-export the model with one of those.");
+        }
+        var declared = spec.Element;
+        if (declared != graph)
+        {
+            var name = System.Text.Json.JsonSerializer.Serialize(graph.Value).Trim('"');
+            throw new ZooException("model-input-type",
+                $"input '{input.Name}' of '{card.Handle}' takes {name} elements but its card says input.elementType {spec.ElementType}; set input.elementType to {name} in the model card.");
+        }
+        return declared;
     }
 
     /// <summary>
@@ -70,88 +90,43 @@ internal sealed class ImageModelRunner
     public InputSpec Spec => _spec;
 
     /// <summary>Preprocesses one image as the card says and runs the model.</summary>
-    public ModelOutputs Run(RgbImage image)
+    public ModelOutputs Run(RgbImage image) => Infer(Preprocess(image));
+
+    /// <summary>The model-input tensor of one image, in the element type the graph's input takes.</summary>
+    public PreparedImage Preprocess(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
         var length = ImagePreprocessor.TensorLength(_spec);
-        Array data;
-        ImageTransform transform;
         switch (_elementType)
         {
-            case "uint8":
+            case InputElementType.UInt8:
             {
                 var bytes = new byte[length];
-                transform = ImagePreprocessor.WriteTensor(image, _spec, bytes.AsSpan());
-                data = bytes;
-                break;
+                var transform = ImagePreprocessor.WriteTensor(image, _spec, bytes.AsSpan());
+                return new PreparedImage(bytes, transform, image);
             }
-            case "int32":
+            case InputElementType.Int32:
             {
                 // int32 image inputs (MoveNet) take the resized 0–255 pixels as integers.
                 var bytes = new byte[length];
-                transform = ImagePreprocessor.WriteTensor(image, _spec, bytes.AsSpan());
-                data = Array.ConvertAll(bytes, b => (int)b);
-                break;
+                var transform = ImagePreprocessor.WriteTensor(image, _spec, bytes.AsSpan());
+                return new PreparedImage(Array.ConvertAll(bytes, b => (int)b), transform, image);
             }
             default:
             {
                 var floats = new float[length];
-                transform = ImagePreprocessor.WriteTensor(image, _spec, floats.AsSpan());
-                data = floats;
-                break;
-            }
-        }
-        var outputs = _session.Run([new NamedTensor(_inputName, data, Shape()), .. _extraInputs]);
-        return new ModelOutputs(outputs, _card, _spec, transform);
-    }
-
-    /// <summary>
-    /// Decodes files on a worker thread one ahead of the image being processed and yields results in input
-    /// order. A file that cannot be decoded yields an error instead of stopping the run.
-    /// </summary>
-    public static async IAsyncEnumerable<ImageOutcome<T>> RunFilesAsync<T>(IReadOnlyList<string> paths, ImageDecodeOptions? decodeOptions,
-        Func<RgbImage, T> process, [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(paths);
-        if (paths.Count == 0)
-        {
-            yield break;
-        }
-        var next = Task.Run(() => Decode(paths[0], decodeOptions), ct);
-        for (var i = 0; i < paths.Count; i++)
-        {
-            var (image, error) = await next.ConfigureAwait(false);
-            if (i + 1 < paths.Count)
-            {
-                var following = paths[i + 1];
-                next = Task.Run(() => Decode(following, decodeOptions), ct);
-            }
-            ct.ThrowIfCancellationRequested();
-            if (image is null)
-            {
-                yield return new ImageOutcome<T>(paths[i], default, 0, 0, default, error);
-                continue;
-            }
-            T value;
-            using (image)
-            {
-                value = await Task.Run(() => process(image), ct).ConfigureAwait(false);
-                yield return new ImageOutcome<T>(paths[i], value, image.Width, image.Height, default, null);
+                var transform = ImagePreprocessor.WriteTensor(image, _spec, floats.AsSpan());
+                return new PreparedImage(floats, transform, image);
             }
         }
     }
 
-    private static (RgbImage? Image, ZooException? Error) Decode(string path, ImageDecodeOptions? options)
+    /// <summary>Runs the model on one prepared image and returns every output.</summary>
+    public ModelOutputs Infer(PreparedImage prepared)
     {
-        try
-        {
-            return (ImageDecoder.Decode(path, options), null);
-        }
-        catch (ZooException ex)
-        {
-            // ImageDecoder reports missing and unreadable files as ImageDecodeException too.
-            return (null, ex);
-        }
+        ArgumentNullException.ThrowIfNull(prepared);
+        var outputs = _session.Run([new NamedTensor(_inputName, prepared.Tensor, Shape()), .. _extraInputs]);
+        return new ModelOutputs(outputs, _card, _spec, prepared.Transform);
     }
 
     private long[] Shape()

@@ -10,9 +10,10 @@ internal static class TaskGuard
     {
         if (card.Task != task)
         {
-            var wanted = FeatureExtractor.TaskName(task);
+            var wanted = TaskNames.Of(task);
+            var article = "aeiou".Contains(wanted[0], StringComparison.Ordinal) ? "an" : "a";
             throw new ZooUsageException(
-                $"'{card.Handle}' is a {FeatureExtractor.TaskName(card.Task)} model, not a {wanted} model; pick one with `zoo list --task {wanted}`.");
+                $"'{card.Handle}' is a {TaskNames.Of(card.Task)} model, not {article} {wanted} model; pick one with `zoo list --task {wanted}`.");
         }
     }
 

@@ -21,8 +21,7 @@ public sealed class AnnotatorTests
         var annotations = new Annotations
         {
             Detections = [new Detection("dog", 1, 0.87f, new BoundingBox(40, 60, 100, 80))],
-            Poses = [new Pose(0.8f, keypoints)],
-            Masks = [new SegmentationMask("person", 320, 240, alpha, 20f / 240)],
+            Layers = [new PoseLayer([new Pose(0.8f, keypoints)]), new MaskLayer([new SegmentationMask("person", 320, 240, alpha, 20f / 240)])],
         };
         var path = Path.Combine(TestAssets.RepoRoot, ".cache", "annotated", "synthetic.png");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -91,7 +91,8 @@ public sealed class FaceDetectorTests
             [new T("Identity:0", ageBins, 1, 7), new T("Identity_1:0", [0.2f, 0.8f], 1, 2), new T("Identity_2:0", new float[5], 1, 5)]);
         var emotionSpec = cropSpec with { ColorOrder = ColorOrder.Gray, Mean = [0f], Std = [1f] };
         using var emotion = FixedOutputModel.Create(ModelTask.FaceAttributes, "emotion", emotionSpec,
-            [new T("Identity", [0.05f, 0, 0, 0.8f, 0.05f, 0.05f, 0.05f], 1, 7)]);
+            [new T("Identity", [0.05f, 0, 0, 0.8f, 0.05f, 0.05f, 0.05f], 1, 7)],
+            ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]);
         using var age = FixedOutputModel.Create(ModelTask.FaceAttributes, "ssrnet-age", cropSpec, [new T("Identity", [41.5f], 1, 1)]);
         using var attributes = FaceAttributes.Open([gear.Model, emotion.Model]);
         using var image = RgbImage.FromPixels(100, 100, new byte[3 * 100 * 100]);

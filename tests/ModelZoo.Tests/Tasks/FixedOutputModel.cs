@@ -82,7 +82,8 @@ internal sealed class FixedOutputModel : IDisposable
             Task = task,
             Files = files,
             License = new LicenseInfo { Spdx = "MIT" },
-            Input = input,
+            // The card declares what the graph takes, as a real card must.
+            Input = input with { ElementType = inputElement == "float" ? "float32" : inputElement },
             Output = new OutputSpec { Decoder = decoder, Kind = kind, Name = primaryOutput },
             Labels = labelsSpec,
         };

@@ -104,7 +104,16 @@ public sealed class OnnxZooDecoderTests
         using var fixture = FixedOutputModel.Create(ModelTask.ObjectDetection, "yolov4", spec,
             [new T("Identity:0", head0, 1, 8, 8, 3, 7), new T("Identity_1:0", head1, 1, 4, 4, 3, 7), new T("Identity_2:0", head2, 1, 2, 2, 3, 7)],
             TwoClasses);
-        using var detector = ObjectDetector.Open(fixture.Model);
+        // The built-in card's anchors and XY scales (the zoo's published COCO values).
+        var card = fixture.Card with
+        {
+            Output = fixture.Card.Output! with
+            {
+                Anchors = [[12, 16, 19, 36, 40, 28], [36, 75, 76, 55, 72, 146], [142, 110, 192, 243, 459, 401]],
+                XyScales = [1.2f, 1.1f, 1.05f],
+            },
+        };
+        using var detector = ObjectDetector.Open(fixture.Model with { Card = card });
         using var image = Blank(128, 64);
 
         var detections = detector.Detect(image, new DetectionOptions { ScoreThreshold = 0.5f });

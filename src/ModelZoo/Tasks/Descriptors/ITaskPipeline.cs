@@ -28,6 +28,12 @@ public interface ITaskPipeline<TResult, in TOptions> : IDisposable
     /// cannot be decoded yields an outcome with its error instead of stopping the run.</summary>
     IAsyncEnumerable<ImageOutcome<TResult>> RunFilesAsync(IReadOnlyList<string> paths, TOptions options, CancellationToken ct = default);
 
+    /// <summary>Runs image files as <see cref="RunFilesAsync(IReadOnlyList{string}, TOptions, CancellationToken)"/> does and
+    /// hands each file's path and decoded image with its result to <paramref name="withImage"/> before the image is released (the CLI
+    /// draws and saves the annotated image there).</summary>
+    IAsyncEnumerable<ImageOutcome<TOut>> RunFilesAsync<TOut>(IReadOnlyList<string> paths, TOptions options,
+        Func<string, RgbImage, TResult, TOut> withImage, CancellationToken ct = default);
+
     /// <summary>Time spent per stage so far, over every call on this instance.</summary>
     StageTimings Timings { get; }
 }

@@ -19,8 +19,11 @@ namespace ModelZoo.Tasks;
 /// <item>Write its result record and options record (defaults as property initialisers, a <c>Validate</c> method).</item>
 /// <item>Write its decoders and their name → decoder table (<c>DecoderRegistry</c>) when cards choose how outputs
 /// are read.</item>
-/// <item>Write its pipeline: the task-specific step from model outputs to the result on the image pipeline
-/// template, exposed as an <see cref="ITaskPipeline{TResult, TOptions}"/>.</item>
+/// <item>Write its pipeline: a class deriving from <see cref="ImagePipeline{TResult, TOptions}"/> that supplies
+/// <c>Validate</c> (the options), <c>Preprocess</c> (through the shared image runners) and <c>Complete</c> (inference
+/// and the decoder, timed through the template's helpers), with static <c>Open</c>/<c>OpenAsync</c> built on the
+/// template's <c>OpenPipeline</c>/<c>PullAndOpenAsync</c>.</item>
+/// <item>If results are drawn, write its <see cref="IAnnotationLayer"/> in the task's folder.</item>
 /// <item>Derive a descriptor from this class: the task, the decoders, <see cref="ParseOptions"/>,
 /// <see cref="WriteJson"/>, <see cref="Annotate"/>, <see cref="Present"/> and, for a command-line verb,
 /// <see cref="Command"/>.</item>
@@ -32,8 +35,30 @@ namespace ModelZoo.Tasks;
 /// </remarks>
 public abstract class TaskDescriptor<TResult, TOptions> : ITaskDescriptor where TOptions : class
 {
+    private readonly ModelTask? _task;
+    private readonly TOptions? _defaultOptions;
+    private readonly IReadOnlyList<string>? _decoders;
+    private readonly TaskCommandInfo? _command;
+
+    /// <summary>A descriptor that overrides <see cref="Task"/> and <see cref="DefaultOptions"/> itself.</summary>
+    protected TaskDescriptor()
+    {
+    }
+
+    /// <summary>A descriptor from the facts every task states: its name, its default options, its decoder names and its
+    /// command-line verb.</summary>
+    protected TaskDescriptor(ModelTask task, TOptions defaultOptions, IReadOnlyList<string>? decoders = null, TaskCommandInfo? command = null)
+    {
+        ArgumentNullException.ThrowIfNull(defaultOptions);
+        _task = task;
+        _defaultOptions = defaultOptions;
+        _decoders = decoders;
+        _command = command;
+    }
+
     /// <inheritdoc />
-    public abstract ModelTask Task { get; }
+    public virtual ModelTask Task => _task ?? throw new InvalidOperationException(
+        $"{GetType().Name} names no task; pass it to the constructor or override Task.");
 
     /// <inheritdoc />
     public virtual TaskInput Input => TaskInput.Image;
@@ -45,16 +70,17 @@ public abstract class TaskDescriptor<TResult, TOptions> : ITaskDescriptor where 
     public Type OptionsType => typeof(TOptions);
 
     /// <inheritdoc />
-    public virtual IReadOnlyList<string>? Decoders => null;
+    public virtual IReadOnlyList<string>? Decoders => _decoders;
 
     /// <inheritdoc />
-    public virtual TaskCommandInfo? Command => null;
+    public virtual TaskCommandInfo? Command => _command;
 
     /// <inheritdoc />
     public virtual ModelTask? CompanionTask => null;
 
     /// <summary>The options a host uses when its user sets none: the options record as constructed.</summary>
-    public abstract TOptions DefaultOptions { get; }
+    public virtual TOptions DefaultOptions => _defaultOptions ?? throw new InvalidOperationException(
+        $"{GetType().Name} has no default options; pass them to the constructor or override DefaultOptions.");
 
     /// <summary>The options <paramref name="values"/> describe, starting from <see cref="DefaultOptions"/>; keys the
     /// task does not use are ignored.</summary>
@@ -95,6 +121,23 @@ public abstract class TaskDescriptor<TResult, TOptions> : ITaskDescriptor where 
     /// <summary>Writes files that go with an annotated image (segmentation's mask PNGs) next to it, named from
     /// <paramref name="stem"/> (a path without extension), and returns the result naming them. Nothing by default.</summary>
     public virtual TResult SaveFiles(TResult result, string stem) => result;
+
+    /// <summary>Validates options built by <see cref="ParseOptions"/> and returns them.</summary>
+    /// <exception cref="ZooUsageException">They are out of range.</exception>
+    protected static TOptions Checked(TOptions options, Action<TOptions> validate)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(validate);
+        validate(options);
+        return options;
+    }
+
+    /// <summary><paramref name="values"/>, checked for null.</summary>
+    protected static TaskOptionValues Require(TaskOptionValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values;
+    }
 
     /// <inheritdoc />
     public TReturn Accept<TReturn>(ITaskDescriptorVisitor<TReturn> visitor)

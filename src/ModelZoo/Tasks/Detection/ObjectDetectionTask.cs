@@ -6,33 +6,16 @@ namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ObjectDetection"/> task: <see cref="ObjectDetector"/>, labelled boxes.
 /// <c>min_score</c> is the score threshold, <c>top</c> caps the boxes.</summary>
-public sealed class ObjectDetectionTask : TaskDescriptor<IReadOnlyList<Detection>, DetectionOptions>
+public sealed class ObjectDetectionTask() : TaskDescriptor<IReadOnlyList<Detection>, DetectionOptions>(ModelTask.ObjectDetection, new DetectionOptions(),
+    DetectionDecoders.Registry.Names, new TaskCommandInfo("detect", "Labelled boxes in images (JSON, annotated PNGs).", "detecting",
+        ["detect", "coco/ssd_mobilenet_v1/detection", "samples/dog.jpg", "--save", "out/"]))
 {
     /// <inheritdoc />
-    public override ModelTask Task => ModelTask.ObjectDetection;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<string> Decoders => DetectionDecoders.Registry.Names;
-
-    /// <inheritdoc />
-    public override TaskCommandInfo Command { get; } = new("detect", "Labelled boxes in images (JSON, annotated PNGs).", "detecting",
-        ["detect", "coco/ssd_mobilenet_v1/detection", "samples/dog.jpg", "--save", "out/"]);
-
-    /// <inheritdoc />
-    public override DetectionOptions DefaultOptions { get; } = new();
-
-    /// <inheritdoc />
-    public override DetectionOptions ParseOptions(TaskOptionValues values)
+    public override DetectionOptions ParseOptions(TaskOptionValues values) => Checked(DefaultOptions with
     {
-        ArgumentNullException.ThrowIfNull(values);
-        var options = DefaultOptions with
-        {
-            ScoreThreshold = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.ScoreThreshold,
-            MaxDetections = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxDetections,
-        };
-        options.Validate();
-        return options;
-    }
+        ScoreThreshold = Require(values).Float(TaskOptionKeys.MinScore) ?? DefaultOptions.ScoreThreshold,
+        MaxDetections = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxDetections,
+    }, o => o.Validate());
 
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<Detection>, DetectionOptions> Open(LocalModel model, ImageTaskOptions options) =>

@@ -3,21 +3,12 @@ namespace ModelZoo.Tasks;
 /// <summary>
 /// ONNX Model Zoo YOLOv4 (tensorflow-yolov4-tflite): three raw heads <c>[1, g, g, 3, 5 + classes]</c> at strides
 /// 8, 16 and 32 (52, 26 and 13 cells for a 416 input). Per anchor: centre = ((sigmoid(tx) × s − (s − 1) / 2) + cell) ×
-/// stride with the XY scale s of 1.2, 1.1, 1.05 per head; size = exp(tw) × anchor (the published COCO anchors, in
-/// input pixels); objectness and class scores are taken as the graph emits them (already probabilities, as the zoo's
+/// stride with the card's XY scale s per head (<c>output.xyScales</c>; the zoo's 1.2, 1.1, 1.05); size = exp(tw) ×
+/// anchor (the card's <c>output.anchors</c>, the published COCO anchors in input pixels for the built-in card); objectness and class scores are taken as the graph emits them (already probabilities, as the zoo's
 /// reference post-processing uses them) and the score is objectness × best class probability.
 /// </summary>
 internal sealed class YoloV4Decoder : IDetectionDecoder
 {
-    private static readonly float[][] Anchors =
-    [
-        [12, 16, 19, 36, 40, 28],
-        [36, 75, 76, 55, 72, 146],
-        [142, 110, 192, 243, 459, 401],
-    ];
-
-    private static readonly float[] XyScales = [1.2f, 1.1f, 1.05f];
-
     public List<CandidateBox> Decode(ModelOutputs outputs, int? classCount, float scoreThreshold)
     {
         var heads = outputs.Tensors.Where(t => t.Shape.Length == 5 && t.Shape[0] == 1 && t.Shape[3] == 3).OrderByDescending(t => t.Shape[1]).ToList();
@@ -27,6 +18,7 @@ internal sealed class YoloV4Decoder : IDetectionDecoder
         {
             throw outputs.ShapeError("yolov4", expected);
         }
+        var (anchors, xyScales) = AnchorsOf(outputs);
         var result = new List<CandidateBox>();
         for (var level = 0; level < 3; level++)
         {
@@ -34,7 +26,7 @@ internal sealed class YoloV4Decoder : IDetectionDecoder
             var grid = (int)head.Shape[1];
             var width = (int)head.Shape[4];
             float strideX = (float)outputs.InputWidth / grid, strideY = (float)outputs.InputHeight / grid;
-            var scale = XyScales[level];
+            var scale = xyScales[level];
             var data = ModelOutputs.Floats(head);
             for (var row = 0; row < grid; row++)
             {
@@ -60,8 +52,8 @@ internal sealed class YoloV4Decoder : IDetectionDecoder
                         }
                         var cx = (Sigmoid(v[0]) * scale - 0.5f * (scale - 1f) + col) * strideX;
                         var cy = (Sigmoid(v[1]) * scale - 0.5f * (scale - 1f) + row) * strideY;
-                        var w = MathF.Exp(v[2]) * Anchors[level][2 * a];
-                        var h = MathF.Exp(v[3]) * Anchors[level][2 * a + 1];
+                        var w = MathF.Exp(v[2]) * anchors[level][2 * a];
+                        var h = MathF.Exp(v[3]) * anchors[level][2 * a + 1];
                         result.Add(new CandidateBox(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, best, score));
                     }
                 }
@@ -71,4 +63,21 @@ internal sealed class YoloV4Decoder : IDetectionDecoder
     }
 
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    /// <summary>The card's anchors (three heads of three (w, h) pairs) and XY scales (1 when it names none).</summary>
+    private static (IReadOnlyList<IReadOnlyList<float>> Anchors, IReadOnlyList<float> XyScales) AnchorsOf(ModelOutputs outputs)
+    {
+        var output = outputs.Card.Output;
+        if (output?.Anchors is not { Count: 3 } anchors || anchors.Any(level => level is not { Count: 6 }))
+        {
+            throw new ZooException("card-output-anchors",
+                $"the card of '{outputs.Card.Handle}' gives no yolov4 anchors; set output.anchors to three lists of three (width, height) pairs in input pixels, finest stride first.");
+        }
+        if (output.XyScales is { } scales && scales.Count != 3)
+        {
+            throw new ZooException("card-output-anchors",
+                $"the card of '{outputs.Card.Handle}' gives {scales.Count} output.xyScales for three heads; give one per head or leave it out.");
+        }
+        return (anchors, output.XyScales ?? [1f, 1f, 1f]);
+    }
 }

@@ -5,17 +5,16 @@ namespace ModelZoo.Tasks;
 
 /// <summary>
 /// Emotion classifier: one output <c>[1, K]</c> of class scores, softmaxed when the card's output kind is
-/// <c>logits</c>. Names come from the card's labels, else the seven of oarriaga/face_classification (the
-/// human-models <c>emotion</c> model): angry, disgust, fear, happy, sad, surprise, neutral.
+/// <c>logits</c>. Names come from the card's labels (the built-in oarriaga/face_classification card names the seven of
+/// <c>builtin:emotion7</c>, FER+ cards <c>builtin:ferplus8</c>).
 /// </summary>
 internal sealed class EmotionDecoder : IFaceAttributeDecoder
 {
-    private static readonly string[] DefaultNames = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"];
-
     public FaceAttributeValues Decode(ModelOutputs outputs, IReadOnlyList<string>? labels)
     {
         var tensor = outputs.Primary;
-        var names = labels ?? DefaultNames;
+        var names = labels ?? throw new ZooException("card-labels-missing",
+            $"the card of '{outputs.Card.Handle}' names no emotion labels; add a 'labels' section (for example builtin:emotion7).");
         if (tensor.ElementCount != names.Count)
         {
             throw outputs.ShapeError("emotion", $"one output [1, {names.Count}] of emotion scores");

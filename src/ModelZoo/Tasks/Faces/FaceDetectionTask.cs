@@ -8,37 +8,20 @@ namespace ModelZoo.Tasks;
 /// <summary>The <see cref="ModelTask.FaceDetection"/> task: <see cref="FaceDetector"/>, face boxes and landmarks, with
 /// <see cref="ModelTask.FaceAttributes"/> companions (<see cref="FaceAttributes"/>) run on each face. <c>min_score</c> is
 /// the face threshold, <c>top</c> caps the faces, <c>face_attributes</c> turns the companions off per call.</summary>
-public sealed class FaceDetectionTask : TaskDescriptor<IReadOnlyList<Face>, FaceOptions>
+public sealed class FaceDetectionTask() : TaskDescriptor<IReadOnlyList<Face>, FaceOptions>(ModelTask.FaceDetection, new FaceOptions(),
+    FaceDecoders.Registry.Names, new TaskCommandInfo("faces", "Faces with landmarks, optionally age, gender and emotion.", "finding faces",
+        ["faces", "face/blazeface/front_128", "photo.jpg", "--json"]))
 {
-    /// <inheritdoc />
-    public override ModelTask Task => ModelTask.FaceDetection;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<string> Decoders => FaceDecoders.Registry.Names;
-
     /// <inheritdoc />
     public override ModelTask? CompanionTask => ModelTask.FaceAttributes;
 
     /// <inheritdoc />
-    public override TaskCommandInfo Command { get; } = new("faces", "Faces with landmarks, optionally age, gender and emotion.", "finding faces",
-        ["faces", "face/blazeface/front_128", "photo.jpg", "--json"]);
-
-    /// <inheritdoc />
-    public override FaceOptions DefaultOptions { get; } = new();
-
-    /// <inheritdoc />
-    public override FaceOptions ParseOptions(TaskOptionValues values)
+    public override FaceOptions ParseOptions(TaskOptionValues values) => Checked(DefaultOptions with
     {
-        ArgumentNullException.ThrowIfNull(values);
-        var options = DefaultOptions with
-        {
-            ScoreThreshold = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.ScoreThreshold,
-            MaxFaces = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxFaces,
-            Attributes = values.Bool(TaskOptionKeys.FaceAttributes) ?? DefaultOptions.Attributes,
-        };
-        options.Validate();
-        return options;
-    }
+        ScoreThreshold = Require(values).Float(TaskOptionKeys.MinScore) ?? DefaultOptions.ScoreThreshold,
+        MaxFaces = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxFaces,
+        Attributes = values.Bool(TaskOptionKeys.FaceAttributes) ?? DefaultOptions.Attributes,
+    }, o => o.Validate());
 
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<Face>, FaceOptions> Open(LocalModel model, ImageTaskOptions options) =>
@@ -48,20 +31,7 @@ public sealed class FaceDetectionTask : TaskDescriptor<IReadOnlyList<Face>, Face
     public override ITaskPipeline<IReadOnlyList<Face>, FaceOptions> Open(LocalModel model, IReadOnlyList<LocalModel> companions, ImageTaskOptions options)
     {
         ArgumentNullException.ThrowIfNull(companions);
-        if (companions.Count == 0)
-        {
-            return Open(model, options);
-        }
-        var detector = FaceDetector.Open(model, options);
-        try
-        {
-            return new FacePipeline(detector, FaceAttributes.Open(companions, options));
-        }
-        catch
-        {
-            detector.Dispose();
-            throw;
-        }
+        return FaceDetector.Open(model, companions, options);
     }
 
     /// <inheritdoc />

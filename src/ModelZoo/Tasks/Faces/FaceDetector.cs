@@ -10,24 +10,17 @@ namespace ModelZoo.Tasks;
 /// card, the decoder it names (<c>blazeface</c>, <c>ultraface</c>), weighted or plain suppression, and boxes and landmarks mapped
 /// back to original-image pixels. Thread-safe.
 /// </summary>
-public sealed class FaceDetector : ITaskPipeline<IReadOnlyList<Face>, FaceOptions>
+public sealed class FaceDetector : ImagePipeline<IReadOnlyList<Face>, FaceOptions>
 {
-    private readonly ModelSession _session;
     private readonly ImageModelRunner _runner;
     private readonly IFaceDecoder _decoder;
-    private readonly ImageTaskOptions _options;
+    private FaceAttributes? _attributes;
 
-    private FaceDetector(LocalModel model, ModelSession session, ImageTaskOptions options)
+    private FaceDetector(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
-        Card = model.Card;
-        _session = session;
-        _options = options;
         _decoder = FaceDecoders.Registry.Get(model.Card);
         _runner = new ImageModelRunner(session, model.Card);
     }
-
-    /// <summary>The model's card.</summary>
-    public ModelCard Card { get; }
 
     /// <summary>Decoder names cards may use with this pipeline.</summary>
     public static IReadOnlyList<string> Decoders => FaceDecoders.Registry.Names;
@@ -35,30 +28,55 @@ public sealed class FaceDetector : ITaskPipeline<IReadOnlyList<Face>, FaceOption
     /// <summary>Opens a detector over a pulled model. The detector owns the session it creates.</summary>
     /// <exception cref="ZooUsageException">The card is not a face-detection card.</exception>
     /// <exception cref="ZooException">The card names a decoder this pipeline does not have (code <c>decoder-unknown</c>).</exception>
-    public static FaceDetector Open(LocalModel model, ImageTaskOptions? options = null)
+    public static FaceDetector Open(LocalModel model, ImageTaskOptions? options = null) => OpenPipeline(model, options,
+        ModelTask.FaceDetection, card => FaceDecoders.Registry.Get(card), (m, session, o) => new FaceDetector(m, session, o));
+
+    /// <summary>A detector that runs the face-attribute <paramref name="attributeModels"/> on every face it finds
+    /// (unless <see cref="FaceOptions.Attributes"/> is off); it owns their sessions too.</summary>
+    internal static FaceDetector Open(LocalModel model, IReadOnlyList<LocalModel> attributeModels, ImageTaskOptions options)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        TaskGuard.RequireTask(model.Card, ModelTask.FaceDetection);
-        FaceDecoders.Registry.Get(model.Card);
-        options ??= new ImageTaskOptions();
-        return TaskSessions.OpenOwned(model, options.Session, session => new FaceDetector(model, session, options));
+        var detector = Open(model, options);
+        try
+        {
+            detector._attributes = attributeModels.Count == 0 ? null : FaceAttributes.Open(attributeModels, options);
+            return detector;
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Pulls the model if needed (verified) and opens a detector over it.</summary>
-    public static async Task<FaceDetector> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
-        IProgress<PullProgress>? progress = null, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var model = await store.OpenAsync(card, progress, ct).ConfigureAwait(false);
-        return Open(model, options);
-    }
+    public static Task<FaceDetector> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
+        IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
+        PullAndOpenAsync(card, store, progress, ct, model => Open(model, options));
 
     /// <summary>Faces in one image, best first.</summary>
-    public IReadOnlyList<Face> Detect(RgbImage image, FaceOptions? options = null)
+    public IReadOnlyList<Face> Detect(RgbImage image, FaceOptions? options = null) => Run(image, options ?? new FaceOptions());
+
+    private protected override void Validate(FaceOptions options) => options.Validate();
+
+    private protected override PreparedImage Preprocess(RgbImage image) => _runner.Preprocess(image);
+
+    private protected override IReadOnlyList<IReadOnlyList<Face>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FaceOptions> options)
     {
-        options ??= new FaceOptions();
-        options.Validate();
-        var outputs = _runner.Run(image);
+        var faces = EachImage(batch, options, _runner, Decode);
+        if (_attributes is not { } attributes)
+        {
+            return faces;
+        }
+        // Attribute models crop the image's own pixels, so they run once the detector has its faces.
+        return faces.Select((found, i) => options[i].Attributes && found.Count > 0
+            ? Postprocess(() => attributes.Apply(batch[i].Source, found))
+            : found).ToList();
+    }
+
+    private protected override void DisposeCore() => _attributes?.Dispose();
+
+    private IReadOnlyList<Face> Decode(ModelOutputs outputs, FaceOptions options)
+    {
         var candidates = _decoder.Decode(outputs, options.ScoreThreshold);
         var kept = FaceSuppression.Apply(candidates, options.IouThreshold, options.MaxFaces, options.WeightedSuppression);
         var transform = outputs.Transform;
@@ -75,28 +93,4 @@ public sealed class FaceDetector : ITaskPipeline<IReadOnlyList<Face>, FaceOption
             return new Face { Score = c.Score, Box = BoundingBox.FromCorners(x1, y1, x2, y2), Landmarks = landmarks };
         }).ToList();
     }
-
-    /// <summary>Detects faces in image files, decoding the next file while the current one runs; in input order.</summary>
-    public IAsyncEnumerable<ImageOutcome<IReadOnlyList<Face>>> DetectFilesAsync(IReadOnlyList<string> paths,
-        FaceOptions? options = null, CancellationToken ct = default) =>
-        ImageModelRunner.RunFilesAsync(paths, _options.Decode, image => Detect(image, options), ct);
-
-    /// <inheritdoc />
-    public IReadOnlyList<Face> Run(RgbImage image, FaceOptions options) => Detect(image, options);
-
-    /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<Face>> Run(IReadOnlyList<RgbImage> images, IReadOnlyList<FaceOptions> options) =>
-        BatchCalls.EachImage(images, options, Detect);
-
-    /// <inheritdoc />
-    public IAsyncEnumerable<ImageOutcome<IReadOnlyList<Face>>> RunFilesAsync(IReadOnlyList<string> paths, FaceOptions options, CancellationToken ct = default) =>
-        DetectFilesAsync(paths, options, ct);
-
-    /// <inheritdoc />
-    public StageTimings Timings => StageTimings.Zero;
-
-    internal Imaging.ImageDecodeOptions? DecodeOptions => _options.Decode;
-
-    /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Runtime;
@@ -141,37 +140,9 @@ public sealed class TextSpotter : IDisposable
 
     /// <summary>Reads image files one after another, decoding the next while the current one runs; in input order. A file
     /// that cannot be decoded yields an error outcome instead of stopping the run.</summary>
-    public async IAsyncEnumerable<ImageOutcome<OcrResult>> ReadFilesAsync(IReadOnlyList<string> paths,
-        [EnumeratorCancellation] CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(paths);
-        if (paths.Count == 0)
-        {
-            yield break;
-        }
-        var next = Task.Run(() => DecodeOrError(paths[0]), ct);
-        for (var i = 0; i < paths.Count; i++)
-        {
-            var (image, error) = await next.ConfigureAwait(false);
-            if (i + 1 < paths.Count)
-            {
-                var path = paths[i + 1];
-                next = Task.Run(() => DecodeOrError(path), ct);
-            }
-            ct.ThrowIfCancellationRequested();
-            if (image is null)
-            {
-                yield return new ImageOutcome<OcrResult>(paths[i], null, 0, 0, default, error);
-                continue;
-            }
-            using (image)
-            {
-                var result = await Task.Run(() => Read(image), ct).ConfigureAwait(false);
-                yield return new ImageOutcome<OcrResult>(paths[i], result, image.Width, image.Height,
-                    new ImageTransform(1f, 1f, 0f, 0f, image.Width, image.Height), null);
-            }
-        }
-    }
+    public IAsyncEnumerable<ImageOutcome<OcrResult>> ReadFilesAsync(IReadOnlyList<string> paths, CancellationToken ct = default) =>
+        ImageFileLoop.RunAsync<ImageTransform, OcrResult>(paths, 1, Options.Decode, image => new ImageTransform(1f, 1f, 0f, 0f, image.Width, image.Height),
+            batch => [Read(batch[0].Image)], transform => transform, null, ct);
 
     /// <inheritdoc />
     public void Dispose()
@@ -179,18 +150,6 @@ public sealed class TextSpotter : IDisposable
         _detector.Dispose();
         _recognizer.Dispose();
         _classifier?.Dispose();
-    }
-
-    private (RgbImage? Image, ZooException? Error) DecodeOrError(string path)
-    {
-        try
-        {
-            return (ImageDecoder.Decode(path, Options.Decode), null);
-        }
-        catch (ZooException ex)
-        {
-            return (null, ex);
-        }
     }
 
     /// <summary>Line quadrilaterals in image pixels, in reading order.</summary>

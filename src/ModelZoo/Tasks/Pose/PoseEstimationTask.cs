@@ -7,32 +7,15 @@ namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.PoseEstimation"/> task: <see cref="PoseEstimator"/>, 17 COCO keypoints per person.
 /// <c>min_score</c> drops weaker poses, <c>top</c> caps how many are returned.</summary>
-public sealed class PoseEstimationTask : TaskDescriptor<IReadOnlyList<Pose>, PoseOptions>
+public sealed class PoseEstimationTask() : TaskDescriptor<IReadOnlyList<Pose>, PoseOptions>(ModelTask.PoseEstimation, new PoseOptions(),
+    PoseDecoders.Registry.Names, new TaskCommandInfo("pose", "Body keypoints (17 COCO points) in images.", "estimating poses"))
 {
     /// <inheritdoc />
-    public override ModelTask Task => ModelTask.PoseEstimation;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<string> Decoders => PoseDecoders.Registry.Names;
-
-    /// <inheritdoc />
-    public override TaskCommandInfo Command { get; } = new("pose", "Body keypoints (17 COCO points) in images.", "estimating poses");
-
-    /// <inheritdoc />
-    public override PoseOptions DefaultOptions { get; } = new();
-
-    /// <inheritdoc />
-    public override PoseOptions ParseOptions(TaskOptionValues values)
+    public override PoseOptions ParseOptions(TaskOptionValues values) => Checked(DefaultOptions with
     {
-        ArgumentNullException.ThrowIfNull(values);
-        var options = DefaultOptions with
-        {
-            MinScore = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.MinScore,
-            MaxPoses = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxPoses,
-        };
-        options.Validate();
-        return options;
-    }
+        MinScore = Require(values).Float(TaskOptionKeys.MinScore) ?? DefaultOptions.MinScore,
+        MaxPoses = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxPoses,
+    }, o => o.Validate());
 
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<Pose>, PoseOptions> Open(LocalModel model, ImageTaskOptions options) =>
@@ -43,7 +26,7 @@ public sealed class PoseEstimationTask : TaskDescriptor<IReadOnlyList<Pose>, Pos
         ResultJson.WritePoses(writer, result);
 
     /// <inheritdoc />
-    public override Annotations Annotate(IReadOnlyList<Pose> result) => new() { Poses = result };
+    public override Annotations Annotate(IReadOnlyList<Pose> result) => new() { Layers = [new PoseLayer(result)] };
 
     /// <inheritdoc />
     public override ResultView Present(IReadOnlyList<Pose> result)

@@ -1,4 +1,3 @@
-
 namespace ModelZoo.Tasks;
 
 /// <summary>What <see cref="Annotator"/> draws over an image; every list may be empty.</summary>
@@ -7,15 +6,17 @@ public sealed record Annotations
     /// <summary>Boxes drawn with their label and score.</summary>
     public IReadOnlyList<Detection> Detections { get; init; } = [];
 
-    /// <summary>Skeletons drawn as COCO limbs and keypoint dots.</summary>
-    public IReadOnlyList<Pose> Poses { get; init; } = [];
-
     /// <summary>Face boxes, landmarks and any attributes.</summary>
     public IReadOnlyList<Face> Faces { get; init; } = [];
 
-    /// <summary>Masks tinted over the image (half opacity where a mask is full).</summary>
-    public IReadOnlyList<SegmentationMask> Masks { get; init; } = [];
+    /// <summary>Further task layers (skeletons, masks, …), drawn between the boxes and the faces.</summary>
+    public IReadOnlyList<IAnnotationLayer> Layers { get; init; } = [];
 
-    /// <summary>Keypoints scoring below this, and limbs touching them, are not drawn (default 0.2).</summary>
-    public float KeypointThreshold { get; init; } = 0.2f;
+    /// <summary>Every layer in drawing order: boxes, <see cref="Layers"/>, faces.</summary>
+    public IReadOnlyList<IAnnotationLayer> AllLayers =>
+    [
+        .. Detections.Count > 0 ? [new DetectionLayer(Detections)] : Array.Empty<IAnnotationLayer>(),
+        .. Layers,
+        .. Faces.Count > 0 ? [new FaceLayer(Faces)] : Array.Empty<IAnnotationLayer>(),
+    ];
 }

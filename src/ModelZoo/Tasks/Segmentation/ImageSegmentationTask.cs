@@ -6,28 +6,12 @@ namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ImageSegmentation"/> task: <see cref="Segmenter"/>, one mask per class.
 /// <c>min_score</c> is the probability a pixel needs to be in a mask.</summary>
-public sealed class ImageSegmentationTask : TaskDescriptor<IReadOnlyList<SegmentationMask>, SegmentationOptions>
+public sealed class ImageSegmentationTask() : TaskDescriptor<IReadOnlyList<SegmentationMask>, SegmentationOptions>(ModelTask.ImageSegmentation,
+    new SegmentationOptions(), SegmentationDecoders.Registry.Names, new TaskCommandInfo("segment", "Per-pixel masks (PNG) of images.", "segmenting"))
 {
     /// <inheritdoc />
-    public override ModelTask Task => ModelTask.ImageSegmentation;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<string> Decoders => SegmentationDecoders.Registry.Names;
-
-    /// <inheritdoc />
-    public override TaskCommandInfo Command { get; } = new("segment", "Per-pixel masks (PNG) of images.", "segmenting");
-
-    /// <inheritdoc />
-    public override SegmentationOptions DefaultOptions { get; } = new();
-
-    /// <inheritdoc />
-    public override SegmentationOptions ParseOptions(TaskOptionValues values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var options = DefaultOptions with { Threshold = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.Threshold };
-        options.Validate();
-        return options;
-    }
+    public override SegmentationOptions ParseOptions(TaskOptionValues values) => Checked(
+        DefaultOptions with { Threshold = Require(values).Float(TaskOptionKeys.MinScore) ?? DefaultOptions.Threshold }, o => o.Validate());
 
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions> Open(LocalModel model, ImageTaskOptions options) =>
@@ -62,7 +46,7 @@ public sealed class ImageSegmentationTask : TaskDescriptor<IReadOnlyList<Segment
     }
 
     /// <inheritdoc />
-    public override Annotations Annotate(IReadOnlyList<SegmentationMask> result) => new() { Masks = result };
+    public override Annotations Annotate(IReadOnlyList<SegmentationMask> result) => new() { Layers = [new MaskLayer(result)] };
 
     /// <inheritdoc />
     public override ResultView Present(IReadOnlyList<SegmentationMask> result)

@@ -10,27 +10,19 @@ namespace ModelZoo.Tasks;
 /// decoder it names (<c>selfie</c>, <c>meet</c>, <c>semantic-argmax</c>), and probabilities resampled (bilinear) onto the original image
 /// through the preprocessing transform, so letterbox padding never leaks into the mask. Thread-safe.
 /// </summary>
-public sealed class Segmenter : ITaskPipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions>
+public sealed class Segmenter : ImagePipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions>
 {
-    private readonly ModelSession _session;
     private readonly ImageModelRunner _runner;
     private readonly ISegmentationDecoder _decoder;
-    private readonly ImageTaskOptions _options;
     private readonly IReadOnlyList<string>? _labels;
     private readonly int _labelOffset;
 
-    private Segmenter(LocalModel model, ModelSession session, ImageTaskOptions options)
+    private Segmenter(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
-        Card = model.Card;
-        _session = session;
-        _options = options;
         _decoder = SegmentationDecoders.Registry.Get(model.Card);
         _runner = new ImageModelRunner(session, model.Card);
         (_labels, _labelOffset) = TaskGuard.Labels(model);
     }
-
-    /// <summary>The model's card.</summary>
-    public ModelCard Card { get; }
 
     /// <summary>Decoder names cards may use with this pipeline.</summary>
     public static IReadOnlyList<string> Decoders => SegmentationDecoders.Registry.Names;
@@ -38,58 +30,27 @@ public sealed class Segmenter : ITaskPipeline<IReadOnlyList<SegmentationMask>, S
     /// <summary>Opens a segmenter over a pulled model. The segmenter owns the session it creates.</summary>
     /// <exception cref="ZooUsageException">The card is not an image-segmentation card.</exception>
     /// <exception cref="ZooException">The card names a decoder this pipeline does not have (code <c>decoder-unknown</c>).</exception>
-    public static Segmenter Open(LocalModel model, ImageTaskOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        TaskGuard.RequireTask(model.Card, ModelTask.ImageSegmentation);
-        SegmentationDecoders.Registry.Get(model.Card);
-        options ??= new ImageTaskOptions();
-        return TaskSessions.OpenOwned(model, options.Session, session => new Segmenter(model, session, options));
-    }
+    public static Segmenter Open(LocalModel model, ImageTaskOptions? options = null) => OpenPipeline(model, options,
+        ModelTask.ImageSegmentation, card => SegmentationDecoders.Registry.Get(card), (m, session, o) => new Segmenter(m, session, o));
 
     /// <summary>Pulls the model if needed (verified) and opens a segmenter over it.</summary>
-    public static async Task<Segmenter> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
-        IProgress<PullProgress>? progress = null, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var model = await store.OpenAsync(card, progress, ct).ConfigureAwait(false);
-        return Open(model, options);
-    }
+    public static Task<Segmenter> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
+        IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
+        PullAndOpenAsync(card, store, progress, ct, model => Open(model, options));
 
     /// <summary>One mask per class the model segments, the size of <paramref name="image"/>.</summary>
-    public IReadOnlyList<SegmentationMask> Segment(RgbImage image, SegmentationOptions? options = null)
-    {
-        options ??= new SegmentationOptions();
-        options.Validate();
-        var outputs = _runner.Run(image);
-        return _decoder.Decode(outputs, _labels, _labelOffset)
-            .Select(map => ToMask(map, outputs.Transform, outputs.InputWidth, outputs.InputHeight, options))
-            .ToList();
-    }
+    public IReadOnlyList<SegmentationMask> Segment(RgbImage image, SegmentationOptions? options = null) =>
+        Run(image, options ?? new SegmentationOptions());
 
-    /// <summary>Segments image files, decoding the next file while the current one runs; in input order.</summary>
-    public IAsyncEnumerable<ImageOutcome<IReadOnlyList<SegmentationMask>>> SegmentFilesAsync(IReadOnlyList<string> paths,
-        SegmentationOptions? options = null, CancellationToken ct = default) =>
-        ImageModelRunner.RunFilesAsync(paths, _options.Decode, image => Segment(image, options), ct);
+    private protected override void Validate(SegmentationOptions options) => options.Validate();
 
-    /// <inheritdoc />
-    public IReadOnlyList<SegmentationMask> Run(RgbImage image, SegmentationOptions options) => Segment(image, options);
+    private protected override PreparedImage Preprocess(RgbImage image) => _runner.Preprocess(image);
 
-    /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<SegmentationMask>> Run(IReadOnlyList<RgbImage> images, IReadOnlyList<SegmentationOptions> options) =>
-        BatchCalls.EachImage(images, options, Segment);
-
-    /// <inheritdoc />
-    public IAsyncEnumerable<ImageOutcome<IReadOnlyList<SegmentationMask>>> RunFilesAsync(IReadOnlyList<string> paths, SegmentationOptions options, CancellationToken ct = default) =>
-        SegmentFilesAsync(paths, options, ct);
-
-    /// <inheritdoc />
-    public StageTimings Timings => StageTimings.Zero;
-
-    internal Imaging.ImageDecodeOptions? DecodeOptions => _options.Decode;
-
-    /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    private protected override IReadOnlyList<IReadOnlyList<SegmentationMask>> Complete(IReadOnlyList<PreparedImage> batch,
+        IReadOnlyList<SegmentationOptions> options) =>
+        EachImage(batch, options, _runner, (outputs, o) => _decoder.Decode(outputs, _labels, _labelOffset)
+            .Select(map => ToMask(map, outputs.Transform, outputs.InputWidth, outputs.InputHeight, o))
+            .ToList());
 
     /// <summary>Samples the map at every source pixel's centre, mapped into model-input and then output-grid coordinates.</summary>
     /// <remarks>The transform is axis-aligned, so each column's (and each row's) grid cell and fraction is computed

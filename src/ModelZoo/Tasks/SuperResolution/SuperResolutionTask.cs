@@ -21,9 +21,8 @@ public sealed class SuperResolutionTask : TaskDescriptor<UpscaledImage, UpscaleO
     /// <inheritdoc />
     public override IReadOnlyList<string> Decoders => Upscaler.Decoders;
 
-    /// <inheritdoc />
-    public override TaskCommandInfo Command { get; } = new("upscale", "Upscale images with a super-resolution model (tiled; PNG out).",
-        "upscaling", ["upscale", "image/esrgan_slim/x2", "photo.jpg", "--out", "big/"]);
+    // No descriptor verb: `zoo upscale` (UpscaleCommand) has options of its own shape (--out, --tile, --overlap)
+    // that the shared image-task verb does not carry, and writes no annotated copy of the input.
 
     /// <inheritdoc />
     public override UpscaleOptions DefaultOptions { get; } = new();
