@@ -54,12 +54,14 @@ public static class ZooApp
                 .WithExample("headless", "model.onnx", "--out", "backbone.onnx");
             config.AddCommand<QuantizeCommand>("quantize").WithDescription("Static int8 quantization calibrated on your images, registered as a card of its own.");
             TaskCommands.Register(config, ModelZoo.Tasks.TaskRegistry.Default);
+            config.AddCommand<UpscaleCommand>("upscale").WithDescription("Upscale images with a super-resolution model (tiled; PNG out).")
+                .WithExample("upscale", "image/esrgan_slim/x2", "photo.jpg", "--out", "big/");
             config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Open Inference Protocol v2, Rekognition- and Vision-compatible APIs, web page).")
                 .WithExample("serve", "--models", "imagenet/mobilenet_v2_int8/classification", "--port", "8080");
             config.AddBranch("import", branch =>
             {
                 branch.SetDescription("Translate models from other formats to ONNX.");
-                branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph model (model.json + shards) to one ONNX file.")
+                branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph or layers model (model.json + shards) to one ONNX file.")
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
             });
             config.AddBranch("card", branch =>

@@ -79,7 +79,7 @@ public static partial class ModelCardValidator
     public static bool IsValidHandle(string? handle) => handle is not null && HandlePattern().IsMatch(handle);
 
     /// <summary>Whether the task takes an image and therefore needs an <see cref="InputSpec"/>.</summary>
-    public static bool IsImageTask(ModelTask task) => task is not (ModelTask.TextEmbedding or ModelTask.QuestionAnswering);
+    public static bool IsImageTask(ModelTask task) => task is not ModelTask.TextEmbedding;
 
     private static void CheckFiles(ModelCard card, List<string> problems)
     {

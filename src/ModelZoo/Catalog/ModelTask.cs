@@ -31,10 +31,6 @@ public enum ModelTask
     [JsonStringEnumMemberName("ocr")] Ocr,
     /// <summary>A fixed-length embedding of a sentence.</summary>
     [JsonStringEnumMemberName("text-embedding")] TextEmbedding,
-    /// <summary>Answer spans from a context passage.</summary>
-    [JsonStringEnumMemberName("question-answering")] QuestionAnswering,
     /// <summary>Upscaled image.</summary>
     [JsonStringEnumMemberName("super-resolution")] SuperResolution,
-    /// <summary>Stylised image.</summary>
-    [JsonStringEnumMemberName("style-transfer")] StyleTransfer,
 }

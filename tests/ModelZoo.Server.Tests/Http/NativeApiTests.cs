@@ -133,7 +133,7 @@ public sealed class NativeApiTests(MobileNetHome home)
         Assert.Equal(HttpStatusCode.BadRequest, badTop.StatusCode);
         Assert.Equal("bad-parameter", ErrorCode(await badTop.Content.ReadAsStringAsync()));
 
-        var questions = await server.Client.PostAsync("/v1/models/text/bert_squad/question_answering:predict", new ByteArrayContent([1, 2, 3]));
+        var questions = await server.Client.PostAsync("/v1/models/ocr/ppocrv4/rec:predict", new ByteArrayContent([1, 2, 3]));
         Assert.Equal(HttpStatusCode.BadRequest, questions.StatusCode);
         Assert.Equal("model-not-servable", ErrorCode(await questions.Content.ReadAsStringAsync()));
 

@@ -44,9 +44,65 @@ internal sealed class TfjsReference
             Read(document.RootElement.GetProperty("outputs"), folder));
     }
 
-    private static void RunNode(string modelJsonPath, string folder, double min, double range, int seed)
+    /// <summary>Outputs of <c>tf.loadLayersModel</c> (<c>tests/node/tfjs-layers-reference.mjs</c>) for a layers model
+    /// on an NHWC input of <paramref name="shape"/>: noise uniform in [min, min + range), or the values of
+    /// <paramref name="input"/> when given. Cached like <see cref="Get"/>, keyed by the model, weights and input.</summary>
+    public static TfjsReference GetLayers(string modelJsonPath, int[] shape, double min, double range, int seed = 1, float[]? input = null)
     {
-        var script = Path.Combine(TestAssets.RepoRoot, "tests", "node", "tfjs-reference.mjs");
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(File.ReadAllBytes(modelJsonPath));
+        foreach (var shard in Directory.GetFiles(Path.GetDirectoryName(Path.GetFullPath(modelJsonPath))!, "*.bin").Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(File.ReadAllBytes(shard));
+        }
+        string? inputFile = null;
+        if (input is not null)
+        {
+            var bytes = new byte[input.Length * 4];
+            Buffer.BlockCopy(input, 0, bytes, 0, bytes.Length);
+            hash.AppendData(bytes);
+            inputFile = Path.Combine(Path.GetTempPath(), "zoo-layers-input-" + Guid.NewGuid().ToString("N")[..8] + ".bin");
+            File.WriteAllBytes(inputFile, bytes);
+        }
+        var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+        var key = string.Create(CultureInfo.InvariantCulture, $"layers-{sha[..16]}-{string.Join("x", shape)}-m{min:R}-r{range:R}-s{seed}");
+        var folder = Path.Combine(TestAssets.RepoRoot, ".cache", "tfjs-reference", key);
+        var index = Path.Combine(folder, "reference.json");
+        try
+        {
+            lock (NodeLock)
+            {
+                if (!File.Exists(index))
+                {
+                    var args = new List<string> { "--shape", string.Join(",", shape), "--min", min.ToString("R", CultureInfo.InvariantCulture),
+                        "--range", range.ToString("R", CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture) };
+                    if (inputFile is not null)
+                    {
+                        args.AddRange(["--input", inputFile]);
+                    }
+                    RunNode("tfjs-layers-reference.mjs", modelJsonPath, folder, args);
+                }
+            }
+        }
+        finally
+        {
+            if (inputFile is not null)
+            {
+                File.Delete(inputFile);
+            }
+        }
+        using var document = JsonDocument.Parse(File.ReadAllText(index));
+        return new TfjsReference(Read(document.RootElement.GetProperty("inputs"), folder),
+            Read(document.RootElement.GetProperty("outputs"), folder));
+    }
+
+    private static void RunNode(string modelJsonPath, string folder, double min, double range, int seed) =>
+        RunNode("tfjs-reference.mjs", modelJsonPath, folder, ["--min", min.ToString("R", CultureInfo.InvariantCulture),
+            "--range", range.ToString("R", CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture)]);
+
+    private static void RunNode(string scriptName, string modelJsonPath, string folder, IReadOnlyList<string> extra)
+    {
+        var script = Path.Combine(TestAssets.RepoRoot, "tests", "node", scriptName);
         var tfjs = Path.Combine(TestAssets.RepoRoot, ".cache", "node", "node_modules", "@tensorflow", "tfjs", "package.json");
         Assert.True(File.Exists(tfjs),
             "@tensorflow/tfjs is not installed in .cache/node: run scripts/install-test-deps.sh (it needs Node.js and npm).");
@@ -57,8 +113,7 @@ internal sealed class TfjsReference
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { script, modelJsonPath, temp, "--min", min.ToString("R", CultureInfo.InvariantCulture),
-                     "--range", range.ToString("R", CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { script, modelJsonPath, temp }.Concat(extra))
         {
             info.ArgumentList.Add(arg);
         }
@@ -76,7 +131,7 @@ internal sealed class TfjsReference
             var stderr = process.StandardError.ReadToEndAsync();
             var stdout = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"tfjs-reference.mjs failed ({process.ExitCode}): {stderr.Result}{stdout}");
+            Assert.True(process.ExitCode == 0, $"{scriptName} failed ({process.ExitCode}): {stderr.Result}{stdout}");
         }
         if (Directory.Exists(folder))
         {

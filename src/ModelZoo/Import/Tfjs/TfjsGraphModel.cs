@@ -5,7 +5,7 @@ namespace ModelZoo.Import.Tfjs;
 /// <summary>The parts of a TFJS <c>model.json</c> the importer uses.</summary>
 internal sealed class TfjsGraphModel
 {
-    private TfjsGraphModel(IReadOnlyList<TfNode> nodes, JsonElement manifest, IReadOnlyList<TfjsTensorSpec> inputs,
+    internal TfjsGraphModel(IReadOnlyList<TfNode> nodes, JsonElement manifest, IReadOnlyList<TfjsTensorSpec> inputs,
         IReadOnlyList<TfjsTensorSpec> outputs, string? generatedBy, string? convertedBy)
     {
         Nodes = nodes;

@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using ModelZoo.Import.Tfjs.Layers;
 using ModelZoo.Onnx;
 using ModelZoo.Onnx.Proto;
 
 namespace ModelZoo.Import.Tfjs;
 
 /// <summary>
-/// Translates a TensorFlow.js graph model (<c>model.json</c> with a TensorFlow GraphDef and its weight shards) into
+/// Translates a TensorFlow.js graph model (<c>model.json</c> with a TensorFlow GraphDef and its weight shards), or a
+/// layers model (a Keras topology, read by <see cref="KerasLayersModel"/> into the graph TensorFlow.js runs), into
 /// an ONNX model with the same inputs, outputs and NHWC semantics. Graph inputs keep TensorFlow's shapes and names
 /// (the signature's names when the model has one); integer tensors are int32 as in TensorFlow.js. An op the importer
 /// cannot translate stops the import with <see cref="UnsupportedOperatorsException"/> listing every such node.
@@ -61,24 +63,7 @@ public static class TfjsImporter
         using (document)
         {
             var root = document.RootElement;
-            TfjsGraphModel model;
-            Dictionary<string, ConstTensor> weights;
-            try
-            {
-                model = TfjsGraphModel.Read(root, path);
-            }
-            catch (Exception ex) when (IsMalformed(ex))
-            {
-                throw Malformed(path, "modelTopology or signature", ex);
-            }
-            try
-            {
-                weights = TfjsWeights.Read(model.Manifest, Path.GetDirectoryName(path)!, path);
-            }
-            catch (Exception ex) when (IsMalformed(ex))
-            {
-                throw Malformed(path, "weightsManifest", ex);
-            }
+            var (model, weights) = KerasLayersModel.IsLayersModel(root) ? ReadLayersModel(root, path) : ReadGraphModel(root, path);
             GraphProto graph;
             IReadOnlyDictionary<string, int> counts;
             try
@@ -121,6 +106,41 @@ public static class TfjsImporter
                 ModelJsonSha256 = sha,
                 Elapsed = clock.Elapsed,
             };
+        }
+    }
+
+    private static (TfjsGraphModel Model, Dictionary<string, ConstTensor> Weights) ReadGraphModel(JsonElement root, string path)
+    {
+        TfjsGraphModel model;
+        try
+        {
+            model = TfjsGraphModel.Read(root, path);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(path, "modelTopology or signature", ex);
+        }
+        try
+        {
+            return (model, TfjsWeights.Read(model.Manifest, Path.GetDirectoryName(path)!, path));
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(path, "weightsManifest", ex);
+        }
+    }
+
+    /// <summary>A layers model becomes the graph TensorFlow.js runs for it (<see cref="KerasLayersModel"/>); its weights
+    /// are read with the same shard checks as a graph model's.</summary>
+    private static (TfjsGraphModel Model, Dictionary<string, ConstTensor> Weights) ReadLayersModel(JsonElement root, string path)
+    {
+        try
+        {
+            return KerasLayersModel.Read(root, path);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(path, "Keras modelTopology or weightsManifest", ex);
         }
     }
 
@@ -255,7 +275,7 @@ public static class TfjsImporter
         or OverflowException or InvalidDataException or IndexOutOfRangeException or ArgumentException;
 
     private static TfjsModelException Malformed(string path, string where, Exception ex) => new(path,
-        $"The {where} of '{Path.GetFileName(path)}' holds a value of the wrong JSON type or out of range ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')}); the file is damaged or not a TFJS graph model, re-export it or pull it again.", ex);
+        $"The {where} of '{Path.GetFileName(path)}' holds a value of the wrong JSON type or out of range ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')}); the file is damaged or not a TFJS model, re-export it or pull it again.", ex);
 
     private static ConstTensor ConstOf(TfNode node, Dictionary<string, ConstTensor> weights, string path)
     {

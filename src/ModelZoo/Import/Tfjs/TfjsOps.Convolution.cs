@@ -70,6 +70,19 @@ internal static partial class TfjsOps
                 }
                 return (OnnxAttr.Ints("pads", [0, 0, 0, 0]), outSize);
             case "SAME":
+                if (input.Any(d => d < 0) && strides.All(st => st == 1))
+                {
+                    // With stride 1 the padding does not depend on the input size: (k - 1)·d in all, the odd pixel at
+                    // the end. Explicit pads also work with dilation, which ONNX Runtime refuses for auto_pad.
+                    var low = new long[2];
+                    var high = new long[2];
+                    for (var i = 0; i < 2; i++)
+                    {
+                        low[i] = (effective[i] - 1) / 2;
+                        high[i] = effective[i] - 1 - low[i];
+                    }
+                    return (OnnxAttr.Ints("pads", [low[0], low[1], high[0], high[1]]), input);
+                }
                 if (input.Any(d => d < 0))
                 {
                     // TensorFlow puts the odd padding pixel at the end, which is ONNX's SAME_UPPER.

@@ -46,6 +46,7 @@ public sealed class TaskRegistry
         new PoseEstimationTask(),
         new FaceDetectionTask(),
         new ImageSegmentationTask(),
+        new SuperResolutionTask(),
     ]);
 
     /// <summary>Every descriptor, in registration order.</summary>

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using ModelZoo.Catalog;
+using ModelZoo.Store;
+using SkiaSharp;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>The <see cref="ModelTask.SuperResolution"/> task: <see cref="Upscaler"/>, an image upscaled tile by tile.
+/// Options <c>tile</c> and <c>overlap</c> (input pixels) set the tiling; the result is written as a PNG.</summary>
+public sealed class SuperResolutionTask : TaskDescriptor<UpscaledImage, UpscaleOptions>
+{
+    /// <summary>Option key: tile side in input pixels.</summary>
+    public const string TileKey = "tile";
+
+    /// <summary>Option key: context around each tile in input pixels.</summary>
+    public const string OverlapKey = "overlap";
+
+    /// <inheritdoc />
+    public override ModelTask Task => ModelTask.SuperResolution;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Decoders => Upscaler.Decoders;
+
+    // No descriptor verb: `zoo upscale` (UpscaleCommand) has options of its own shape (--out, --tile, --overlap)
+    // that the shared image-task verb does not carry, and writes no annotated copy of the input.
+
+    /// <inheritdoc />
+    public override UpscaleOptions DefaultOptions { get; } = new();
+
+    /// <inheritdoc />
+    public override UpscaleOptions ParseOptions(TaskOptionValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var options = DefaultOptions with
+        {
+            TileSize = values.Int(TileKey) ?? DefaultOptions.TileSize,
+            Overlap = values.Int(OverlapKey) ?? DefaultOptions.Overlap,
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <inheritdoc />
+    public override ITaskPipeline<UpscaledImage, UpscaleOptions> Open(LocalModel model, ImageTaskOptions options) =>
+        Upscaler.Open(model, options);
+
+    /// <inheritdoc />
+    public override void WriteJson(Utf8JsonWriter writer, UpscaledImage result, ResultJsonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(options);
+        writer.WriteNumber("width", result.Image.Width);
+        writer.WriteNumber("height", result.Image.Height);
+        writer.WriteNumber("scale", result.Scale);
+        writer.WriteNumber("tiles", result.Tiles);
+        if (options.EmbedImages)
+        {
+            writer.WriteString("png", Convert.ToBase64String(EncodePng(result)));
+        }
+        else if (result.SavedPath is { } path)
+        {
+            writer.WriteString("file", path);
+        }
+    }
+
+    /// <inheritdoc />
+    public override ResultView Present(UpscaledImage result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var suffix = FormattableString.Invariant($": {result.Scale}x → {result.Image.Width}x{result.Image.Height} ({result.Tiles} tile(s))");
+        return new ResultView(result.SavedPath is { } path ? $"{suffix}, saved {path}" : suffix, []);
+    }
+
+    /// <inheritdoc />
+    public override UpscaledImage SaveFiles(UpscaledImage result, string stem)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentException.ThrowIfNullOrEmpty(stem);
+        var path = Path.GetFullPath(FormattableString.Invariant($"{stem}_x{result.Scale}.png"));
+        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllBytes(temp, EncodePng(result));
+        File.Move(temp, path, overwrite: true);
+        return result with { SavedPath = path };
+    }
+
+    /// <summary>The upscaled image as PNG bytes.</summary>
+    public static byte[] EncodePng(UpscaledImage result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var bitmap = result.Image.ToBitmap();
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+}
