@@ -57,22 +57,7 @@ public sealed class LinearHeadSolver
     /// <exception cref="ZooUsageException">The sets are malformed or disagree in dimension or class count.</exception>
     public LinearHeadSolution Solve(FeatureSet train, FeatureSet? validation = null, int[]? trainGroups = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        train.Validate("training set");
-        if (validation is not null)
-        {
-            validation.Validate("validation set");
-            if (validation.Dimension != train.Dimension || validation.ClassCount != train.ClassCount)
-            {
-                throw new ZooUsageException($"The validation set has dimension {validation.Dimension} and {validation.ClassCount} classes but the training set has {train.Dimension} and {train.ClassCount}; extract both with the same backbone and label set.");
-            }
-        }
-
-        if (trainGroups is not null && trainGroups.Length < train.Count)
-        {
-            throw new ZooUsageException($"{trainGroups.Length} group ids were given for {train.Count} training rows; pass one per row.");
-        }
-
+        CheckSets(train, validation, trainGroups);
         var o = Options;
         int c = train.ClassCount, d = train.Dimension;
         var clock = Stopwatch.StartNew();
@@ -81,32 +66,8 @@ public sealed class LinearHeadSolver
         var validationRows = validation is null ? null : Rows.From(validation, scaling, null, o.BalanceClasses);
 
         // 1. Choose λ: a warm-started path from strong to weak regularisation, scored on held-out rows.
-        List<L2Candidate> candidates;
-        string selection;
-        if (validationRows is not null && validationRows.Count >= o.MinimumValidationRows)
-        {
-            selection = "validation";
-            candidates = Path(trainRows, validationRows, cancellationToken);
-        }
-        else
-        {
-            int folds = Math.Min(o.Folds, trainRows.GroupCount);
-            selection = $"{folds}-fold cross-validation";
-            candidates = folds >= 2 ? CrossValidate(trainRows, folds, cancellationToken) : [.. o.L2Grid.Select(l => new L2Candidate(l, double.NaN, double.NaN))];
-        }
-
-        var chosen = candidates[0];
-        foreach (var candidate in candidates)
-        {
-            // Strict: on a tie the stronger regularisation (earlier in the grid) wins.
-            bool better = o.SelectByAccuracy
-                ? candidate.Accuracy > chosen.Accuracy || (candidate.Accuracy == chosen.Accuracy && candidate.Loss < chosen.Loss)
-                : candidate.Loss < chosen.Loss;
-            if (better)
-            {
-                chosen = candidate;
-            }
-        }
+        var (candidates, selection) = Candidates(trainRows, validationRows, cancellationToken);
+        var chosen = Choose(candidates);
 
         // 2. The selection fit, from zero, with its iterations as the run's history.
         var history = new TrainingHistory();
@@ -150,6 +111,58 @@ public sealed class LinearHeadSolver
         history.Add(new EpochRecord(1, (float)trainLoss, (float)trainAccuracy, held is { } h ? (float)h.Loss : null,
             held is { } a ? (float)a.Accuracy : null, 0f, clock.Elapsed));
         return new LinearHeadSolution(head, selectionHead, chosen.L2, selection, candidates, history, outcome.Iterations, gradientNorm, converged);
+    }
+
+    private static void CheckSets(FeatureSet train, FeatureSet? validation, int[]? trainGroups)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        train.Validate("training set");
+        if (validation is not null)
+        {
+            validation.Validate("validation set");
+            if (validation.Dimension != train.Dimension || validation.ClassCount != train.ClassCount)
+            {
+                throw new ZooUsageException($"The validation set has dimension {validation.Dimension} and {validation.ClassCount} classes but the training set has {train.Dimension} and {train.ClassCount}; extract both with the same backbone and label set.");
+            }
+        }
+
+        if (trainGroups is not null && trainGroups.Length < train.Count)
+        {
+            throw new ZooUsageException($"{trainGroups.Length} group ids were given for {train.Count} training rows; pass one per row.");
+        }
+    }
+
+    /// <summary>Every strength of the grid with its held-out score, and how they were scored.</summary>
+    private (List<L2Candidate> Candidates, string Selection) Candidates(Rows trainRows, Rows? validationRows, CancellationToken cancellationToken)
+    {
+        var o = Options;
+        if (validationRows is not null && validationRows.Count >= o.MinimumValidationRows)
+        {
+            return (Path(trainRows, validationRows, cancellationToken), "validation");
+        }
+
+        int folds = Math.Min(o.Folds, trainRows.GroupCount);
+        var candidates = folds >= 2 ? CrossValidate(trainRows, folds, cancellationToken) : [.. o.L2Grid.Select(l => new L2Candidate(l, double.NaN, double.NaN))];
+        return (candidates, $"{folds}-fold cross-validation");
+    }
+
+    private L2Candidate Choose(List<L2Candidate> candidates)
+    {
+        var o = Options;
+        var chosen = candidates[0];
+        foreach (var candidate in candidates)
+        {
+            // Strict: on a tie the stronger regularisation (earlier in the grid) wins.
+            bool better = o.SelectByAccuracy
+                ? candidate.Accuracy > chosen.Accuracy || (candidate.Accuracy == chosen.Accuracy && candidate.Loss < chosen.Loss)
+                : candidate.Loss < chosen.Loss;
+            if (better)
+            {
+                chosen = candidate;
+            }
+        }
+
+        return chosen;
     }
 
     private List<L2Candidate> Path(Rows train, Rows heldOut, CancellationToken ct)

@@ -38,27 +38,9 @@ internal static class DoubleKernels
     }
 
     /// <summary><c>y[k] += a · x[k]</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
-    {
-        int n = y.Length;
-        int vw = Vector<double>.Count;
-        ref double xr = ref MemoryMarshal.GetReference(x);
-        ref double yr = ref MemoryMarshal.GetReference(y);
-        var av = new Vector<double>(a);
-        int k = 0;
-        for (; k + vw <= n; k += vw)
-        {
-            Vector.MultiplyAddEstimate(av, Vector.LoadUnsafe(ref xr, (nuint)k), Vector.LoadUnsafe(ref yr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
-        }
+    public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y) => AddScaled(y, a, x, y);
 
-        for (; k < n; k++)
-        {
-            Unsafe.Add(ref yr, k) += a * Unsafe.Add(ref xr, k);
-        }
-    }
-
-    /// <summary><c>z[k] = x[k] + a · y[k]</c>.</summary>
+    /// <summary><c>z[k] = x[k] + a · y[k]</c>; <paramref name="z"/> may be <paramref name="x"/> or <paramref name="y"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> y, Span<double> z)
     {
@@ -89,37 +71,27 @@ internal static class DoubleKernels
         int vecEnd = d - (d % vw);
         ref double xr = ref MemoryMarshal.GetReference(x);
         int c = 0;
-        // Four weight rows at a time, so each load of x feeds four multiply-adds.
-        for (; c + 4 <= rows; c += 4)
+        // Two weight rows at a time, so each load of x feeds two multiply-adds.
+        for (; c + 2 <= rows; c += 2)
         {
-            ref double w0 = ref MemoryMarshal.GetReference(w.Slice(c * d, 4 * d));
+            ref double w0 = ref MemoryMarshal.GetReference(w.Slice(c * d, 2 * d));
             ref double w1 = ref Unsafe.Add(ref w0, d);
-            ref double w2 = ref Unsafe.Add(ref w1, d);
-            ref double w3 = ref Unsafe.Add(ref w2, d);
-            Vector<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector<double> a0 = default, a1 = default;
             for (int k = 0; k < vecEnd; k += vw)
             {
                 Vector<double> xv = Vector.LoadUnsafe(ref xr, (nuint)k);
                 a0 = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref w0, (nuint)k), a0);
                 a1 = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref w1, (nuint)k), a1);
-                a2 = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref w2, (nuint)k), a2);
-                a3 = Vector.MultiplyAddEstimate(xv, Vector.LoadUnsafe(ref w3, (nuint)k), a3);
             }
 
-            double s0 = Vector.Sum(a0), s1 = Vector.Sum(a1), s2 = Vector.Sum(a2), s3 = Vector.Sum(a3);
+            double s0 = bias[c] + Vector.Sum(a0), s1 = bias[c + 1] + Vector.Sum(a1);
             for (int k = vecEnd; k < d; k++)
             {
-                double xk = Unsafe.Add(ref xr, k);
-                s0 += xk * Unsafe.Add(ref w0, k);
-                s1 += xk * Unsafe.Add(ref w1, k);
-                s2 += xk * Unsafe.Add(ref w2, k);
-                s3 += xk * Unsafe.Add(ref w3, k);
+                s0 += Unsafe.Add(ref xr, k) * Unsafe.Add(ref w0, k);
+                s1 += Unsafe.Add(ref xr, k) * Unsafe.Add(ref w1, k);
             }
 
-            dst[c] = bias[c] + s0;
-            dst[c + 1] = bias[c + 1] + s1;
-            dst[c + 2] = bias[c + 2] + s2;
-            dst[c + 3] = bias[c + 3] + s3;
+            (dst[c], dst[c + 1]) = (s0, s1);
         }
 
         for (; c < rows; c++)
