@@ -115,17 +115,7 @@ public sealed class LinearHeadSolver
 
     private static void CheckSets(FeatureSet train, FeatureSet? validation, int[]? trainGroups)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        train.Validate("training set");
-        if (validation is not null)
-        {
-            validation.Validate("validation set");
-            if (validation.Dimension != train.Dimension || validation.ClassCount != train.ClassCount)
-            {
-                throw new ZooUsageException($"The validation set has dimension {validation.Dimension} and {validation.ClassCount} classes but the training set has {train.Dimension} and {train.ClassCount}; extract both with the same backbone and label set.");
-            }
-        }
-
+        FeatureSet.ValidatePair(train, validation);
         if (trainGroups is not null && trainGroups.Length < train.Count)
         {
             throw new ZooUsageException($"{trainGroups.Length} group ids were given for {train.Count} training rows; pass one per row.");
