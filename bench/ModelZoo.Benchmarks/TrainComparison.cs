@@ -78,6 +78,19 @@ internal static class TrainComparison
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
+    /// <summary>Copies the images of the set called <paramref name="name"/> into <paramref name="data"/>; false when it is unknown or missing.</summary>
+    internal static bool Materialise(string name, string data)
+    {
+        var set = Sets.FirstOrDefault(s => s.Name == name);
+        if (set is null)
+        {
+            Console.Error.WriteLine($"unknown set '{name}'; use {string.Join(", ", Sets.Select(s => s.Name))}");
+            return false;
+        }
+
+        return Materialise(set, data);
+    }
+
     /// <summary>Copies a set's images into <paramref name="data"/> (one folder per class); false when its source is missing.</summary>
     private static bool Materialise(BenchSet set, string data)
     {
@@ -195,6 +208,10 @@ internal static class TrainComparison
                 Console.WriteLine($"  zoo train (defaults): {A(m.ValidationAccuracy)} in {S(defaults.Time)} (L2 {m.L2:0.###} by {m.L2Selection}; " +
                     $"head {S(defaults.Result.Timings.First(t => t.Stage.StartsWith("head", StringComparison.Ordinal)).Duration)})");
                 Console.WriteLine($"  zoo train --lr 0.001 --epochs 10 (old defaults): {A(old.Result.Metrics.ValidationAccuracy)} in {S(old.Time)}");
+                foreach (var (label, run) in new[] { ("defaults", defaults), ("old defaults", old) })
+                {
+                    Console.WriteLine($"  {label} stages: " + string.Join(", ", run.Result.Timings.Select(t => $"{t.Stage} {S(t.Duration)}")));
+                }
                 Console.WriteLine($"  ML.NET 5 LbfgsMaximumEntropy: {A(mlnet.Accuracy)} in {S(mlnet.Train + mlnet.Score)}");
                 rows.Add($"| {set.Name} | {dataset.Classes.Count} | {split.Train.Count} / {split.Validation.Count} | {A(mlnet.Accuracy)} | **{A(m.ValidationAccuracy)}** | {A(old.Result.Metrics.ValidationAccuracy)} | {m.L2:0.###} ({m.L2Selection}) | {S(defaults.Time)} | {S(old.Time)} | {S(mlnet.Train + mlnet.Score)} |");
             }
@@ -264,7 +281,7 @@ internal static class TrainComparison
 
     private static string A(double? a) => a is null ? "-" : a.Value.ToString("P1", CultureInfo.InvariantCulture);
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

@@ -265,16 +265,9 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
                         }
                     }
                 });
-                if (options.FineTunes)
-                {
-                    fineTuned = await new FineTuner(context.Store, context.Catalog, context.Settings)
-                        .TrainAsync(options, reporter, cancellationToken).ConfigureAwait(false);
-                    result = fineTuned.Transfer;
-                }
-                else
-                {
-                    result = await learner.TrainAsync(options, reporter, cancellationToken).ConfigureAwait(false);
-                }
+                // The learner picks the stage (frozen head, or fine-tuning when --unfreeze is given).
+                result = await learner.TrainAsync(options, reporter, cancellationToken).ConfigureAwait(false);
+                fineTuned = result.FineTuning;
                 foreach (var bar in bars.Values)
                 {
                     bar.Value = bar.MaxValue;

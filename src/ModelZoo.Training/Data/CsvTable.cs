@@ -21,11 +21,7 @@ internal static class CsvTable
         var fieldWasQuoted = false;
         var line = 1;
         var rowStart = 1;
-        var i = 0;
-        if (text.Length > 0 && text[0] == '\uFEFF')
-        {
-            i = 1;
-        }
+        var i = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
 
         void EndField()
         {
@@ -51,28 +47,7 @@ internal static class CsvTable
             var c = text[i];
             if (inQuotes)
             {
-                if (c == '"')
-                {
-                    if (i + 1 < text.Length && text[i + 1] == '"')
-                    {
-                        field.Append('"');
-                        i++;
-                    }
-                    else
-                    {
-                        inQuotes = false;
-                    }
-                }
-                else
-                {
-                    if (c == '\n')
-                    {
-                        line++;
-                    }
-
-                    field.Append(c);
-                }
-
+                inQuotes = ReadQuoted(text, ref i, field, ref line);
                 continue;
             }
 
@@ -97,17 +72,7 @@ internal static class CsvTable
                     rowStart = line;
                     break;
                 default:
-                    if (fieldWasQuoted && !char.IsWhiteSpace(c))
-                    {
-                        throw new DatasetException(DatasetException.BadCsvCode, string.Create(CultureInfo.InvariantCulture,
-                            $"{sourceName} line {line}: text follows a closing quote; put the whole field inside the quotes."));
-                    }
-
-                    if (!fieldWasQuoted)
-                    {
-                        field.Append(c);
-                    }
-
+                    AppendUnquoted(field, c, fieldWasQuoted, sourceName, line);
                     break;
             }
         }
@@ -120,5 +85,41 @@ internal static class CsvTable
 
         EndRow();
         return rows;
+    }
+
+    /// <summary>One character inside a quoted field at <paramref name="i"/>; returns whether the field is still open.</summary>
+    private static bool ReadQuoted(string text, ref int i, StringBuilder field, ref int line)
+    {
+        var c = text[i];
+        if (c != '"')
+        {
+            line += c == '\n' ? 1 : 0;
+            field.Append(c);
+            return true;
+        }
+
+        if (i + 1 < text.Length && text[i + 1] == '"')
+        {
+            field.Append('"');
+            i++;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>One character outside quotes that is not a separator: part of the field, or an error after a closing quote.</summary>
+    private static void AppendUnquoted(StringBuilder field, char c, bool fieldWasQuoted, string sourceName, int line)
+    {
+        if (fieldWasQuoted && !char.IsWhiteSpace(c))
+        {
+            throw new DatasetException(DatasetException.BadCsvCode, string.Create(CultureInfo.InvariantCulture,
+                $"{sourceName} line {line}: text follows a closing quote; put the whole field inside the quotes."));
+        }
+
+        if (!fieldWasQuoted)
+        {
+            field.Append(c);
+        }
     }
 }

@@ -108,8 +108,26 @@ internal sealed class SuffixGraph
         var input = graph.Input.First(i => !initializers.ContainsKey(i.Name));
         var shapes = ProbeBackbone(headless, input, settings ?? new SessionSettings());
 
-        // cuts[p] = the only non-constant tensor that crosses from nodes[..p] into nodes[p..], when there is one.
-        var producedAt = new Dictionary<string, int>(StringComparer.Ordinal) { [input.Name] = -1 };
+        var cuts = CutPoints(nodes, initializers, input.Name);
+        var weightLayers = Enumerable.Range(0, nodes.Count)
+            .Where(i => WeightLayerOps.Contains(nodes[i].OpType) && nodes[i].Input.Count > 1 && initializers.ContainsKey(nodes[i].Input[1]))
+            .ToList();
+        int start = StartOf(nodes, cuts, weightLayers, unfreeze, from);
+        var cut = cuts[start]!;
+        var suffix = nodes.Skip(start).ToList();
+        RequireGradientRules(nodes, suffix, cuts, weightLayers);
+        var parameters = TrainedTensors(suffix, initializers);
+        var plan = new UnfreezePlan(cut, shapes[cut][1..], suffix.Where(n => WeightLayerOps.Contains(n.OpType) && n.Input.Count > 1 && initializers.ContainsKey(n.Input[1]))
+                .Select(n => n.Name).ToList(), parameters,
+            suffix.GroupBy(n => n.OpType).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+        var opset = Math.Max(MinimumOpset, headless.Model.Opsets.GetValueOrDefault(""));
+        return new SuffixGraph(headless, plan, suffix, initializers, shapes, opset);
+    }
+
+    /// <summary><c>cuts[p]</c>: the only non-constant tensor that crosses from <c>nodes[..p]</c> into <c>nodes[p..]</c>, or null when several do.</summary>
+    private static string?[] CutPoints(List<NodeProto> nodes, Dictionary<string, TensorProto> initializers, string inputName)
+    {
+        var producedAt = new Dictionary<string, int>(StringComparer.Ordinal) { [inputName] = -1 };
         for (var i = 0; i < nodes.Count; i++)
         {
             foreach (var o in nodes[i].Output)
@@ -128,7 +146,7 @@ internal sealed class SuffixGraph
         }
 
         var cuts = new string?[nodes.Count];
-        var live = new HashSet<string>(StringComparer.Ordinal) { input.Name };
+        var live = new HashSet<string>(StringComparer.Ordinal) { inputName };
         for (var p = 0; p < nodes.Count; p++)
         {
             if (p > 0)
@@ -140,10 +158,12 @@ internal sealed class SuffixGraph
             cuts[p] = live.Count == 1 ? live.First() : null;
         }
 
-        var weightLayers = Enumerable.Range(0, nodes.Count)
-            .Where(i => WeightLayerOps.Contains(nodes[i].OpType) && nodes[i].Input.Count > 1 && initializers.ContainsKey(nodes[i].Input[1]))
-            .ToList();
-        int start;
+        return cuts;
+    }
+
+    /// <summary>The index of the first node of the suffix: behind the last <paramref name="unfreeze"/> weight layers, or at the tensor <paramref name="from"/>.</summary>
+    private static int StartOf(List<NodeProto> nodes, string?[] cuts, List<int> weightLayers, int? unfreeze, string? from)
+    {
         if (unfreeze is { } count)
         {
             if (count < 1 || count > weightLayers.Count)
@@ -153,22 +173,23 @@ internal sealed class SuffixGraph
             }
 
             var first = weightLayers[^count];
-            start = Enumerable.Range(0, first + 1).Last(p => cuts[p] is not null);
-        }
-        else
-        {
-            start = Array.FindIndex(cuts, c => c == from);
-            if (start < 0)
-            {
-                var valid = Enumerable.Range(0, nodes.Count).Where(p => cuts[p] is not null && weightLayers.Any(w => w >= p))
-                    .Select(p => cuts[p]!).Distinct().TakeLast(6);
-                throw new ZooUsageException(
-                    $"--unfreeze-from '{from}' is not a tensor the backbone can be split at (the only value that flows from the layers before it to the layers after it); try one of: {string.Join(", ", valid.Select(v => "'" + v + "'"))}.");
-            }
+            return Enumerable.Range(0, first + 1).Last(p => cuts[p] is not null);
         }
 
-        var cut = cuts[start]!;
-        var suffix = nodes.Skip(start).ToList();
+        var start = Array.FindIndex(cuts, c => c == from);
+        if (start < 0)
+        {
+            var valid = Enumerable.Range(0, nodes.Count).Where(p => cuts[p] is not null && weightLayers.Any(w => w >= p))
+                .Select(p => cuts[p]!).Distinct().TakeLast(6);
+            throw new ZooUsageException(
+                $"--unfreeze-from '{from}' is not a tensor the backbone can be split at (the only value that flows from the layers before it to the layers after it); try one of: {string.Join(", ", valid.Select(v => "'" + v + "'"))}.");
+        }
+
+        return start;
+    }
+
+    private static void RequireGradientRules(List<NodeProto> nodes, List<NodeProto> suffix, string?[] cuts, List<int> weightLayers)
+    {
         foreach (var node in suffix)
         {
             if (!GradientRules.Supports(node.OpType))
@@ -183,7 +204,11 @@ internal sealed class SuffixGraph
                     $"Cannot fine-tune through {node.OpType} node '{node.Name}': there is no gradient rule for {node.OpType} (supported: {string.Join(", ", GradientRules.Supported)}); {hint}.");
             }
         }
+    }
 
+    /// <summary>The float initializers the suffix trains (weights and biases of Conv/Gemm/MatMul, scale and bias of BatchNormalization).</summary>
+    private static List<TrainableTensor> TrainedTensors(List<NodeProto> suffix, Dictionary<string, TensorProto> initializers)
+    {
         var parameters = new List<TrainableTensor>();
         foreach (var node in suffix)
         {
@@ -207,11 +232,7 @@ internal sealed class SuffixGraph
             }
         }
 
-        var plan = new UnfreezePlan(cut, shapes[cut][1..], suffix.Where(n => WeightLayerOps.Contains(n.OpType) && n.Input.Count > 1 && initializers.ContainsKey(n.Input[1]))
-                .Select(n => n.Name).ToList(), parameters,
-            suffix.GroupBy(n => n.OpType).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
-        var opset = Math.Max(MinimumOpset, headless.Model.Opsets.GetValueOrDefault(""));
-        return new SuffixGraph(headless, plan, suffix, initializers, shapes, opset);
+        return parameters;
     }
 
     /// <summary>
@@ -278,38 +299,7 @@ internal sealed class SuffixGraph
         }
         else
         {
-            var x = features;
-            for (var i = 0; i < head.Count; i++)
-            {
-                var layer = head[i];
-                var w = $"head/{i}/weight";
-                var b = $"head/{i}/bias";
-                graph.Input.Add(FloatValue(w, Dim(layer.Rows), Dim(layer.Cols)));
-                graph.Input.Add(FloatValue(b, Dim(layer.Rows)));
-                wrt.Add(w);
-                wrt.Add(b);
-                shapes[w] = [layer.Rows, layer.Cols];
-                shapes[b] = [layer.Rows];
-                var y = i == head.Count - 1 && layer.Activation == HeadActivation.None ? LogitsOutput : $"head/{i}/affine";
-                var gemm = new NodeProto { OpType = "Gemm", Name = $"head/{i}/gemm" };
-                gemm.Input.Add([x, w, b]);
-                gemm.Output.Add(y);
-                gemm.Attribute.Add(Int("transB", 1));
-                graph.Node.Add(gemm);
-                shapes[y] = [ProbeBatch, layer.Rows];
-                x = y;
-                if (layer.Activation == HeadActivation.Relu)
-                {
-                    var relu = new NodeProto { OpType = "Relu", Name = $"head/{i}/relu" };
-                    var r = i == head.Count - 1 ? LogitsOutput : $"head/{i}/relu_out";
-                    relu.Input.Add(x);
-                    relu.Output.Add(r);
-                    graph.Node.Add(relu);
-                    shapes[r] = [ProbeBatch, layer.Rows];
-                    x = r;
-                }
-            }
-
+            AddHead(graph, shapes, wrt, features, head);
             graph.Output.Add(FloatValue(LogitsOutput, Dim("batch"), Dim(head[^1].Rows)));
         }
 
@@ -325,15 +315,56 @@ internal sealed class SuffixGraph
             return OnnxModel.FromProto(model);
         }
 
+        return OnnxModel.FromProto(WithLossGradients(model, shapes, wrt, head![^1].Rows));
+    }
+
+    /// <summary><paramref name="model"/> with the gradients of the softmax cross-entropy with respect to <paramref name="wrt"/> as outputs.</summary>
+    private static ModelProto WithLossGradients(ModelProto model, Dictionary<string, long[]> shapes, List<string> wrt, int classes)
+    {
         // Softmax cross-entropy, differentiated by hand: dLoss/dLogits = rowWeight · (softmax − target).
-        var classes = head![^1].Rows;
+        var graph = model.Graph;
         graph.Input.Add(FloatValue(TargetsInput, Dim("batch"), Dim(classes)));
         graph.Input.Add(FloatValue(WeightsInput, Dim("batch"), Dim(1)));
         var emitter = new GraphEmitter(graph, shapes);
         var probabilities = emitter.Emit("Softmax", [LogitsOutput], Int("axis", 1));
         var dLogits = emitter.Emit("Mul", [emitter.Emit("Sub", [probabilities, TargetsInput]), WeightsInput]);
-        var trainingGraph = GradientModel.Build(model, shapes, new Dictionary<string, string> { [LogitsOutput] = dLogits }, wrt);
-        return OnnxModel.FromProto(trainingGraph);
+        return GradientModel.Build(model, shapes, new Dictionary<string, string> { [LogitsOutput] = dLogits }, wrt);
+    }
+
+    /// <summary>Appends the head's Gemm (and Relu) nodes after <paramref name="features"/>, its weights as graph inputs (and to <paramref name="wrt"/>).</summary>
+    private static void AddHead(GraphProto graph, Dictionary<string, long[]> shapes, List<string> wrt, string features, IReadOnlyList<HeadLayer> head)
+    {
+        var x = features;
+        for (var i = 0; i < head.Count; i++)
+        {
+            var layer = head[i];
+            var w = $"head/{i}/weight";
+            var b = $"head/{i}/bias";
+            graph.Input.Add(FloatValue(w, Dim(layer.Rows), Dim(layer.Cols)));
+            graph.Input.Add(FloatValue(b, Dim(layer.Rows)));
+            wrt.Add(w);
+            wrt.Add(b);
+            shapes[w] = [layer.Rows, layer.Cols];
+            shapes[b] = [layer.Rows];
+            var y = i == head.Count - 1 && layer.Activation == HeadActivation.None ? LogitsOutput : $"head/{i}/affine";
+            var gemm = new NodeProto { OpType = "Gemm", Name = $"head/{i}/gemm" };
+            gemm.Input.Add([x, w, b]);
+            gemm.Output.Add(y);
+            gemm.Attribute.Add(Int("transB", 1));
+            graph.Node.Add(gemm);
+            shapes[y] = [ProbeBatch, layer.Rows];
+            x = y;
+            if (layer.Activation == HeadActivation.Relu)
+            {
+                var relu = new NodeProto { OpType = "Relu", Name = $"head/{i}/relu" };
+                var r = i == head.Count - 1 ? LogitsOutput : $"head/{i}/relu_out";
+                relu.Input.Add(x);
+                relu.Output.Add(r);
+                graph.Node.Add(relu);
+                shapes[r] = [ProbeBatch, layer.Rows];
+                x = r;
+            }
+        }
     }
 
     /// <summary>A copy of <paramref name="original"/> valid at opset 14: attributes later opsets dropped are removed.</summary>

@@ -33,4 +33,20 @@ public sealed record FeatureSet(float[] Features, int[] Labels, int Count, int D
             }
         }
     }
+
+    /// <summary>Validates a training set and, when given, a validation set that must match it in dimension and classes.</summary>
+    /// <exception cref="ZooUsageException">A set is malformed or they disagree.</exception>
+    internal static void ValidatePair(FeatureSet train, FeatureSet? validation)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        train.Validate("training set");
+        if (validation is not null)
+        {
+            validation.Validate("validation set");
+            if (validation.Dimension != train.Dimension || validation.ClassCount != train.ClassCount)
+            {
+                throw new ZooUsageException($"The validation set has dimension {validation.Dimension} and {validation.ClassCount} classes but the training set has {train.Dimension} and {train.ClassCount}; extract both with the same backbone and label set.");
+            }
+        }
+    }
 }

@@ -35,16 +35,7 @@ public sealed class HeadTrainer
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked every step).</exception>
     public HeadTrainingResult Train(FeatureSet train, FeatureSet? validation = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        train.Validate("training set");
-        if (validation is not null)
-        {
-            validation.Validate("validation set");
-            if (validation.Dimension != train.Dimension || validation.ClassCount != train.ClassCount)
-            {
-                throw new ZooUsageException($"The validation set has dimension {validation.Dimension} and {validation.ClassCount} classes but the training set has {train.Dimension} and {train.ClassCount}; extract both with the same backbone and label set.");
-            }
-        }
+        FeatureSet.ValidatePair(train, validation);
 
         HeadTrainingOptions o = Options;
         int n = train.Count, d = train.Dimension, c = train.ClassCount;
@@ -74,12 +65,7 @@ public sealed class HeadTrainer
         int stepsPerEpoch = (n + batchSize - 1) / batchSize;
         int epochs = Math.Max(o.Epochs, (o.MinimumSteps + stepsPerEpoch - 1) / stepsPerEpoch);
         int totalSteps = checked(stepsPerEpoch * epochs);
-        LearningRateSchedule schedule = o.CosineSchedule
-            ? new CosineLearningRateSchedule(o.LearningRate, totalSteps, o.WarmupSteps)
-            : new ConstantLearningRateSchedule(o.LearningRate, o.WarmupSteps);
-        IOptimizer optimizer = o.Optimizer == OptimizerKind.Adam
-            ? new AdamOptimizer(o.LearningRate, weightDecay: o.WeightDecay)
-            : new SgdOptimizer(o.LearningRate, o.Momentum, o.WeightDecay, o.Nesterov);
+        var (schedule, optimizer) = CreateOptimizer(o, totalSteps);
 
         var history = new TrainingHistory();
         int[] order = new int[n];
@@ -89,49 +75,15 @@ public sealed class HeadTrainer
         }
 
         int[][] valChunks = validation is null ? [] : ChunkIndices(validation.Count);
-        int[] batchRows = new int[batchSize];
-        int[] batchLabels = new int[batchSize];
-        float[][]? best = null;
-        int bestEpoch = 0;
-        double bestLoss = double.PositiveInfinity;
-        int sinceBest = 0;
+        var tracker = new BestEpoch();
         bool stoppedEarly = false;
         int step = 0;
 
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             shuffleRng.Shuffle(order);
-            double lossSum = 0;
-            long correct = 0;
-            float lr = 0f;
-            for (int start = 0; start < n; start += batchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int rows = Math.Min(batchSize, n - start);
-                order.AsSpan(start, rows).CopyTo(batchRows);
-                for (int r = 0; r < rows; r++)
-                {
-                    batchLabels[r] = train.Labels[batchRows[r]];
-                }
-
-                lr = schedule.GetLearningRate(step);
-                optimizer.LearningRate = lr;
-                net.Forward(trainX, batchRows, rows, training: true, dropoutRng);
-                ReadOnlySpan<float> logits = net.Logits.AsSpan(0, rows * c);
-                float loss = Losses.SoftmaxCrossEntropy(logits, batchLabels.AsSpan(0, rows), c, net.LogitGradients.AsSpan(0, rows * c), o.LabelSmoothing, classWeights);
-                int batchCorrect = CountCorrect(logits, batchLabels.AsSpan(0, rows), c);
-                net.Backward(trainX, batchRows, rows);
-                if (o.MaxGradientNorm is float maxNorm)
-                {
-                    GradientClipping.ClipByGlobalNorm(net.Parameters, maxNorm);
-                }
-
-                optimizer.Step(net.Parameters);
-                step++;
-                lossSum += (double)loss * rows;
-                correct += batchCorrect;
-                history.Add(new StepRecord(step, epoch, loss, (float)batchCorrect / rows, lr));
-            }
+            var (lossSum, correct, lr) = TrainEpoch(new EpochBatches(net, optimizer, schedule, trainX, train.Labels, order, batchSize, classWeights, dropoutRng),
+                epoch, ref step, history, cancellationToken);
 
             float trainLoss = (float)(lossSum / n);
             float? valLoss = null, valAccuracy = null;
@@ -143,39 +95,106 @@ public sealed class HeadTrainer
             var record = new EpochRecord(epoch, trainLoss, (float)correct / n, valLoss, valAccuracy, lr, stopwatch.Elapsed);
             history.Add(record);
 
-            double monitored = valLoss ?? trainLoss;
-            bool isBest = monitored < bestLoss;
-            if (isBest)
-            {
-                bestLoss = monitored;
-                bestEpoch = epoch;
-                sinceBest = 0;
-                best = net.Snapshot();
-            }
-            else
-            {
-                sinceBest++;
-            }
+            bool isBest = tracker.Offer(epoch, valLoss ?? trainLoss, net);
 
             Progress?.Invoke(new TrainingProgress(epoch, epochs, step, totalSteps, record, isBest));
-            if (o.EarlyStoppingPatience is int patience && sinceBest >= patience && epoch < epochs)
+            if (o.EarlyStoppingPatience is int patience && tracker.SinceBest >= patience && epoch < epochs)
             {
                 stoppedEarly = true;
                 break;
             }
         }
 
-        if (best is not null)
+        int bestEpoch = tracker.Weights is not null ? tracker.Epoch : history.Epochs.Count; // every loss NaN: the last weights
+        if (tracker.Weights is { } weights)
         {
-            net.Restore(best);
-        }
-        else
-        {
-            // Every monitored loss was NaN: return the last weights.
-            bestEpoch = history.Epochs.Count;
+            net.Restore(weights);
         }
 
         return new HeadTrainingResult(net.ToHead(mean, invStd), history, bestEpoch, stoppedEarly);
+    }
+
+    private static (LearningRateSchedule Schedule, IOptimizer Optimizer) CreateOptimizer(HeadTrainingOptions o, int totalSteps)
+    {
+        LearningRateSchedule schedule = o.CosineSchedule
+            ? new CosineLearningRateSchedule(o.LearningRate, totalSteps, o.WarmupSteps)
+            : new ConstantLearningRateSchedule(o.LearningRate, o.WarmupSteps);
+        IOptimizer optimizer = o.Optimizer == OptimizerKind.Adam
+            ? new AdamOptimizer(o.LearningRate, weightDecay: o.WeightDecay)
+            : new SgdOptimizer(o.LearningRate, o.Momentum, o.WeightDecay, o.Nesterov);
+        return (schedule, optimizer);
+    }
+
+    /// <summary>What the steps of one epoch use: the network, its optimizer and schedule, the rows in this epoch's order.</summary>
+    private sealed record EpochBatches(HeadNetwork Net, IOptimizer Optimizer, LearningRateSchedule Schedule, float[] X, int[] Labels, int[] Order,
+        int BatchSize, float[] ClassWeights, SplitMix64 DropoutRng);
+
+    /// <summary>One pass over the rows in <see cref="EpochBatches.Order"/>; returns the summed loss, the correct count and the last learning rate.</summary>
+    private (double LossSum, long Correct, float Lr) TrainEpoch(EpochBatches b, int epoch, ref int step, TrainingHistory history, CancellationToken cancellationToken)
+    {
+        HeadTrainingOptions o = Options;
+        HeadNetwork net = b.Net;
+        int n = b.Order.Length, c = net.ClassCount;
+        int[] batchRows = new int[b.BatchSize];
+        int[] batchLabels = new int[b.BatchSize];
+        double lossSum = 0;
+        long correct = 0;
+        float lr = 0f;
+        for (int start = 0; start < n; start += b.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = Math.Min(b.BatchSize, n - start);
+            b.Order.AsSpan(start, rows).CopyTo(batchRows);
+            for (int r = 0; r < rows; r++)
+            {
+                batchLabels[r] = b.Labels[batchRows[r]];
+            }
+
+            lr = b.Schedule.GetLearningRate(step);
+            b.Optimizer.LearningRate = lr;
+            net.Forward(b.X, batchRows, rows, training: true, b.DropoutRng);
+            ReadOnlySpan<float> logits = net.Logits.AsSpan(0, rows * c);
+            float loss = Losses.SoftmaxCrossEntropy(logits, batchLabels.AsSpan(0, rows), c, net.LogitGradients.AsSpan(0, rows * c), o.LabelSmoothing, b.ClassWeights);
+            int batchCorrect = CountCorrect(logits, batchLabels.AsSpan(0, rows), c);
+            net.Backward(b.X, batchRows, rows);
+            if (o.MaxGradientNorm is float maxNorm)
+            {
+                GradientClipping.ClipByGlobalNorm(net.Parameters, maxNorm);
+            }
+
+            b.Optimizer.Step(net.Parameters);
+            step++;
+            lossSum += (double)loss * rows;
+            correct += batchCorrect;
+            history.Add(new StepRecord(step, epoch, loss, (float)batchCorrect / rows, lr));
+        }
+
+        return (lossSum, correct, lr);
+    }
+
+    /// <summary>The epoch with the lowest monitored loss so far, and its weights.</summary>
+    private sealed class BestEpoch
+    {
+        private double _loss = double.PositiveInfinity;
+
+        public int Epoch { get; private set; }
+
+        public float[][]? Weights { get; private set; }
+
+        public int SinceBest { get; private set; }
+
+        /// <summary>Keeps <paramref name="net"/>'s weights when <paramref name="monitored"/> is the lowest loss yet.</summary>
+        public bool Offer(int epoch, double monitored, HeadNetwork net)
+        {
+            if (!(monitored < _loss))
+            {
+                SinceBest++;
+                return false;
+            }
+
+            (_loss, Epoch, SinceBest, Weights) = (monitored, epoch, 0, net.Snapshot());
+            return true;
+        }
     }
 
     /// <summary>Class weights <c>N / (C · count_c)</c>; classes absent from the training set get weight 0.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using ModelZoo.Training.Optimizers;
 
 namespace ModelZoo.Training.Heads;
@@ -56,22 +57,7 @@ public sealed class LinearHeadSolver
     /// <exception cref="ZooUsageException">The sets are malformed or disagree in dimension or class count.</exception>
     public LinearHeadSolution Solve(FeatureSet train, FeatureSet? validation = null, int[]? trainGroups = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        train.Validate("training set");
-        if (validation is not null)
-        {
-            validation.Validate("validation set");
-            if (validation.Dimension != train.Dimension || validation.ClassCount != train.ClassCount)
-            {
-                throw new ZooUsageException($"The validation set has dimension {validation.Dimension} and {validation.ClassCount} classes but the training set has {train.Dimension} and {train.ClassCount}; extract both with the same backbone and label set.");
-            }
-        }
-
-        if (trainGroups is not null && trainGroups.Length < train.Count)
-        {
-            throw new ZooUsageException($"{trainGroups.Length} group ids were given for {train.Count} training rows; pass one per row.");
-        }
-
+        CheckSets(train, validation, trainGroups);
         var o = Options;
         int c = train.ClassCount, d = train.Dimension;
         var clock = Stopwatch.StartNew();
@@ -80,32 +66,8 @@ public sealed class LinearHeadSolver
         var validationRows = validation is null ? null : Rows.From(validation, scaling, null, o.BalanceClasses);
 
         // 1. Choose λ: a warm-started path from strong to weak regularisation, scored on held-out rows.
-        List<L2Candidate> candidates;
-        string selection;
-        if (validationRows is not null && validationRows.Count >= o.MinimumValidationRows)
-        {
-            selection = "validation";
-            candidates = Path(trainRows, validationRows, cancellationToken);
-        }
-        else
-        {
-            int folds = Math.Min(o.Folds, trainRows.GroupCount);
-            selection = $"{folds}-fold cross-validation";
-            candidates = folds >= 2 ? CrossValidate(trainRows, folds, cancellationToken) : [.. o.L2Grid.Select(l => new L2Candidate(l, double.NaN, double.NaN))];
-        }
-
-        var chosen = candidates[0];
-        foreach (var candidate in candidates)
-        {
-            // Strict: on a tie the stronger regularisation (earlier in the grid) wins.
-            bool better = o.SelectByAccuracy
-                ? candidate.Accuracy > chosen.Accuracy || (candidate.Accuracy == chosen.Accuracy && candidate.Loss < chosen.Loss)
-                : candidate.Loss < chosen.Loss;
-            if (better)
-            {
-                chosen = candidate;
-            }
-        }
+        var (candidates, selection) = Candidates(trainRows, validationRows, cancellationToken);
+        var chosen = Choose(candidates);
 
         // 2. The selection fit, from zero, with its iterations as the run's history.
         var history = new TrainingHistory();
@@ -114,7 +76,8 @@ public sealed class LinearHeadSolver
         var theta = new double[objective.ParameterCount];
         var outcome = Lbfgs.Minimize(objective.Evaluate, theta, o.Tolerance, o.MaxIterations, onIteration: (iteration, _, _) =>
         {
-            var (loss, accuracy) = objective.Score(theta);
+            // The accepted point is the last one evaluated: its training figures come from that pass, not a new one.
+            var (loss, accuracy) = objective.LastScore;
             float? valLoss = null, valAccuracy = null;
             if (scorer is not null)
             {
@@ -150,6 +113,48 @@ public sealed class LinearHeadSolver
         return new LinearHeadSolution(head, selectionHead, chosen.L2, selection, candidates, history, outcome.Iterations, gradientNorm, converged);
     }
 
+    private static void CheckSets(FeatureSet train, FeatureSet? validation, int[]? trainGroups)
+    {
+        FeatureSet.ValidatePair(train, validation);
+        if (trainGroups is not null && trainGroups.Length < train.Count)
+        {
+            throw new ZooUsageException($"{trainGroups.Length} group ids were given for {train.Count} training rows; pass one per row.");
+        }
+    }
+
+    /// <summary>Every strength of the grid with its held-out score, and how they were scored.</summary>
+    private (List<L2Candidate> Candidates, string Selection) Candidates(Rows trainRows, Rows? validationRows, CancellationToken cancellationToken)
+    {
+        var o = Options;
+        if (validationRows is not null && validationRows.Count >= o.MinimumValidationRows)
+        {
+            return (Path(trainRows, validationRows, cancellationToken), "validation");
+        }
+
+        int folds = Math.Min(o.Folds, trainRows.GroupCount);
+        var candidates = folds >= 2 ? CrossValidate(trainRows, folds, cancellationToken) : [.. o.L2Grid.Select(l => new L2Candidate(l, double.NaN, double.NaN))];
+        return (candidates, $"{folds}-fold cross-validation");
+    }
+
+    private L2Candidate Choose(List<L2Candidate> candidates)
+    {
+        var o = Options;
+        var chosen = candidates[0];
+        foreach (var candidate in candidates)
+        {
+            // Strict: on a tie the stronger regularisation (earlier in the grid) wins.
+            bool better = o.SelectByAccuracy
+                ? candidate.Accuracy > chosen.Accuracy || (candidate.Accuracy == chosen.Accuracy && candidate.Loss < chosen.Loss)
+                : candidate.Loss < chosen.Loss;
+            if (better)
+            {
+                chosen = candidate;
+            }
+        }
+
+        return chosen;
+    }
+
     private List<L2Candidate> Path(Rows train, Rows heldOut, CancellationToken ct)
     {
         var result = new List<L2Candidate>();
@@ -175,6 +180,9 @@ public sealed class LinearHeadSolver
         var lossSums = new double[grid.Count];
         var correct = new double[grid.Count];
         var fold = train.Folds(folds);
+        // Each fold walks its own path from zero. Starting a fold's fits from the fit on every training row instead
+        // leaks its held-out rows into it: at the path tolerance the weakly regularised fits barely move from that
+        // start, and on the benchmark sets the choice drifted to the weakest strengths (tux-leaf6: 0.01 instead of 1).
         // Folds are independent: solve them side by side, then pool their scores in fold order (deterministic).
         var paths = new List<L2Candidate>?[folds];
         var heldOutRows = new int[folds];
@@ -216,6 +224,7 @@ public sealed class LinearHeadSolver
     /// <summary>Per-feature affine scaling applied before the fit and folded into the head afterwards.</summary>
     private sealed class Scaling(double[] mean, double[] scale)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Scaling Of(FeatureSet set, bool standardize)
         {
             int n = set.Count, d = set.Dimension;
@@ -270,6 +279,7 @@ public sealed class LinearHeadSolver
             return new Scaling(mean, scale);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double[] Apply(FeatureSet set)
         {
             int n = set.Count, d = set.Dimension;
@@ -288,6 +298,7 @@ public sealed class LinearHeadSolver
         }
 
         /// <summary>The head on raw features: <c>W' = W · diag(scale)</c>, <c>b' = b − W'·mean</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ClassificationHead Fold(double[] theta, int classes)
         {
             int d = mean.Length;

@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using ModelZoo.Training.Optimizers;
 
 namespace ModelZoo.Training.Heads;
 
@@ -23,6 +24,8 @@ internal sealed class SoftmaxObjective
     private readonly int _maxParallel;
     private readonly double[][] _partialGradients;
     private readonly double[] _partialValues;
+    private readonly int[] _partialCorrect;
+    private readonly double[] _theta;
     private readonly (int Start, int End)[] _chunks;
 
     /// <param name="x">Row-major <c>[n, d]</c> features (already scaled as the caller wants).</param>
@@ -61,6 +64,8 @@ internal sealed class SoftmaxObjective
         }
 
         _partialValues = new double[chunks];
+        _partialCorrect = new int[chunks];
+        _theta = new double[ParameterCount];
     }
 
     /// <summary>L2 strength λ.</summary>
@@ -72,10 +77,17 @@ internal sealed class SoftmaxObjective
     /// <summary>Feature length.</summary>
     public int Dimension => _d;
 
+    /// <summary>
+    /// Mean (row-weighted) loss without the penalty, and accuracy, at the point of the last <see cref="Evaluate"/>: what
+    /// <see cref="Score"/> would return there, read from the pass that computed the gradient.
+    /// </summary>
+    public (double Loss, double Accuracy) LastScore { get; private set; }
+
     /// <summary>Value at <paramref name="theta"/>; the gradient is written to <paramref name="gradient"/>.</summary>
     public double Evaluate(ReadOnlySpan<double> theta, Span<double> gradient)
     {
-        double[] parameters = theta.ToArray();
+        double[] parameters = _theta;
+        theta.CopyTo(parameters);
         var options = new ParallelOptions { MaxDegreeOfParallelism = _maxParallel };
         // Fanning out costs more than it saves on small problems (and much more on a busy machine).
         if (_maxParallel == 1 || _chunks.Length == 1 || (long)_n * _d * _c < ParallelWork)
@@ -92,20 +104,24 @@ internal sealed class SoftmaxObjective
 
         gradient.Clear();
         double value = 0;
+        int correct = 0;
         for (int k = 0; k < _chunks.Length; k++)
         {
             value += _partialValues[k];
-            TensorPrimitives.Add(gradient, _partialGradients[k], gradient);
+            correct += _partialCorrect[k];
+            DoubleKernels.Axpy(1.0, _partialGradients[k], gradient);
         }
 
+        LastScore = (value, _n == 0 ? 0 : (double)correct / _n);
         int weights = _c * _d;
         ReadOnlySpan<double> w = parameters.AsSpan(0, weights);
-        value += 0.5 * L2 * TensorPrimitives.Dot(w, w);
-        TensorPrimitives.MultiplyAdd(w, L2, gradient[..weights], gradient[..weights]);
+        value += 0.5 * L2 * DoubleKernels.Dot(w, w);
+        DoubleKernels.Axpy(L2, w, gradient[..weights]);
         return value;
     }
 
     /// <summary>Mean (row-weighted) loss and accuracy of the parameters on these rows, without the penalty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Loss, double Accuracy) Score(double[] theta)
     {
         double loss = 0;
@@ -114,7 +130,7 @@ internal sealed class SoftmaxObjective
         for (int i = 0; i < _n; i++)
         {
             Logits(theta, i, z);
-            int best = TensorPrimitives.IndexOfMax<double>(z);
+            int best = IndexOfMax(z);
             correct += best == _labels[i] ? 1 : 0;
             double max = z[best], sum = 0;
             for (int c = 0; c < _c; c++)
@@ -128,24 +144,30 @@ internal sealed class SoftmaxObjective
         return (loss, _n == 0 ? 0 : (double)correct / _n);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Chunk(double[] theta, int k)
     {
         var (start, end) = _chunks[k];
         double[] g = _partialGradients[k];
         Array.Clear(g);
         Span<double> z = stackalloc double[_c];
+        Span<double> r = stackalloc double[_c];
         double value = 0;
+        int correct = 0;
         int biasOffset = _c * _d;
+        Span<double> gw = g.AsSpan(0, biasOffset);
         for (int i = start; i < end; i++)
         {
+            Logits(theta, i, z);
+            int best = IndexOfMax(z);
+            correct += best == _labels[i] ? 1 : 0;
             double wi = _rowWeights[i];
             if (wi == 0)
             {
                 continue;
             }
 
-            Logits(theta, i, z);
-            double max = TensorPrimitives.Max<double>(z), sum = 0;
+            double max = z[best], sum = 0;
             for (int c = 0; c < _c; c++)
             {
                 sum += Math.Exp(z[c] - max);
@@ -153,28 +175,36 @@ internal sealed class SoftmaxObjective
 
             double logSum = max + Math.Log(sum);
             value += wi * (logSum - Target(z, i));
-            ReadOnlySpan<double> row = _x.AsSpan(i * _d, _d);
             for (int c = 0; c < _c; c++)
             {
                 double t = (c == _labels[i] ? 1 - _smoothing : 0) + (_smoothing / _c);
-                double r = wi * (Math.Exp(z[c] - logSum) - t);
-                Span<double> gc = g.AsSpan(c * _d, _d);
-                TensorPrimitives.MultiplyAdd(row, r, gc, gc);
-                g[biasOffset + c] += r;
+                r[c] = wi * (Math.Exp(z[c] - logSum) - t);
+                g[biasOffset + c] += r[c];
             }
+
+            DoubleKernels.OuterAdd(r, _x.AsSpan(i * _d, _d), gw);
         }
 
         _partialValues[k] = value;
+        _partialCorrect[k] = correct;
     }
 
-    private void Logits(double[] theta, int i, Span<double> z)
+    private void Logits(double[] theta, int i, Span<double> z) =>
+        DoubleKernels.AffineRows(_x.AsSpan(i * _d, _d), theta.AsSpan(0, _c * _d), theta.AsSpan(_c * _d, _c), z);
+
+    // First index of the largest value (the rule of TensorPrimitives.IndexOfMax for finite values).
+    private static int IndexOfMax(ReadOnlySpan<double> z)
     {
-        ReadOnlySpan<double> row = _x.AsSpan(i * _d, _d);
-        int biasOffset = _c * _d;
-        for (int c = 0; c < _c; c++)
+        int best = 0;
+        for (int c = 1; c < z.Length; c++)
         {
-            z[c] = theta[biasOffset + c] + TensorPrimitives.Dot(theta.AsSpan(c * _d, _d), row);
+            if (z[c] > z[best])
+            {
+                best = c;
+            }
         }
+
+        return best;
     }
 
     // Σ_c t_c z_c for row i.

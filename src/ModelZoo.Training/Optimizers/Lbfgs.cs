@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ModelZoo.Training.Optimizers;
 
 /// <summary>
@@ -27,6 +29,7 @@ internal static class Lbfgs
     /// <param name="memory">Curvature pairs kept.</param>
     /// <param name="onIteration">Called after every iteration with its 1-based number, value and gradient max-norm.</param>
     /// <param name="cancellationToken">Checked every iteration.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Outcome Minimize(Objective objective, double[] x, double tolerance, int maxIterations, int memory = 10,
         Action<int, double, double>? onIteration = null, CancellationToken cancellationToken = default)
     {
@@ -103,10 +106,7 @@ internal static class Lbfgs
             bool accepted = false;
             for (int trial = 0; trial < 60; trial++)
             {
-                for (int i = 0; i < n; i++)
-                {
-                    xNew[i] = x[i] + (step * direction[i]);
-                }
+                DoubleKernels.AddScaled(x, step, direction, xNew);
 
                 fNew = objective(xNew, gNew);
                 evaluations++;
@@ -164,11 +164,18 @@ internal static class Lbfgs
         return new Outcome(maxIterations, evaluations, f, gNorm, false);
     }
 
-    private static double Dot(double[] a, double[] b) => System.Numerics.Tensors.TensorPrimitives.Dot<double>(a, b);
+    private static double Dot(double[] a, double[] b) => DoubleKernels.Dot(a, b);
 
-    private static void Axpy(double a, double[] x, double[] y) => System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<double>(x, a, y, y);
+    private static void Axpy(double a, double[] x, double[] y) => DoubleKernels.Axpy(a, x, y);
 
-    private static void Scale(double[] x, double a) => System.Numerics.Tensors.TensorPrimitives.Multiply<double>(x, a, x);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scale(double[] x, double a)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] *= a;
+        }
+    }
 
-    private static double MaxAbs(double[] x) => x.Length == 0 ? 0 : System.Numerics.Tensors.TensorPrimitives.MaxMagnitude<double>(x) is var m ? Math.Abs(m) : 0;
+    private static double MaxAbs(double[] x) => DoubleKernels.MaxAbs(x);
 }

@@ -194,24 +194,75 @@ public static class TrainingPlots
 
         if (n <= 30)
         {
-            var fontSize = n <= 8 ? 13f : n <= 15 ? 11f : 9f;
-            for (var r = 0; r < n; r++)
-            {
-                for (var c = 0; c < n; c++)
-                {
-                    var share = values[r, c] / (normalize ? 1 : Math.Max(1, max));
-                    var text = normalize && rowTotals[r] > 0 && n <= 8
-                        ? string.Create(CultureInfo.InvariantCulture, $"{counts[r, c]}\n{100.0 * counts[r, c] / rowTotals[r]:0}%")
-                        : counts[r, c].ToString(CultureInfo.InvariantCulture);
-                    var label = plot.Add.Text(text, c, n - 1 - r);
-                    label.LabelAlignment = Alignment.MiddleCenter;
-                    label.LabelFontSize = fontSize;
-                    label.LabelFontColor = share > 0.55 ? Colors.White : Color.FromHex("#1A1A1A");
-                    label.LabelBold = r == c;
-                }
-            }
+            AddCellLabels(plot, counts, values, rowTotals, normalize ? 1 : Math.Max(1, max), normalize);
         }
 
+        var longest = AddClassTicks(plot, labels);
+
+        plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
+        plot.HideGrid();
+        plot.XLabel("Predicted class");
+        plot.YLabel("True class");
+        var accuracy = total == 0 ? 0 : 100.0 * correct / total;
+        plot.Title(string.Create(CultureInfo.InvariantCulture,
+            $"Confusion matrix — accuracy {accuracy:0.0}% ({correct}/{total})"));
+
+        AddColorBar(plot, heatmap, normalize);
+
+        // Size the figure so cells come out square-ish and readable: about 70 px per cell for a few
+        // classes, shrinking to 22 px for many; room for the (possibly rotated) labels on two sides.
+        var cellPx = Math.Clamp(560 / n, 22, 70);
+        var labelPx = (int)Math.Clamp(Math.Min(longest, 24) * 7.0, 40, 180);
+        var width = (n * cellPx) + labelPx + 230;
+        var height = (n * cellPx) + (int)(labelPx * 0.75) + 130;
+        var png = RenderSideBySide(width, height, plot);
+        AtomicFile.WriteBytes(path, png);
+    }
+
+    private static void AddColorBar(Plot plot, ScottPlot.Plottables.Heatmap heatmap, bool normalize)
+    {
+    var colorbar = plot.Add.ColorBar(heatmap);
+    colorbar.Label = normalize ? "Share of true class" : "Images";
+    colorbar.LabelStyle.Bold = false;
+    colorbar.LabelStyle.FontSize = 13;
+    if (normalize)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (var t = 0; t <= 4; t++)
+        {
+            ticks.AddMajor(t / 4.0, string.Create(CultureInfo.InvariantCulture, $"{t * 25}%"));
+        }
+
+        colorbar.Axis.TickGenerator = ticks;
+    }
+    }
+
+    /// <summary>The count (and row share, for a few classes) written in each cell, light on dark cells.</summary>
+    private static void AddCellLabels(Plot plot, int[,] counts, double[,] values, long[] rowTotals, double scale, bool normalize)
+    {
+        var n = rowTotals.Length;
+        var fontSize = n <= 8 ? 13f : n <= 15 ? 11f : 9f;
+        for (var r = 0; r < n; r++)
+        {
+            for (var c = 0; c < n; c++)
+            {
+                var share = values[r, c] / scale;
+                var text = normalize && rowTotals[r] > 0 && n <= 8
+                    ? string.Create(CultureInfo.InvariantCulture, $"{counts[r, c]}\n{100.0 * counts[r, c] / rowTotals[r]:0}%")
+                    : counts[r, c].ToString(CultureInfo.InvariantCulture);
+                var label = plot.Add.Text(text, c, n - 1 - r);
+                label.LabelAlignment = Alignment.MiddleCenter;
+                label.LabelFontSize = fontSize;
+                label.LabelFontColor = share > 0.55 ? Colors.White : Color.FromHex("#1A1A1A");
+                label.LabelBold = r == c;
+            }
+        }
+    }
+
+    /// <summary>Class names on both axes (rotated below when long or many); returns the longest name's length.</summary>
+    private static int AddClassTicks(Plot plot, IReadOnlyList<string> labels)
+    {
+        var n = labels.Count;
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         var longest = labels.Max(l => l.Length);
         var shown = labels.Select(l => l.Length > 24 ? l[..23] + "…" : l).ToArray();
@@ -228,37 +279,7 @@ public static class TrainingPlots
             plot.Axes.Bottom.MinimumSize = (float)(Math.Min(longest, 24) * 6.5 * Math.Sin(40 * Math.PI / 180)) + 40;
         }
 
-        plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
-        plot.HideGrid();
-        plot.XLabel("Predicted class");
-        plot.YLabel("True class");
-        var accuracy = total == 0 ? 0 : 100.0 * correct / total;
-        plot.Title(string.Create(CultureInfo.InvariantCulture,
-            $"Confusion matrix — accuracy {accuracy:0.0}% ({correct}/{total})"));
-
-        var colorbar = plot.Add.ColorBar(heatmap);
-        colorbar.Label = normalize ? "Share of true class" : "Images";
-        colorbar.LabelStyle.Bold = false;
-        colorbar.LabelStyle.FontSize = 13;
-        if (normalize)
-        {
-            var ticks = new ScottPlot.TickGenerators.NumericManual();
-            for (var t = 0; t <= 4; t++)
-            {
-                ticks.AddMajor(t / 4.0, string.Create(CultureInfo.InvariantCulture, $"{t * 25}%"));
-            }
-
-            colorbar.Axis.TickGenerator = ticks;
-        }
-
-        // Size the figure so cells come out square-ish and readable: about 70 px per cell for a few
-        // classes, shrinking to 22 px for many; room for the (possibly rotated) labels on two sides.
-        var cellPx = Math.Clamp(560 / n, 22, 70);
-        var labelPx = (int)Math.Clamp(Math.Min(longest, 24) * 7.0, 40, 180);
-        var width = (n * cellPx) + labelPx + 230;
-        var height = (n * cellPx) + (int)(labelPx * 0.75) + 130;
-        var png = RenderSideBySide(width, height, plot);
-        AtomicFile.WriteBytes(path, png);
+        return longest;
     }
 
     private static Plot NewPlot(string title, string xLabel, string yLabel)

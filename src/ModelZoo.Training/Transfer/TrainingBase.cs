@@ -28,8 +28,8 @@ internal sealed record TrainingBase(
         string purpose, Action<ModelCard>? checkBase, CancellationToken ct)
     {
         var dataset = ImageDataset.Load(options.Data);
-        var handle = options.Name ?? TransferLearner.DefaultName(options.Data);
-        TransferLearner.CheckHandle(options, catalog);
+        var handle = options.Name ?? RunHandle.DefaultName(options.Data);
+        RunHandle.Check(options, catalog);
 
         var baseCard = catalog.Get(options.BaseHandle);
         if (baseCard.Task is not (ModelTask.ImageClassification or ModelTask.ImageFeatureVector))

@@ -267,16 +267,7 @@ internal static class TransferArtifactWriter
                 w.WriteNull("l2_selection");
             }
 
-            if (m.FineTuning is { } fineTuning)
-            {
-                w.WriteStartObject("fine_tuning");
-                w.WriteBoolean("kept", fineTuning.Kept);
-                WriteNullable(w, "frozen_val_accuracy", fineTuning.FrozenValidationAccuracy);
-                WriteNullable(w, "fine_tuned_val_accuracy", fineTuning.FineTunedValidationAccuracy);
-                w.WriteNumber("backoffs", fineTuning.Backoffs);
-                w.WriteString("note", fineTuning.Note);
-                w.WriteEndObject();
-            }
+            WriteFineTuning(w, m.FineTuning);
             w.WriteStartArray("classes");
             foreach (var c in run.Classes)
             {
@@ -302,22 +293,7 @@ internal static class TransferArtifactWriter
             w.WriteNumber("hits", m.CacheHits);
             w.WriteNumber("misses", m.CacheMisses);
             w.WriteEndObject();
-            if (run.Confusion is { } confusion)
-            {
-                w.WriteStartObject("per_class");
-                for (var i = 0; i < run.Classes.Count; i++)
-                {
-                    var pc = confusion.PerClass(i);
-                    w.WriteStartObject(run.Classes[i]);
-                    w.WriteNumber("precision", pc.Precision);
-                    w.WriteNumber("recall", pc.Recall);
-                    w.WriteNumber("f1", pc.F1);
-                    w.WriteNumber("support", pc.Support);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndObject();
-            }
+            WritePerClass(w, run);
 
             w.WriteStartObject("timings");
             foreach (var t in timings)
@@ -331,6 +307,44 @@ internal static class TransferArtifactWriter
 
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
+    }
+
+    private static void WriteFineTuning(Utf8JsonWriter w, FineTuningOutcome? fineTuning)
+    {
+        if (fineTuning is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject("fine_tuning");
+        w.WriteBoolean("kept", fineTuning.Kept);
+        WriteNullable(w, "frozen_val_accuracy", fineTuning.FrozenValidationAccuracy);
+        WriteNullable(w, "fine_tuned_val_accuracy", fineTuning.FineTunedValidationAccuracy);
+        w.WriteNumber("backoffs", fineTuning.Backoffs);
+        w.WriteString("note", fineTuning.Note);
+        w.WriteEndObject();
+    }
+
+    private static void WritePerClass(Utf8JsonWriter w, TransferRun run)
+    {
+        if (run.Confusion is not { } confusion)
+        {
+            return;
+        }
+
+        w.WriteStartObject("per_class");
+        for (var i = 0; i < run.Classes.Count; i++)
+        {
+            var pc = confusion.PerClass(i);
+            w.WriteStartObject(run.Classes[i]);
+            w.WriteNumber("precision", pc.Precision);
+            w.WriteNumber("recall", pc.Recall);
+            w.WriteNumber("f1", pc.F1);
+            w.WriteNumber("support", pc.Support);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
     }
 
     private static void WriteNullable(Utf8JsonWriter w, string name, double? value)

@@ -1,4 +1,5 @@
 using ModelZoo.Catalog;
+using ModelZoo.Training.FineTuning;
 using ModelZoo.Training.Heads;
 using ModelZoo.Training.Metrics;
 using ModelZoo.Training.Reports;
@@ -30,6 +31,10 @@ public sealed record TransferResult(
     IReadOnlyList<SkippedImage> Skipped,
     IReadOnlyList<TimingEntry> Timings)
 {
+    /// <summary>What fine-tuning did, when the run fine-tuned (<see cref="TransferOptions.FineTunes"/>); null for a frozen
+    /// backbone. Its <see cref="FineTuneResult.Transfer"/> is this result without this property.</summary>
+    public FineTuneResult? FineTuning { get; init; }
+
     /// <summary>The exported ONNX classifier.</summary>
     public string ModelPath => Path.Combine(OutputDirectory, TransferArtifacts.ModelFile);
 
