@@ -66,6 +66,8 @@ public static class ZooApp
                 branch.SetDescription("Translate models from other formats to ONNX.");
                 branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph model (model.json + shards) to one ONNX file.")
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
+                branch.AddCommand<ImportDarknetCommand>("darknet").WithDescription("Darknet cfg + weights (YOLOv2/v3, Darknet classifiers) to one ONNX file.")
+                    .WithExample("import", "darknet", "yolov3-tiny.cfg", "yolov3-tiny.weights", "--out", "yolov3-tiny.onnx");
             });
             config.AddBranch("card", branch =>
             {
