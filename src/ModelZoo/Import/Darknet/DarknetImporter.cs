@@ -45,6 +45,11 @@ public static class DarknetImporter
         var width = net.Int("width", 0);
         var height = net.Int("height", 0);
         var channels = net.Int("channels", 0);
+        if (width == 0 && height == 0 && channels == 0 && net.Int("inputs", 0) > 0)
+        {
+            // A cfg without an image size (recurrent text models) takes a flat vector of `inputs` values.
+            (width, height, channels) = (1, 1, net.Int("inputs", 0));
+        }
         if (width <= 0 || height <= 0 || channels <= 0 || (long)width * height * channels > int.MaxValue)
         {
             throw net.Invalid($"[net] at line {net.Line} needs positive width, height and channels (has {width}, {height}, {channels})");

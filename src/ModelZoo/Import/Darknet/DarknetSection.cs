@@ -78,7 +78,7 @@ internal sealed class DarknetSection
 
     /// <summary>A layer, or a layer option, the importer does not translate.</summary>
     public DarknetModelException Unsupported(string what, int? line = null) => new(DarknetModelException.UnsupportedCode, Path,
-        $"{System.IO.Path.GetFileName(Path)} line {line ?? Line}: [{Type}] {what}; the importer translates convolutional, connected, " +
+        $"{System.IO.Path.GetFileName(Path)} line {line ?? Line}: [{Type}] {what}; the importer translates convolutional, connected, crop, " +
         "maxpool, avgpool, route, shortcut, upsample, reorg, yolo, region, softmax, dropout and cost layers, so convert the model another way.")
     {
         LayerType = Type,

@@ -48,6 +48,7 @@ internal sealed class DarknetTranslator
                 "yolo" => Yolo(s, prefix, i, previous),
                 "region" => Region(s, prefix, i, previous),
                 "softmax" or "soft" => Softmax(s, prefix, previous),
+                "crop" => Crop(s, prefix, previous),
                 "dropout" or "cost" => previous,
                 "net" or "network" => throw s.Invalid($"a second [{s.Type}] section at line {s.Line}"),
                 _ => throw s.Unsupported("is a layer type the importer does not translate"),
@@ -180,6 +181,26 @@ internal sealed class DarknetTranslator
         var y = _graph.Node("MaxPool", prefix, [input], DarknetGraph.Ints("kernel_shape", size, size),
             DarknetGraph.Ints("strides", stride, stride), DarknetGraph.Ints("pads", before, before, after, after));
         return new DarknetValue(y, x.C, (x.H + padding - size) / stride + 1, (x.W + padding - size) / stride + 1);
+    }
+
+    /// <summary>libdarknet's crop layer at inference: the centre crop_width × crop_height window (offsets rounded
+    /// down), mapped from 0–1 to −1–1 (×2 − 1) unless <c>noadjust=1</c>; no flip.</summary>
+    private DarknetValue Crop(DarknetSection s, string prefix, DarknetValue x)
+    {
+        var height = Positive(s, "crop_height", s.Int("crop_height", 1));
+        var width = Positive(s, "crop_width", s.Int("crop_width", 1));
+        if (height > x.H || width > x.W)
+        {
+            throw s.Invalid($"[crop] at line {s.Line} asks for {width}×{height} from a {x.W}×{x.H} input");
+        }
+        int top = (x.H - height) / 2, left = (x.W - width) / 2;
+        var y = _graph.Node("Slice", prefix, [x.Name, _graph.Longs(prefix + "/starts", top, left),
+            _graph.Longs(prefix + "/ends", top + height, left + width), _graph.Longs(prefix + "/axes", 2, 3)]);
+        if (s.Int("noadjust", 0) == 0)
+        {
+            y = _graph.Node("Add", prefix, [_graph.Node("Mul", prefix, [y, _graph.Floats(prefix + "/two", [2f])]), _graph.Floats(prefix + "/minus-one", [-1f])]);
+        }
+        return new DarknetValue(y, x.C, height, width);
     }
 
     private DarknetValue Route(DarknetSection s, string prefix, int index)

@@ -63,7 +63,15 @@ internal sealed partial class DarknetReference
                 var temp = folder + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
                 Directory.CreateDirectory(temp);
                 File.WriteAllText(Path.Combine(temp, Path.GetFileName(cfgPath)), text);
-                Run(harness, Path.Combine(temp, Path.GetFileName(cfgPath)), Path.Combine(temp, "model.weights"), Path.Combine(temp, "outputs.bin"), seed, predict);
+                try
+                {
+                    Run(harness, Path.Combine(temp, Path.GetFileName(cfgPath)), Path.Combine(temp, "model.weights"), Path.Combine(temp, "outputs.bin"), seed, predict);
+                }
+                catch
+                {
+                    Directory.Delete(temp, recursive: true);
+                    throw;
+                }
                 if (Directory.Exists(folder))
                 {
                     Directory.Delete(folder, recursive: true);
