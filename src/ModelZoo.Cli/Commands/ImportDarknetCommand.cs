@@ -59,7 +59,7 @@ public sealed class ImportDarknetCommand(ZooContext context) : Command<ImportDar
         context.Console.MarkupLine($"outputs: {Markup.Escape(outputs)}");
         var (w, h, c) = result.InputSize;
         context.Console.MarkupLine(
-            $"[green]ok[/] weights v{result.WeightsVersion}, {result.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, input {DarknetImporter.InputName}[1,{c},{h},{w}] " +
+            $"[green]ok[/] weights v{result.WeightsVersion}, {result.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, input {Markup.Escape($"{DarknetImporter.InputName}[1,{c},{h},{w}]")} " +
             $"→ {result.Model.NodeCount} ONNX nodes (opset {DarknetImporter.Opset}) in {result.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +
             $"[grey]→ {Markup.Escape(target)}[/]");
         return 0;

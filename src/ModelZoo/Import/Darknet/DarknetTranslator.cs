@@ -78,6 +78,12 @@ internal sealed class DarknetTranslator
         {
             throw s.Invalid($"'groups={groups}' at line {s.LineOf("groups")} does not divide the {x.C} input channels and {n} filters", s.LineOf("groups"));
         }
+        var outH = (x.H + 2 * pad - size) / stride + 1;
+        var outW = (x.W + 2 * pad - size) / stride + 1;
+        if (x.H + 2 * pad < size || x.W + 2 * pad < size)
+        {
+            throw s.Invalid($"[convolutional] at line {s.Line} gives an empty output: a {size}×{size} filter does not fit the {x.W}×{x.H} input padded by {pad}");
+        }
         var bn = s.Int("batch_normalize", 0) != 0;
         var activation = s.String("activation", "logistic");
         var what = $"[convolutional] at line {s.Line}";
@@ -109,8 +115,6 @@ internal sealed class DarknetTranslator
         var y = _graph.Node("Conv", prefix, [x.Name, w, b],
             DarknetGraph.Ints("kernel_shape", size, size), DarknetGraph.Ints("strides", stride, stride),
             DarknetGraph.Ints("pads", pad, pad, pad, pad), DarknetGraph.Int("group", groups));
-        var outH = (x.H + 2 * pad - size) / stride + 1;
-        var outW = (x.W + 2 * pad - size) / stride + 1;
         return new DarknetValue(Activate(s, prefix, y, activation), n, outH, outW);
     }
 
