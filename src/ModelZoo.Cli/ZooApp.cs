@@ -53,6 +53,8 @@ public static class ZooApp
             config.AddCommand<HeadlessCommand>("headless").WithDescription("Write a classifier without its head (pooled features as output).")
                 .WithExample("headless", "model.onnx", "--out", "backbone.onnx");
             config.AddCommand<QuantizeCommand>("quantize").WithDescription("Static int8 quantization calibrated on your images, registered as a card of its own.");
+            config.AddCommand<ValCommand>("val").WithDescription("COCO mAP@0.5 and mAP@0.5:0.95 of a detector on labelled images (COCO JSON or YOLO txt).")
+                .WithExample("val", "coco/ssd_mobilenet_v1/detection", "--data", "labelled-photos/", "--out", "val-report/");
             config.AddCommand<DetectCommand>("detect").WithDescription("Labelled boxes in images (JSON, annotated PNGs).")
                 .WithExample("detect", "coco/ssd_mobilenet_v1/detection", "samples/dog.jpg", "--save", "out/");
             config.AddCommand<PoseCommand>("pose").WithDescription("Body keypoints (17 COCO points) in images.");
