@@ -45,6 +45,16 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
         [Description("Model file only: the decoder reading its outputs (e.g. darknet-yolo for `zoo import darknet` output).")]
         public string? Decoder { get; init; }
 
+        /// <summary>Mean of a model file's input normalisation.</summary>
+        [CommandOption("--mean <VALUES>")]
+        [Description("Model file only: per-channel mean after scaling to [0,1] (e.g. 0,0,0 for a Darknet import).")]
+        public string? Mean { get; init; }
+
+        /// <summary>Std of a model file's input normalisation.</summary>
+        [CommandOption("--std <VALUES>")]
+        [Description("Model file only: per-channel std after scaling to [0,1] (e.g. 1,1,1 for a Darknet import).")]
+        public string? Std { get; init; }
+
         /// <inheritdoc />
         public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Data)
             ? ValidationResult.Error("give the labelled images with --data DIR (COCO JSON or YOLO txt labels).")
@@ -54,8 +64,14 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var local = settings.Labels is not null || settings.Decoder is not null
-            ? new LocalCardOptions { Labels = settings.Labels, Decoder = settings.Decoder }
+        var local = settings.Labels is not null || settings.Decoder is not null || settings.Mean is not null || settings.Std is not null
+            ? new LocalCardOptions
+            {
+                Labels = settings.Labels,
+                Decoder = settings.Decoder,
+                Mean = settings.Mean is null ? null : LocalModelCards.ParseFloats("--mean", settings.Mean),
+                Std = settings.Std is null ? null : LocalModelCards.ParseFloats("--std", settings.Std),
+            }
             : null;
         var card = LocalModelCards.Resolve(context, settings.Handle, ModelZoo.Catalog.ModelTask.ObjectDetection, local);
         var dataset = DetectionDataset.Load(settings.Data!);
