@@ -11,8 +11,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 
 need=()
 # rabbitmq-server and nginx are the broker and load balancer of the scale-out tests; ghostscript, python3-pil and
-# python3-numpy build the OCR page set (scripts/make-ocr-pages.py).
-for pkg in dpkg fonts-dejavu-core chromium rabbitmq-server nginx ghostscript python3-pil python3-numpy; do
+# python3-numpy build the OCR page set (scripts/make-ocr-pages.py); darknet (libdarknet.so, darknet.h and the cfgs,
+# with Debian's libopencv 406 libraries it depends on) and gcc build and run the Darknet importer's parity harness.
+for pkg in dpkg fonts-dejavu-core chromium rabbitmq-server nginx ghostscript python3-pil python3-numpy darknet gcc; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v node >/dev/null 2>&1 || need+=(nodejs)

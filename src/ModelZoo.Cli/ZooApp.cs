@@ -56,6 +56,8 @@ public static class ZooApp
             TaskCommands.Register(config, ModelZoo.Tasks.TaskRegistry.Default);
             config.AddCommand<UpscaleCommand>("upscale").WithDescription("Upscale images with a super-resolution model (tiled; PNG out).")
                 .WithExample("upscale", "image/esrgan_slim/x2", "photo.jpg", "--out", "big/");
+            config.AddCommand<ValCommand>("val").WithDescription("COCO mAP@0.5 and mAP@0.5:0.95 of a detector on labelled images (COCO JSON or YOLO txt).")
+                .WithExample("val", "coco/ssd_mobilenet_v1/detection", "--data", "labelled-photos/", "--out", "val-report/");
             config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Open Inference Protocol v2, Rekognition- and Vision-compatible APIs, web page).")
                 .WithExample("serve", "--models", "imagenet/mobilenet_v2_int8/classification", "--port", "8080");
             config.AddBranch("import", branch =>
@@ -63,6 +65,8 @@ public static class ZooApp
                 branch.SetDescription("Translate models from other formats to ONNX.");
                 branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph or layers model (model.json + shards) to one ONNX file.")
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
+                branch.AddCommand<ImportDarknetCommand>("darknet").WithDescription("Darknet cfg + weights (YOLOv2/v3, Darknet classifiers) to one ONNX file.")
+                    .WithExample("import", "darknet", "yolov3-tiny.cfg", "yolov3-tiny.weights", "--out", "yolov3-tiny.onnx");
             });
             config.AddBranch("card", branch =>
             {

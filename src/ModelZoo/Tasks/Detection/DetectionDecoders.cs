@@ -15,5 +15,7 @@ internal static class DetectionDecoders
         ("yolov3-nms", new YoloV3NmsDecoder()),
         ("yolov4", new YoloV4Decoder()),
         ("boxes-labels-scores", new BoxesLabelsScoresDecoder()),
+        ("darknet-yolo", new DarknetYoloDecoder()),
+        ("darknet-region", new DarknetRegionDecoder()),
     ]);
 }

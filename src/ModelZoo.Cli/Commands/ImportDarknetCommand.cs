@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using System.Globalization;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Import.Darknet;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary><c>zoo import darknet</c>: translate a Darknet cfg and its weights into one ONNX file.</summary>
+public sealed class ImportDarknetCommand(ZooContext context) : Command<ImportDarknetCommand.Settings>
+{
+    /// <summary>Options of <c>zoo import darknet</c>.</summary>
+    public sealed class Settings : ZooCommandSettings
+    {
+        /// <summary>Path of the cfg.</summary>
+        [CommandArgument(0, "<CFG>")]
+        [Description("The Darknet cfg (yolov3.cfg, …).")]
+        public string Cfg { get; init; } = "";
+
+        /// <summary>Path of the weights.</summary>
+        [CommandArgument(1, "<WEIGHTS>")]
+        [Description("The weights file written for that cfg.")]
+        public string Weights { get; init; } = "";
+
+        /// <summary>Output path.</summary>
+        [CommandOption("-o|--out <PATH>")]
+        [Description("Where to write the ONNX model (default: the weights file's name with .onnx, beside it).")]
+        public string? Out { get; init; }
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Cfg) || string.IsNullOrWhiteSpace(Weights)
+                ? ValidationResult.Error("give the cfg and the weights file")
+                : ValidationResult.Success();
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
+    {
+        var weights = Path.GetFullPath(settings.Weights);
+        var target = Path.GetFullPath(settings.Out ?? Path.ChangeExtension(weights, ".onnx"));
+        // Import before creating anything, so that a refused model leaves no file or folder behind.
+        var result = DarknetImporter.Import(settings.Cfg, weights);
+        var directory = Path.GetDirectoryName(target);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        result.Model.Save(target);
+
+        var layers = new Table().AddColumn("Darknet layer").AddColumn(new TableColumn("count").RightAligned());
+        foreach (var (type, count) in result.LayerCounts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            layers.AddRow(Markup.Escape(type), count.ToString(CultureInfo.InvariantCulture));
+        }
+        context.Console.Write(layers);
+        var outputs = string.Join(", ", result.Model.Outputs.Select(o => $"{o.Name}[{string.Join(",", o.Shape.Select(d => d.Value?.ToString(CultureInfo.InvariantCulture) ?? "?"))}]"));
+        context.Console.MarkupLine($"outputs: {Markup.Escape(outputs)}");
+        var (w, h, c) = result.InputSize;
+        context.Console.MarkupLine(
+            $"[green]ok[/] weights v{result.WeightsVersion}, {result.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, input {Markup.Escape($"{DarknetImporter.InputName}[1,{c},{h},{w}]")} " +
+            $"→ {result.Model.NodeCount} ONNX nodes (opset {DarknetImporter.Opset}) in {result.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +
+            $"[grey]→ {Markup.Escape(target)}[/]");
+        return 0;
+    }
+}
