@@ -66,6 +66,8 @@ public static class ZooApp
                 branch.SetDescription("Translate models from other formats to ONNX.");
                 branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph model (model.json + shards) to one ONNX file.")
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
+                branch.AddCommand<ImportTfliteCommand>("tflite").WithDescription("TensorFlow Lite model (.tflite) to one ONNX file.")
+                    .WithExample("import", "tflite", "face_detection_short_range.tflite");
             });
             config.AddBranch("card", branch =>
             {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ModelZoo.Catalog;
+using ModelZoo.Import.Tflite;
 using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx;
 using ModelZoo.Store;
@@ -50,6 +51,7 @@ public sealed class ImportedModelCache
         {
             ModelFormat.Onnx => model.ModelPath,
             ModelFormat.Tfjs => new ImportedModelCache(CacheRootFor(model.ModelPath)).GetOrImportTfjs(model.ModelPath),
+            ModelFormat.Tflite => new ImportedModelCache(CacheRootFor(model.ModelPath)).GetOrImportTflite(model.ModelPath),
             _ => throw new ZooException("format-not-importable",
                 $"Model '{model.Card.Handle}' is published as {model.Card.Format}, which cannot be imported to ONNX yet; choose an ONNX or TFJS model (`zoo list`)."),
         };
@@ -74,7 +76,7 @@ public sealed class ImportedModelCache
             throw new TfjsModelException(modelJsonPath, $"Cannot read '{modelJsonPath}': {ex.Message}; pull the model again.", ex);
         }
         var target = PathFor(sha);
-        if (IsCurrent(target))
+        if (IsCurrent(target, TfjsImporter.ImporterVersion))
         {
             return target;
         }
@@ -84,7 +86,35 @@ public sealed class ImportedModelCache
         return target;
     }
 
-    private static bool IsCurrent(string path)
+    /// <summary>Returns the path of the cached ONNX translation of the TFLite file <paramref name="tflitePath"/>, importing
+    /// it first when it is not cached (or was made by another importer version).</summary>
+    /// <exception cref="TfliteModelException">The file cannot be read.</exception>
+    /// <exception cref="TfliteUnsupportedOperatorsException">The model uses operators the importer cannot translate.</exception>
+    public string GetOrImportTflite(string tflitePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tflitePath);
+        string sha;
+        try
+        {
+            using var stream = File.OpenRead(tflitePath);
+            sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TfliteModelException(tflitePath, $"Cannot read '{tflitePath}': {ex.Message}; pull the model again.", ex);
+        }
+        var target = PathFor(sha);
+        if (IsCurrent(target, TfliteImporter.ImporterVersion))
+        {
+            return target;
+        }
+        var model = TfliteImporter.Import(tflitePath);
+        Directory.CreateDirectory(Root);
+        model.Save(target);
+        return target;
+    }
+
+    private static bool IsCurrent(string path, string importerVersion)
     {
         if (!File.Exists(path))
         {
@@ -93,7 +123,7 @@ public sealed class ImportedModelCache
         try
         {
             var model = OnnxModel.Load(path);
-            return model.Metadata.TryGetValue("modelzoo.importer", out var version) && version == TfjsImporter.ImporterVersion;
+            return model.Metadata.TryGetValue("modelzoo.importer", out var version) && version == importerVersion;
         }
         catch (ZooException)
         {
