@@ -41,6 +41,9 @@ internal sealed class TfliteModelWriter
         return index;
     }
 
+    /// <summary>Makes an already declared tensor a model input.</summary>
+    public void Input0(int tensor) => _inputs.Add(tensor);
+
     public int Tensor(string name, params int[] shape) => Add(new TensorSpec(name, shape, Float32, null, null, null, 0, null));
 
     public int Floats(string name, float[] values, params int[] shape) =>
@@ -79,9 +82,10 @@ internal sealed class TfliteModelWriter
         return this;
     }
 
-    /// <summary>Breaks buffer references on purpose: tensor <paramref name="tensor"/> names buffer <paramref name="buffer"/>.</summary>
+    /// <summary>Breaks a buffer reference on purpose: tensor <see cref="BufferOverrideTensor"/> names this buffer.</summary>
     public int? BufferOverride { get; set; }
 
+    /// <summary>The tensor whose buffer index <see cref="BufferOverride"/> replaces.</summary>
     public int BufferOverrideTensor { get; set; } = -1;
 
     public byte[] Build()

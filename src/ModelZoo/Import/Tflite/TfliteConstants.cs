@@ -26,7 +26,15 @@ internal static class TfliteConstants
         {
             throw new FlatBufferException($"tensor {tensor.Index} ('{tensor.Name}') is a {TfliteTensorTypes.Name(tensor.Type)} constant, which the importer cannot read");
         }
-        var count = Shapes.ElementCount(tensor.Shape);
+        long count;
+        try
+        {
+            count = Shapes.ElementCount(tensor.Shape);
+        }
+        catch (OverflowException)
+        {
+            throw new FlatBufferException($"tensor {tensor.Index} ('{tensor.Name}') declares shape [{string.Join(",", tensor.Shape)}], whose element count overflows");
+        }
         var stored = tensor.Sparsity is null ? count : bytes.Length / size;
         if (bytes.Length != stored * size)
         {
