@@ -11,7 +11,8 @@ namespace ModelZoo.Import;
 /// Holds ONNX translations of models published in other formats, each imported once and kept as
 /// <c>&lt;Root&gt;/&lt;sha256 of the source model file&gt;.onnx</c>; in a store <c>Root</c> is <c>&lt;Home&gt;/imported</c>.
 /// Files are written through a temporary file and a rename, so a reader never sees a partial file. A cached file made
-/// by another version of the importer (<see cref="TfjsImporter.ImporterVersion"/> in its metadata) is imported again.
+/// by another version of the importer (<see cref="TfjsImporter.ImporterVersion"/> or <see cref="TfliteImporter.ImporterVersion"/>
+/// in its metadata) is imported again.
 /// </summary>
 public sealed class ImportedModelCache
 {
@@ -39,8 +40,8 @@ public sealed class ImportedModelCache
     public string PathFor(string sourceSha256) => Path.Combine(Root, sourceSha256.ToLowerInvariant() + ".onnx");
 
     /// <summary>
-    /// The ONNX file to run for a pulled model: the model file itself for ONNX cards; for TFJS cards the cached
-    /// translation of its <c>model.json</c>, imported now if missing. The cache is the store's
+    /// The ONNX file to run for a pulled model: the model file itself for ONNX cards; for TFJS and TFLite cards the cached
+    /// translation of its <c>model.json</c> or <c>.tflite</c> file, imported now if missing. The cache is the store's
     /// (<c>&lt;Home&gt;/imported</c>) when the model lives in a store, else an <c>imported</c> folder beside the model file.
     /// </summary>
     /// <exception cref="ZooException">The card's format cannot be imported yet, or the import fails.</exception>

@@ -90,7 +90,7 @@ public sealed class MediaPipeTfliteRealModelTests(ITestOutputHelper log)
         Assert.Equal((image.Width, image.Height), (a.Width, a.Height));
         Assert.InRange(a.Coverage, 0.3f, 0.8f);
         Assert.True(Math.Abs(a.Coverage - b.Coverage) < 0.01f, $"coverage {a.Coverage} vs {b.Coverage}");
-        Assert.True(meanDifference < 0.01, $"mean difference {meanDifference}");
+        Assert.True(meanDifference < 0.002, $"mean difference {meanDifference}");
         // The astronaut fills the centre; the flag and the sky of the top-right corner are background.
         Assert.True(a.Alpha[(image.Height / 2) * image.Width + image.Width / 2] > 200, "the centre is person");
         Assert.True(a.Alpha[20 * image.Width + image.Width - 20] < 50, "the top-right corner is background");
