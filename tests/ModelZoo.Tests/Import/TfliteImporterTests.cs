@@ -381,6 +381,30 @@ public sealed class TfliteImporterTests
     }
 
     [Fact]
+    public void DEPTH_TO_SPACE_moves_channel_blocks_in_TensorFlow_order()
+    {
+        const int h = 2, w = 3, block = 2, c = 2;
+        var x = Enumerable.Range(0, h * w * block * block * c).Select(v => (float)v).ToArray();
+        var writer = new TfliteModelWriter();
+        var input = writer.Input("x", 1, h, w, block * block * c);
+        var y = writer.Tensor("y", 1, h * block, w * block, c);
+        // DepthToSpaceOptions: block_size 0.
+        writer.Op("DEPTH_TO_SPACE", [input], [y], (0, block)).Output(y);
+
+        var result = Run(writer, new NamedTensor("x", x, [1, h, w, block * block * c]))["y"];
+
+        var expected = new float[x.Length];
+        for (var oy = 0; oy < h * block; oy++)
+        for (var ox = 0; ox < w * block; ox++)
+        for (var cc = 0; cc < c; cc++)
+        {
+            var depth = ((oy % block) * block + ox % block) * c + cc;
+            expected[(oy * w * block + ox) * c + cc] = x[((oy / block) * w + ox / block) * block * block * c + depth];
+        }
+        Assert.Equal(expected, result.AsFloats());
+    }
+
+    [Fact]
     public void An_unsupported_op_is_reported_with_every_operator_index_and_nothing_is_imported()
     {
         var writer = new TfliteModelWriter();
