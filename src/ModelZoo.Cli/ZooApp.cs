@@ -67,6 +67,8 @@ public static class ZooApp
                     .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
                 branch.AddCommand<ImportDarknetCommand>("darknet").WithDescription("Darknet cfg + weights (YOLOv2/v3, Darknet classifiers) to one ONNX file.")
                     .WithExample("import", "darknet", "yolov3-tiny.cfg", "yolov3-tiny.weights", "--out", "yolov3-tiny.onnx");
+                branch.AddCommand<ImportTfliteCommand>("tflite").WithDescription("TensorFlow Lite model (.tflite) to one ONNX file.")
+                    .WithExample("import", "tflite", "face_detection_short_range.tflite");
             });
             config.AddBranch("card", branch =>
             {

@@ -44,6 +44,10 @@ public sealed class ImportCommand(ZooContext context) : Command<ImportCommand.Se
     {
         var source = Path.GetFullPath(settings.ModelJson);
         var target = Path.GetFullPath(settings.Out ?? Path.ChangeExtension(source, ".onnx"));
+        if (ModelZoo.Import.Tflite.TfliteImporter.IsTflite(source))
+        {
+            return ImportTfliteCommand.Run(context, source, target);
+        }
         TfjsImportResult result;
         try
         {

@@ -63,9 +63,14 @@ public static class LocalModelCards
                 $"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
         }
         var tfjs = full.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        var tflite = !tfjs && ModelZoo.Import.Tflite.TfliteImporter.IsTflite(full);
         var files = new List<ModelFile> { FileEntry(full, "model") };
         OnnxModel graph;
-        if (tfjs)
+        if (tflite)
+        {
+            graph = OnnxModel.Load(ImportedModelCache.ForStore(settings).GetOrImportTflite(full));
+        }
+        else if (tfjs)
         {
             files.AddRange(TfjsShards(full).Select(s => FileEntry(s, "weights")));
             // Imported into the store's cache, keyed by the file's hash: running the card later finds it there.
@@ -87,7 +92,7 @@ public static class LocalModelCards
             Title = Path.GetFileName(full),
             Description = $"Local model file {full}.",
             Task = task,
-            Format = tfjs ? ModelFormat.Tfjs : ModelFormat.Onnx,
+            Format = tflite ? ModelFormat.Tflite : tfjs ? ModelFormat.Tfjs : ModelFormat.Onnx,
             Files = files,
             License = new LicenseInfo { Spdx = options.License ?? "NOASSERTION" },
             Input = input,

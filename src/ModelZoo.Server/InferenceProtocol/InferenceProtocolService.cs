@@ -117,7 +117,7 @@ internal sealed class InferenceProtocolService(ModelPool pool, ModelCatalog cata
         }
     }
 
-    private static bool IsTensorServable(ModelCard card) => card.Format is ModelFormat.Onnx or ModelFormat.Tfjs;
+    private static bool IsTensorServable(ModelCard card) => card.Format is ModelFormat.Onnx or ModelFormat.Tfjs or ModelFormat.Tflite;
 
     private CancellationTokenSource Deadline(CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ModelZoo.Catalog;
+using ModelZoo.Import.Tflite;
 using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx;
 using ModelZoo.Store;
@@ -10,7 +11,8 @@ namespace ModelZoo.Import;
 /// Holds ONNX translations of models published in other formats, each imported once and kept as
 /// <c>&lt;Root&gt;/&lt;sha256 of the source model file&gt;.onnx</c>; in a store <c>Root</c> is <c>&lt;Home&gt;/imported</c>.
 /// Files are written through a temporary file and a rename, so a reader never sees a partial file. A cached file made
-/// by another version of the importer (<see cref="TfjsImporter.ImporterVersion"/> in its metadata) is imported again.
+/// by another version of the importer (<see cref="TfjsImporter.ImporterVersion"/> or <see cref="TfliteImporter.ImporterVersion"/>
+/// in its metadata) is imported again.
 /// </summary>
 public sealed class ImportedModelCache
 {
@@ -38,8 +40,8 @@ public sealed class ImportedModelCache
     public string PathFor(string sourceSha256) => Path.Combine(Root, sourceSha256.ToLowerInvariant() + ".onnx");
 
     /// <summary>
-    /// The ONNX file to run for a pulled model: the model file itself for ONNX cards; for TFJS cards the cached
-    /// translation of its <c>model.json</c>, imported now if missing. The cache is the store's
+    /// The ONNX file to run for a pulled model: the model file itself for ONNX cards; for TFJS and TFLite cards the cached
+    /// translation of its <c>model.json</c> or <c>.tflite</c> file, imported now if missing. The cache is the store's
     /// (<c>&lt;Home&gt;/imported</c>) when the model lives in a store, else an <c>imported</c> folder beside the model file.
     /// </summary>
     /// <exception cref="ZooException">The card's format cannot be imported yet, or the import fails.</exception>
@@ -50,6 +52,7 @@ public sealed class ImportedModelCache
         {
             ModelFormat.Onnx => model.ModelPath,
             ModelFormat.Tfjs => new ImportedModelCache(CacheRootFor(model.ModelPath)).GetOrImportTfjs(model.ModelPath),
+            ModelFormat.Tflite => new ImportedModelCache(CacheRootFor(model.ModelPath)).GetOrImportTflite(model.ModelPath),
             _ => throw ZooErrors.FormatNotImportable.Raise(
                 $"Model '{model.Card.Handle}' is published as {model.Card.Format}, which cannot be imported to ONNX yet; choose an ONNX or TFJS model (`zoo list`)."),
         };
@@ -74,7 +77,7 @@ public sealed class ImportedModelCache
             throw new TfjsModelException(modelJsonPath, $"Cannot read '{modelJsonPath}': {ex.Message}; pull the model again.", ex);
         }
         var target = PathFor(sha);
-        if (IsCurrent(target))
+        if (IsCurrent(target, TfjsImporter.ImporterVersion))
         {
             return target;
         }
@@ -84,7 +87,35 @@ public sealed class ImportedModelCache
         return target;
     }
 
-    private static bool IsCurrent(string path)
+    /// <summary>Returns the path of the cached ONNX translation of the TFLite file <paramref name="tflitePath"/>, importing
+    /// it first when it is not cached (or was made by another importer version).</summary>
+    /// <exception cref="TfliteModelException">The file cannot be read.</exception>
+    /// <exception cref="TfliteUnsupportedOperatorsException">The model uses operators the importer cannot translate.</exception>
+    public string GetOrImportTflite(string tflitePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tflitePath);
+        string sha;
+        try
+        {
+            using var stream = File.OpenRead(tflitePath);
+            sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TfliteModelException(tflitePath, $"Cannot read '{tflitePath}': {ex.Message}; pull the model again.", ex);
+        }
+        var target = PathFor(sha);
+        if (IsCurrent(target, TfliteImporter.ImporterVersion))
+        {
+            return target;
+        }
+        var model = TfliteImporter.Import(tflitePath);
+        Directory.CreateDirectory(Root);
+        model.Save(target);
+        return target;
+    }
+
+    private static bool IsCurrent(string path, string importerVersion)
     {
         if (!File.Exists(path))
         {
@@ -93,7 +124,7 @@ public sealed class ImportedModelCache
         try
         {
             var model = OnnxModel.Load(path);
-            return model.Metadata.TryGetValue("modelzoo.importer", out var version) && version == TfjsImporter.ImporterVersion;
+            return model.Metadata.TryGetValue("modelzoo.importer", out var version) && version == importerVersion;
         }
         catch (ZooException)
         {

@@ -5,7 +5,7 @@ using ModelZoo.Tests.Infrastructure;
 namespace ModelZoo.Cli.Tests.Infrastructure;
 
 /// <summary>Commands that take a HANDLE also take a model file: an .onnx (including cuts and imports the CLI wrote)
-/// or a TFJS model.json, the card inferred from the graph.</summary>
+/// or a TFJS model.json or a .tflite file, the card inferred from the graph.</summary>
 public sealed class LocalModelFileTests
 {
     private static string MobileNetFile => TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx");
@@ -105,6 +105,32 @@ public sealed class LocalModelFileTests
         Assert.Equal(17, expected.Count);
         Assert.Equal(expected, Keypoints(fromOnnx.Output));
         Assert.Equal(expected, Keypoints(fromJson.Output));
+    }
+
+    [Fact]
+    public async Task Segment_runs_a_tflite_file_as_the_catalog_card_of_the_same_file_does()
+    {
+        using var home = new TempHome();
+        var settings = SharedStore.Settings;
+        var card = ModelCatalog.Load(settings).Get("segmentation/mediapipe_selfie/general");
+        using var store = new ModelZoo.Store.ModelStore(settings);
+        var tflite = (await store.OpenAsync(card)).ModelPath;
+        var astronaut = TestAssets.Image("skimage/astronaut.png");
+
+        var fromCard = CliRunner.Run(settings, "segment", card.Handle, astronaut, "--json");
+        var fromFile = CliRunner.Run(home.Settings(offline: true), "segment", tflite, "--decoder", "selfie", astronaut, "--json");
+
+        Assert.True(fromCard.ExitCode == 0, fromCard.AllText);
+        Assert.True(fromFile.ExitCode == 0, fromFile.AllText);
+        static double Coverage(string json)
+        {
+            using var doc = JsonDocument.Parse(json);
+            return Assert.Single(Assert.Single(doc.RootElement.EnumerateArray().ToList()).GetProperty("masks").EnumerateArray().ToList())
+                .GetProperty("coverage").GetDouble();
+        }
+        Assert.InRange(Coverage(fromCard.Output), 0.3, 0.8);
+        Assert.Equal(Coverage(fromCard.Output), Coverage(fromFile.Output));
+        Assert.Single(Directory.GetFiles(Path.Combine(home.Path, "imported"), "*.onnx"));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ internal static class PoseDecoders
     [
         ("movenet", new MoveNetDecoder()),
         ("movenet-multipose", new MoveNetMultiPoseDecoder()),
+        ("blazepose-landmarks", new BlazePoseLandmarkDecoder()),
     ]);
 
     /// <summary>Maps a keypoint given as (y, x) normalised to the model input onto the original image.</summary>
