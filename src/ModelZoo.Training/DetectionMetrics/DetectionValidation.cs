@@ -23,7 +23,7 @@ public static class DetectionValidation
         ArgumentNullException.ThrowIfNull(dataset);
         var byPath = new Dictionary<string, IReadOnlyList<Detection>>(StringComparer.Ordinal);
         var done = 0;
-        await foreach (var outcome in detector.DetectFilesAsync(dataset.Images.Select(i => i.Path).ToList(), Options, ct).ConfigureAwait(false))
+        await foreach (var outcome in detector.RunFilesAsync(dataset.Images.Select(i => i.Path).ToList(), Options, ct).ConfigureAwait(false))
         {
             if (outcome.Error is { } error)
             {

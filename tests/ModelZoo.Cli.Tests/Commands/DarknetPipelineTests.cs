@@ -1,7 +1,8 @@
 using System.Text.Json;
+using ModelZoo.Tests.Import.Darknet;
 using ModelZoo.Tests.Infrastructure;
 
-namespace ModelZoo.Tests.Import.Darknet;
+namespace ModelZoo.Cli.Tests.Commands;
 
 /// <summary>
 /// A model written by <c>zoo import darknet</c> runs through the detection pipeline as a model file with the
