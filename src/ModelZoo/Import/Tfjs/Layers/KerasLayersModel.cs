@@ -38,6 +38,11 @@ internal static class KerasLayersModel
             throw new TfjsModelException(path, $"'{file}' has no modelTopology object; check that it is a TFJS layers model.");
         }
         var model = topology.TryGetProperty("model_config", out var config) ? config : topology;
+        if (model.ValueKind != JsonValueKind.Object || !model.TryGetProperty("class_name", out _) || !model.TryGetProperty("config", out _))
+        {
+            throw new TfjsModelException(path,
+                $"'{file}' says it is a layers-model, but its modelTopology holds no Keras model (class_name and config); re-export it with tensorflowjs_converter.");
+        }
         if (!root.TryGetProperty("weightsManifest", out var manifest))
         {
             throw new TfjsModelException(path, $"'{file}' has no weightsManifest; check that it is a complete TFJS layers model.");
