@@ -296,6 +296,13 @@ public static class ZooErrors
     /// <summary><c>broker-unreachable</c>.</summary>
     public static readonly ZooError BrokerUnreachable = new("broker-unreachable", 1, "check the broker address and that it runs");
 
+    // Super-resolution
+    /// <summary><c>upscale-input</c>.</summary>
+    public static readonly ZooError UpscaleInput = new("upscale-input", 1, "choose a super-resolution model with NHWC RGB input");
+
+    /// <summary><c>upscale-model-output</c>.</summary>
+    public static readonly ZooError UpscaleModelOutput = new("upscale-model-output", 1, "use a super-resolution model with one fixed scale and NHWC RGB output");
+
     // Server
     /// <summary><c>adapter-result-count</c>.</summary>
     public static readonly ZooError AdapterResultCount = new("adapter-result-count", 1, "fix the task's server adapter");

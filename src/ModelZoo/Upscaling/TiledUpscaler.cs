@@ -106,7 +106,7 @@ public sealed class TiledUpscaler
                 }
                 else if (s != scale)
                 {
-                    throw new ZooException("upscale-model-output",
+                    throw ZooErrors.UpscaleModelOutput.Raise(
                         $"The model upscaled one tile {s}x and another {scale}x; use a super-resolution model with one fixed scale.");
                 }
                 var outW = image.Width * s;
@@ -135,7 +135,7 @@ public sealed class TiledUpscaler
         var s = (int)Math.Round(Math.Sqrt(ratio));
         if (s < 1 || (long)s * s * w * h * 3 != length)
         {
-            throw new ZooException("upscale-model-output",
+            throw ZooErrors.UpscaleModelOutput.Raise(
                 $"The model returned {length} values for a {w}x{h} RGB tile, not an integer multiple of its size; use a super-resolution model (NHWC RGB in and out).");
         }
         return s;

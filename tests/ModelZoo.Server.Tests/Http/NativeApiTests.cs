@@ -55,7 +55,7 @@ public sealed class NativeApiTests(MobileNetHome home)
         Assert.Equal("image-classification", mobileNet.GetProperty("task").GetString());
         // Only tasks with an adapter are listed.
         string[] served = ["image-classification", "image-feature-vector", "object-detection", "pose-estimation", "face-detection",
-            "image-segmentation", "text-detection", "text-embedding"];
+            "image-segmentation", "super-resolution", "text-detection", "text-embedding"];
         Assert.All(models, m => Assert.Contains(m.GetProperty("task").GetString(), served));
         Assert.DoesNotContain(models, m => m.GetProperty("task").GetString() == "question-answering");
 

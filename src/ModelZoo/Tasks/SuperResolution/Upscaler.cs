@@ -64,7 +64,7 @@ public sealed class Upscaler : ImagePipeline<UpscaledImage, UpscaleOptions>
         Registry.Get(card);
         if (card.Input is not { Layout: TensorLayout.Nhwc, ColorOrder: ColorOrder.Rgb, Mean.Count: 3, Std.Count: 3 })
         {
-            throw new ZooException("upscale-input",
+            throw ZooErrors.UpscaleInput.Raise(
                 $"'{card.Handle}' does not take NHWC RGB input, which the upscaler feeds; choose a super-resolution model with input.layout NHWC and colorOrder RGB.");
         }
     }
