@@ -15,7 +15,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Settings>
 {
     /// <summary>Options of <c>zoo ocr</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : ZooCommandSettings, IDeviceSettings
     {
         /// <summary>An optional pipeline handle followed by images or folders.</summary>
         [CommandArgument(0, "<PATH>")]
@@ -39,9 +39,8 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
 
         /// <summary>Execution provider.</summary>
         [CommandOption("--device <DEVICE>")]
-        [Description("cpu (default) or cuda (needs the ONNX Runtime GPU package and CUDA).")]
-        [DefaultValue("cpu")]
-        public string Device { get; init; } = "cpu";
+        [Description("cpu or cuda (default: ZOO_DEVICE, else cpu); cuda needs the ONNX Runtime GPU package and CUDA, and fails rather than falling back.")]
+        public string? Device { get; set; }
 
         /// <inheritdoc />
         public override ValidationResult Validate()
@@ -54,7 +53,7 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
             {
                 return ValidationResult.Error("--threads must be 0 or more.");
             }
-            return Device is "cpu" or "cuda" ? base.Validate() : ValidationResult.Error("--device must be cpu or cuda.");
+            return Device is null or "cpu" or "cuda" ? base.Validate() : ValidationResult.Error("--device must be cpu or cuda.");
         }
     }
 
@@ -74,7 +73,7 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
             Session = new SessionSettings
             {
                 IntraOpThreads = settings.Threads ?? 0,
-                Provider = settings.Device == "cuda" ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
+                Provider = ExecutionProviderNames.Parse(settings.Device ?? "cpu", "--device"),
             },
         };
         using var spotter = TextSpotter.Open(local[0], local[1], local.Count > 2 ? local[2] : null, options);

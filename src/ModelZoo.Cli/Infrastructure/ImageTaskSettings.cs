@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Options shared by commands that run an image model over files.</summary>
-public class ImageTaskSettings : ZooCommandSettings
+public class ImageTaskSettings : ZooCommandSettings, IDeviceSettings
 {
     /// <summary>Model handle, or a model file.</summary>
     [CommandArgument(0, "<HANDLE>")]
@@ -31,9 +31,8 @@ public class ImageTaskSettings : ZooCommandSettings
 
     /// <summary>Execution provider.</summary>
     [CommandOption("--device <DEVICE>")]
-    [Description("cpu (default) or cuda (needs the ONNX Runtime GPU package and CUDA).")]
-    [DefaultValue("cpu")]
-    public string Device { get; init; } = "cpu";
+    [Description("cpu or cuda (default: ZOO_DEVICE, else cpu); cuda needs the ONNX Runtime GPU package and CUDA, and fails rather than falling back.")]
+    public string? Device { get; set; }
 
     /// <summary>Class names for a model file.</summary>
     [CommandOption("--labels <FILE>")]
@@ -88,7 +87,7 @@ public class ImageTaskSettings : ZooCommandSettings
         {
             return Spectre.Console.ValidationResult.Error("--threads must be 0 or more.");
         }
-        if (Device is not ("cpu" or "cuda"))
+        if (Device is not (null or "cpu" or "cuda"))
         {
             return Spectre.Console.ValidationResult.Error("--device must be cpu or cuda.");
         }
@@ -102,7 +101,7 @@ public class ImageTaskSettings : ZooCommandSettings
         Session = new SessionSettings
         {
             IntraOpThreads = Threads ?? 0,
-            Provider = Device == "cuda" ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
+            Provider = ExecutionProviderNames.Parse(Device ?? "cpu", "--device"),
             RuntimeLog = Verbose,
         },
     };

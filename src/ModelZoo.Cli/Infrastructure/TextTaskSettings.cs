@@ -11,7 +11,7 @@ namespace ModelZoo.Cli.Infrastructure;
 /// that is exactly the handle of a catalog text-embedding model picks the model; otherwise every argument is text and
 /// the model is <see cref="DefaultHandle"/> (or <c>--model</c>).
 /// </summary>
-public class TextTaskSettings : ZooCommandSettings
+public class TextTaskSettings : ZooCommandSettings, IDeviceSettings
 {
     /// <summary>The model used when none is named.</summary>
     public const string DefaultHandle = "text/all-minilm-l6-v2/embedding";
@@ -44,9 +44,8 @@ public class TextTaskSettings : ZooCommandSettings
 
     /// <summary>Execution provider.</summary>
     [CommandOption("--device <DEVICE>")]
-    [Description("cpu (default) or cuda (needs the ONNX Runtime GPU package and CUDA).")]
-    [DefaultValue("cpu")]
-    public string Device { get; init; } = "cpu";
+    [Description("cpu or cuda (default: ZOO_DEVICE, else cpu); cuda needs the ONNX Runtime GPU package and CUDA, and fails rather than falling back.")]
+    public string? Device { get; set; }
 
     /// <inheritdoc />
     public override ValidationResult Validate()
@@ -59,7 +58,7 @@ public class TextTaskSettings : ZooCommandSettings
         {
             return ValidationResult.Error("--threads must be 0 or more.");
         }
-        if (Device is not ("cpu" or "cuda"))
+        if (Device is not (null or "cpu" or "cuda"))
         {
             return ValidationResult.Error("--device must be cpu or cuda.");
         }
@@ -73,7 +72,7 @@ public class TextTaskSettings : ZooCommandSettings
         Session = new SessionSettings
         {
             IntraOpThreads = Threads ?? 0,
-            Provider = Device == "cuda" ? ExecutionProvider.Cuda : ExecutionProvider.Cpu,
+            Provider = ExecutionProviderNames.Parse(Device ?? "cpu", "--device"),
         },
     };
 }
