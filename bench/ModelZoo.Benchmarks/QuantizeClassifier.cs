@@ -11,7 +11,7 @@ using ModelZoo.Training.Transfer;
 namespace ModelZoo.Benchmarks;
 
 /// <summary>
-/// <c>quantize-classifier [--sets a,b,…] [--calibration N] [--seed N] [--tails 0,2]</c>: on each Tux Paint set of
+/// <c>quantize-classifier [--sets a,b,…] [--calibration N] [--seed N] [--tails 0,2] [--methods minmax,entropy,percentile] [--no-train]</c>: on each Tux Paint set of
 /// <c>train-vs-mlnet</c>, the split <c>zoo train</c> makes (80/20), then
 /// (1) the exported one-file classifier quantized with each calibration method and float tail, calibrated on N of
 /// its training images, its top-1 agreement with fp32 measured on the held-out images; (2) the ResNet-18 backbone
@@ -28,7 +28,9 @@ internal static class QuantizeClassifier
         var calibrationCount = int.Parse(Option(args, "--calibration") ?? "60", CultureInfo.InvariantCulture);
         var wanted = (Option(args, "--sets") ?? "tux-top5,tux-top5b").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var tails = (Option(args, "--tails") ?? "0,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
-        var methods = new[] { CalibrationMethod.MinMax, CalibrationMethod.Entropy, CalibrationMethod.Percentile };
+        var methods = (Option(args, "--methods") ?? "minmax,entropy,percentile").Split(',')
+            .Select(m => Enum.Parse<CalibrationMethod>(m, ignoreCase: true)).ToArray();
+        var skipTraining = args.Contains("--no-train");
         var environment = ZooSettings.FromEnvironment();
         var sharedHome = Path.Combine(BenchAssets.RepoRoot, ".cache", "zoo-home");
         var storeSettings = Environment.GetEnvironmentVariable("ZOO_HOME") is null && Directory.Exists(sharedHome) ? environment with { Home = sharedHome } : environment;
@@ -97,6 +99,11 @@ internal static class QuantizeClassifier
                             agreementRows.Add(row);
                         }
                     }
+                }
+
+                if (skipTraining)
+                {
+                    continue;
                 }
 
                 // (2) zoo train on the int8 backbone, calibrated on the same training images, at the defaults.

@@ -47,7 +47,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
 
         /// <summary>Most calibration images to use.</summary>
         [CommandOption("--max-images <N>")]
-        [Description("Use at most N calibration images, in name order (default 200).")]
+        [Description("Use at most N calibration images, spread evenly over the folder's name order (default 200).")]
         [DefaultValue(200)]
         public int MaxImages { get; init; } = 200;
 
@@ -121,7 +121,12 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         {
             throw new ZooUsageException($"the calibration folder '{calibrationDir}' does not exist; give a folder of images with --calibration DIR.");
         }
-        var paths = ImagePaths.Expand([calibrationDir]).Order(StringComparer.Ordinal).ToList();
+        var all = ImagePaths.Expand([calibrationDir]).Order(StringComparer.Ordinal).ToList();
+        // Evenly spread over the name order when there are more than --max-images: a folder of class folders then
+        // gives every class its share instead of the first classes all of it. Undecodable files are skipped below.
+        var paths = all.Count <= settings.MaxImages ? all
+            : Enumerable.Range(0, settings.MaxImages).Select(k => all[(int)((long)k * all.Count / settings.MaxImages)])
+                .Concat(all).Distinct(StringComparer.Ordinal).ToList();
         var images = new List<RgbImage>();
         var used = new List<string>();
         var console = context.Console;
@@ -177,7 +182,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             }
 
             var method = options.MethodName;
-            var card = QuantizedCard.Write(baseCard, local, result, name, method, QuantizedCard.CalibrationHash(calibrationDir, used), used.Count,
+            var card = QuantizedCard.Write(baseCard, local, result, name, method, QuantizedCard.CalibrationHash(calibrationDir, used.Order(StringComparer.Ordinal)), used.Count,
                 Path.Combine(context.Settings.Home, "quantized", name.Replace('/', '+')));
             context.Store.Remove(card);
             var cardPath = context.Catalog.Register(card, context.Settings, overwrite: settings.Force);

@@ -97,8 +97,16 @@ internal static class ActivationRanges
             }
         });
         var ranges = new Dictionary<string, (float Low, float High)>(StringComparer.Ordinal);
+        // The image input's range is set by the preprocessing, not by outliers: clipping it would shift every
+        // saturated pixel (a white background) towards grey, so it keeps the range seen.
+        var graphInputs = floatModel.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var t in tensors)
         {
+            if (graphInputs.Contains(t))
+            {
+                ranges[t] = ((float)low[t], (float)high[t]);
+                continue;
+            }
             var top = magnitude[t];
             var signed = low[t] < 0;
             var edge = EntropyThreshold.Best(histograms[t], signed ? 128 : 256);

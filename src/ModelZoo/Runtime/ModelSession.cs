@@ -240,7 +240,7 @@ public sealed class ModelSession : IDisposable
 
     private static void AppendCuda(SessionOptions options, int deviceId)
     {
-        const string fix = "install the Microsoft.ML.OnnxRuntime.Gpu package (1.31.0) and CUDA 12 with cuDNN 9, or use --device cpu.";
+        const string fix = "use a zoo built with -p:ZooCuda=true (ONNX Runtime's Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 package) on a machine with the NVIDIA driver, CUDA 12 and cuDNN 9, or use --device cpu.";
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProviderName, StringComparer.Ordinal))
         {
             throw new ExecutionProviderException(ExecutionProvider.Cuda,
