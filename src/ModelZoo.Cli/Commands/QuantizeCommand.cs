@@ -53,8 +53,9 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
 
         /// <summary>How many of the last Conv/Gemm/MatMul nodes stay in float.</summary>
         [CommandOption("--float-tail <N>")]
-        [Description("Keep the last N Conv/Gemm/MatMul nodes and all after them in float (default: 2 for classifiers, e.g. ResNet-18's last block; 0 otherwise).")]
-        public int? FloatTail { get; init; }
+        [Description("Keep the last N Conv/Gemm/MatMul nodes and all after them in float (default 0; 2 is ResNet-18's last block).")]
+        [DefaultValue(0)]
+        public int FloatTail { get; init; }
 
         /// <summary>Quantize the classifier head too.</summary>
         [CommandOption("--quantize-head")]
@@ -86,7 +87,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             {
                 return ValidationResult.Error("--method must be minmax, entropy or percentile.");
             }
-            if (FloatTail is < 0)
+            if (FloatTail < 0)
             {
                 return ValidationResult.Error("--float-tail must be 0 or more.");
             }

@@ -92,8 +92,13 @@ internal static class ActivationRanges
             var perBin = EntropyThreshold.Bins / top;
             foreach (var v in values)
             {
-                var bin = (int)(Math.Abs(v) * perBin);
-                histogram[Math.Min(bin, EntropyThreshold.Bins - 1)]++;
+                // Exact zeros (most of a Relu's output) are exact at every threshold (the zero point is 0): left in,
+                // their spike in the first bin would pull the search towards thresholds that merge nothing into it.
+                if (v != 0)
+                {
+                    var bin = (int)(Math.Abs(v) * perBin);
+                    histogram[Math.Min(bin, EntropyThreshold.Bins - 1)]++;
+                }
             }
         });
         var ranges = new Dictionary<string, (float Low, float High)>(StringComparer.Ordinal);

@@ -21,14 +21,6 @@ public static class StaticQuantizer
     /// <summary>Default agreement a classifier must reach: share of images with the same top-1 class.</summary>
     public const double DefaultTop1Threshold = 0.95;
 
-    /// <summary>How many of the last Conv/Gemm/MatMul nodes stay in float when <see cref="QuantizationOptions.FloatTail"/>
-    /// is not given: none for feature vectors and other raw outputs (they follow fp32 at cosine ≥ 0.99 fully
-    /// quantized); for classifiers, see BENCHMARKS.md (int8 one-file classifiers) for the measurement that chose it.</summary>
-    public static int DefaultFloatTail(ModelTask task) => task == ModelTask.ImageClassification ? ClassifierFloatTail : 0;
-
-    /// <summary>Float tail of classifiers at the defaults.</summary>
-    public const int ClassifierFloatTail = 2;
-
     private static readonly HashSet<string> AlreadyQuantized = new(StringComparer.Ordinal)
     {
         "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
@@ -75,12 +67,11 @@ public static class StaticQuantizer
         }
         var preModel = pre is null ? null : OnnxModel.FromProto(pre);
 
-        var floatTail = options.FloatTail ?? DefaultFloatTail(card.Task);
-        if (floatTail < 0)
+        if (options.FloatTail < 0)
         {
-            throw new ZooUsageException($"float tail {floatTail} is negative; give 0 (quantize up to the head) or more.");
+            throw new ZooUsageException($"float tail {options.FloatTail} is negative; give 0 (quantize up to the head) or more.");
         }
-        var plan = QuantizationPlan.Build(work.Graph, options.QuantizeHead, floatTail);
+        var plan = QuantizationPlan.Build(work.Graph, options.QuantizeHead, options.FloatTail);
         if (plan.IntegerNodes.Count == 0)
         {
             throw new QuantizationRefusedException("quantize-nothing",
