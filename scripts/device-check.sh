@@ -11,7 +11,7 @@
 # Needs: the models in the store (ZOO_HOME, default .cache/zoo-home; nothing is downloaded: ZOO_OFFLINE=1), the test
 # photos (ZOO_TESTDATA, default .cache/testdata; scripts/fetch-test-assets.sh), the NuGet package
 # Microsoft.ML.OnnxRuntime.Gpu.Linux in a reachable source or the local NuGet cache, python3 (comparisons only),
-# and the NVIDIA driver with CUDA 12 and cuDNN 9. Usage: scripts/device-check.sh [N_THROUGHPUT_IMAGES, default 64]
+# and the NVIDIA driver with the CUDA 13 libraries (ONNX Runtime 1.31's CUDA provider links against libcudart.so.13, libcublas.so.13) and cuDNN 9. Usage: scripts/device-check.sh [N_THROUGHPUT_IMAGES, default 64]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
