@@ -9,7 +9,8 @@ namespace ModelZoo.Benchmarks;
 /// <c>… -- finetune-accuracy</c> and <c>… -- finetune-epoch --export DIR</c>, the cost of hashing models on load:
 /// <c>… -- verify-on-load [--runs N] [--handle H]</c>, the Open Inference Protocol's latency
 /// against the native endpoint: <c>… -- v2-latency [--requests N]</c>, or fp32 against int8 ResNet-18:
-/// <c>… -- quantize [--runs N]</c>.</summary>
+/// <c>… -- quantize [--runs N]</c>, and int8 one-file classifiers and the int8 backbone's transfer accuracy:
+/// <c>… -- quantize-classifier [--sets a,b]</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract on rendered lines
@@ -43,6 +44,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "vision")
         {
             return VisionThroughput.Run(args[1..]);
+        }
+        if (args.Length > 0 && args[0] == "quantize-classifier")
+        {
+            return QuantizeClassifier.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
         if (args.Length > 0 && args[0] == "quantize")
         {

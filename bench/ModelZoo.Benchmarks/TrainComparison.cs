@@ -18,9 +18,9 @@ namespace ModelZoo.Benchmarks;
 internal static class TrainComparison
 {
     /// <summary>A benchmark set: class name → stamp folders (recursive) under the Tux Paint root, or the emoji folder.</summary>
-    private sealed record BenchSet(string Name, string Description, IReadOnlyList<(string Class, string Folder, bool Recursive)> Classes);
+    internal sealed record BenchSet(string Name, string Description, IReadOnlyList<(string Class, string Folder, bool Recursive)> Classes);
 
-    private static readonly BenchSet[] Sets =
+    internal static readonly BenchSet[] Sets =
     [
         // Leaf categories none of the tests use.
         new("tux-leaf6", "6 Tux Paint leaf categories",
@@ -92,7 +92,7 @@ internal static class TrainComparison
     }
 
     /// <summary>Copies a set's images into <paramref name="data"/> (one folder per class); false when its source is missing.</summary>
-    private static bool Materialise(BenchSet set, string data)
+    internal static bool Materialise(BenchSet set, string data)
     {
         var testdata = Environment.GetEnvironmentVariable("ZOO_TESTDATA") ?? Path.Combine(BenchAssets.RepoRoot, ".cache", "testdata");
         if (set.Name == "emoji")

@@ -27,6 +27,7 @@ public static class ZooApp
         {
             config.SetApplicationName("zoo");
             config.Settings.PropagateExceptions = true;
+            config.SetInterceptor(new DeviceInterceptor(context.Settings));
             config.Settings.Console = context.Console;
             config.Settings.StrictParsing = true;
             config.AddCommand<ListCommand>("list").WithDescription("List catalog models (filter with --task, --license).")

@@ -18,6 +18,8 @@ public sealed record ZooSettings
     public const string NpmConfigRegistryVariable = "npm_config_registry";
     /// <summary>Variable overriding the Hugging Face endpoint used for <c>hf:</c> sources.</summary>
     public const string HfEndpointVariable = "ZOO_HF_ENDPOINT";
+    /// <summary>Variable choosing the default device (<c>cpu</c> or <c>cuda</c>) when a command is given no <c>--device</c>.</summary>
+    public const string DeviceVariable = "ZOO_DEVICE";
 
     /// <summary>Root of the store; holds <c>blobs/</c>, <c>models/</c>, <c>catalog/</c>, <c>tmp/</c>.</summary>
     public required string Home { get; init; }
@@ -33,6 +35,10 @@ public sealed record ZooSettings
 
     /// <summary>Base URL for <c>hf:</c> sources; null means the public hub.</summary>
     public string? HfEndpoint { get; init; }
+
+    /// <summary>The execution provider sessions use unless a command names one (<see cref="DeviceVariable"/>); CPU by
+    /// default. Requesting CUDA where it is missing fails when the session is created, never falls back.</summary>
+    public Runtime.ExecutionProvider Device { get; init; } = Runtime.ExecutionProvider.Cpu;
 
     /// <summary>Folder the project <c>.npmrc</c> and <c>NuGet.Config</c> files are looked up from (and the package
     /// tools are asked in); null skips project configuration.</summary>
@@ -86,6 +92,7 @@ public sealed record ZooSettings
             NuGetSource = Get(NuGetSourceVariable),
             NpmRegistry = Get(NpmRegistryVariable) ?? Npm("registry"),
             HfEndpoint = Get(HfEndpointVariable),
+            Device = Get(DeviceVariable) is { } device ? Runtime.ExecutionProviderNames.Parse(device, DeviceVariable) : Runtime.ExecutionProvider.Cpu,
             WorkingDirectory = workingDirectory,
             NpmUserConfig = Npm("userconfig") ?? (profile is null ? null : Path.Combine(profile, ".npmrc")),
             NpmGlobalConfig = Npm("globalconfig") ?? (prefix is null ? null : Path.Combine(prefix, "etc", "npmrc")),

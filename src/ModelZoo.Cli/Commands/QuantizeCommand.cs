@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using ModelZoo.Catalog;
 using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Imaging;
@@ -37,7 +35,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
 
         /// <summary>Calibration method.</summary>
         [CommandOption("--method <METHOD>")]
-        [Description("minmax (default) or percentile.")]
+        [Description("minmax (default), entropy (KL-divergence over activation histograms) or percentile.")]
         [DefaultValue("minmax")]
         [TypeConverter(typeof(ChoiceConverter<CalibrationMethod>))]
         public CalibrationMethod Method { get; init; }
@@ -50,9 +48,15 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
 
         /// <summary>Most calibration images to use.</summary>
         [CommandOption("--max-images <N>")]
-        [Description("Use at most N calibration images, in name order (default 200).")]
+        [Description("Use at most N calibration images, spread evenly over the folder's name order (default 200).")]
         [DefaultValue(200)]
         public int MaxImages { get; init; } = 200;
+
+        /// <summary>How many of the last Conv/Gemm/MatMul nodes stay in float.</summary>
+        [CommandOption("--float-tail <N>")]
+        [Description("Keep the last N Conv/Gemm/MatMul nodes and all after them in float (default 0; 2 is ResNet-18's last block).")]
+        [DefaultValue(0)]
+        public int FloatTail { get; init; }
 
         /// <summary>Quantize the classifier head too.</summary>
         [CommandOption("--quantize-head")]
@@ -79,6 +83,10 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             if (string.IsNullOrWhiteSpace(Calibration))
             {
                 return ValidationResult.Error("give a folder of calibration images with --calibration DIR.");
+            }
+            if (FloatTail < 0)
+            {
+                return ValidationResult.Error("--float-tail must be 0 or more.");
             }
             if (MaxImages < 1)
             {
@@ -111,7 +119,12 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         {
             throw new ZooUsageException($"the calibration folder '{calibrationDir}' does not exist; give a folder of images with --calibration DIR.");
         }
-        var paths = ImagePaths.Expand([calibrationDir]).Order(StringComparer.Ordinal).ToList();
+        var all = ImagePaths.Expand([calibrationDir]).Order(StringComparer.Ordinal).ToList();
+        // Evenly spread over the name order when there are more than --max-images: a folder of class folders then
+        // gives every class its share instead of the first classes all of it. Undecodable files are skipped below.
+        var paths = all.Count <= settings.MaxImages ? all
+            : Enumerable.Range(0, settings.MaxImages).Select(k => all[(int)((long)k * all.Count / settings.MaxImages)])
+                .Concat(all).Distinct(StringComparer.Ordinal).ToList();
         var images = new List<RgbImage>();
         var used = new List<string>();
         var console = context.Console;
@@ -147,6 +160,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             {
                 Method = settings.Method,
                 Percentile = settings.Percentile,
+                FloatTail = settings.FloatTail,
                 QuantizeHead = settings.QuantizeHead,
                 MinimumAgreement = settings.MinAgreement,
             };
@@ -157,11 +171,12 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             if (!agreement.Passes)
             {
                 throw ZooErrors.QuantizeAgreement.Raise(string.Create(CultureInfo.InvariantCulture,
-                    $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered. Try --method percentile, more varied calibration images, or keep the head in float."));
+                    $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered. Try another --method (minmax, entropy, percentile), more varied calibration images, or a longer --float-tail."));
             }
 
-            var method = options.Method == CalibrationMethod.MinMax ? ChoiceConverter<CalibrationMethod>.NameOf(options.Method) : string.Create(CultureInfo.InvariantCulture, $"percentile {options.Percentile}");
-            var card = WriteFiles(baseCard, local, spec, result, name, method, CalibrationHash(calibrationDir, used), used.Count);
+            var method = options.MethodName;
+            var card = QuantizedCard.Write(baseCard, local, result, name, method, QuantizedCard.CalibrationHash(calibrationDir, used.Order(StringComparer.Ordinal)), used.Count,
+                Path.Combine(context.Settings.Home, "quantized", name.Replace('/', '+')));
             context.Store.Remove(card);
             var cardPath = context.Catalog.Register(card, context.Settings, overwrite: settings.Force);
 
@@ -195,80 +210,5 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
                    && string.Equals(Path.GetFullPath(c.ModelFile.Source["file:".Length..]), full, StringComparison.Ordinal))
                ?? throw new ZooUsageException(
                    $"no registered card points to '{full}', so its input preprocessing is unknown; give the handle of a card (e.g. one `zoo train` registered) instead.");
-    }
-
-    private ModelCard WriteFiles(ModelCard baseCard, Store.LocalModel local, InputSpec spec, QuantizedModel result, string name,
-        string method, string calibrationSha, int calibrationCount)
-    {
-        var dir = Path.Combine(context.Settings.Home, "quantized", name.Replace('/', '+'));
-        Directory.CreateDirectory(dir);
-        var files = new List<ModelFile>();
-        var modelName = Path.GetFileNameWithoutExtension(baseCard.ModelFile.Name) + ".int8.onnx";
-        files.Add(Write(dir, modelName, "model", result.Model.ToBytes()));
-        foreach (var file in baseCard.Files.Where(f => f != baseCard.ModelFile))
-        {
-            if (file.Name == spec.PreprocessGraph && result.Preprocess is not null)
-            {
-                files.Add(Write(dir, file.Name, file.Role, result.Preprocess.ToBytes()));
-            }
-            else if (baseCard.Format == ModelFormat.Onnx || file.Role == "labels")
-            {
-                files.Add(Write(dir, file.Name, file.Role, File.ReadAllBytes(local.PathOf(file.Name))));
-            }
-        }
-        var agreement = result.Agreement;
-        return baseCard with
-        {
-            Handle = name,
-            Version = "1",
-            Title = (baseCard.Title ?? baseCard.Handle) + " (int8)",
-            Description = $"Static int8 quantization (QDQ) of {baseCard.Handle}, calibrated on {calibrationCount} images.",
-            Format = ModelFormat.Onnx,
-            Files = files,
-            Opset = result.Model.Opsets.TryGetValue("", out var opset) ? (int)opset : null,
-            Provenance = new Provenance
-            {
-                Zoo = "zoo quantize",
-                Url = baseCard.Provenance?.Url,
-                Paper = baseCard.Provenance?.Paper,
-                Notes = string.Create(CultureInfo.InvariantCulture,
-                    $"uint8 activations (QuantizeLinear/DequantizeLinear), int8 symmetric per-channel Conv weights, int32 biases; BatchNormalization folded; {result.QuantizedTensors} activations and {result.QuantizedWeights} weight tensors quantized. Base model SHA-256 {baseCard.ModelFile.Sha256}."),
-            },
-            Tags = baseCard.Tags.Concat(["int8", "quantized"]).Distinct(StringComparer.Ordinal).ToList(),
-            QuantizedFrom = baseCard.Handle,
-            Quantization = new QuantizationInfo
-            {
-                Scheme = "static-int8-qdq",
-                BaseSha256 = baseCard.ModelFile.Sha256,
-                Method = method,
-                CalibrationImages = calibrationCount,
-                CalibrationSha256 = calibrationSha,
-                Metric = agreement.Metric,
-                Agreement = Math.Round(agreement.Value, 6),
-                Threshold = agreement.Threshold,
-            },
-        };
-    }
-
-    private static ModelFile Write(string dir, string fileName, string role, byte[] bytes)
-    {
-        var path = Path.Combine(dir, fileName);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
-        return new ModelFile { Name = fileName, Role = role, Source = "file:" + path, Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), Size = bytes.Length };
-    }
-
-    /// <summary>One hash for the calibration set: each used file's path relative to the folder and its SHA-256, in name order.</summary>
-    private static string CalibrationHash(string root, IEnumerable<string> files)
-    {
-        var lines = new StringBuilder();
-        foreach (var file in files)
-        {
-            using var stream = File.OpenRead(file);
-            lines.Append(Path.GetRelativePath(root, file).Replace('\\', '/')).Append(' ')
-                .Append(Convert.ToHexStringLower(SHA256.HashData(stream))).Append('\n');
-        }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
     }
 }

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Options of commands that run a model through ONNX Runtime: its threads and its execution provider.</summary>
-public class RuntimeSettings : ZooCommandSettings
+public class RuntimeSettings : ZooCommandSettings, IDeviceSettings
 {
     /// <summary>Threads ONNX Runtime may use inside one operator.</summary>
     [CommandOption("--threads <N>")]
@@ -15,10 +15,9 @@ public class RuntimeSettings : ZooCommandSettings
 
     /// <summary>Execution provider.</summary>
     [CommandOption("--device <DEVICE>")]
-    [Description("cpu (default) or cuda (needs the ONNX Runtime GPU package and CUDA).")]
-    [DefaultValue("cpu")]
+    [Description("cpu or cuda (default: ZOO_DEVICE, else cpu); cuda needs the CUDA build of zoo and CUDA 13, and fails rather than falling back.")]
     [TypeConverter(typeof(ChoiceConverter<ExecutionProvider>))]
-    public ExecutionProvider Device { get; init; }
+    public ExecutionProvider? Device { get; set; }
 
     /// <inheritdoc />
     public override ValidationResult Validate() =>
@@ -29,7 +28,7 @@ public class RuntimeSettings : ZooCommandSettings
     public SessionSettings Session(bool runtimeLog = false) => new()
     {
         IntraOpThreads = Threads ?? 0,
-        Provider = Device,
+        Provider = Device ?? ExecutionProvider.Cpu,
         RuntimeLog = runtimeLog,
     };
 }

@@ -38,31 +38,87 @@ internal static class ActivationRanges
             ? [1, spec.ColorOrder == ColorOrder.Gray ? 1 : 3, spec.Height, spec.Width]
             : [1, spec.Height, spec.Width, spec.ColorOrder == ColorOrder.Gray ? 1 : 3];
 
-        var low = new Dictionary<string, double>(StringComparer.Ordinal);
-        var high = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var image in images)
+        void RunAll(Action<string, float[]> visit)
         {
             var tensor = new float[length];
-            ImagePreprocessor.WriteTensor(image, spec, tensor);
-            var outputs = session.Run(input, tensor, shape, tensors);
-            foreach (var output in outputs)
+            foreach (var image in images)
             {
-                var values = output.AsFloats();
-                var (lo, hi) = options.Method == CalibrationMethod.Percentile ? Percentiles(values, options.Percentile) : MinMax(values);
-                if (options.Method == CalibrationMethod.Percentile)
+                ImagePreprocessor.WriteTensor(image, spec, tensor);
+                foreach (var output in session.Run(input, tensor, shape, tensors))
                 {
-                    // Averaged over the images: one outlier image does not set the range for all.
-                    low[output.Name] = low.GetValueOrDefault(output.Name) + lo / images.Count;
-                    high[output.Name] = high.GetValueOrDefault(output.Name) + hi / images.Count;
-                }
-                else
-                {
-                    low[output.Name] = low.TryGetValue(output.Name, out var l) ? Math.Min(l, lo) : lo;
-                    high[output.Name] = high.TryGetValue(output.Name, out var h) ? Math.Max(h, hi) : hi;
+                    visit(output.Name, output.AsFloats());
                 }
             }
         }
-        return tensors.ToDictionary(t => t, t => ((float)low[t], (float)high[t]), StringComparer.Ordinal);
+
+        var low = new Dictionary<string, double>(StringComparer.Ordinal);
+        var high = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (options.Method == CalibrationMethod.Percentile)
+        {
+            RunAll((name, values) =>
+            {
+                // Averaged over the images: one outlier image does not set the range for all.
+                var (lo, hi) = Percentiles(values, options.Percentile);
+                low[name] = low.GetValueOrDefault(name) + lo / images.Count;
+                high[name] = high.GetValueOrDefault(name) + hi / images.Count;
+            });
+            return tensors.ToDictionary(t => t, t => ((float)low[t], (float)high[t]), StringComparer.Ordinal);
+        }
+
+        RunAll((name, values) =>
+        {
+            var (lo, hi) = MinMax(values);
+            low[name] = low.TryGetValue(name, out var l) ? Math.Min(l, lo) : lo;
+            high[name] = high.TryGetValue(name, out var h) ? Math.Max(h, hi) : hi;
+        });
+        if (options.Method != CalibrationMethod.Entropy)
+        {
+            return tensors.ToDictionary(t => t, t => ((float)low[t], (float)high[t]), StringComparer.Ordinal);
+        }
+
+        // Entropy: a second pass fills one histogram per tensor over the range the first pass found. A tensor that
+        // never goes below zero (after a Relu) gets the 256 uint8 levels on [0, max]; a signed one is histogrammed by
+        // magnitude and gets about half of them on each side.
+        var histograms = tensors.ToDictionary(t => t, _ => new double[EntropyThreshold.Bins], StringComparer.Ordinal);
+        var magnitude = tensors.ToDictionary(t => t, t => Math.Max(Math.Abs(low[t]), Math.Abs(high[t])), StringComparer.Ordinal);
+        RunAll((name, values) =>
+        {
+            var histogram = histograms[name];
+            var top = magnitude[name];
+            if (top <= 0)
+            {
+                return;
+            }
+            var perBin = EntropyThreshold.Bins / top;
+            foreach (var v in values)
+            {
+                // Exact zeros (most of a Relu's output) are exact at every threshold (the zero point is 0): left in,
+                // their spike in the first bin would pull the search towards thresholds that merge nothing into it.
+                if (v != 0)
+                {
+                    var bin = (int)(Math.Abs(v) * perBin);
+                    histogram[Math.Min(bin, EntropyThreshold.Bins - 1)]++;
+                }
+            }
+        });
+        var ranges = new Dictionary<string, (float Low, float High)>(StringComparer.Ordinal);
+        // The image input's range is set by the preprocessing, not by outliers: clipping it would shift every
+        // saturated pixel (a white background) towards grey, so it keeps the range seen.
+        var graphInputs = floatModel.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in tensors)
+        {
+            if (graphInputs.Contains(t))
+            {
+                ranges[t] = ((float)low[t], (float)high[t]);
+                continue;
+            }
+            var top = magnitude[t];
+            var signed = low[t] < 0;
+            var edge = EntropyThreshold.Best(histograms[t], signed ? 128 : 256);
+            var threshold = top * edge / EntropyThreshold.Bins;
+            ranges[t] = ((float)Math.Max(low[t], -threshold), (float)Math.Min(high[t], threshold));
+        }
+        return ranges;
     }
 
     private static (double, double) MinMax(float[] values)

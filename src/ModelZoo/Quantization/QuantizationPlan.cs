@@ -47,15 +47,17 @@ internal sealed class QuantizationPlan
     /// <summary>Compute nodes left in float on purpose, by name.</summary>
     public List<string> FloatNodes { get; }
 
-    public static QuantizationPlan Build(GraphProto graph, bool quantizeHead)
+    public static QuantizationPlan Build(GraphProto graph, bool quantizeHead, int floatTail = 0)
     {
         var index = new GraphIndex(graph);
         var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var head = quantizeHead ? new HashSet<NodeProto>(ReferenceEqualityComparer.Instance) : HeadNodes(graph, index);
+        var tail = TailNodes(graph, index, head, floatTail);
         var integer = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         foreach (var node in graph.Node)
         {
-            if (GraphIndex.IsDefaultDomain(node.Domain) && IntegerOps.Contains(node.OpType) && !head.Contains(node) && Eligible(node, index))
+            if (GraphIndex.IsDefaultDomain(node.Domain) && IntegerOps.Contains(node.OpType) && !head.Contains(node) && !tail.Contains(node)
+                && Eligible(node, index))
             {
                 integer.Add(node);
             }
@@ -120,7 +122,7 @@ internal sealed class QuantizationPlan
             }
         }
         // Inputs of integer nodes come first in graph order anyway; order by first appearance for stable names.
-        var floatNodes = head.Select(OpsetUpgrader.NodeName).ToList();
+        var floatNodes = head.Concat(tail.Where(n => IntegerOps.Contains(n.OpType))).Select(OpsetUpgrader.NodeName).ToList();
         return new QuantizationPlan(integer, fused, tensors, allConsumers, floatNodes);
     }
 
@@ -148,6 +150,37 @@ internal sealed class QuantizationPlan
             default:
                 return true;
         }
+    }
+
+    /// <summary>
+    /// The last <paramref name="count"/> weighted Conv/Gemm/MatMul nodes outside the head, in graph order, and every
+    /// node after the first of them: in a topologically sorted graph that is the tail that computes the outputs from
+    /// there (for a ResNet, its last block and the pooling).
+    /// </summary>
+    private static HashSet<NodeProto> TailNodes(GraphProto graph, GraphIndex index, HashSet<NodeProto> head, int count)
+    {
+        var tail = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        if (count <= 0)
+        {
+            return tail;
+        }
+        var nodes = graph.Node.ToList();
+        var start = nodes.Count;
+        var found = 0;
+        for (var i = nodes.Count - 1; i >= 0 && found < count; i--)
+        {
+            var node = nodes[i];
+            if (node.OpType is "Conv" or "Gemm" or "MatMul" && !head.Contains(node) && node.Input.Count >= 2 && index.IsConstant(node.Input[1]))
+            {
+                found++;
+                start = i;
+            }
+        }
+        for (var i = start; i < nodes.Count; i++)
+        {
+            tail.Add(nodes[i]);
+        }
+        return tail;
     }
 
     /// <summary>The Gemm/MatMul nodes that produce a graph output through only reshaping or normalising ops.</summary>

@@ -67,7 +67,11 @@ public static class StaticQuantizer
         }
         var preModel = pre is null ? null : OnnxModel.FromProto(pre);
 
-        var plan = QuantizationPlan.Build(work.Graph, options.QuantizeHead);
+        if (options.FloatTail < 0)
+        {
+            throw new ZooUsageException($"float tail {options.FloatTail} is negative; give 0 (quantize up to the head) or more.");
+        }
+        var plan = QuantizationPlan.Build(work.Graph, options.QuantizeHead, options.FloatTail);
         if (plan.IntegerNodes.Count == 0)
         {
             throw new QuantizationRefusedException(ZooErrors.QuantizeNothing,
@@ -77,8 +81,7 @@ public static class StaticQuantizer
         var (tensors, weights) = QdqRewriter.Rewrite(work.Graph, plan, ranges);
         var result = OnnxModel.FromProto(work);
         result.Metadata["zoo.quantization"] = "static int8 QDQ (uint8 activations, int8 per-channel weights)";
-        result.Metadata["zoo.quantization_method"] = options.Method == CalibrationMethod.MinMax
-            ? "minmax" : FormattableString.Invariant($"percentile {options.Percentile}");
+        result.Metadata["zoo.quantization_method"] = options.MethodName;
 
         var agreement = MeasureAgreement(Compose(preprocess, model, spec), Compose(preModel, result, spec), card, calibration, session,
             options.MinimumAgreement);

@@ -6,6 +6,6 @@ public enum ExecutionProvider
     /// <summary>The default CPU provider, always available.</summary>
     Cpu,
 
-    /// <summary>NVIDIA CUDA; needs the Microsoft.ML.OnnxRuntime.Gpu package and CUDA 12 libraries.</summary>
+    /// <summary>NVIDIA CUDA; needs a build with -p:ZooCuda=true (Microsoft.ML.OnnxRuntime.Gpu.Linux) and the CUDA 13 libraries with cuDNN 9.</summary>
     Cuda,
 }

@@ -240,11 +240,10 @@ public sealed class ModelSession : IDisposable
 
     private static void AppendCuda(SessionOptions options, int deviceId)
     {
-        const string fix = "install the Microsoft.ML.OnnxRuntime.Gpu package (1.31.0) and CUDA 12 with cuDNN 9, or use --device cpu.";
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProviderName, StringComparer.Ordinal))
         {
             throw new ExecutionProviderException(ExecutionProvider.Cuda,
-                "CUDA was requested but this ONNX Runtime build has no CUDA execution provider; " + fix);
+                "CUDA was requested but this ONNX Runtime build has no CUDA execution provider; use a zoo built with -p:ZooCuda=true (ONNX Runtime's Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 package), or use --device cpu.");
         }
         try
         {
@@ -252,9 +251,10 @@ public sealed class ModelSession : IDisposable
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
         {
+            // The CUDA build is here but its provider library could not load its dependencies or find the device.
             var reason = ex.Message.Split('\n', 2)[0].Trim();
             throw new ExecutionProviderException(ExecutionProvider.Cuda,
-                $"CUDA device {deviceId} could not be used ({reason}); " + fix, ex);
+                $"CUDA device {deviceId} could not be used ({reason}); install the NVIDIA driver and the CUDA 13 libraries ONNX Runtime 1.31's CUDA provider links against (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10) with cuDNN 9, or use --device cpu.", ex);
         }
     }
 

@@ -125,6 +125,49 @@ public sealed class StaticQuantizerTests
         Assert.Equal(1, result.Model.OperatorCounts["QuantizeLinear"]);
     }
 
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(1, 1)]
+    public void A_float_tail_keeps_the_last_convolutions_in_float_and_names_them(int tail, int int8Weights)
+    {
+        // conv0 → relu → conv1: with a tail of 1, conv1 reads the dequantized relu output and keeps float weights.
+        var model = TinyConvModel(opset: 13);
+        var graph = model.Graph;
+        graph.Node.Add(new NodeProto { OpType = "Relu", Name = "relu0", Input = { "y" }, Output = { "r" } });
+        var w1 = new TensorProto { Name = "w1", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 2, 4, 1, 1 } };
+        w1.FloatData.AddRange(Enumerable.Range(0, 8).Select(i => 0.05f * (i - 3)));
+        graph.Initializer.Add(w1);
+        graph.Node.Add(new NodeProto { OpType = "Conv", Name = "conv1", Input = { "r", "w1" }, Output = { "z" } });
+        graph.Output[0] = FloatInfo("z", 1, 2, 8, 8);
+        var pixels = Enumerable.Range(0, 8 * 8 * 3).Select(i => (byte)(i * 7 % 256)).ToArray();
+        using var image = RgbImage.FromPixels(8, 8, pixels);
+        var float32 = OnnxModel.FromProto(model);
+
+        var result = StaticQuantizer.Quantize(float32, null, TinyCard(), [image], new QuantizationOptions { FloatTail = tail });
+
+        Assert.Equal(int8Weights, result.QuantizedWeights);
+        Assert.Equal(tail == 1, result.FloatNodes.Contains("conv1"));
+        var conv1 = result.Model.Proto.Graph.Node.Single(n => n.Name == "conv1");
+        Assert.Equal(tail == 1 ? "w1" : "w1_dequantized", conv1.Input[1]);
+        Assert.True(result.Agreement.Value > 0.99, $"cosine {result.Agreement.Value}");
+    }
+
+    [Fact]
+    public void Entropy_calibration_keeps_the_image_input_range_that_preprocessing_fixes()
+    {
+        // The same outlier image as the percentile test: entropy clips activations, never the image input.
+        var pixels = Enumerable.Repeat((byte)100, 8 * 8 * 3).ToArray();
+        pixels[0] = pixels[1] = pixels[2] = 255;
+        using var image = RgbImage.FromPixels(8, 8, pixels);
+        var result = StaticQuantizer.Quantize(OnnxModel.FromProto(TinyConvModel(opset: 13)), null, TinyCard(), [image],
+            new QuantizationOptions { Method = CalibrationMethod.Entropy });
+
+        Assert.Equal("entropy", result.Model.Metadata["zoo.quantization_method"]);
+        var scale = TensorData.Floats(result.Model.Proto.Graph.Initializer.Single(t => t.Name == "x_scale"))[0];
+        Assert.Equal(255 / 255f / 255f, scale, 1e-6f);
+        Assert.True(result.Agreement.Value > 0.99, $"cosine {result.Agreement.Value}");
+    }
+
     private static RgbImage Gray() => RgbImage.FromPixels(8, 8, new byte[8 * 8 * 3]);
 
     private static ModelCard TinyCard() => new()
