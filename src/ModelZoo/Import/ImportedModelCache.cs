@@ -54,7 +54,7 @@ public sealed class ImportedModelCache
             ModelFormat.Tfjs => new ImportedModelCache(CacheRootFor(model.ModelPath)).GetOrImportTfjs(model.ModelPath),
             ModelFormat.Tflite => new ImportedModelCache(CacheRootFor(model.ModelPath)).GetOrImportTflite(model.ModelPath),
             _ => throw ZooErrors.FormatNotImportable.Raise(
-                $"Model '{model.Card.Handle}' is published as {model.Card.Format}, which cannot be imported to ONNX yet; choose an ONNX or TFJS model (`zoo list`)."),
+                $"Model '{model.Card.Handle}' is published as {model.Card.Format}, which cannot be imported to ONNX yet; choose an ONNX, TFJS or TFLite model (`zoo list`)."),
         };
     }
 
@@ -66,25 +66,8 @@ public sealed class ImportedModelCache
     {
         ArgumentException.ThrowIfNullOrEmpty(modelJsonPath);
         TfjsImporter.RequireRegularContent(modelJsonPath);
-        string sha;
-        try
-        {
-            using var stream = File.OpenRead(modelJsonPath);
-            sha = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new TfjsModelException(modelJsonPath, $"Cannot read '{modelJsonPath}': {ex.Message}; pull the model again.", ex);
-        }
-        var target = PathFor(sha);
-        if (IsCurrent(target, TfjsImporter.ImporterVersion))
-        {
-            return target;
-        }
-        var model = TfjsImporter.Import(modelJsonPath, options);
-        Directory.CreateDirectory(Root);
-        model.Save(target);
-        return target;
+        return GetOrImport(modelJsonPath, TfjsImporter.ImporterVersion, () => TfjsImporter.Import(modelJsonPath, options),
+            (message, ex) => new TfjsModelException(modelJsonPath, message, ex));
     }
 
     /// <summary>Returns the path of the cached ONNX translation of the TFLite file <paramref name="tflitePath"/>, importing
@@ -94,22 +77,29 @@ public sealed class ImportedModelCache
     public string GetOrImportTflite(string tflitePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(tflitePath);
+        return GetOrImport(tflitePath, TfliteImporter.ImporterVersion, () => TfliteImporter.Import(tflitePath),
+            (message, ex) => new TfliteModelException(tflitePath, message, ex));
+    }
+
+    /// <summary>The translation is keyed by the SHA-256 of the source file and kept while its importer version holds.</summary>
+    private string GetOrImport(string sourcePath, string importerVersion, Func<OnnxModel> import, Func<string, Exception, Exception> unreadable)
+    {
         string sha;
         try
         {
-            using var stream = File.OpenRead(tflitePath);
+            using var stream = File.OpenRead(sourcePath);
             sha = Convert.ToHexStringLower(SHA256.HashData(stream));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new TfliteModelException(tflitePath, $"Cannot read '{tflitePath}': {ex.Message}; pull the model again.", ex);
+            throw unreadable($"Cannot read '{sourcePath}': {ex.Message}; pull the model again.", ex);
         }
         var target = PathFor(sha);
-        if (IsCurrent(target, TfliteImporter.ImporterVersion))
+        if (IsCurrent(target, importerVersion))
         {
             return target;
         }
-        var model = TfliteImporter.Import(tflitePath);
+        var model = import();
         Directory.CreateDirectory(Root);
         model.Save(target);
         return target;
