@@ -61,36 +61,6 @@ public static class ResultJson
         writer.WriteEndArray();
     }
 
-    /// <summary>Writes <c>"poses": [{"score", "box"?, "keypoints": [{"name", "x", "y", "score"}]}]</c>.</summary>
-    public static void WritePoses(Utf8JsonWriter writer, IReadOnlyList<Pose> poses)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(poses);
-        writer.WriteStartArray("poses");
-        foreach (var pose in poses)
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("score", Score(pose.Score));
-            if (pose.Box is { } box)
-            {
-                WriteBox(writer, box);
-            }
-            writer.WriteStartArray("keypoints");
-            foreach (var k in pose.Keypoints)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("name", k.Name);
-                writer.WriteNumber("x", Coordinate(k.X));
-                writer.WriteNumber("y", Coordinate(k.Y));
-                writer.WriteNumber("score", Score(k.Score));
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
-    }
-
     /// <summary>Writes <c>"faces": [{"score", "box", "landmarks", "age"?, "gender"?, "genderScore"?, "emotion"?, "emotionScores"?}]</c>.</summary>
     public static void WriteFaces(Utf8JsonWriter writer, IReadOnlyList<Face> faces)
     {

@@ -23,7 +23,7 @@ public sealed class PoseEstimationTask() : TaskDescriptor<IReadOnlyList<Pose>, P
 
     /// <inheritdoc />
     public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<Pose> result, ResultJsonOptions options) =>
-        ResultJson.WritePoses(writer, result);
+        WritePoses(writer, result);
 
     /// <inheritdoc />
     public override Annotations Annotate(IReadOnlyList<Pose> result) => new() { Layers = [new PoseLayer(result)] };
@@ -48,5 +48,35 @@ public sealed class PoseEstimationTask() : TaskDescriptor<IReadOnlyList<Pose>, P
                 k.Score.ToString("P0", CultureInfo.InvariantCulture),
             ]).ToList())).ToList();
         return new ResultView($": {result.Count} pose(s)", tables);
+    }
+
+    /// <summary>Writes <c>"poses": [{"score", "box"?, "keypoints": [{"name", "x", "y", "score"}]}]</c>.</summary>
+    private static void WritePoses(Utf8JsonWriter writer, IReadOnlyList<Pose> poses)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(poses);
+        writer.WriteStartArray("poses");
+        foreach (var pose in poses)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("score", ResultJson.Score(pose.Score));
+            if (pose.Box is { } box)
+            {
+                ResultJson.WriteBox(writer, box);
+            }
+            writer.WriteStartArray("keypoints");
+            foreach (var k in pose.Keypoints)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", k.Name);
+                writer.WriteNumber("x", ResultJson.Coordinate(k.X));
+                writer.WriteNumber("y", ResultJson.Coordinate(k.Y));
+                writer.WriteNumber("score", ResultJson.Score(k.Score));
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
     }
 }
