@@ -100,16 +100,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var baseCard = ResolveCard(settings.Model);
-        var name = settings.Name ?? "local/" + string.Join("_", baseCard.Handle.Split('/').Skip(1)) + "_int8";
-        ModelCatalog.FileNameOf(name);
-        if (context.Catalog.IsBuiltin(name))
-        {
-            throw new ZooUsageException($"'{name}' is a built-in model handle; pass another --name, e.g. local/{name.Split('/')[^1]}.");
-        }
-        if (!settings.Force && context.Catalog.TryGet(name, out _))
-        {
-            throw new ZooUsageException($"'{name}' is already registered; pass another --name, or --force to replace it.");
-        }
+        var name = TargetHandle(baseCard, settings);
         var spec = baseCard.Input ?? throw ZooErrors.CardInputMissing.Raise(
             $"the card of '{baseCard.Handle}' has no input spec, so calibration images cannot be preprocessed for it; add an 'input' section to the card.");
 
@@ -119,39 +110,10 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         {
             throw new ZooUsageException($"the calibration folder '{calibrationDir}' does not exist; give a folder of images with --calibration DIR.");
         }
-        var all = ImagePaths.Expand([calibrationDir]).Order(StringComparer.Ordinal).ToList();
-        // Evenly spread over the name order when there are more than --max-images: a folder of class folders then
-        // gives every class its share instead of the first classes all of it. Undecodable files are skipped below.
-        var paths = all.Count <= settings.MaxImages ? all
-            : Enumerable.Range(0, settings.MaxImages).Select(k => all[(int)((long)k * all.Count / settings.MaxImages)])
-                .Concat(all).Distinct(StringComparer.Ordinal).ToList();
         var images = new List<RgbImage>();
-        var used = new List<string>();
-        var console = context.Console;
         try
         {
-            foreach (var path in paths)
-            {
-                if (images.Count >= settings.MaxImages)
-                {
-                    break;
-                }
-                try
-                {
-                    // Keep only the model-sized image: a folder of large photos would not fit in memory at full size.
-                    using var decoded = ImageDecoder.Decode(path);
-                    images.Add(ImagePreprocessor.Resize(decoded, spec, out _));
-                    used.Add(path);
-                }
-                catch (ImageDecodeException ex)
-                {
-                    console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(ex.Message)}");
-                }
-            }
-            if (images.Count == 0)
-            {
-                throw new ZooUsageException($"no decodable images in '{calibrationDir}'; give a folder of JPEG/PNG photos with --calibration DIR.");
-            }
+            var used = LoadCalibrationImages(calibrationDir, spec, settings.MaxImages, images);
 
             var local = (await PullProgressDisplay.PullAsync(context, [baseCard], cancellationToken).ConfigureAwait(false))[0];
             var model = OnnxModel.Load(ImportedModelCache.RunnableModelPath(local));
@@ -179,14 +141,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
                 Path.Combine(context.Settings.Home, "quantized", name.Replace('/', '+')));
             context.Store.Remove(card);
             var cardPath = context.Catalog.Register(card, context.Settings, overwrite: settings.Force);
-
-            console.MarkupLine($"quantized [bold]{Markup.Escape(baseCard.Handle)}[/] → [bold]{Markup.Escape(name)}[/] ({method})");
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                $"{result.QuantizedTensors} activations and {result.QuantizedWeights} weight tensors in int8; float: {(result.FloatNodes.Count == 0 ? "none" : Markup.Escape(string.Join(", ", result.FloatNodes)))}"));
-            console.MarkupLine($"agreement with fp32: {Markup.Escape(measured)}, threshold {agreement.Threshold.ToString(CultureInfo.InvariantCulture)}");
-            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                $"model {card.ModelFile.Size / 1e6:F1} MB (fp32 {baseCard.ModelFile.Size / 1e6:F1} MB), sha256 {card.ModelFile.Sha256}"));
-            console.MarkupLine($"registered [bold]{Markup.Escape(cardPath)}[/]");
+            WriteSummary(baseCard, card, method, result, measured, cardPath);
             return 0;
         }
         finally
@@ -196,6 +151,71 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
                 image.Dispose();
             }
         }
+    }
+
+    /// <summary>The handle the int8 model is registered under, refused when it would replace a built-in or (without
+    /// --force) a registered card.</summary>
+    private string TargetHandle(ModelCard baseCard, Settings settings)
+    {
+        var name = settings.Name ?? "local/" + string.Join("_", baseCard.Handle.Split('/').Skip(1)) + "_int8";
+        ModelCatalog.FileNameOf(name);
+        if (context.Catalog.IsBuiltin(name))
+        {
+            throw new ZooUsageException($"'{name}' is a built-in model handle; pass another --name, e.g. local/{name.Split('/')[^1]}.");
+        }
+        if (!settings.Force && context.Catalog.TryGet(name, out _))
+        {
+            throw new ZooUsageException($"'{name}' is already registered; pass another --name, or --force to replace it.");
+        }
+        return name;
+    }
+
+    /// <summary>Decodes up to <paramref name="maxImages"/> calibration images into <paramref name="images"/> (the caller
+    /// disposes them, also on failure) and returns the paths used.</summary>
+    private List<string> LoadCalibrationImages(string calibrationDir, InputSpec spec, int maxImages, List<RgbImage> images)
+    {
+        var all = ImagePaths.Expand([calibrationDir]).Order(StringComparer.Ordinal).ToList();
+        // Evenly spread over the name order when there are more than --max-images: a folder of class folders then
+        // gives every class its share instead of the first classes all of it. Undecodable files are skipped below.
+        var paths = all.Count <= maxImages ? all
+            : Enumerable.Range(0, maxImages).Select(k => all[(int)((long)k * all.Count / maxImages)])
+                .Concat(all).Distinct(StringComparer.Ordinal).ToList();
+        var used = new List<string>();
+        foreach (var path in paths)
+        {
+            if (images.Count >= maxImages)
+            {
+                break;
+            }
+            try
+            {
+                // Keep only the model-sized image: a folder of large photos would not fit in memory at full size.
+                using var decoded = ImageDecoder.Decode(path);
+                images.Add(ImagePreprocessor.Resize(decoded, spec, out _));
+                used.Add(path);
+            }
+            catch (ImageDecodeException ex)
+            {
+                context.Console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(ex.Message)}");
+            }
+        }
+        if (images.Count == 0)
+        {
+            throw new ZooUsageException($"no decodable images in '{calibrationDir}'; give a folder of JPEG/PNG photos with --calibration DIR.");
+        }
+        return used;
+    }
+
+    private void WriteSummary(ModelCard baseCard, ModelCard card, string method, QuantizedModel result, string measured, string cardPath)
+    {
+        var console = context.Console;
+        console.MarkupLine($"quantized [bold]{Markup.Escape(baseCard.Handle)}[/] → [bold]{Markup.Escape(card.Handle)}[/] ({method})");
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.QuantizedTensors} activations and {result.QuantizedWeights} weight tensors in int8; float: {(result.FloatNodes.Count == 0 ? "none" : Markup.Escape(string.Join(", ", result.FloatNodes)))}"));
+        console.MarkupLine($"agreement with fp32: {Markup.Escape(measured)}, threshold {result.Agreement.Threshold.ToString(CultureInfo.InvariantCulture)}");
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"model {card.ModelFile.Size / 1e6:F1} MB (fp32 {baseCard.ModelFile.Size / 1e6:F1} MB), sha256 {card.ModelFile.Sha256}"));
+        console.MarkupLine($"registered [bold]{Markup.Escape(cardPath)}[/]");
     }
 
     private ModelCard ResolveCard(string model)
