@@ -55,39 +55,15 @@ public sealed class ImportCommand(ZooContext context) : Command<ImportCommand.Se
         }
         catch (UnsupportedOperatorsException ex)
         {
-            foreach (var group in ex.Nodes.GroupBy(n => n.Op, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
-            {
-                var reasons = string.Join("; ", group.Select(n => n.Reason).Distinct(StringComparer.Ordinal));
-                context.Console.MarkupLine($"[bold red]{Markup.Escape(group.Key)}[/] ({group.Count()} node(s): {Markup.Escape(reasons)})");
-                foreach (var node in group)
-                {
-                    context.Console.MarkupLine($"    [grey]{Markup.Escape(node.Node)}[/]");
-                }
-            }
+            ImportReport.WriteUnsupported(context, ex.Nodes, "node");
             context.Status.MarkupLine(
                 $"[bold red]error:[/] {ex.Operators.Count} operator(s) in {ex.Nodes.Count} node(s) cannot be translated (listed above); " +
                 "nothing was written. Choose a model whose ops are all supported, or re-export it without them.");
             return 1;
         }
-        var directory = Path.GetDirectoryName(target);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-        result.Model.Save(target);
-
-        var ops = new Table().AddColumn("TensorFlow op").AddColumn(new TableColumn("nodes").RightAligned());
-        foreach (var (op, count) in result.TfOperatorCounts)
-        {
-            ops.AddRow(Markup.Escape(op), count.ToString(CultureInfo.InvariantCulture));
-        }
-        context.Console.Write(ops);
-        var onnx = string.Join(", ", result.OnnxOperatorCounts.Select(kv => $"{kv.Key} {kv.Value}"));
-        context.Console.MarkupLine($"ONNX operators: [grey]{Markup.Escape(onnx)}[/]");
-        var inputs = string.Join(", ", result.Model.Inputs.Select(i => $"{i.Name} {i.ElementType}[{string.Join(",", i.Shape.Select(d => d.Value?.ToString(CultureInfo.InvariantCulture) ?? d.Symbol ?? "?"))}]"));
-        var outputs = string.Join(", ", result.Model.Outputs.Select(o => o.Name));
-        context.Console.MarkupLine($"inputs: {Markup.Escape(inputs)}");
-        context.Console.MarkupLine($"outputs: {Markup.Escape(outputs)}");
+        ImportReport.Save(result.Model, target);
+        ImportReport.WriteCounts(context, "TensorFlow op", "nodes", result.TfOperatorCounts);
+        ImportReport.WriteOnnxSummary(context, result.Model);
         context.Console.MarkupLine(
             $"[green]ok[/] {result.TfNodeCount} TensorFlow nodes, {result.WeightCount} weights → {result.Model.NodeCount} ONNX nodes " +
             $"(opset {TfjsImporter.Opset}) in {result.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +

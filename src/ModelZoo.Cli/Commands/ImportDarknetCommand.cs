@@ -42,19 +42,8 @@ public sealed class ImportDarknetCommand(ZooContext context) : Command<ImportDar
         var target = Path.GetFullPath(settings.Out ?? Path.ChangeExtension(weights, ".onnx"));
         // Import before creating anything, so that a refused model leaves no file or folder behind.
         var result = DarknetImporter.Import(settings.Cfg, weights);
-        var directory = Path.GetDirectoryName(target);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-        result.Model.Save(target);
-
-        var layers = new Table().AddColumn("Darknet layer").AddColumn(new TableColumn("count").RightAligned());
-        foreach (var (type, count) in result.LayerCounts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            layers.AddRow(Markup.Escape(type), count.ToString(CultureInfo.InvariantCulture));
-        }
-        context.Console.Write(layers);
+        ImportReport.Save(result.Model, target);
+        ImportReport.WriteCounts(context, "Darknet layer", "count", result.LayerCounts.OrderBy(kv => kv.Key, StringComparer.Ordinal));
         var outputs = string.Join(", ", result.Model.Outputs.Select(o => $"{o.Name}[{string.Join(",", o.Shape.Select(d => d.Value?.ToString(CultureInfo.InvariantCulture) ?? "?"))}]"));
         context.Console.MarkupLine($"outputs: {Markup.Escape(outputs)}");
         var (w, h, c) = result.InputSize;

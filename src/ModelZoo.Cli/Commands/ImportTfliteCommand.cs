@@ -27,37 +27,15 @@ public sealed class ImportTfliteCommand(ZooContext context) : Command<ImportComm
         }
         catch (TfliteUnsupportedOperatorsException ex)
         {
-            foreach (var group in ex.Operators.GroupBy(n => n.Op, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
-            {
-                var reasons = string.Join("; ", group.Select(n => n.Reason).Distinct(StringComparer.Ordinal));
-                context.Console.MarkupLine($"[bold red]{Markup.Escape(group.Key)}[/] ({group.Count()} operator(s): {Markup.Escape(reasons)})");
-                foreach (var op in group)
-                {
-                    context.Console.MarkupLine($"    [grey]{Markup.Escape(op.Node)}[/]");
-                }
-            }
+            ImportReport.WriteUnsupported(context, ex.Operators, "operator");
             context.Status.MarkupLine(
                 $"[bold red]error:[/] {ex.Operators.Select(o => o.Op).Distinct(StringComparer.Ordinal).Count()} operator type(s) in {ex.Operators.Count} operator(s) " +
                 "cannot be translated (listed above); nothing was written. Choose a model whose ops are all supported.");
             return 1;
         }
-        var directory = Path.GetDirectoryName(target);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-        result.Model.Save(target);
-        var ops = new Table().AddColumn("TFLite op").AddColumn(new TableColumn("operators").RightAligned());
-        foreach (var (op, count) in result.TfliteOperatorCounts)
-        {
-            ops.AddRow(Markup.Escape(op), count.ToString(CultureInfo.InvariantCulture));
-        }
-        context.Console.Write(ops);
-        var onnx = string.Join(", ", result.OnnxOperatorCounts.Select(kv => $"{kv.Key} {kv.Value}"));
-        context.Console.MarkupLine($"ONNX operators: [grey]{Markup.Escape(onnx)}[/]");
-        var inputs = string.Join(", ", result.Model.Inputs.Select(i => $"{i.Name} {i.ElementType}[{string.Join(",", i.Shape.Select(d => d.Value?.ToString(CultureInfo.InvariantCulture) ?? d.Symbol ?? "?"))}]"));
-        context.Console.MarkupLine($"inputs: {Markup.Escape(inputs)}");
-        context.Console.MarkupLine($"outputs: {Markup.Escape(string.Join(", ", result.Model.Outputs.Select(o => o.Name)))}");
+        ImportReport.Save(result.Model, target);
+        ImportReport.WriteCounts(context, "TFLite op", "operators", result.TfliteOperatorCounts);
+        ImportReport.WriteOnnxSummary(context, result.Model);
         context.Console.MarkupLine(
             $"[green]ok[/] {result.OperatorCount} TFLite operators, {result.TensorCount} tensors → {result.Model.NodeCount} ONNX nodes " +
             $"(opset {TfliteImporter.Opset}) in {result.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +

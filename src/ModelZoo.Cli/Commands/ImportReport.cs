@@ -1,0 +1,58 @@
+using System.Globalization;
+using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Import.Tfjs;
+using ModelZoo.Onnx;
+using Spectre.Console;
+
+namespace ModelZoo.Cli.Commands;
+
+/// <summary>What the <c>zoo import</c> commands print and write, the same for every source format.</summary>
+internal static class ImportReport
+{
+    /// <summary>Lists each operator no converter translates, with every node that uses it; <paramref name="unit"/> is
+    /// what a node is called in the source format ("node", "operator").</summary>
+    public static void WriteUnsupported(ZooContext context, IEnumerable<UnsupportedNode> nodes, string unit)
+    {
+        foreach (var group in nodes.GroupBy(n => n.Op, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var reasons = string.Join("; ", group.Select(n => n.Reason).Distinct(StringComparer.Ordinal));
+            context.Console.MarkupLine($"[bold red]{Markup.Escape(group.Key)}[/] ({group.Count()} {unit}(s): {Markup.Escape(reasons)})");
+            foreach (var node in group)
+            {
+                context.Console.MarkupLine($"    [grey]{Markup.Escape(node.Node)}[/]");
+            }
+        }
+    }
+
+    /// <summary>Saves <paramref name="model"/> to <paramref name="target"/>, creating its folder.</summary>
+    public static void Save(OnnxModel model, string target)
+    {
+        var directory = Path.GetDirectoryName(target);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        model.Save(target);
+    }
+
+    /// <summary>Prints a two-column table of the source model's operator (or layer) counts.</summary>
+    public static void WriteCounts(ZooContext context, string kind, string countColumn, IEnumerable<KeyValuePair<string, int>> counts)
+    {
+        var table = new Table().AddColumn(kind).AddColumn(new TableColumn(countColumn).RightAligned());
+        foreach (var (name, count) in counts)
+        {
+            table.AddRow(Markup.Escape(name), count.ToString(CultureInfo.InvariantCulture));
+        }
+        context.Console.Write(table);
+    }
+
+    /// <summary>Prints the translated model's ONNX operator counts, its inputs with their shapes and its outputs.</summary>
+    public static void WriteOnnxSummary(ZooContext context, OnnxModel model)
+    {
+        var onnx = string.Join(", ", model.OperatorCounts.Select(kv => $"{kv.Key} {kv.Value}"));
+        context.Console.MarkupLine($"ONNX operators: [grey]{Markup.Escape(onnx)}[/]");
+        var inputs = string.Join(", ", model.Inputs.Select(i => $"{i.Name} {i.ElementType}[{string.Join(",", i.Shape.Select(d => d.Value?.ToString(CultureInfo.InvariantCulture) ?? d.Symbol ?? "?"))}]"));
+        context.Console.MarkupLine($"inputs: {Markup.Escape(inputs)}");
+        context.Console.MarkupLine($"outputs: {Markup.Escape(string.Join(", ", model.Outputs.Select(o => o.Name)))}");
+    }
+}
