@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using ModelZoo.Cli.Infrastructure;
-using ModelZoo.Runtime;
 using ModelZoo.Tasks;
 using ModelZoo.Training.Data;
 using ModelZoo.Training.Transfer;
@@ -14,7 +13,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateCommand.Settings>
 {
     /// <summary>Options of <c>zoo evaluate</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : ThreadSettings
     {
         /// <summary>Model handle.</summary>
         [CommandArgument(0, "<HANDLE>")]
@@ -47,11 +46,6 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
         [DefaultValue(8)]
         public int Batch { get; init; } = 8;
 
-        /// <summary>ONNX Runtime threads.</summary>
-        [CommandOption("--threads <N>")]
-        [Description("Threads for ONNX Runtime (default: all cores).")]
-        public int? Threads { get; init; }
-
         /// <inheritdoc />
         public override ValidationResult Validate()
         {
@@ -67,7 +61,7 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
             {
                 return ValidationResult.Error("--grid-limit must be at least 1; leave it out to show every image.");
             }
-            return Threads is < 0 ? ValidationResult.Error("--threads must be 0 or more.") : base.Validate();
+            return base.Validate();
         }
     }
 
@@ -80,7 +74,7 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
         using var classifier = ImageClassifier.Open(model, new ImageTaskOptions
         {
             BatchSize = settings.Batch,
-            Session = new SessionSettings { IntraOpThreads = settings.Threads ?? 0 },
+            Session = settings.Session(),
         });
         EvaluationResult? result = null;
         await ImageProgress.RunAsync(context, "evaluating", dataset.Images.Count, async tick =>

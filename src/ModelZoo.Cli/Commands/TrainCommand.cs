@@ -15,7 +15,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand.Settings>
 {
     /// <summary>Options of <c>zoo train</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : ThreadSettings
     {
         /// <summary>Base model handle.</summary>
         [CommandOption("--base <HANDLE>")]
@@ -113,11 +113,6 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         [Description("Weight classes inversely to their size.")]
         public bool Balance { get; init; }
 
-        /// <summary>ONNX Runtime threads.</summary>
-        [CommandOption("--threads <N>")]
-        [Description("Threads for ONNX Runtime (default: all cores).")]
-        public int? Threads { get; init; }
-
         /// <summary>Trailing weight layers to fine-tune.</summary>
         [CommandOption("--unfreeze <N>")]
         [Description("Fine-tune the backbone's last N weight layers (Conv/Gemm/MatMul, counted back from the features) with the head; e.g. 2 = ResNet-18's last block.")]
@@ -161,10 +156,6 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
             {
                 return ValidationResult.Error("give the output folder with --out DIR.");
             }
-            if (Threads is < 0)
-            {
-                return ValidationResult.Error("--threads must be 0 or more.");
-            }
             return base.Validate();
         }
 
@@ -186,7 +177,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
             Head = Head,
             Optimizer = Optimizer,
             HeadOptions = new HeadTrainingOptions { HiddenUnits = Hidden, EarlyStoppingPatience = Patience, BalanceClasses = Balance },
-            Session = new Runtime.SessionSettings { IntraOpThreads = Threads ?? 0 },
+            Session = Session(),
             Unfreeze = Unfreeze,
             UnfreezeFrom = UnfreezeFrom,
             FineTuneEpochs = FineTuneEpochs,
@@ -204,21 +195,39 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         ImageDataset.Load(options.Data);
         if (LocalModelCards.IsModelFile(options.BaseHandle))
         {
-            // A base model file becomes a user card first: training looks its base up by handle.
-            var fileCard = LocalModelCards.Resolve(context, options.BaseHandle, ModelZoo.Catalog.ModelTask.ImageFeatureVector,
-                new LocalCardOptions { TrainingBase = true });
-            context.Catalog.Register(fileCard, context.Settings, overwrite: true);
-            context.ReloadCatalog();
-            context.Status.MarkupLine($"[grey]base:[/] registered {Markup.Escape(options.BaseHandle)} as [bold]{Markup.Escape(fileCard.Handle)}[/]");
-            options = options with { BaseHandle = fileCard.Handle };
+            options = options with { BaseHandle = RegisterBaseFile(options.BaseHandle) };
         }
         var baseCard = context.Catalog.Get(options.BaseHandle);
         await PullProgressDisplay.PullAsync(context, [baseCard], cancellationToken).ConfigureAwait(false);
 
-        var learner = new TransferLearner(context.Store, context.Catalog, context.Settings);
         var notes = new List<string>();
+        var result = await TrainWithProgressAsync(options, notes, cancellationToken).ConfigureAwait(false);
+        foreach (var note in notes)
+        {
+            context.Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(note)}");
+        }
+        context.ReloadCatalog();
+        Summarise(result, result.FineTuning);
+        return 0;
+    }
+
+    /// <summary>Registers a base model file as a user card, since training looks its base up by handle; the card's handle.</summary>
+    private string RegisterBaseFile(string path)
+    {
+        var fileCard = LocalModelCards.Resolve(context, path, ModelZoo.Catalog.ModelTask.ImageFeatureVector,
+            new LocalCardOptions { TrainingBase = true });
+        context.Catalog.Register(fileCard, context.Settings, overwrite: true);
+        context.ReloadCatalog();
+        context.Status.MarkupLine($"[grey]base:[/] registered {Markup.Escape(path)} as [bold]{Markup.Escape(fileCard.Handle)}[/]");
+        return fileCard.Handle;
+    }
+
+    /// <summary>Trains with a progress bar per stage; the run's messages are collected into <paramref name="notes"/>
+    /// to be printed after the bars.</summary>
+    private async Task<TransferResult> TrainWithProgressAsync(TransferOptions options, List<string> notes, CancellationToken cancellationToken)
+    {
+        var learner = new TransferLearner(context.Store, context.Catalog, context.Settings);
         TransferResult? result = null;
-        FineTuneResult? fineTuned = null;
         await context.Status.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -238,25 +247,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
 
                 var reporter = new DirectProgress(p =>
                 {
-                    switch (p.Stage)
-                    {
-                        case TransferStage.Features:
-                            Bar(p.Stage, "features", p.Total).Value = p.Done;
-                            break;
-                        case TransferStage.Augmenting:
-                            Bar(p.Stage, "augmented views", p.Total).Value = p.Done;
-                            break;
-                        case TransferStage.Training:
-                            var bar = Bar(p.Stage, "epochs", p.Total);
-                            bar.Value = p.Done;
-                            if (p.Epoch is { } e)
-                            {
-                                bar.Description = e.ValAccuracy is { } va
-                                    ? string.Create(CultureInfo.InvariantCulture, $"epochs (loss {e.TrainLoss:0.000}, val acc {va:P1})")
-                                    : string.Create(CultureInfo.InvariantCulture, $"epochs (loss {e.TrainLoss:0.000}, acc {e.TrainAccuracy:P1})");
-                            }
-                            break;
-                    }
+                    ShowProgress(p, Bar);
                     if (p.Message is { } message)
                     {
                         lock (notes)
@@ -267,21 +258,36 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
                 });
                 // The learner picks the stage (frozen head, or fine-tuning when --unfreeze is given).
                 result = await learner.TrainAsync(options, reporter, cancellationToken).ConfigureAwait(false);
-                fineTuned = result.FineTuning;
                 foreach (var bar in bars.Values)
                 {
                     bar.Value = bar.MaxValue;
                     bar.StopTask();
                 }
             }).ConfigureAwait(false);
+        return result!;
+    }
 
-        foreach (var note in notes)
+    private static void ShowProgress(TransferProgress p, Func<TransferStage, string, int, ProgressTask> bar)
+    {
+        switch (p.Stage)
         {
-            context.Status.MarkupLine($"[yellow]warning:[/] {Markup.Escape(note)}");
+            case TransferStage.Features:
+                bar(p.Stage, "features", p.Total).Value = p.Done;
+                break;
+            case TransferStage.Augmenting:
+                bar(p.Stage, "augmented views", p.Total).Value = p.Done;
+                break;
+            case TransferStage.Training:
+                var epochs = bar(p.Stage, "epochs", p.Total);
+                epochs.Value = p.Done;
+                if (p.Epoch is { } e)
+                {
+                    epochs.Description = e.ValAccuracy is { } va
+                        ? string.Create(CultureInfo.InvariantCulture, $"epochs (loss {e.TrainLoss:0.000}, val acc {va:P1})")
+                        : string.Create(CultureInfo.InvariantCulture, $"epochs (loss {e.TrainLoss:0.000}, acc {e.TrainAccuracy:P1})");
+                }
+                break;
         }
-        context.ReloadCatalog();
-        Summarise(result!, fineTuned);
-        return 0;
     }
 
     private void Summarise(TransferResult result, FineTuneResult? fineTuned)
