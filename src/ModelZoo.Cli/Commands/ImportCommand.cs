@@ -14,18 +14,15 @@ public sealed class ImportCommand(ZooContext context) : Command<ImportCommand.Se
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Path of model.json.</summary>
-        [CommandArgument(0, "<MODEL_JSON>")]
-        [Description("Path of the TFJS graph model's model.json (its weight shards beside it).")]
+        [CommandArgument(0, "<MODEL_JSON>"), Description("Path of the TFJS graph model's model.json (its weight shards beside it).")]
         public string ModelJson { get; init; } = "";
 
         /// <summary>Output path.</summary>
-        [CommandOption("-o|--out <PATH>")]
-        [Description("Where to write the ONNX model (default: model.json's name with .onnx, beside it).")]
+        [CommandOption("-o|--out <PATH>"), Description("Where to write the ONNX model (default: model.json's name with .onnx, beside it).")]
         public string? Out { get; init; }
 
         /// <summary>Fixed batch size.</summary>
-        [CommandOption("--batch <N>")]
-        [Description("Fix an unknown batch dimension of the inputs to N (default: keep it symbolic).")]
+        [CommandOption("--batch <N>"), Description("Fix an unknown batch dimension of the inputs to N (default: keep it symbolic).")]
         public int? Batch { get; init; }
 
         /// <inheritdoc />
@@ -55,19 +52,15 @@ public sealed class ImportCommand(ZooContext context) : Command<ImportCommand.Se
         }
         catch (UnsupportedOperatorsException ex)
         {
-            ImportReport.WriteUnsupported(context, ex.Nodes, "node");
-            context.Status.MarkupLine(
-                $"[bold red]error:[/] {ex.Operators.Count} operator(s) in {ex.Nodes.Count} node(s) cannot be translated (listed above); " +
+            return ImportReport.Refuse(context, ex.Nodes, "node",
+                $"{ex.Operators.Count} operator(s) in {ex.Nodes.Count} node(s) cannot be translated (listed above); " +
                 "nothing was written. Choose a model whose ops are all supported, or re-export it without them.");
-            return 1;
         }
         ImportReport.Save(result.Model, target);
         ImportReport.WriteCounts(context, "TensorFlow op", "nodes", result.TfOperatorCounts);
         ImportReport.WriteOnnxSummary(context, result.Model);
-        context.Console.MarkupLine(
-            $"[green]ok[/] {result.TfNodeCount} TensorFlow nodes, {result.WeightCount} weights → {result.Model.NodeCount} ONNX nodes " +
-            $"(opset {TfjsImporter.Opset}) in {result.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +
-            $"[grey]→ {Markup.Escape(target)}[/]");
+        ImportReport.WriteDone(context, $"{result.TfNodeCount} TensorFlow nodes, {result.WeightCount} weights", result.Model,
+            TfjsImporter.Opset, result.Elapsed, target);
         return 0;
     }
 }

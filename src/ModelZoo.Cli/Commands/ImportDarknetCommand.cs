@@ -14,18 +14,15 @@ public sealed class ImportDarknetCommand(ZooContext context) : Command<ImportDar
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Path of the cfg.</summary>
-        [CommandArgument(0, "<CFG>")]
-        [Description("The Darknet cfg (yolov3.cfg, …).")]
+        [CommandArgument(0, "<CFG>"), Description("The Darknet cfg (yolov3.cfg, …).")]
         public string Cfg { get; init; } = "";
 
         /// <summary>Path of the weights.</summary>
-        [CommandArgument(1, "<WEIGHTS>")]
-        [Description("The weights file written for that cfg.")]
+        [CommandArgument(1, "<WEIGHTS>"), Description("The weights file written for that cfg.")]
         public string Weights { get; init; } = "";
 
         /// <summary>Output path.</summary>
-        [CommandOption("-o|--out <PATH>")]
-        [Description("Where to write the ONNX model (default: the weights file's name with .onnx, beside it).")]
+        [CommandOption("-o|--out <PATH>"), Description("Where to write the ONNX model (default: the weights file's name with .onnx, beside it).")]
         public string? Out { get; init; }
 
         /// <inheritdoc />
@@ -47,10 +44,9 @@ public sealed class ImportDarknetCommand(ZooContext context) : Command<ImportDar
         var outputs = string.Join(", ", result.Model.Outputs.Select(o => $"{o.Name}[{string.Join(",", o.Shape.Select(d => d.Value?.ToString(CultureInfo.InvariantCulture) ?? "?"))}]"));
         context.Console.MarkupLine($"outputs: {Markup.Escape(outputs)}");
         var (w, h, c) = result.InputSize;
-        context.Console.MarkupLine(
-            $"[green]ok[/] weights v{result.WeightsVersion}, {result.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, input {Markup.Escape($"{DarknetImporter.InputName}[1,{c},{h},{w}]")} " +
-            $"→ {result.Model.NodeCount} ONNX nodes (opset {DarknetImporter.Opset}) in {result.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +
-            $"[grey]→ {Markup.Escape(target)}[/]");
+        ImportReport.WriteDone(context,
+            $"weights v{result.WeightsVersion}, {result.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters, input {Markup.Escape($"{DarknetImporter.InputName}[1,{c},{h},{w}]")}",
+            result.Model, DarknetImporter.Opset, result.Elapsed, target);
         return 0;
     }
 }

@@ -24,6 +24,23 @@ internal static class ImportReport
         }
     }
 
+    /// <summary>Lists the untranslatable operators, then prints the error line <paramref name="error"/> (which says that
+    /// nothing was written and what to do); the exit code, 1.</summary>
+    public static int Refuse(ZooContext context, IEnumerable<UnsupportedNode> nodes, string unit, string error)
+    {
+        WriteUnsupported(context, nodes, unit);
+        context.Status.MarkupLine($"[bold red]error:[/] {error}");
+        return 1;
+    }
+
+    /// <summary>Prints the closing line of a translation: what was read (<paramref name="read"/>, markup), the ONNX
+    /// nodes written, opset, time and target.</summary>
+    public static void WriteDone(ZooContext context, string read, OnnxModel model, int opset, TimeSpan elapsed, string target) =>
+        context.Console.MarkupLine(
+            $"[green]ok[/] {read} → {model.NodeCount} ONNX nodes " +
+            $"(opset {opset}) in {elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +
+            $"[grey]→ {Markup.Escape(target)}[/]");
+
     /// <summary>Saves <paramref name="model"/> to <paramref name="target"/>, creating its folder.</summary>
     public static void Save(OnnxModel model, string target)
     {

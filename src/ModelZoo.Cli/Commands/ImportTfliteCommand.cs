@@ -27,19 +27,15 @@ public sealed class ImportTfliteCommand(ZooContext context) : Command<ImportComm
         }
         catch (TfliteUnsupportedOperatorsException ex)
         {
-            ImportReport.WriteUnsupported(context, ex.Operators, "operator");
-            context.Status.MarkupLine(
-                $"[bold red]error:[/] {ex.Operators.Select(o => o.Op).Distinct(StringComparer.Ordinal).Count()} operator type(s) in {ex.Operators.Count} operator(s) " +
+            return ImportReport.Refuse(context, ex.Operators, "operator",
+                $"{ex.Operators.Select(o => o.Op).Distinct(StringComparer.Ordinal).Count()} operator type(s) in {ex.Operators.Count} operator(s) " +
                 "cannot be translated (listed above); nothing was written. Choose a model whose ops are all supported.");
-            return 1;
         }
         ImportReport.Save(result.Model, target);
         ImportReport.WriteCounts(context, "TFLite op", "operators", result.TfliteOperatorCounts);
         ImportReport.WriteOnnxSummary(context, result.Model);
-        context.Console.MarkupLine(
-            $"[green]ok[/] {result.OperatorCount} TFLite operators, {result.TensorCount} tensors → {result.Model.NodeCount} ONNX nodes " +
-            $"(opset {TfliteImporter.Opset}) in {result.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +
-            $"[grey]→ {Markup.Escape(target)}[/]");
+        ImportReport.WriteDone(context, $"{result.OperatorCount} TFLite operators, {result.TensorCount} tensors", result.Model,
+            TfliteImporter.Opset, result.Elapsed, target);
         return 0;
     }
 }
