@@ -12,53 +12,43 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>The model file.</summary>
-        [CommandArgument(0, "<FILE>")]
-        [Description("The model file: an .onnx file or a TFJS model.json (its weight files beside it).")]
+        [CommandArgument(0, "<FILE>"), Description("The model file: an .onnx file or a TFJS model.json (its weight files beside it).")]
         public string File { get; init; } = "";
 
         /// <summary>What the model does.</summary>
-        [CommandOption("-t|--task <TASK>")]
-        [Description("image-classification, image-feature-vector, object-detection, pose-estimation, face-detection or image-segmentation.")]
+        [CommandOption("-t|--task <TASK>"), Description("image-classification, image-feature-vector, object-detection, pose-estimation, face-detection or image-segmentation.")]
         public string? Task { get; init; }
 
         /// <summary>The card's handle.</summary>
-        [CommandOption("--handle <HANDLE>")]
-        [Description("Handle to register (default local/FILE-NAME).")]
+        [CommandOption("--handle <HANDLE>"), Description("Handle to register (default local/FILE-NAME).")]
         public string? Handle { get; init; }
 
         /// <summary>Licence of the weights.</summary>
-        [CommandOption("--license <SPDX>")]
-        [Description("SPDX licence of the weights (default NOASSERTION).")]
+        [CommandOption("--license <SPDX>"), Description("SPDX licence of the weights (default NOASSERTION).")]
         public string? License { get; init; }
 
         /// <summary>Class names.</summary>
-        [CommandOption("--labels <FILE>")]
-        [Description("Class names, one per line (or builtin:NAME, e.g. builtin:coco80).")]
+        [CommandOption("--labels <FILE>"), Description("Class names, one per line (or builtin:NAME, e.g. builtin:coco80).")]
         public string? Labels { get; init; }
 
         /// <summary>Normalisation mean.</summary>
-        [CommandOption("--mean <VALUES>")]
-        [Description("Per-channel mean after scaling pixels to [[0,1]], e.g. 0.485,0.456,0.406.")]
+        [CommandOption("--mean <VALUES>"), Description("Per-channel mean after scaling pixels to [[0,1]], e.g. 0.485,0.456,0.406.")]
         public string? Mean { get; init; }
 
         /// <summary>Normalisation standard deviation.</summary>
-        [CommandOption("--std <VALUES>")]
-        [Description("Per-channel standard deviation, e.g. 0.229,0.224,0.225.")]
+        [CommandOption("--std <VALUES>"), Description("Per-channel standard deviation, e.g. 0.229,0.224,0.225.")]
         public string? Std { get; init; }
 
         /// <summary>Input size.</summary>
-        [CommandOption("--size <N>")]
-        [Description("Input size N or WxH, when the graph does not fix it.")]
+        [CommandOption("--size <N>"), Description("Input size N or WxH, when the graph does not fix it.")]
         public string? Size { get; init; }
 
         /// <summary>Output decoder.</summary>
-        [CommandOption("--decoder <NAME>")]
-        [Description("How to read the outputs (detection, pose, face and segmentation models).")]
+        [CommandOption("--decoder <NAME>"), Description("How to read the outputs (detection, pose, face and segmentation models).")]
         public string? Decoder { get; init; }
 
         /// <summary>Replace an existing user card.</summary>
-        [CommandOption("--force")]
-        [Description("Replace a user card with the same handle.")]
+        [CommandOption("--force"), Description("Replace a user card with the same handle.")]
         public bool Force { get; init; }
 
         /// <inheritdoc />
@@ -84,13 +74,8 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
         {
             throw new ZooUsageException($"'{handle}' is not a handle; use 2 to 4 lower-case segments separated by '/', e.g. local/my-model.");
         }
-        var options = new LocalCardOptions
+        var options = LocalModelCards.FromFlags(settings.Labels, settings.Mean, settings.Std, settings.Size, settings.Decoder) with
         {
-            Labels = settings.Labels,
-            Mean = settings.Mean is null ? null : LocalModelCards.ParseFloats("--mean", settings.Mean),
-            Std = settings.Std is null ? null : LocalModelCards.ParseFloats("--std", settings.Std),
-            Size = settings.Size is null ? null : LocalModelCards.ParseSize(settings.Size),
-            Decoder = settings.Decoder,
             Handle = settings.Handle,
             License = settings.License,
         };

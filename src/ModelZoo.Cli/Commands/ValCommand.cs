@@ -16,43 +16,35 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Catalog handle or model file.</summary>
-        [CommandArgument(0, "<HANDLE>")]
-        [Description("An object-detection model: a catalog handle, or a model file (with --decoder and --labels).")]
+        [CommandArgument(0, "<HANDLE>"), Description("An object-detection model: a catalog handle, or a model file (with --decoder and --labels).")]
         public string Handle { get; init; } = "";
 
         /// <summary>The labelled folder.</summary>
-        [CommandOption("--data <DIR>")]
-        [Description("Folder of labelled images: one COCO .json beside the images (or images/), or YOLO .txt labels with classes.txt.")]
+        [CommandOption("--data <DIR>"), Description("Folder of labelled images: one COCO .json beside the images (or images/), or YOLO .txt labels with classes.txt.")]
         public string? Data { get; init; }
 
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print the metrics as JSON: map50, map, map75, map_small/medium/large and per_class (ap50, ap, precision50 at 101 recall points).")]
+        [CommandOption("--json"), Description("Print the metrics as JSON: map50, map, map75, map_small/medium/large and per_class (ap50, ap, precision50 at 101 recall points).")]
         public bool Json { get; init; }
 
         /// <summary>Report folder.</summary>
-        [CommandOption("-o|--out <DIR>")]
-        [Description("Write the precision/recall curves (pr-curves.png) and a report (report.md, metrics.json) there.")]
+        [CommandOption("-o|--out <DIR>"), Description("Write the precision/recall curves (pr-curves.png) and a report (report.md, metrics.json) there.")]
         public string? Out { get; init; }
 
         /// <summary>Labels of a model file.</summary>
-        [CommandOption("--labels <FILE>")]
-        [Description("Model file only: class names, one per line (or builtin:NAME, e.g. builtin:coco80).")]
+        [CommandOption("--labels <FILE>"), Description("Model file only: class names, one per line (or builtin:NAME, e.g. builtin:coco80).")]
         public string? Labels { get; init; }
 
         /// <summary>Decoder of a model file.</summary>
-        [CommandOption("--decoder <NAME>")]
-        [Description("Model file only: the decoder reading its outputs (e.g. darknet-yolo for `zoo import darknet` output).")]
+        [CommandOption("--decoder <NAME>"), Description("Model file only: the decoder reading its outputs (e.g. darknet-yolo for `zoo import darknet` output).")]
         public string? Decoder { get; init; }
 
         /// <summary>Mean of a model file's input normalisation.</summary>
-        [CommandOption("--mean <VALUES>")]
-        [Description("Model file only: per-channel mean after scaling to [0,1] (e.g. 0,0,0 for a Darknet import).")]
+        [CommandOption("--mean <VALUES>"), Description("Model file only: per-channel mean after scaling to [0,1] (e.g. 0,0,0 for a Darknet import).")]
         public string? Mean { get; init; }
 
         /// <summary>Std of a model file's input normalisation.</summary>
-        [CommandOption("--std <VALUES>")]
-        [Description("Model file only: per-channel std after scaling to [0,1] (e.g. 1,1,1 for a Darknet import).")]
+        [CommandOption("--std <VALUES>"), Description("Model file only: per-channel std after scaling to [0,1] (e.g. 1,1,1 for a Darknet import).")]
         public string? Std { get; init; }
 
         /// <inheritdoc />
@@ -65,13 +57,7 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var local = settings.Labels is not null || settings.Decoder is not null || settings.Mean is not null || settings.Std is not null
-            ? new LocalCardOptions
-            {
-                Labels = settings.Labels,
-                Decoder = settings.Decoder,
-                Mean = settings.Mean is null ? null : LocalModelCards.ParseFloats("--mean", settings.Mean),
-                Std = settings.Std is null ? null : LocalModelCards.ParseFloats("--std", settings.Std),
-            }
+            ? LocalModelCards.FromFlags(settings.Labels, settings.Mean, settings.Std, size: null, settings.Decoder)
             : null;
         var card = LocalModelCards.Resolve(context, settings.Handle, ModelZoo.Catalog.ModelTask.ObjectDetection, local);
         var dataset = DetectionDataset.Load(settings.Data!);

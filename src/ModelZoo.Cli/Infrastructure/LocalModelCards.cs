@@ -316,6 +316,17 @@ public static class LocalModelCards
         return "local/" + (slug.Length == 0 ? "model" : slug);
     }
 
+    /// <summary>The model-file options as given on the command line (<c>--labels</c>, <c>--mean</c>, <c>--std</c>,
+    /// <c>--size</c>, <c>--decoder</c>; null where not given), parsed.</summary>
+    public static LocalCardOptions FromFlags(string? labels, string? mean, string? std, string? size, string? decoder) => new()
+    {
+        Labels = labels,
+        Mean = mean is null ? null : ParseFloats("--mean", mean),
+        Std = std is null ? null : ParseFloats("--std", std),
+        Size = size is null ? null : ParseSize(size),
+        Decoder = decoder,
+    };
+
     /// <summary>Parses <c>N</c> or <c>WxH</c>.</summary>
     public static (int Width, int Height) ParseSize(string text)
     {
