@@ -13,14 +13,11 @@ public sealed class ClassifyCommand(ZooContext context) : AsyncCommand<ClassifyC
     public sealed class Settings : ImageTaskSettings
     {
         /// <summary>How many classes to show.</summary>
-        [CommandOption("-k|--top <K>")]
-        [Description("Number of classes per image (default 5).")]
-        [DefaultValue(5)]
+        [CommandOption("-k|--top <K>"), Description("Number of classes per image (default 5)."), DefaultValue(5)]
         public int Top { get; init; } = 5;
 
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print [[{\"image\", \"predictions\": [[{\"label\", \"index\", \"score\"}]]}]].")]
+        [CommandOption("--json"), Description("Print [[{\"image\", \"predictions\": [[{\"label\", \"index\", \"score\"}]]}]].")]
         public bool Json { get; init; }
 
         /// <inheritdoc />

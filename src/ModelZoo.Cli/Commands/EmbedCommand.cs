@@ -13,15 +13,11 @@ public sealed class EmbedCommand(ZooContext context) : AsyncCommand<EmbedCommand
     public sealed class Settings : ImageTaskSettings
     {
         /// <summary>Output format.</summary>
-        [CommandOption("-f|--format <FORMAT>")]
-        [Description("json (default), csv or npy.")]
-        [DefaultValue("json")]
-        [TypeConverter(typeof(ChoiceConverter<FeatureFormat>))]
+        [CommandOption("-f|--format <FORMAT>"), Description("json (default), csv or npy."), DefaultValue("json"), TypeConverter(typeof(ChoiceConverter<FeatureFormat>))]
         public FeatureFormat Format { get; init; }
 
         /// <summary>Output file.</summary>
-        [CommandOption("-o|--out <FILE>")]
-        [Description("Write to this file instead of standard output (required for npy).")]
+        [CommandOption("-o|--out <FILE>"), Description("Write to this file instead of standard output (required for npy).")]
         public string? Out { get; init; }
 
         /// <inheritdoc />

@@ -17,8 +17,7 @@ public sealed class EmbedTextCommand(ZooContext context) : AsyncCommand<EmbedTex
     public sealed class Settings : TextTaskSettings
     {
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print [[{\"text\", \"vector\": [[...]]}]] instead of a table.")]
+        [CommandOption("--json"), Description("Print [[{\"text\", \"vector\": [[...]]}]] instead of a table.")]
         public bool Json { get; init; }
     }
 

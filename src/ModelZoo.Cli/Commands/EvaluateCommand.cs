@@ -16,34 +16,27 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
     public sealed class Settings : ThreadSettings
     {
         /// <summary>Model handle.</summary>
-        [CommandArgument(0, "<HANDLE>")]
-        [Description("An image-classification model, e.g. one registered by `zoo train`.")]
+        [CommandArgument(0, "<HANDLE>"), Description("An image-classification model, e.g. one registered by `zoo train`.")]
         public string Handle { get; init; } = "";
 
         /// <summary>Labelled images.</summary>
-        [CommandOption("--data <DIR>")]
-        [Description("Folder with one sub-folder per class (named like the model's labels), or a path,label CSV.")]
+        [CommandOption("--data <DIR>"), Description("Folder with one sub-folder per class (named like the model's labels), or a path,label CSV.")]
         public string? Data { get; init; }
 
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print the result as JSON: accuracy, per_class (precision, recall, f1, support), the confusion matrix and the labels.")]
+        [CommandOption("--json"), Description("Print the result as JSON: accuracy, per_class (precision, recall, f1, support), the confusion matrix and the labels.")]
         public bool Json { get; init; }
 
         /// <summary>Folder for grid.png and confusion.png.</summary>
-        [CommandOption("-o|--out <DIR>")]
-        [Description("Also write grid.png (every image, mistakes first) and confusion.png here.")]
+        [CommandOption("-o|--out <DIR>"), Description("Also write grid.png (every image, mistakes first) and confusion.png here.")]
         public string? Out { get; init; }
 
         /// <summary>Most images in grid.png.</summary>
-        [CommandOption("--grid-limit <N>")]
-        [Description("Show at most N images in grid.png, mistakes first (default: all).")]
+        [CommandOption("--grid-limit <N>"), Description("Show at most N images in grid.png, mistakes first (default: all).")]
         public int? GridLimit { get; init; }
 
         /// <summary>Batch size.</summary>
-        [CommandOption("-b|--batch <N>")]
-        [Description("Images per inference call (default 8).")]
-        [DefaultValue(8)]
+        [CommandOption("-b|--batch <N>"), Description("Images per inference call (default 8)."), DefaultValue(8)]
         public int Batch { get; init; } = 8;
 
         /// <inheritdoc />

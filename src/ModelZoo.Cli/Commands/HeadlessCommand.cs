@@ -16,18 +16,15 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Catalog handle or .onnx file.</summary>
-        [CommandArgument(0, "<MODEL>")]
-        [Description("A catalog handle (see `zoo list`) or the path of an .onnx file.")]
+        [CommandArgument(0, "<MODEL>"), Description("A catalog handle (see `zoo list`) or the path of an .onnx file.")]
         public string Model { get; init; } = "";
 
         /// <summary>Where to write the headless model.</summary>
-        [CommandOption("-o|--out <FILE>")]
-        [Description("The .onnx file to write (replaced atomically).")]
+        [CommandOption("-o|--out <FILE>"), Description("The .onnx file to write (replaced atomically).")]
         public string? Out { get; init; }
 
         /// <summary>Tensor to cut at instead of the detected pooled features.</summary>
-        [CommandOption("--at <TENSOR>")]
-        [Description("Cut at this tensor instead of the detected pooled features.")]
+        [CommandOption("--at <TENSOR>"), Description("Cut at this tensor instead of the detected pooled features.")]
         public string? At { get; init; }
 
         /// <inheritdoc />

@@ -14,13 +14,11 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Model handle.</summary>
-        [CommandArgument(0, "<HANDLE>")]
-        [Description("Model handle, as shown by `zoo list`.")]
+        [CommandArgument(0, "<HANDLE>"), Description("Model handle, as shown by `zoo list`.")]
         public string Handle { get; init; } = "";
 
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print the model card as JSON.")]
+        [CommandOption("--json"), Description("Print the model card as JSON.")]
         public bool Json { get; init; }
     }
 

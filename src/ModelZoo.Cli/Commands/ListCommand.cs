@@ -13,28 +13,23 @@ public sealed class ListCommand(ZooContext context) : Command<ListCommand.Settin
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Words to look for in handles, titles and tags.</summary>
-        [CommandArgument(0, "[SEARCH]")]
-        [Description("Only models whose handle, title or tags contain this text.")]
+        [CommandArgument(0, "[SEARCH]"), Description("Only models whose handle, title or tags contain this text.")]
         public string? Search { get; init; }
 
         /// <summary>Task filter.</summary>
-        [CommandOption("-t|--task <TASK>")]
-        [Description("Only models for this task, e.g. image-classification, image-feature-vector, object-detection.")]
+        [CommandOption("-t|--task <TASK>"), Description("Only models for this task, e.g. image-classification, image-feature-vector, object-detection.")]
         public string? Task { get; init; }
 
         /// <summary>Licence filter.</summary>
-        [CommandOption("-l|--license <SPDX>")]
-        [Description("Only models under this licence (SPDX id, e.g. MIT, Apache-2.0).")]
+        [CommandOption("-l|--license <SPDX>"), Description("Only models under this licence (SPDX id, e.g. MIT, Apache-2.0).")]
         public string? License { get; init; }
 
         /// <summary>Only cached models.</summary>
-        [CommandOption("--cached")]
-        [Description("Only models already in the local store.")]
+        [CommandOption("--cached"), Description("Only models already in the local store.")]
         public bool Cached { get; init; }
 
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print an array of model cards as JSON.")]
+        [CommandOption("--json"), Description("Print an array of model cards as JSON.")]
         public bool Json { get; init; }
     }
 

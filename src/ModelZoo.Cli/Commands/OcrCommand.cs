@@ -18,18 +18,15 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
     public sealed class Settings : RuntimeSettings
     {
         /// <summary>An optional pipeline handle followed by images or folders.</summary>
-        [CommandArgument(0, "<PATH>")]
-        [Description("[[HANDLE]] then image files or folders. HANDLE is an OCR pipeline (default ocr/ppocrv4: PP-OCRv4 det + rec with the PP-OCR mobile v2 direction classifier).")]
+        [CommandArgument(0, "<PATH>"), Description("[[HANDLE]] then image files or folders. HANDLE is an OCR pipeline (default ocr/ppocrv4: PP-OCRv4 det + rec with the PP-OCR mobile v2 direction classifier).")]
         public string[] Arguments { get; init; } = [];
 
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print JSON: one object per image with \"image\" and \"lines\" (\"text\", \"confidence\", \"polygon\" as four [[x,y]] points, \"words\").")]
+        [CommandOption("--json"), Description("Print JSON: one object per image with \"image\" and \"lines\" (\"text\", \"confidence\", \"polygon\" as four [[x,y]] points, \"words\").")]
         public bool Json { get; init; }
 
         /// <summary>Folder for annotated images.</summary>
-        [CommandOption("--save <DIR>")]
-        [Description("Write each image with its line polygons and text drawn on it to DIR/<name>.png.")]
+        [CommandOption("--save <DIR>"), Description("Write each image with its line polygons and text drawn on it to DIR/<name>.png.")]
         public string? Save { get; init; }
 
         /// <inheritdoc />

@@ -19,58 +19,43 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Catalog handle of the float model, or the path of an .onnx file a registered card points to.</summary>
-        [CommandArgument(0, "<MODEL>")]
-        [Description("A catalog handle (see `zoo list`), or an .onnx file that a registered card points to.")]
+        [CommandArgument(0, "<MODEL>"), Description("A catalog handle (see `zoo list`), or an .onnx file that a registered card points to.")]
         public string Model { get; init; } = "";
 
         /// <summary>Folder of calibration images.</summary>
-        [CommandOption("--calibration <DIR>")]
-        [Description("Folder of images like the ones the model will see (20–200 is typical).")]
+        [CommandOption("--calibration <DIR>"), Description("Folder of images like the ones the model will see (20–200 is typical).")]
         public string? Calibration { get; init; }
 
         /// <summary>Handle to register the int8 model under.</summary>
-        [CommandOption("--name <HANDLE>")]
-        [Description("Handle to register the int8 model under (default local/<base>_int8).")]
+        [CommandOption("--name <HANDLE>"), Description("Handle to register the int8 model under (default local/<base>_int8).")]
         public string? Name { get; init; }
 
         /// <summary>Calibration method.</summary>
-        [CommandOption("--method <METHOD>")]
-        [Description("minmax (default), entropy (KL-divergence over activation histograms) or percentile.")]
-        [DefaultValue("minmax")]
-        [TypeConverter(typeof(ChoiceConverter<CalibrationMethod>))]
+        [CommandOption("--method <METHOD>"), Description("minmax (default), entropy (KL-divergence over activation histograms) or percentile."), DefaultValue("minmax"), TypeConverter(typeof(ChoiceConverter<CalibrationMethod>))]
         public CalibrationMethod Method { get; init; }
 
         /// <summary>Percentile for --method percentile.</summary>
-        [CommandOption("--percentile <P>")]
-        [Description("Percentile kept by --method percentile (default 99.99).")]
-        [DefaultValue(99.99)]
+        [CommandOption("--percentile <P>"), Description("Percentile kept by --method percentile (default 99.99)."), DefaultValue(99.99)]
         public double Percentile { get; init; } = 99.99;
 
         /// <summary>Most calibration images to use.</summary>
-        [CommandOption("--max-images <N>")]
-        [Description("Use at most N calibration images, spread evenly over the folder's name order (default 200).")]
-        [DefaultValue(200)]
+        [CommandOption("--max-images <N>"), Description("Use at most N calibration images, spread evenly over the folder's name order (default 200)."), DefaultValue(200)]
         public int MaxImages { get; init; } = 200;
 
         /// <summary>How many of the last Conv/Gemm/MatMul nodes stay in float.</summary>
-        [CommandOption("--float-tail <N>")]
-        [Description("Keep the last N Conv/Gemm/MatMul nodes and all after them in float (default 0; 2 is ResNet-18's last block).")]
-        [DefaultValue(0)]
+        [CommandOption("--float-tail <N>"), Description("Keep the last N Conv/Gemm/MatMul nodes and all after them in float (default 0; 2 is ResNet-18's last block)."), DefaultValue(0)]
         public int FloatTail { get; init; }
 
         /// <summary>Quantize the classifier head too.</summary>
-        [CommandOption("--quantize-head")]
-        [Description("Also quantize the last Gemm/MatMul before the output (kept in float by default).")]
+        [CommandOption("--quantize-head"), Description("Also quantize the last Gemm/MatMul before the output (kept in float by default).")]
         public bool QuantizeHead { get; init; }
 
         /// <summary>Agreement below which nothing is registered.</summary>
-        [CommandOption("--min-agreement <X>")]
-        [Description("Refuse the result below this agreement with fp32 (default: mean cosine 0.98; top-1 0.95 for classifiers).")]
+        [CommandOption("--min-agreement <X>"), Description("Refuse the result below this agreement with fp32 (default: mean cosine 0.98; top-1 0.95 for classifiers).")]
         public double? MinAgreement { get; init; }
 
         /// <summary>Replace an existing user card of the same handle.</summary>
-        [CommandOption("--force")]
-        [Description("Replace an existing user card with the same handle.")]
+        [CommandOption("--force"), Description("Replace an existing user card with the same handle.")]
         public bool Force { get; init; }
 
         /// <inheritdoc />

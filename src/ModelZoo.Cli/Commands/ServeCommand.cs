@@ -17,122 +17,91 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Address to listen on.</summary>
-        [CommandOption("--host <ADDRESS>")]
-        [Description("IP address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).")]
-        [DefaultValue("127.0.0.1")]
+        [CommandOption("--host <ADDRESS>"), Description("IP address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)."), DefaultValue("127.0.0.1")]
         public string Host { get; init; } = "127.0.0.1";
 
         /// <summary>Port to listen on.</summary>
-        [CommandOption("-p|--port <PORT>")]
-        [Description("TCP port (default 8080; 0 picks a free one).")]
-        [DefaultValue(8080)]
+        [CommandOption("-p|--port <PORT>"), Description("TCP port (default 8080; 0 picks a free one)."), DefaultValue(8080)]
         public int Port { get; init; } = 8080;
 
         /// <summary>Port of the Open Inference Protocol's gRPC listener.</summary>
-        [CommandOption("--grpc-port <PORT>")]
-        [Description("Also serve the Open Inference Protocol's gRPC service (HTTP/2, no TLS) on this port; 0 picks a free one. REST v2 is always on --port under /v2.")]
+        [CommandOption("--grpc-port <PORT>"), Description("Also serve the Open Inference Protocol's gRPC service (HTTP/2, no TLS) on this port; 0 picks a free one. REST v2 is always on --port under /v2.")]
         public int? GrpcPort { get; init; }
 
         /// <summary>Models to preload.</summary>
-        [CommandOption("-m|--models <HANDLES>")]
-        [Description("Comma-separated handles loaded and warmed at startup; clients can use only these and the cloud APIs' models unless --allow-pull (default: coco/nanodet/detection, face/blazeface/back_256, ocr/ppocrv4/det, all fetchable from NuGet/npm).")]
+        [CommandOption("-m|--models <HANDLES>"), Description("Comma-separated handles loaded and warmed at startup; clients can use only these and the cloud APIs' models unless --allow-pull (default: coco/nanodet/detection, face/blazeface/back_256, ocr/ppocrv4/det, all fetchable from NuGet/npm).")]
         public string? Models { get; init; }
 
         /// <summary>API key clients must send.</summary>
-        [CommandOption("--api-key <KEY>")]
-        [Description("Require 'Authorization: Bearer KEY' or 'X-Api-Key: KEY' on the native and Vision APIs.")]
+        [CommandOption("--api-key <KEY>"), Description("Require 'Authorization: Bearer KEY' or 'X-Api-Key: KEY' on the native and Vision APIs.")]
         public string? ApiKey { get; init; }
 
         /// <summary>Serve beyond loopback without an API key.</summary>
-        [CommandOption("--no-auth")]
-        [Description("Allow listening on a non-loopback --host without --api-key (anyone who can reach the port may use the server).")]
+        [CommandOption("--no-auth"), Description("Allow listening on a non-loopback --host without --api-key (anyone who can reach the port may use the server).")]
         public bool NoAuth { get; init; }
 
         /// <summary>Let clients load any catalog model.</summary>
-        [CommandOption("--allow-pull")]
-        [Description("Let clients load any catalog model of a served task, downloading it on first use (default: only the configured models).")]
+        [CommandOption("--allow-pull"), Description("Let clients load any catalog model of a served task, downloading it on first use (default: only the configured models).")]
         public bool AllowPull { get; init; }
 
         /// <summary>Largest micro-batch.</summary>
-        [CommandOption("--max-batch <N>")]
-        [Description("Most requests per inference call (default 8; 1 disables batching).")]
-        [DefaultValue(8)]
+        [CommandOption("--max-batch <N>"), Description("Most requests per inference call (default 8; 1 disables batching)."), DefaultValue(8)]
         public int MaxBatch { get; init; } = 8;
 
         /// <summary>Batching window.</summary>
-        [CommandOption("--max-wait-ms <MS>")]
-        [Description("How long a batch waits for more requests (default 5).")]
-        [DefaultValue(5)]
+        [CommandOption("--max-wait-ms <MS>"), Description("How long a batch waits for more requests (default 5)."), DefaultValue(5)]
         public int MaxWaitMs { get; init; } = 5;
 
         /// <summary>Queue capacity per model.</summary>
-        [CommandOption("--queue <N>")]
-        [Description("Requests that may wait per model before the server answers 429 (default 64).")]
-        [DefaultValue(64)]
+        [CommandOption("--queue <N>"), Description("Requests that may wait per model before the server answers 429 (default 64)."), DefaultValue(64)]
         public int Queue { get; init; } = 64;
 
         /// <summary>Per-request timeout.</summary>
-        [CommandOption("--timeout-ms <MS>")]
-        [Description("Longest time one request may take before it is answered 504 (default 30000).")]
-        [DefaultValue(30000)]
+        [CommandOption("--timeout-ms <MS>"), Description("Longest time one request may take before it is answered 504 (default 30000)."), DefaultValue(30000)]
         public int TimeoutMs { get; init; } = 30000;
 
         /// <summary>Memory budget for loaded models.</summary>
-        [CommandOption("--memory-budget-mb <MB>")]
-        [Description("Budget for loaded models, estimated as twice their size; idle models are evicted LRU (default 2048).")]
-        [DefaultValue(2048L)]
+        [CommandOption("--memory-budget-mb <MB>"), Description("Budget for loaded models, estimated as twice their size; idle models are evicted LRU (default 2048)."), DefaultValue(2048L)]
         public long MemoryBudgetMb { get; init; } = 2048;
 
         /// <summary>Memory budget for decoding client images.</summary>
-        [CommandOption("--decode-budget-mb <MB>")]
-        [Description("Pixel memory for the images being decoded and predicted at once; past it requests wait, then get 503 (default 1024).")]
-        [DefaultValue(1024L)]
+        [CommandOption("--decode-budget-mb <MB>"), Description("Pixel memory for the images being decoded and predicted at once; past it requests wait, then get 503 (default 1024)."), DefaultValue(1024L)]
         public long DecodeBudgetMb { get; init; } = 1024;
 
         /// <summary>Request body limit.</summary>
-        [CommandOption("--max-body-mb <MB>")]
-        [Description("Largest request body (default 16).")]
-        [DefaultValue(16)]
+        [CommandOption("--max-body-mb <MB>"), Description("Largest request body (default 16)."), DefaultValue(16)]
         public int MaxBodyMb { get; init; } = 16;
 
         /// <summary>Classifier behind the cloud label APIs.</summary>
-        [CommandOption("--rekognition-labels <HANDLE>")]
-        [Description("Classification model behind Rekognition DetectLabels and Vision LABEL_DETECTION (default: the first classifier of --models).")]
+        [CommandOption("--rekognition-labels <HANDLE>"), Description("Classification model behind Rekognition DetectLabels and Vision LABEL_DETECTION (default: the first classifier of --models).")]
         public string? LabelsModel { get; init; }
 
         /// <summary>Detector behind label instances and object localisation.</summary>
-        [CommandOption("--rekognition-objects <HANDLE>")]
-        [Description("Object-detection model that fills DetectLabels Instances (boxes) and answers Vision OBJECT_LOCALIZATION (default: the first detection model of --models).")]
+        [CommandOption("--rekognition-objects <HANDLE>"), Description("Object-detection model that fills DetectLabels Instances (boxes) and answers Vision OBJECT_LOCALIZATION (default: the first detection model of --models).")]
         public string? ObjectsModel { get; init; }
 
         /// <summary>OCR pipeline behind the cloud text APIs.</summary>
-        [CommandOption("--rekognition-text <HANDLE>")]
-        [Description("OCR pipeline (e.g. ocr/ppocrv4) behind Rekognition DetectText and Vision TEXT_DETECTION (default: ocr/ppocrv4).")]
+        [CommandOption("--rekognition-text <HANDLE>"), Description("OCR pipeline (e.g. ocr/ppocrv4) behind Rekognition DetectText and Vision TEXT_DETECTION (default: ocr/ppocrv4).")]
         public string? TextModel { get; init; }
 
         /// <summary>Face detector behind the cloud face APIs.</summary>
-        [CommandOption("--rekognition-faces <HANDLE>")]
-        [Description("Face-detection model behind Rekognition DetectFaces and Vision FACE_DETECTION (default: face/blazeface/back_256).")]
+        [CommandOption("--rekognition-faces <HANDLE>"), Description("Face-detection model behind Rekognition DetectFaces and Vision FACE_DETECTION (default: face/blazeface/back_256).")]
         public string? FacesModel { get; init; }
 
         /// <summary>Face-attribute models run on every detected face.</summary>
-        [CommandOption("--face-attributes <HANDLES>")]
-        [Description("Comma-separated face-attribute models (e.g. face/gear/attributes,face/emotion_oarriaga/attributes) run on every face: age, gender, emotion.")]
+        [CommandOption("--face-attributes <HANDLES>"), Description("Comma-separated face-attribute models (e.g. face/gear/attributes,face/emotion_oarriaga/attributes) run on every face: age, gender, emotion.")]
         public string? FaceAttributes { get; init; }
 
         /// <summary>AWS access key id for Signature V4 verification.</summary>
-        [CommandOption("--aws-access-key <ID>")]
-        [Description("Verify AWS Signature V4 on Rekognition requests with this access key id (with --aws-secret-key).")]
+        [CommandOption("--aws-access-key <ID>"), Description("Verify AWS Signature V4 on Rekognition requests with this access key id (with --aws-secret-key).")]
         public string? AwsAccessKey { get; init; }
 
         /// <summary>AWS secret key for Signature V4 verification.</summary>
-        [CommandOption("--aws-secret-key <SECRET>")]
-        [Description("Secret key matching --aws-access-key.")]
+        [CommandOption("--aws-secret-key <SECRET>"), Description("Secret key matching --aws-access-key.")]
         public string? AwsSecretKey { get; init; }
 
         /// <summary>ONNX Runtime threads.</summary>
-        [CommandOption("--threads <N>")]
-        [Description("Threads for ONNX Runtime per model (default: all cores).")]
+        [CommandOption("--threads <N>"), Description("Threads for ONNX Runtime per model (default: all cores).")]
         public int? Threads { get; init; }
 
         /// <summary>The handles of <see cref="Models"/>.</summary>

@@ -16,14 +16,11 @@ public sealed class SimilarCommand(ZooContext context) : AsyncCommand<SimilarCom
     public sealed class Settings : TextTaskSettings
     {
         /// <summary>How many texts to show.</summary>
-        [CommandOption("-k|--top <K>")]
-        [Description("Number of most similar texts to show (default 10).")]
-        [DefaultValue(10)]
+        [CommandOption("-k|--top <K>"), Description("Number of most similar texts to show (default 10)."), DefaultValue(10)]
         public int Top { get; init; } = 10;
 
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print [[{\"text\", \"score\"}]], most similar first, instead of a table.")]
+        [CommandOption("--json"), Description("Print [[{\"text\", \"score\"}]], most similar first, instead of a table.")]
         public bool Json { get; init; }
 
         /// <inheritdoc />

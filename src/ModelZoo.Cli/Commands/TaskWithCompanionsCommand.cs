@@ -13,8 +13,7 @@ public sealed class TaskWithCompanionsCommand(ZooContext context) : AsyncCommand
     public sealed class Settings : VisionTaskSettings
     {
         /// <summary>Companion models run on each result.</summary>
-        [CommandOption("--attributes <HANDLE>")]
-        [Description("A face-attributes model (age, gender, emotion) to run on each face; repeat for several.")]
+        [CommandOption("--attributes <HANDLE>"), Description("A face-attributes model (age, gender, emotion) to run on each face; repeat for several.")]
         public string[] Attributes { get; init; } = [];
     }
 

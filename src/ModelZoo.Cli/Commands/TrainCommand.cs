@@ -18,119 +18,87 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
     public sealed class Settings : ThreadSettings
     {
         /// <summary>Base model handle.</summary>
-        [CommandOption("--base <HANDLE>")]
-        [Description("Base model: an image-classification or image-feature-vector handle from `zoo list`, or an image classifier model file (.onnx or TFJS model.json), registered as local/NAME.")]
+        [CommandOption("--base <HANDLE>"), Description("Base model: an image-classification or image-feature-vector handle from `zoo list`, or an image classifier model file (.onnx or TFJS model.json), registered as local/NAME.")]
         public string? Base { get; init; }
 
         /// <summary>Dataset folder or CSV.</summary>
-        [CommandOption("--data <DIR>")]
-        [Description("Folder with one sub-folder of images per class, or a CSV file with a path,label header.")]
+        [CommandOption("--data <DIR>"), Description("Folder with one sub-folder of images per class, or a CSV file with a path,label header.")]
         public string? Data { get; init; }
 
         /// <summary>Output folder.</summary>
-        [CommandOption("-o|--out <DIR>")]
-        [Description("Folder for model.onnx, card.json, labels.txt, history.csv, metrics.json, plots and report.html.")]
+        [CommandOption("-o|--out <DIR>"), Description("Folder for model.onnx, card.json, labels.txt, history.csv, metrics.json, plots and report.html.")]
         public string? Out { get; init; }
 
         /// <summary>Handle to register the trained model under.</summary>
-        [CommandOption("--name <HANDLE>")]
-        [Description("Handle to register the trained model under (default local/<data folder name>).")]
+        [CommandOption("--name <HANDLE>"), Description("Handle to register the trained model under (default local/<data folder name>).")]
         public string? Name { get; init; }
 
         /// <summary>Replace an existing user card of the same handle.</summary>
-        [CommandOption("--force")]
-        [Description("Replace an existing user model of the same --name that was trained into another folder.")]
+        [CommandOption("--force"), Description("Replace an existing user model of the same --name that was trained into another folder.")]
         public bool Force { get; init; }
 
         /// <summary>Epochs.</summary>
-        [CommandOption("--epochs <N>")]
-        [Description("Epochs of mini-batch training. Default: a linear head is solved to its optimum (L-BFGS, L2 chosen on validation), an mlp head trains at least 10 epochs and 300 steps. Giving --epochs or --lr trains a linear head with mini-batches; with --unfreeze, --epochs only sets the fine-tuning epochs.")]
+        [CommandOption("--epochs <N>"), Description("Epochs of mini-batch training. Default: a linear head is solved to its optimum (L-BFGS, L2 chosen on validation), an mlp head trains at least 10 epochs and 300 steps. Giving --epochs or --lr trains a linear head with mini-batches; with --unfreeze, --epochs only sets the fine-tuning epochs.")]
         public int? Epochs { get; init; }
 
         /// <summary>Mini-batch size.</summary>
-        [CommandOption("-b|--batch <N>")]
-        [Description("Mini-batch size of head training (default 32).")]
-        [DefaultValue(32)]
+        [CommandOption("-b|--batch <N>"), Description("Mini-batch size of head training (default 32)."), DefaultValue(32)]
         public int Batch { get; init; } = 32;
 
         /// <summary>Learning rate.</summary>
-        [CommandOption("--lr <RATE>")]
-        [Description("Peak learning rate of mini-batch training (default 0.001; selects mini-batch training for a linear head, see --epochs).")]
+        [CommandOption("--lr <RATE>"), Description("Peak learning rate of mini-batch training (default 0.001; selects mini-batch training for a linear head, see --epochs).")]
         public float? LearningRate { get; init; }
 
         /// <summary>Validation share.</summary>
-        [CommandOption("--val-split <FRACTION>")]
-        [Description("Share of each class held out for validation, 0 to <1 (default 0.2).")]
-        [DefaultValue(0.2)]
+        [CommandOption("--val-split <FRACTION>"), Description("Share of each class held out for validation, 0 to <1 (default 0.2)."), DefaultValue(0.2)]
         public double ValidationSplit { get; init; } = 0.2;
 
         /// <summary>Seed.</summary>
-        [CommandOption("--seed <N>")]
-        [Description("Seed of the split, augmentation and head initialisation (default 0).")]
-        [DefaultValue(0)]
+        [CommandOption("--seed <N>"), Description("Seed of the split, augmentation and head initialisation (default 0)."), DefaultValue(0)]
         public int Seed { get; init; }
 
         /// <summary>Augmentation level.</summary>
-        [CommandOption("--augment <LEVEL>")]
-        [Description("none (default), light (crops, flips) or strong (also rotation and colour).")]
-        [DefaultValue("none")]
-        [TypeConverter(typeof(ChoiceConverter<AugmentationLevel>))]
+        [CommandOption("--augment <LEVEL>"), Description("none (default), light (crops, flips) or strong (also rotation and colour)."), DefaultValue("none"), TypeConverter(typeof(ChoiceConverter<AugmentationLevel>))]
         public AugmentationLevel Augment { get; init; }
 
         /// <summary>Augmented views per image.</summary>
-        [CommandOption("--views <N>")]
-        [Description("Augmented views per training image with light/strong augmentation (default 4).")]
-        [DefaultValue(TransferOptions.DefaultAugmentViews)]
+        [CommandOption("--views <N>"), Description("Augmented views per training image with light/strong augmentation (default 4)."), DefaultValue(TransferOptions.DefaultAugmentViews)]
         public int Views { get; init; } = TransferOptions.DefaultAugmentViews;
 
         /// <summary>Head shape.</summary>
-        [CommandOption("--head <KIND>")]
-        [Description("linear (default) or mlp (one hidden layer).")]
-        [DefaultValue("linear")]
-        [TypeConverter(typeof(ChoiceConverter<HeadKind>))]
+        [CommandOption("--head <KIND>"), Description("linear (default) or mlp (one hidden layer)."), DefaultValue("linear"), TypeConverter(typeof(ChoiceConverter<HeadKind>))]
         public HeadKind Head { get; init; }
 
         /// <summary>Optimizer.</summary>
-        [CommandOption("--optimizer <NAME>")]
-        [Description("adam (default) or sgd.")]
-        [DefaultValue("adam")]
-        [TypeConverter(typeof(ChoiceConverter<OptimizerKind>))]
+        [CommandOption("--optimizer <NAME>"), Description("adam (default) or sgd."), DefaultValue("adam"), TypeConverter(typeof(ChoiceConverter<OptimizerKind>))]
         public OptimizerKind Optimizer { get; init; }
 
         /// <summary>Hidden units of the mlp head.</summary>
-        [CommandOption("--hidden <N>")]
-        [Description("Hidden units of the mlp head (default 256).")]
-        [DefaultValue(256)]
+        [CommandOption("--hidden <N>"), Description("Hidden units of the mlp head (default 256)."), DefaultValue(256)]
         public int Hidden { get; init; } = 256;
 
         /// <summary>Early stopping patience.</summary>
-        [CommandOption("--patience <EPOCHS>")]
-        [Description("Stop after this many epochs without a better validation loss (default: never).")]
+        [CommandOption("--patience <EPOCHS>"), Description("Stop after this many epochs without a better validation loss (default: never).")]
         public int? Patience { get; init; }
 
         /// <summary>Class balancing.</summary>
-        [CommandOption("--balance")]
-        [Description("Weight classes inversely to their size.")]
+        [CommandOption("--balance"), Description("Weight classes inversely to their size.")]
         public bool Balance { get; init; }
 
         /// <summary>Trailing weight layers to fine-tune.</summary>
-        [CommandOption("--unfreeze <N>")]
-        [Description("Fine-tune the backbone's last N weight layers (Conv/Gemm/MatMul, counted back from the features) with the head; e.g. 2 = ResNet-18's last block.")]
+        [CommandOption("--unfreeze <N>"), Description("Fine-tune the backbone's last N weight layers (Conv/Gemm/MatMul, counted back from the features) with the head; e.g. 2 = ResNet-18's last block.")]
         public int? Unfreeze { get; init; }
 
         /// <summary>Tensor to fine-tune from.</summary>
-        [CommandOption("--unfreeze-from <TENSOR>")]
-        [Description("Fine-tune every layer after this backbone tensor (instead of --unfreeze).")]
+        [CommandOption("--unfreeze-from <TENSOR>"), Description("Fine-tune every layer after this backbone tensor (instead of --unfreeze).")]
         public string? UnfreezeFrom { get; init; }
 
         /// <summary>Fine-tuning epochs.</summary>
-        [CommandOption("--finetune-epochs <N>")]
-        [Description("Epochs of fine-tuning after the head is trained on the frozen backbone (default: --epochs, or 10). The best epoch by validation is kept; if none beats the frozen head, the frozen head is exported.")]
+        [CommandOption("--finetune-epochs <N>"), Description("Epochs of fine-tuning after the head is trained on the frozen backbone (default: --epochs, or 10). The best epoch by validation is kept; if none beats the frozen head, the frozen head is exported.")]
         public int? FineTuneEpochs { get; init; }
 
         /// <summary>Fine-tuning learning rate.</summary>
-        [CommandOption("--finetune-lr <RATE>")]
-        [Description("Peak learning rate of fine-tuning (default: --lr / 10, i.e. 0.0001); a diverging step is rolled back and the rate halved.")]
+        [CommandOption("--finetune-lr <RATE>"), Description("Peak learning rate of fine-tuning (default: --lr / 10, i.e. 0.0001); a diverging step is rolled back and the rate halved.")]
         public float? FineTuneLearningRate { get; init; }
 
         /// <inheritdoc />

@@ -16,23 +16,19 @@ public sealed class UpscaleCommand(ZooContext context) : AsyncCommand<UpscaleCom
     public sealed class Settings : ImageTaskSettings
     {
         /// <summary>Output folder.</summary>
-        [CommandOption("--out <DIR>")]
-        [Description("Folder for the upscaled PNGs, named <image>_x<scale>.png (default: the current folder).")]
+        [CommandOption("--out <DIR>"), Description("Folder for the upscaled PNGs, named <image>_x<scale>.png (default: the current folder).")]
         public string Out { get; init; } = ".";
 
         /// <summary>Tile side.</summary>
-        [CommandOption("--tile <N>")]
-        [Description("Tile side in input pixels (8-4096, default 128); memory grows with its square, not with the photo.")]
+        [CommandOption("--tile <N>"), Description("Tile side in input pixels (8-4096, default 128); memory grows with its square, not with the photo.")]
         public int? Tile { get; init; }
 
         /// <summary>Context around each tile.</summary>
-        [CommandOption("--overlap <N>")]
-        [Description("Context around each tile in input pixels, cropped after the model ran (0-512, default 16).")]
+        [CommandOption("--overlap <N>"), Description("Context around each tile in input pixels, cropped after the model ran (0-512, default 16).")]
         public int? Overlap { get; init; }
 
         /// <summary>JSON output.</summary>
-        [CommandOption("--json")]
-        [Description("Print a JSON array with one object per image.")]
+        [CommandOption("--json"), Description("Print a JSON array with one object per image.")]
         public bool Json { get; init; }
     }
 

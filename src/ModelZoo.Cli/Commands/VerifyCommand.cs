@@ -12,8 +12,7 @@ public sealed class VerifyCommand(ZooContext context) : AsyncCommand<VerifyComma
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Handles to verify; all cached models when empty.</summary>
-        [CommandArgument(0, "[HANDLE]")]
-        [Description("Models to verify (default: every cached model).")]
+        [CommandArgument(0, "[HANDLE]"), Description("Models to verify (default: every cached model).")]
         public string[] Handles { get; init; } = [];
     }
 

@@ -7,7 +7,6 @@ namespace ModelZoo.Cli.Infrastructure;
 public sealed class HandlesSettings : ZooCommandSettings
 {
     /// <summary>The models' handles.</summary>
-    [CommandArgument(0, "<HANDLE>")]
-    [Description("One or more model handles.")]
+    [CommandArgument(0, "<HANDLE>"), Description("One or more model handles.")]
     public string[] Handles { get; init; } = [];
 }

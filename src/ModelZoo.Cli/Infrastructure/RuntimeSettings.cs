@@ -8,9 +8,7 @@ namespace ModelZoo.Cli.Infrastructure;
 public class RuntimeSettings : ThreadSettings, IDeviceSettings
 {
     /// <summary>Execution provider.</summary>
-    [CommandOption("--device <DEVICE>")]
-    [Description("cpu or cuda (default: ZOO_DEVICE, else cpu); cuda needs the CUDA build of zoo and CUDA 13, and fails rather than falling back.")]
-    [TypeConverter(typeof(ChoiceConverter<ExecutionProvider>))]
+    [CommandOption("--device <DEVICE>"), Description("cpu or cuda (default: ZOO_DEVICE, else cpu); cuda needs the CUDA build of zoo and CUDA 13, and fails rather than falling back."), TypeConverter(typeof(ChoiceConverter<ExecutionProvider>))]
     public ExecutionProvider? Device { get; set; }
 
     /// <inheritdoc />

@@ -17,24 +17,19 @@ public class TextTaskSettings : RuntimeSettings
     public const string DefaultHandle = "text/all-minilm-l6-v2/embedding";
 
     /// <summary>An optional model handle followed by texts.</summary>
-    [CommandArgument(0, "[TEXT]")]
-    [Description("Texts; a first argument that is a text-embedding handle (see `zoo list --task text-embedding`) picks the model.")]
+    [CommandArgument(0, "[TEXT]"), Description("Texts; a first argument that is a text-embedding handle (see `zoo list --task text-embedding`) picks the model.")]
     public string[] Arguments { get; init; } = [];
 
     /// <summary>Model handle, instead of a leading handle argument.</summary>
-    [CommandOption("-m|--model <HANDLE>")]
-    [Description("Text-embedding model (default " + DefaultHandle + ").")]
+    [CommandOption("-m|--model <HANDLE>"), Description("Text-embedding model (default " + DefaultHandle + ").")]
     public string? Model { get; init; }
 
     /// <summary>A UTF-8 file with one text per line.</summary>
-    [CommandOption("--file <FILE>")]
-    [Description("Read texts from a UTF-8 file, one per line (blank lines are skipped).")]
+    [CommandOption("--file <FILE>"), Description("Read texts from a UTF-8 file, one per line (blank lines are skipped).")]
     public string? File { get; init; }
 
     /// <summary>Texts per inference call.</summary>
-    [CommandOption("-b|--batch <N>")]
-    [Description("Texts per inference call (default 32).")]
-    [DefaultValue(32)]
+    [CommandOption("-b|--batch <N>"), Description("Texts per inference call (default 32)."), DefaultValue(32)]
     public int Batch { get; init; } = 32;
 
     /// <inheritdoc />

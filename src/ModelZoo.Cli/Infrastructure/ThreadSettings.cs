@@ -9,8 +9,7 @@ namespace ModelZoo.Cli.Infrastructure;
 public class ThreadSettings : ZooCommandSettings
 {
     /// <summary>Threads ONNX Runtime may use inside one operator.</summary>
-    [CommandOption("--threads <N>")]
-    [Description("Threads for ONNX Runtime (default: all cores).")]
+    [CommandOption("--threads <N>"), Description("Threads for ONNX Runtime (default: all cores).")]
     public int? Threads { get; init; }
 
     /// <inheritdoc />

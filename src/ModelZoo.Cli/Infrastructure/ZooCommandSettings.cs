@@ -7,7 +7,6 @@ namespace ModelZoo.Cli.Infrastructure;
 public class ZooCommandSettings : CommandSettings
 {
     /// <summary>Show stack traces on errors.</summary>
-    [CommandOption("-v|--verbose")]
-    [Description("Show full error details (stack traces).")]
+    [CommandOption("-v|--verbose"), Description("Show full error details (stack traces).")]
     public bool Verbose { get; init; }
 }

@@ -13,18 +13,15 @@ public sealed class BatchCollectCommand(ZooContext context) : Command<BatchColle
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Output folder.</summary>
-        [CommandOption("--out <DIR>")]
-        [Description("The folder the workers (or shards) wrote to.")]
+        [CommandOption("--out <DIR>"), Description("The folder the workers (or shards) wrote to.")]
         public string Out { get; init; } = "";
 
         /// <summary>Merged file.</summary>
-        [CommandOption("--into <FILE>")]
-        [Description("The merged JSON-lines file to write, one line per input, sorted by path.")]
+        [CommandOption("--into <FILE>"), Description("The merged JSON-lines file to write, one line per input, sorted by path.")]
         public string Into { get; init; } = "";
 
         /// <summary>Expected inputs.</summary>
-        [CommandArgument(0, "[INPUT]")]
-        [Description("The job's inputs (files or folders), to list those without a result.")]
+        [CommandArgument(0, "[INPUT]"), Description("The job's inputs (files or folders), to list those without a result.")]
         public string[] Inputs { get; init; } = [];
 
         /// <inheritdoc />

@@ -14,24 +14,19 @@ public sealed class BatchRunCommand(ZooContext context) : AsyncCommand<BatchRunC
     public sealed class Settings : ImageTaskSettings
     {
         /// <summary>Task.</summary>
-        [CommandOption("--task <TASK>")]
-        [Description("embed, classify or detect.")]
-        [TypeConverter(typeof(ChoiceConverter<BatchTask>))]
+        [CommandOption("--task <TASK>"), Description("embed, classify or detect."), TypeConverter(typeof(ChoiceConverter<BatchTask>))]
         public BatchTask? Task { get; init; }
 
         /// <summary>Output folder.</summary>
-        [CommandOption("--out <DIR>")]
-        [Description("Folder for the shard's results (shard-I-of-N.jsonl).")]
+        [CommandOption("--out <DIR>"), Description("Folder for the shard's results (shard-I-of-N.jsonl).")]
         public string Out { get; init; } = "";
 
         /// <summary>The shard.</summary>
-        [CommandOption("--shard <I/N>")]
-        [Description("This shard and the number of shards, e.g. 0/4.")]
+        [CommandOption("--shard <I/N>"), Description("This shard and the number of shards, e.g. 0/4.")]
         public string? Shard { get; init; }
 
         /// <summary>Number of shards when the index comes from JOB_COMPLETION_INDEX.</summary>
-        [CommandOption("--shards <N>")]
-        [Description("Number of shards; the index is read from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).")]
+        [CommandOption("--shards <N>"), Description("Number of shards; the index is read from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).")]
         public int? Shards { get; init; }
 
         /// <inheritdoc />

@@ -9,13 +9,11 @@ namespace ModelZoo.Cli.Commands.Batch;
 public class BatchSettings : ZooCommandSettings
 {
     /// <summary>The broker.</summary>
-    [CommandOption("--broker <URI>")]
-    [Description("RabbitMQ address, e.g. amqp://guest:guest@127.0.0.1:5672/ (default: ZOO_BROKER).")]
+    [CommandOption("--broker <URI>"), Description("RabbitMQ address, e.g. amqp://guest:guest@127.0.0.1:5672/ (default: ZOO_BROKER).")]
     public string? Broker { get; init; }
 
     /// <summary>The job.</summary>
-    [CommandOption("--job <NAME>")]
-    [Description("Job name: 1-64 characters of a-z 0-9 . _ - (its queues are zoo.batch.NAME and zoo.batch.NAME.dead).")]
+    [CommandOption("--job <NAME>"), Description("Job name: 1-64 characters of a-z 0-9 . _ - (its queues are zoo.batch.NAME and zoo.batch.NAME.dead).")]
     public string Job { get; init; } = "";
 
     /// <summary>The broker address from the option or the environment.</summary>

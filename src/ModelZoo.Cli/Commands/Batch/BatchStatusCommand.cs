@@ -13,13 +13,11 @@ public sealed class BatchStatusCommand(ZooContext context) : AsyncCommand<BatchS
     public sealed class Settings : BatchSettings
     {
         /// <summary>Output folder to count results in.</summary>
-        [CommandOption("--out <DIR>")]
-        [Description("The workers' output folder: also count the images done there (each input once).")]
+        [CommandOption("--out <DIR>"), Description("The workers' output folder: also count the images done there (each input once).")]
         public string? Out { get; init; }
 
         /// <summary>List failures.</summary>
-        [CommandOption("--failed")]
-        [Description("List the dead-lettered messages' images and reasons (up to 100).")]
+        [CommandOption("--failed"), Description("List the dead-lettered messages' images and reasons (up to 100).")]
         public bool Failed { get; init; }
     }
 

@@ -13,31 +13,23 @@ public sealed class BatchSubmitCommand(ZooContext context) : AsyncCommand<BatchS
     public sealed class Settings : BatchSettings
     {
         /// <summary>Model handle.</summary>
-        [CommandOption("--model <HANDLE>")]
-        [Description("Catalog handle of the model every worker runs.")]
+        [CommandOption("--model <HANDLE>"), Description("Catalog handle of the model every worker runs.")]
         public string Model { get; init; } = "";
 
         /// <summary>Task.</summary>
-        [CommandOption("--task <TASK>")]
-        [Description("embed, classify or detect.")]
-        [TypeConverter(typeof(ChoiceConverter<BatchTask>))]
+        [CommandOption("--task <TASK>"), Description("embed, classify or detect."), TypeConverter(typeof(ChoiceConverter<BatchTask>))]
         public BatchTask? Task { get; init; }
 
         /// <summary>Images per message.</summary>
-        [CommandOption("--group <N>")]
-        [Description("Images per message (default 1).")]
-        [DefaultValue(1)]
+        [CommandOption("--group <N>"), Description("Images per message (default 1)."), DefaultValue(1)]
         public int Group { get; init; } = 1;
 
         /// <summary>Attempts before the dead-letter queue.</summary>
-        [CommandOption("--attempts <N>")]
-        [Description("Deliveries a message may take before it goes to the dead-letter queue (default 3).")]
-        [DefaultValue(3)]
+        [CommandOption("--attempts <N>"), Description("Deliveries a message may take before it goes to the dead-letter queue (default 3)."), DefaultValue(3)]
         public int Attempts { get; init; } = 3;
 
         /// <summary>Inputs.</summary>
-        [CommandArgument(0, "<INPUT>")]
-        [Description("Image files or folders; every worker must see them at the same full path.")]
+        [CommandArgument(0, "<INPUT>"), Description("Image files or folders; every worker must see them at the same full path.")]
         public string[] Inputs { get; init; } = [];
     }
 

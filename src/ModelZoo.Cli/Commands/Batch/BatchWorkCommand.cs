@@ -13,29 +13,23 @@ public sealed class BatchWorkCommand(ZooContext context) : AsyncCommand<BatchWor
     public sealed class Settings : BatchSettings
     {
         /// <summary>Output folder.</summary>
-        [CommandOption("--out <DIR>")]
-        [Description("Folder for this worker's results (worker-ID.jsonl).")]
+        [CommandOption("--out <DIR>"), Description("Folder for this worker's results (worker-ID.jsonl).")]
         public string Out { get; init; } = "";
 
         /// <summary>Stop when the queue is empty.</summary>
-        [CommandOption("--until-empty")]
-        [Description("Exit once the queue has no ready message (messages other workers hold are not waited for).")]
+        [CommandOption("--until-empty"), Description("Exit once the queue has no ready message (messages other workers hold are not waited for).")]
         public bool UntilEmpty { get; init; }
 
         /// <summary>Prefetch.</summary>
-        [CommandOption("--prefetch <N>")]
-        [Description("Most unacknowledged messages held at once (default 16).")]
-        [DefaultValue(16)]
+        [CommandOption("--prefetch <N>"), Description("Most unacknowledged messages held at once (default 16)."), DefaultValue(16)]
         public int Prefetch { get; init; } = 16;
 
         /// <summary>Worker name.</summary>
-        [CommandOption("--worker-id <NAME>")]
-        [Description("This worker's name (default HOST-PID); a restarted worker may reuse it.")]
+        [CommandOption("--worker-id <NAME>"), Description("This worker's name (default HOST-PID); a restarted worker may reuse it.")]
         public string? WorkerId { get; init; }
 
         /// <summary>Threads.</summary>
-        [CommandOption("--threads <N>")]
-        [Description("Threads for ONNX Runtime (default: all cores).")]
+        [CommandOption("--threads <N>"), Description("Threads for ONNX Runtime (default: all cores).")]
         public int? Threads { get; init; }
 
         /// <inheritdoc />
