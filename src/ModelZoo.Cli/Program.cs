@@ -1,6 +1,3 @@
-using ModelZoo.Cli.Infrastructure;
-using Spectre.Console;
-
 namespace ModelZoo.Cli;
 
 /// <summary>Entry point of the <c>zoo</c> command.</summary>

@@ -1,7 +1,4 @@
 using ModelZoo.Cli.Commands;
-using ModelZoo.Cli.Infrastructure;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli;
 

@@ -1,8 +1,3 @@
-using System.ComponentModel;
-using ModelZoo.Cli.Infrastructure;
-using Spectre.Console;
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo card new</c>: writes the card of a local model file into the user catalog.</summary>

@@ -1,8 +1,4 @@
-using System.ComponentModel;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Tasks;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

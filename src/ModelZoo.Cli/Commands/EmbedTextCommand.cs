@@ -1,12 +1,8 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Tasks;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

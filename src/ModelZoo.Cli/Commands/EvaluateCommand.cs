@@ -1,11 +1,7 @@
-using System.ComponentModel;
 using System.Globalization;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Tasks;
 using ModelZoo.Training.Data;
 using ModelZoo.Training.Transfer;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,7 +1,3 @@
-using ModelZoo.Cli.Infrastructure;
-using Spectre.Console;
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo gc</c>: delete stored files no cached model refers to, and stale temporary files.</summary>

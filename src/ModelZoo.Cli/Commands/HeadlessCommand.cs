@@ -1,11 +1,7 @@
-using System.ComponentModel;
 using System.Globalization;
 using ModelZoo.Catalog;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Onnx;
 using ModelZoo.Runtime;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

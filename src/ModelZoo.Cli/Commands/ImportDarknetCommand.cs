@@ -1,9 +1,5 @@
-using System.ComponentModel;
 using System.Globalization;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Import.Darknet;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

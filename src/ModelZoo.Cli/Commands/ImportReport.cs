@@ -1,8 +1,6 @@
 using System.Globalization;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx;
-using Spectre.Console;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,8 +1,5 @@
 using System.Globalization;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Import.Tflite;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,13 +1,9 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Imaging;
 using ModelZoo.Runtime;
 using ModelZoo.Tasks;
 using ModelZoo.Tasks.Ocr;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

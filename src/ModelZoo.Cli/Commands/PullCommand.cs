@@ -1,7 +1,3 @@
-using ModelZoo.Cli.Infrastructure;
-using Spectre.Console;
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo pull</c>: download and verify models into the store.</summary>

@@ -1,13 +1,9 @@
-using System.ComponentModel;
 using System.Globalization;
 using ModelZoo.Catalog;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Imaging;
 using ModelZoo.Import;
 using ModelZoo.Onnx;
 using ModelZoo.Quantization;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,7 +1,3 @@
-using ModelZoo.Cli.Infrastructure;
-using Spectre.Console;
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo rm</c>: forget cached models (their blobs go at the next <c>zoo gc</c>).</summary>

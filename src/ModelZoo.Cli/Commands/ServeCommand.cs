@@ -1,12 +1,8 @@
-using System.ComponentModel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Runtime;
 using ModelZoo.Server;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,11 +1,7 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Tasks;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,6 +1,4 @@
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Tasks;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,7 +1,4 @@
-using System.ComponentModel;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Tasks;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,13 +1,9 @@
-using System.ComponentModel;
 using System.Globalization;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Training.Data;
 using ModelZoo.Training.FineTuning;
 using ModelZoo.Training.Heads;
 using ModelZoo.Training.Optimizers;
 using ModelZoo.Training.Transfer;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,11 +1,7 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Text;
-using ModelZoo.Cli.Infrastructure;
 using ModelZoo.Tasks;
 using ModelZoo.Training.DetectionMetrics;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,8 +1,3 @@
-using System.ComponentModel;
-using ModelZoo.Cli.Infrastructure;
-using Spectre.Console;
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo verify</c>: re-hash cached files against their cards.</summary>

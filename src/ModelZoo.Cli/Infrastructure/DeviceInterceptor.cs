@@ -1,5 +1,4 @@
 using ModelZoo.Runtime;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Infrastructure;
 

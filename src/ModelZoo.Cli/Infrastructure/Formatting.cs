@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using ModelZoo.Catalog;
-using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 

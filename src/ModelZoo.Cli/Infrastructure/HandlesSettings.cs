@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Options of the store commands that act on one or more named models (<c>zoo pull</c>, <c>zoo rm</c>).</summary>

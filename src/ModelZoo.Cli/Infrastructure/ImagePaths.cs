@@ -1,5 +1,4 @@
 using ModelZoo.Imaging;
-using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 

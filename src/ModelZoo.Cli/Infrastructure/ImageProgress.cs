@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Runs a per-image loop under a progress bar on the status console.</summary>

@@ -5,7 +5,6 @@ using ModelZoo.Catalog;
 using ModelZoo.Import;
 using ModelZoo.Onnx;
 using ModelZoo.Tasks;
-using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 

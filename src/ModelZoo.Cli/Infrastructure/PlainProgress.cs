@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 

@@ -1,5 +1,4 @@
 using ModelZoo.Tasks;
-using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 

@@ -1,6 +1,4 @@
-using System.ComponentModel;
 using ModelZoo.Runtime;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Infrastructure;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using ModelZoo.Catalog;
-using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 

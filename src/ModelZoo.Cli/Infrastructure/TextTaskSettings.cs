@@ -1,8 +1,5 @@
-using System.ComponentModel;
 using ModelZoo.Runtime;
 using ModelZoo.Tasks;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Infrastructure;
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using ModelZoo.Imaging;
 using ModelZoo.Tasks;
-using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 

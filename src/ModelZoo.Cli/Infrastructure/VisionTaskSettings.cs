@@ -1,7 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console;
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Options shared by <c>zoo detect</c>, <c>pose</c>, <c>faces</c> and <c>segment</c>.</summary>

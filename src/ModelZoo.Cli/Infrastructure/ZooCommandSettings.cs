@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Options every command accepts.</summary>

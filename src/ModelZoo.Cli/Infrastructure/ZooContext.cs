@@ -1,6 +1,5 @@
 using ModelZoo.Catalog;
 using ModelZoo.Store;
-using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;
 

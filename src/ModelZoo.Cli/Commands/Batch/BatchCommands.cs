@@ -1,5 +1,3 @@
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Commands.Batch;
 
 /// <summary>The <c>zoo batch</c> branch: jobs on RabbitMQ (submit, work, status, collect) and static shards (run).</summary>

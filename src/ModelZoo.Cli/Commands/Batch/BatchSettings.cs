@@ -1,8 +1,3 @@
-using System.ComponentModel;
-using ModelZoo.Cli.Infrastructure;
-using Spectre.Console;
-using Spectre.Console.Cli;
-
 namespace ModelZoo.Cli.Commands.Batch;
 
 /// <summary>Options of the <c>zoo batch</c> commands that talk to the broker.</summary>

@@ -1,8 +1,4 @@
-using System.ComponentModel;
 using ModelZoo.Batch;
-using ModelZoo.Cli.Infrastructure;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace ModelZoo.Cli.Commands.Batch;
 
