@@ -17,12 +17,14 @@ public sealed class CardDecoderTests
 
     /// <summary>
     /// Decoders named by built-in cards that no pipeline has yet: <c>retinanet</c> (anchor generation over five FPN
-    /// levels plus box-delta decoding) and <c>mask-rcnn</c> (per-box 28×28 masks pasted into their boxes).
+    /// levels plus box-delta decoding), <c>mask-rcnn</c> (per-box 28×28 masks pasted into their boxes) and
+    /// <c>ycbcr-y-upscale</c> (the ONNX zoo's sub-pixel CNN upscales the Y channel of YCbCr only).
     /// </summary>
     private static readonly Dictionary<string, ModelTask> KnownMissing = new()
     {
         ["retinanet"] = ModelTask.ObjectDetection,
         ["mask-rcnn"] = ModelTask.ImageSegmentation,
+        ["ycbcr-y-upscale"] = ModelTask.SuperResolution,
     };
 
     /// <summary>
