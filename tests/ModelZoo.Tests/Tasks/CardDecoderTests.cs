@@ -27,11 +27,9 @@ public sealed class CardDecoderTests
         ["ycbcr-y-upscale"] = ModelTask.SuperResolution,
     };
 
-    /// <summary>
-    /// Cards that name no decoder at all: the ArcFace embedding (output kind <c>features</c>) is filed as
-    /// face-attributes, which FaceAttributes cannot run and FeatureExtractor refuses (it wants image-feature-vector).
-    /// </summary>
-    private static readonly HashSet<string> KnownWithoutDecoder = ["face/arcface_r100/embedding"];
+    /// <summary>Cards that name no decoder at all (none today: the ArcFace embedding, once filed as face-attributes, is a
+    /// face-embedding card with decoder <c>embedding</c>).</summary>
+    private static readonly HashSet<string> KnownWithoutDecoder = [];
 
     public static TheoryData<string> DecodedHandles()
     {
