@@ -14,7 +14,8 @@ public static class TaskCommands
         foreach (var descriptor in registry.Commands)
         {
             var info = descriptor.Command!;
-            var command = descriptor.CompanionTask is null
+            // A task with default companions runs them without asking; only optional companions get an option.
+            var command = descriptor.CompanionTask is null || descriptor.DefaultCompanions.Count > 0
                 ? config.AddCommand<TaskCommand>(info.Verb)
                 : config.AddCommand<TaskWithCompanionsCommand>(info.Verb);
             command.WithDescription(info.Description).WithData(descriptor);

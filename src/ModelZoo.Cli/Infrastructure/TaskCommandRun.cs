@@ -14,7 +14,7 @@ internal sealed class TaskCommandRun(ZooContext context, VisionTaskSettings sett
     private async Task<int> RunAsync<TResult, TOptions>(TaskDescriptor<TResult, TOptions> descriptor) where TOptions : class
     {
         var card = settings.ResolveCard(context, descriptor.Task);
-        var companionCards = companions.Select(context.Catalog.Get).ToList();
+        var companionCards = (companions.Count > 0 ? companions : descriptor.DefaultCompanions).Select(context.Catalog.Get).ToList();
         var paths = ImagePaths.Expand(settings.Paths, context.Status);
         var models = await PullProgressDisplay.PullAsync(context, [card, .. companionCards], ct).ConfigureAwait(false);
         var options = descriptor.ParseOptions(TaskOptionValues.Of(settings.MinScore));

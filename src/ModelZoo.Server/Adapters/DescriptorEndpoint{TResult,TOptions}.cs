@@ -20,11 +20,13 @@ public sealed class DescriptorEndpoint<TResult, TOptions> : ITaskEndpoint
     /// <summary>An adapter for <paramref name="descriptor"/>.</summary>
     /// <param name="descriptor">The task.</param>
     /// <param name="companionHandles">Models of the descriptor's <see cref="ITaskDescriptor.CompanionTask"/> loaded with every
-    /// served model, in order (the server's <see cref="ZooServerOptions.FaceAttributes"/>); null or empty for none.</param>
+    /// served model, in order (the server's <see cref="ZooServerOptions.FaceAttributes"/>); null or empty for the
+    /// descriptor's <see cref="ITaskDescriptor.DefaultCompanions"/>.</param>
     public DescriptorEndpoint(TaskDescriptor<TResult, TOptions> descriptor, IReadOnlyList<string>? companionHandles = null)
     {
         Descriptor = descriptor ?? throw new ArgumentNullException(nameof(descriptor));
-        CompanionHandles = descriptor.CompanionTask is null ? [] : [.. companionHandles ?? []];
+        CompanionHandles = descriptor.CompanionTask is null ? []
+            : companionHandles is { Count: > 0 } ? [.. companionHandles] : [.. descriptor.DefaultCompanions];
     }
 
     /// <summary>The task served.</summary>

@@ -34,7 +34,7 @@ public sealed class TaskEndpointRegistry
     private sealed class EndpointFactory(IReadOnlyList<string> companions) : ITaskDescriptorVisitor<ITaskEndpoint>
     {
         public ITaskEndpoint Visit<TResult, TOptions>(TaskDescriptor<TResult, TOptions> descriptor) where TOptions : class =>
-            new DescriptorEndpoint<TResult, TOptions>(descriptor, companions);
+            new DescriptorEndpoint<TResult, TOptions>(descriptor, descriptor.DefaultCompanions.Count > 0 ? descriptor.DefaultCompanions : companions);
     }
 
     /// <summary>Registers an adapter and returns this registry.</summary>

@@ -33,4 +33,6 @@ public enum ModelTask
     [JsonStringEnumMemberName("text-embedding")] TextEmbedding,
     /// <summary>Upscaled image.</summary>
     [JsonStringEnumMemberName("super-resolution")] SuperResolution,
+    /// <summary>Identity embeddings of the faces in an image (face recognition).</summary>
+    [JsonStringEnumMemberName("face-embedding")] FaceEmbedding,
 }

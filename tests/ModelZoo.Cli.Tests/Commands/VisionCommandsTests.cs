@@ -43,6 +43,24 @@ public sealed class VisionCommandsTests
     }
 
     [Fact]
+    public void Faceid_json_gives_each_face_its_box_score_and_unit_length_embedding_with_the_default_detector()
+    {
+        var astronaut = TestAssets.Image("skimage/astronaut.png");
+        var result = CliRunner.Run(SharedStore.Settings, "faceid", "face/mobilefacenet/embedding", astronaut, "--json");
+
+        Assert.True(result.ExitCode == 0, result.AllText);
+        using var doc = JsonDocument.Parse(result.Output);
+        var image = Assert.Single(doc.RootElement.EnumerateArray().ToList());
+        Assert.Equal(astronaut, image.GetProperty("image").GetString());
+        var face = Assert.Single(image.GetProperty("faces").EnumerateArray().ToList());
+        Assert.InRange(face.GetProperty("score").GetDouble(), 0.5, 1.0);
+        Assert.InRange(face.GetProperty("box").GetProperty("x").GetDouble(), 140, 220);
+        var embedding = face.GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(192, embedding.Count);
+        Assert.Equal(1.0, Math.Sqrt(embedding.Sum(v => v * v)), 3);
+    }
+
+    [Fact]
     public void Detect_json_has_label_score_and_box_in_original_pixels_for_a_user_catalog_model()
     {
         using var home = new TempHome();

@@ -62,6 +62,28 @@ public sealed class DescriptorEndpointTests(RealModelsServer fixture)
         Assert.InRange(smallDog.Y + smallDog.Height - (fullDog.Y + fullDog.Height), -40f, 40f);
     }
 
+    [Fact]
+    public async Task Face_embeddings_are_served_with_their_default_detector_loaded_alongside()
+    {
+        const string handle = "face/mobilefacenet/embedding";
+        await using var server = await RunningServer.StartAsync(SharedStore.Settings, o =>
+        {
+            o.Models.Add(handle);
+            o.RequestTimeout = TimeSpan.FromMinutes(3);
+        });
+        var endpoint = Assert.IsType<DescriptorEndpoint<IReadOnlyList<EmbeddedFace>, FaceOptions>>(
+            TaskEndpointRegistry.CreateDefault(RealModelsServer.FaceAttributes).Find(Catalog.ModelTask.FaceEmbedding));
+        Assert.Equal([FaceEmbedder.DefaultDetector], endpoint.CompanionHandles);
+
+        using var result = await PredictAsync(server, handle, await File.ReadAllBytesAsync(RealModelsServer.Astronaut));
+
+        var face = Assert.Single(result.RootElement.GetProperty("faces").EnumerateArray().ToList());
+        Assert.InRange(face.GetProperty("box").GetProperty("x").GetSingle(), 140f, 200f);
+        var embedding = face.GetProperty("embedding").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(192, embedding.Count);
+        Assert.Equal(1.0, Math.Sqrt(embedding.Sum(v => v * v)), 3);
+    }
+
     private static async Task<JsonDocument> PredictAsync(RunningServer server, string handle, byte[] body, string query = "")
     {
         var response = await server.Client.PostAsync($"/v1/models/{handle}:predict{query}", new ByteArrayContent(body));

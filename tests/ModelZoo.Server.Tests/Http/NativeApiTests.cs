@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Tests.Infrastructure;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Tests.Http;
 
@@ -53,9 +55,9 @@ public sealed class NativeApiTests(MobileNetHome home)
         Assert.True(mobileNet.GetProperty("loaded").GetBoolean());
         Assert.True(mobileNet.GetProperty("cached").GetBoolean());
         Assert.Equal("image-classification", mobileNet.GetProperty("task").GetString());
-        // Only tasks with an adapter are listed.
-        string[] served = ["image-classification", "image-feature-vector", "object-detection", "pose-estimation", "face-detection",
-            "image-segmentation", "super-resolution", "text-detection", "text-embedding"];
+        // Only tasks with an adapter are listed: the registered descriptors' tasks, OCR's text detection and text embedding.
+        var served = TaskEndpointRegistry.CreateDefault().Tasks.Select(TaskNames.Of).ToList();
+        Assert.Contains("text-detection", served);
         Assert.All(models, m => Assert.Contains(m.GetProperty("task").GetString(), served));
         Assert.DoesNotContain(models, m => m.GetProperty("task").GetString() == "question-answering");
 

@@ -33,6 +33,12 @@ public interface ITaskDescriptor
     /// detection), or null when it takes none.</summary>
     ModelTask? CompanionTask { get; }
 
+    /// <summary>Handles of <see cref="CompanionTask"/> models the pipeline opens when the host names none; empty for
+    /// tasks whose companions are optional extras. A task that cannot run without a companion (face embeddings need a
+    /// face detector) names it here: hosts pull it with the model, and the command-line verb offers no companion
+    /// option of its own.</summary>
+    IReadOnlyList<string> DefaultCompanions { get; }
+
     /// <summary>Calls <paramref name="visitor"/> with this descriptor at its own types.</summary>
     TReturn Accept<TReturn>(ITaskDescriptorVisitor<TReturn> visitor);
 }

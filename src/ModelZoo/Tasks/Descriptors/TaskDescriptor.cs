@@ -27,6 +27,9 @@ namespace ModelZoo.Tasks;
 /// <item>Derive a descriptor from this class: the task, the decoders, <see cref="ParseOptions"/>,
 /// <see cref="WriteJson"/>, <see cref="Annotate"/>, <see cref="Present"/> and, for a command-line verb,
 /// <see cref="Command"/>.</item>
+/// <item>If the pipeline needs a model of another task to run at all, override <see cref="CompanionTask"/> and
+/// <see cref="DefaultCompanions"/>; hosts then pull and pass that model to
+/// <see cref="Open(LocalModel, IReadOnlyList{LocalModel}, ImageTaskOptions)"/>.</item>
 /// <item>Add one line to <see cref="TaskRegistry.Default"/>. The CLI verb, the server's native endpoint, the card
 /// validator's decoder check and <c>--json</c> follow from the descriptor.</item>
 /// <item>Test the decoders on built graphs with known tensors and the pipeline on a real model where one can be
@@ -77,6 +80,9 @@ public abstract class TaskDescriptor<TResult, TOptions> : ITaskDescriptor where 
 
     /// <inheritdoc />
     public virtual ModelTask? CompanionTask => null;
+
+    /// <inheritdoc />
+    public virtual IReadOnlyList<string> DefaultCompanions => [];
 
     /// <summary>The options a host uses when its user sets none: the options record as constructed.</summary>
     public virtual TOptions DefaultOptions => _defaultOptions ?? throw new InvalidOperationException(

@@ -47,6 +47,7 @@ public sealed class TaskRegistry
         new FaceDetectionTask(),
         new ImageSegmentationTask(),
         new SuperResolutionTask(),
+        new FaceEmbeddingTask(),
     ]);
 
     /// <summary>Every descriptor, in registration order.</summary>

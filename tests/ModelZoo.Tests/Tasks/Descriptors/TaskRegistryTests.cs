@@ -25,7 +25,7 @@ public sealed class TaskRegistryTests
         Assert.Equal(Segmenter.Decoders, registry.Get(ModelTask.ImageSegmentation).Decoders);
         Assert.Null(registry.Get(ModelTask.ImageClassification).Decoders);
         Assert.Null(registry.Find(ModelTask.Ocr));
-        Assert.Equal(["detect", "pose", "faces", "segment"], registry.Commands.Select(d => d.Command!.Verb));
+        Assert.Equal(["detect", "pose", "faces", "segment", "faceid"], registry.Commands.Select(d => d.Command!.Verb));
         Assert.Same(registry.Get(ModelTask.PoseEstimation), registry.FindVerb("pose"));
     }
 
