@@ -274,6 +274,9 @@ public static class ZooErrors
     /// <summary><c>finetune-weight-type</c>.</summary>
     public static readonly ZooError FineTuneWeightType = new("finetune-weight-type", 1, "fine-tune a float32 model");
 
+    /// <summary><c>detection-labels-invalid</c>.</summary>
+    public static readonly ZooError DetectionLabelsInvalid = new("detection-labels-invalid", 1, "fix the dataset's COCO JSON or YOLO label files");
+
     // Batch
     /// <summary><c>batch-output-failed</c>.</summary>
     public static readonly ZooError BatchOutputFailed = new("batch-output-failed", 1, "free disk space or write the results elsewhere");
@@ -303,9 +306,99 @@ public static class ZooErrors
     /// <summary><c>upscale-model-output</c>.</summary>
     public static readonly ZooError UpscaleModelOutput = new("upscale-model-output", 1, "use a super-resolution model with one fixed scale and NHWC RGB output");
 
-    // Server
+    // Server: a server answers these with the entry's HTTP status.
     /// <summary><c>adapter-result-count</c>.</summary>
     public static readonly ZooError AdapterResultCount = new("adapter-result-count", 1, "fix the task's server adapter");
+
+    /// <summary><c>adapter-result-type</c> (HTTP 500).</summary>
+    public static readonly ZooError AdapterResultType = new("adapter-result-type", 1, "register the built-in adapter for the model's task", 500);
+
+    /// <summary><c>bad-body</c> (HTTP 400).</summary>
+    public static readonly ZooError BadBody = new("bad-body", 1, "resend the request with a well-formed body", 400);
+
+    /// <summary><c>bad-form</c> (HTTP 400).</summary>
+    public static readonly ZooError BadForm = new("bad-form", 1, "send one image in a multipart field named 'file'", 400);
+
+    /// <summary><c>bad-parameter</c> (HTTP 400).</summary>
+    public static readonly ZooError BadParameter = new("bad-parameter", 1, "fix the query parameter", 400);
+
+    /// <summary><c>body-timeout</c> (HTTP 408).</summary>
+    public static readonly ZooError BodyTimeout = new("body-timeout", 1, "send the whole body promptly", 408);
+
+    /// <summary><c>body-too-large</c> (HTTP 413).</summary>
+    public static readonly ZooError BodyTooLarge = new("body-too-large", 1, "send a smaller image or raise ZooServerOptions.MaxRequestBytes", 413);
+
+    /// <summary><c>decode-busy</c> (HTTP 503).</summary>
+    public static readonly ZooError DecodeBusy = new("decode-busy", 1, "retry after the Retry-After delay", 503);
+
+    /// <summary><c>decode-over-budget</c> (HTTP 503).</summary>
+    public static readonly ZooError DecodeOverBudget = new("decode-over-budget", 1, "send a smaller image", 503);
+
+    /// <summary><c>empty-body</c> (HTTP 400).</summary>
+    public static readonly ZooError EmptyBody = new("empty-body", 1, "send the image bytes or a multipart form", 400);
+
+    /// <summary><c>internal</c> (HTTP 500).</summary>
+    public static readonly ZooError Internal = new("internal", 1, "check the server log", 500);
+
+    /// <summary><c>invalid-handle</c> (HTTP 400).</summary>
+    public static readonly ZooError InvalidHandle = new("invalid-handle", 1, "name a catalog handle listed by GET /v1/models", 400);
+
+    /// <summary><c>model-load-failed</c> (HTTP 503).</summary>
+    public static readonly ZooError ModelLoadFailed = new("model-load-failed", 1, "check the server log and the model store", 503);
+
+    /// <summary><c>model-loading</c> (HTTP 503).</summary>
+    public static readonly ZooError ModelLoading = new("model-loading", 1, "retry after the Retry-After delay", 503);
+
+    /// <summary><c>model-not-allowed</c> (HTTP 403).</summary>
+    public static readonly ZooError ModelNotAllowed = new("model-not-allowed", 1, "use a configured model or set ZooServerOptions.AllowPull", 403);
+
+    /// <summary><c>model-not-servable</c> (HTTP 400).</summary>
+    public static readonly ZooError ModelNotServable = new("model-not-servable", 1, "serve a model of a task this server has an adapter for", 400);
+
+    /// <summary><c>model-over-budget</c> (HTTP 507).</summary>
+    public static readonly ZooError ModelOverBudget = new("model-over-budget", 1, "raise ZooServerOptions.MemoryBudgetBytes", 507);
+
+    /// <summary><c>no-file</c> (HTTP 400).</summary>
+    public static readonly ZooError NoFile = new("no-file", 1, "send the image in a multipart field named 'file'", 400);
+
+    /// <summary><c>no-labels-model</c> (HTTP 400).</summary>
+    public static readonly ZooError NoLabelsModel = new("no-labels-model", 1, "set ZooServerOptions.LabelsModel", 400);
+
+    /// <summary><c>no-objects-model</c> (HTTP 400).</summary>
+    public static readonly ZooError NoObjectsModel = new("no-objects-model", 1, "set ZooServerOptions.ObjectsModel", 400);
+
+    /// <summary><c>no-text-model</c> (HTTP 400).</summary>
+    public static readonly ZooError NoTextModel = new("no-text-model", 1, "set ZooServerOptions.TextModel", 400);
+
+    /// <summary><c>not-found</c> (HTTP 404).</summary>
+    public static readonly ZooError NotFound = new("not-found", 1, "check the request path", 404);
+
+    /// <summary><c>queue-full</c> (HTTP 429).</summary>
+    public static readonly ZooError QueueFull = new("queue-full", 1, "retry after the Retry-After delay or raise ZooServerOptions.QueueCapacity", 429);
+
+    /// <summary><c>timeout</c> (HTTP 504).</summary>
+    public static readonly ZooError RequestTimeout = new("timeout", 1, "retry later or raise ZooServerOptions.RequestTimeout", 504);
+
+    /// <summary><c>shutting-down</c> (HTTP 503).</summary>
+    public static readonly ZooError ShuttingDown = new("shutting-down", 1, "retry the request", 503);
+
+    /// <summary><c>unauthorized</c> (HTTP 401).</summary>
+    public static readonly ZooError Unauthorized = new("unauthorized", 1, "send the server's API key", 401);
+
+    /// <summary><c>v2-bad-request</c> (HTTP 400).</summary>
+    public static readonly ZooError V2BadRequest = new("v2-bad-request", 1, "fix the inference request", 400);
+
+    /// <summary><c>v2-datatype-unsupported</c> (HTTP 400).</summary>
+    public static readonly ZooError V2DatatypeUnsupported = new("v2-datatype-unsupported", 1, "send a supported tensor datatype", 400);
+
+    /// <summary><c>v2-model-not-found</c> (HTTP 404).</summary>
+    public static readonly ZooError V2ModelNotFound = new("v2-model-not-found", 1, "list the models with POST /v2/repository/index", 404);
+
+    /// <summary><c>v2-version-not-found</c> (HTTP 404).</summary>
+    public static readonly ZooError V2VersionNotFound = new("v2-version-not-found", 1, "leave the version out or ask for the model's version", 404);
+
+    /// <summary><c>wrong-task-model</c> (HTTP 400).</summary>
+    public static readonly ZooError WrongTaskModel = new("wrong-task-model", 1, "configure a model of the task the API needs", 400);
 
     private static readonly Lazy<IReadOnlyDictionary<string, ZooError>> ByCode = new(() => typeof(ZooErrors)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

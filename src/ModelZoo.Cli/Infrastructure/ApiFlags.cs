@@ -17,15 +17,38 @@ public static class ApiFlags
         ("BatchWorkerOptions.Prefetch", "--prefetch"),
         ("BatchBroker.SubmitAsync groupSize", "--group"),
         ("BatchBroker.SubmitAsync attempts", "--attempts"),
+        ("TransferOptions.BaseHandle", "--base"),
+        ("TransferOptions.Data", "--data"),
+        ("TransferOptions.OutputDirectory", "--out"),
+        ("TransferOptions.Name", "--name"),
+        ("TransferOptions.Overwrite = true", "--force"),
+        ("TransferOptions.LearningRate", "--lr"),
+        ("TransferOptions.FineTuneLearningRate", "--finetune-lr"),
+        ("TransferOptions.Epochs", "--epochs"),
+        ("TransferOptions.FineTuneEpochs", "--finetune-epochs"),
+        ("TransferOptions.BatchSize", "--batch"),
+        ("TransferOptions.AugmentViews", "--views"),
+        ("TransferOptions.ValidationSplit", "--val-split"),
+        ("TransferOptions.Unfreeze", "--unfreeze"),
+        ("TransferOptions.UnfreezeFrom", "--unfreeze-from"),
+        ("HeadTrainingOptions.HiddenUnits", "--hidden"),
+        ("HeadTrainingOptions.EarlyStoppingPatience", "--patience"),
+        ("SessionSettings.IntraOpThreads", "--threads"),
     ];
 
-    /// <summary><paramref name="message"/> with every API member of <see cref="Table"/> replaced by its flag.</summary>
+    // Longest first, so that a member that starts another (Unfreeze, UnfreezeFrom) never replaces part of it.
+    private static readonly IReadOnlyList<(string Member, string Flag)> LongestFirst =
+        [.. Table.OrderByDescending(entry => entry.Member.Length)];
+
+    /// <summary><paramref name="message"/> with every API member of <see cref="Table"/> replaced by its flag; an
+    /// assignment (<c>TransferOptions.Epochs = 10</c>) becomes the flag and its value (<c>--epochs 10</c>).</summary>
     public static string ToFlags(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        foreach (var (member, flag) in Table)
+        foreach (var (member, flag) in LongestFirst)
         {
-            message = message.Replace(member, flag, StringComparison.Ordinal);
+            message = message.Replace(member + " = ", flag + " ", StringComparison.Ordinal)
+                .Replace(member, flag, StringComparison.Ordinal);
         }
         return message;
     }

@@ -158,7 +158,7 @@ internal static class VisionApi
 
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> ObjectLocalizationAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
-        var card = service.ObjectsModel() ?? throw new ServeException(400, "no-objects-model",
+        var card = service.ObjectsModel() ?? throw new ServeException(ZooErrors.NoObjectsModel,
             "this server has no object-detection model for OBJECT_LOCALIZATION; set ZooServerOptions.ObjectsModel or preload one in ZooServerOptions.Models.");
         var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
         var (width, height) = (image.Width, image.Height);

@@ -38,7 +38,7 @@ internal sealed class DecodeBudget(long budgetBytes)
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         if (bytes > budgetBytes)
         {
-            throw new ServeException(503, "decode-over-budget",
+            throw new ServeException(ZooErrors.DecodeOverBudget,
                 $"decoding this image needs about {bytes >> 20} MB, more than the server's decode budget of {budgetBytes >> 20} MB; send a smaller image.",
                 TimeSpan.FromSeconds(1));
         }
@@ -77,7 +77,7 @@ internal sealed class DecodeBudget(long budgetBytes)
             {
                 throw;
             }
-            throw new ServeException(503, "decode-busy",
+            throw new ServeException(ZooErrors.DecodeBusy,
                 $"the server is decoding other large images and this one ({bytes >> 20} MB) found no room within {wait.TotalSeconds:0} s; retry after the Retry-After delay.",
                 TimeSpan.FromSeconds(2), ex);
         }

@@ -133,7 +133,7 @@ public sealed class ModelPool : IAsyncDisposable
     public async Task<ModelLease> AcquireAsync(ModelCard card, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(card);
-        var endpoint = _tasks.Find(card.Task) ?? throw new ServeException(400, "model-not-servable",
+        var endpoint = _tasks.Find(card.Task) ?? throw new ServeException(ZooErrors.ModelNotServable,
             $"'{card.Handle}' is a {TaskName(card.Task)} model and this server has no adapter for that task; serve one of: {string.Join(", ", _tasks.Tasks.Select(TaskName))}.");
         RequireServable(card);
         var companions = endpoint.Companions(card, _catalog);
@@ -189,7 +189,7 @@ public sealed class ModelPool : IAsyncDisposable
             {
                 if (estimate > _options.MemoryBudgetBytes && !_pinned.Contains(card.Handle))
                 {
-                    throw new ServeException(507, "model-over-budget",
+                    throw new ServeException(ZooErrors.ModelOverBudget,
                         $"'{card.Handle}' needs about {estimate / (1024 * 1024)} MB, more than the whole memory budget of {_options.MemoryBudgetBytes / (1024 * 1024)} MB; raise ZooServerOptions.MemoryBudgetBytes.");
                 }
                 evicted = MakeRoom(estimate);
@@ -229,9 +229,7 @@ public sealed class ModelPool : IAsyncDisposable
             return ex;
         }
         // The library's own code (a read-only store, a corrupt file …) tells the client what went wrong.
-        var code = ex is ZooException zoo ? zoo.Code : "model-load-failed";
-        var message = ex is ZooException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
-        return new ServeException(503, code, $"'{card.Handle}' could not be loaded: {message}", TimeSpan.FromSeconds(5), ex);
+        return ServeException.LoadFailed(card.Handle, ex);
     }
 
     private Task<ServedModel> LoadServedAsync(ModelCard card, IReadOnlyList<ModelCard> companions, ITaskEndpoint endpoint, long estimate,

@@ -8,8 +8,8 @@ namespace ModelZoo.Server.Http;
 /// <summary>The native API's error body, <c>{"error":{"code","message"}}</c>, and how library errors map to HTTP statuses.</summary>
 internal static class ApiErrors
 {
-    public static IResult Result(int status, string code, string message, TimeSpan? retryAfter = null) =>
-        new ErrorResult(status, code, message, retryAfter);
+    public static IResult Result(ZooError error, string message) =>
+        new ErrorResult(error.HttpStatus ?? 500, error.Code, message, null);
 
     /// <summary>The status and stable code a library or server error answers with.</summary>
     public static (int Status, string Code) Classify(Exception ex) => ex switch
@@ -19,7 +19,7 @@ internal static class ApiErrors
         ImageDecodeException decode => (400, decode.Code),
         ZooUsageException usage => (400, usage.Code),
         ZooException zoo => (500, zoo.Code),
-        _ => (500, "internal"),
+        _ => (ZooErrors.Internal.HttpStatus ?? 500, ZooErrors.Internal.Code),
     };
 
     public static IResult FromException(Exception ex)
@@ -28,7 +28,7 @@ internal static class ApiErrors
         var message = status == 500 && ex is not ZooException
             ? $"the server failed unexpectedly ({ex.GetType().Name}); check the server log and report it if it persists."
             : ex.Message;
-        return Result(status, code, message, (ex as ServeException)?.RetryAfter);
+        return new ErrorResult(status, code, message, (ex as ServeException)?.RetryAfter);
     }
 
     private sealed class ErrorResult(int status, string code, string message, TimeSpan? retryAfter) : IResult, IStatusCodeHttpResult

@@ -28,7 +28,7 @@ internal static class NativeApi
             var options = context.HttpContext.RequestServices.GetRequiredService<ZooServerOptions>();
             return ApiKeyCheck.IsAuthorized(context.HttpContext.Request, options.ApiKey)
                 ? await next(context).ConfigureAwait(false)
-                : ApiErrors.Result(401, "unauthorized", "this server needs an API key; send it as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'.");
+                : ApiErrors.Result(ZooErrors.Unauthorized, "this server needs an API key; send it as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'.");
         });
         api.MapGet("", ListModels).WithMetadata(new ZooRouteAttribute("models")).WithName("ListModels")
             .WithSummary("Catalog models whose task this server can serve.");
@@ -75,18 +75,18 @@ internal static class NativeApi
     {
         if (!path.EndsWith(PredictVerb, StringComparison.Ordinal))
         {
-            return ApiErrors.Result(404, "not-found", "POST to /v1/models/{handle}:predict; the ':predict' suffix is missing.");
+            return ApiErrors.Result(ZooErrors.NotFound, "POST to /v1/models/{handle}:predict; the ':predict' suffix is missing.");
         }
         try
         {
             var card = service.Resolve(path[..^PredictVerb.Length]);
-            var endpoint = service.Tasks.Find(card.Task) ?? throw new ServeException(400, "model-not-servable",
+            var endpoint = service.Tasks.Find(card.Task) ?? throw new ServeException(ZooErrors.ModelNotServable,
                 $"'{card.Handle}' is a {ModelPool.TaskName(card.Task)} model and this server has no adapter for that task; pick another model from GET /v1/models.");
             var options = ParseOptions(http.Request.Query);
             var body = await service.ReadBodyAsync(http).ConfigureAwait(false);
             if (body.Length == 0)
             {
-                return ApiErrors.Result(400, "empty-body", "the request has no body; send the image bytes (or a multipart form with a 'file' field).");
+                return ApiErrors.Result(ZooErrors.EmptyBody, "the request has no body; send the image bytes (or a multipart form with a 'file' field).");
             }
             if (endpoint.Input == TaskInput.Text)
             {
@@ -117,7 +117,7 @@ internal static class NativeApi
         {
             if (!int.TryParse(topText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var top) || top < 1 || top > PredictOptions.MaxTop)
             {
-                throw new ServeException(400, "bad-parameter", $"top must be a whole number from 1 to {PredictOptions.MaxTop}, got '{topText}'.");
+                throw new ServeException(ZooErrors.BadParameter, $"top must be a whole number from 1 to {PredictOptions.MaxTop}, got '{topText}'.");
             }
             options = options with { Top = top };
         }
@@ -125,7 +125,7 @@ internal static class NativeApi
         {
             if (!float.TryParse(minText, NumberStyles.Float, CultureInfo.InvariantCulture, out var min) || min is < 0 or > 1 || float.IsNaN(min))
             {
-                throw new ServeException(400, "bad-parameter", $"min_score must be a number from 0 to 1, got '{minText}'.");
+                throw new ServeException(ZooErrors.BadParameter, $"min_score must be a number from 0 to 1, got '{minText}'.");
             }
             options = options with { MinScore = min };
         }

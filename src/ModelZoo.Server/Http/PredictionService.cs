@@ -57,7 +57,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     {
         if (!ModelCardValidator.IsValidHandle(handle))
         {
-            throw new ServeException(400, "invalid-handle",
+            throw new ServeException(ZooErrors.InvalidHandle,
                 "the model handle must be 2 to 4 lower-case segments of [a-z0-9._-] separated by '/'; list models with GET /v1/models.");
         }
         return catalog.Get(handle!);
@@ -101,7 +101,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     public Task<TResult> PredictAsync<TResult>(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions) =>
         RunAsync(http, card, input, (model, ct) => model is ServedModel<TResult> typed
             ? typed.PredictAsync(input, predictOptions, ct)
-            : throw new ServeException(500, "adapter-result-type",
+            : throw new ServeException(ZooErrors.AdapterResultType,
                 $"the adapter serving '{card.Handle}' ({model.Endpoint.GetType().Name}) does not answer {typeof(TResult).Name}; register the built-in adapter for {ModelPool.TaskName(card.Task)} models."));
 
     private async Task<T> RunAsync<T>(HttpContext http, ModelCard card, ImageOrText input, Func<ServedModel, CancellationToken, Task<T>> predict)
@@ -120,7 +120,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
                 input.Dispose();
                 // The model never became available (a long download, a store held by another process): not the
                 // model being slow to answer, so a 503 the client may retry rather than a 504.
-                throw new ServeException(503, "model-loading",
+                throw new ServeException(ZooErrors.ModelLoading,
                     $"'{card.Handle}' is still loading after {options.RequestTimeout.TotalMilliseconds:0} ms (downloading, or waiting for the model store); " +
                     "retry after the Retry-After delay, and check the server log if it persists.", TimeSpan.FromSeconds(5), ex);
             }
@@ -146,14 +146,14 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         }
         catch (OperationCanceledException ex) when (!http.RequestAborted.IsCancellationRequested && deadline.IsCancellationRequested)
         {
-            throw new ServeException(504, "timeout",
+            throw new ServeException(ZooErrors.RequestTimeout,
                 $"'{card.Handle}' did not answer within {options.RequestTimeout.TotalMilliseconds:0} ms; retry later or raise ZooServerOptions.RequestTimeout.", inner: ex);
         }
     }
 
     /// <summary>The classification model behind the cloud label APIs.</summary>
     /// <exception cref="ServeException">None is configured or the configured one is not a classifier.</exception>
-    public ModelCard LabelsModel() => TryLabelsModel() ?? throw new ServeException(400, "no-labels-model",
+    public ModelCard LabelsModel() => TryLabelsModel() ?? throw new ServeException(ZooErrors.NoLabelsModel,
         "this server has no image-classification model for label detection; set ZooServerOptions.LabelsModel or preload one in ZooServerOptions.Models.");
 
     /// <summary>The classification model behind the cloud label APIs, or null when none is configured or preloaded.</summary>
@@ -185,7 +185,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         }
         catch (ZooException ex)
         {
-            throw new ServeException(400, "no-text-model",
+            throw new ServeException(ZooErrors.NoTextModel,
                 $"'{handle}' names no OCR pipeline, so it cannot serve text detection ({ex.Message.TrimEnd('.')}); set ZooServerOptions.TextModel to a pipeline such as {TextSpotterModels.DefaultHandle}.", inner: ex);
         }
     }
@@ -203,7 +203,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         var card = Resolve(handle);
         if (card.Task != task)
         {
-            throw new ServeException(400, "wrong-task-model",
+            throw new ServeException(ZooErrors.WrongTaskModel,
                 $"'{handle}' is a {ModelPool.TaskName(card.Task)} model, so it cannot serve {what}; set ZooServerOptions.{option} to a {ModelPool.TaskName(task)} model.");
         }
         return card;

@@ -34,13 +34,14 @@ internal static class RequestBody
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode != StatusCodes.Status413PayloadTooLarge)
         {
-            throw new ServeException(ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : 400, "bad-body",
-                $"the request body could not be read ({ex.Message.TrimEnd('.')}); resend the request with a well-formed body.");
+            throw new ServeException(ZooErrors.BadBody,
+                $"the request body could not be read ({ex.Message.TrimEnd('.')}); resend the request with a well-formed body.",
+                statusCode: ex.StatusCode is >= 400 and < 500 ? ex.StatusCode : null);
         }
     }
 
     /// <summary>The error for a body that stalled.</summary>
-    public static ServeException BodyTimeout(string how) => new(408, "body-timeout",
+    public static ServeException BodyTimeout(string how) => new(ZooErrors.BodyTimeout,
         $"the request body {how}; send the whole body promptly (check the client's network and upload speed).");
 
     private static async Task<byte[]> ReadWithinAsync(HttpRequest request, long limit, CancellationToken ct)
@@ -78,11 +79,11 @@ internal static class RequestBody
         }
         catch (Exception ex) when ((ex is InvalidDataException || (ex is IOException and not BadHttpRequestException && !ct.IsCancellationRequested)) && IsMultipart(request))
         {
-            throw new ServeException(400, "bad-form", $"the multipart form could not be read ({ex.Message}); send one image in a 'file' field.");
+            throw new ServeException(ZooErrors.BadForm, $"the multipart form could not be read ({ex.Message}); send one image in a 'file' field.");
         }
     }
 
-    public static ServeException TooLarge(long limit) => new(413, "body-too-large",
+    public static ServeException TooLarge(long limit) => new(ZooErrors.BodyTooLarge,
         $"the request body is larger than the server's limit of {limit / 1024} KiB; send a smaller image.");
 
     private static void Limit(HttpRequest request, long limit)
@@ -106,7 +107,7 @@ internal static class RequestBody
     {
         var form = await request.ReadFormAsync(ct).ConfigureAwait(false);
         var file = form.Files.GetFile("file") ?? form.Files.FirstOrDefault()
-            ?? throw new ServeException(400, "no-file", "the multipart form holds no file; send the image in a field named 'file'.");
+            ?? throw new ServeException(ZooErrors.NoFile, "the multipart form holds no file; send the image in a field named 'file'.");
         if (file.Length > limit)
         {
             throw TooLarge(limit);

@@ -40,12 +40,12 @@ internal sealed class InferenceProtocolService(ModelPool pool, ModelCatalog cata
         var handle = V2ModelNames.ToHandle(name);
         if (handle is null || !catalog.TryGet(handle, out var card) || !IsTensorServable(card))
         {
-            throw new ServeException(404, "v2-model-not-found",
+            throw new ServeException(ZooErrors.V2ModelNotFound,
                 $"no model named '{name}'; v2 names are catalog handles with '/' written as '{V2ModelNames.Separator}' (list them with POST /v2/repository/index).");
         }
         if (!string.IsNullOrEmpty(version) && version != card.Version)
         {
-            throw new ServeException(404, "v2-version-not-found",
+            throw new ServeException(ZooErrors.V2VersionNotFound,
                 $"model '{name}' has version '{card.Version}', not '{version}'; leave the version out or ask for '{card.Version}'.");
         }
         return card;
@@ -126,6 +126,6 @@ internal sealed class InferenceProtocolService(ModelPool pool, ModelCatalog cata
         return deadline;
     }
 
-    private ServeException Timeout(ModelCard card, Exception inner) => new(504, "timeout",
+    private ServeException Timeout(ModelCard card, Exception inner) => new(ZooErrors.RequestTimeout,
         $"'{card.Handle}' did not answer within {options.RequestTimeout.TotalMilliseconds:0} ms; retry later or raise ZooServerOptions.RequestTimeout.", inner: inner);
 }

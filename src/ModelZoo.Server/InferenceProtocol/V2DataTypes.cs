@@ -228,9 +228,9 @@ internal static class V2DataTypes
     }
 
     /// <summary>A 400 error for a malformed request.</summary>
-    public static ServeException Bad(string message) => new(400, "v2-bad-request", message);
+    public static ServeException Bad(string message) => new(ZooErrors.V2BadRequest, message);
 
-    private static ServeException Unsupported(string datatype) => new(400, "v2-datatype-unsupported",
+    private static ServeException Unsupported(string datatype) => new(ZooErrors.V2DatatypeUnsupported,
         $"tensors of {datatype} elements are not supported here; use FP32, FP64, INT64, INT32, UINT8, INT8 or BOOL.");
 
     private static bool[] BoolsFromBytes(ReadOnlySpan<byte> bytes)

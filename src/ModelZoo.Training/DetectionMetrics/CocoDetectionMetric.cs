@@ -87,26 +87,7 @@ public static class CocoDetectionMetric
             var taken = new bool[gt.Count];
             foreach (var d in dts[i])
             {
-                var best = Math.Min(threshold, 1 - 1e-10);
-                var match = -1;
-                for (var g = 0; g < gt.Count; g++)
-                {
-                    if (taken[g] && !gt[g].Box.IsCrowd)
-                    {
-                        continue;
-                    }
-                    if (match > -1 && !gt[match].Ignore && gt[g].Ignore)
-                    {
-                        break;
-                    }
-                    var iou = Iou(d.Box, gt[g].Box.Box, gt[g].Box.IsCrowd);
-                    if (iou < best)
-                    {
-                        continue;
-                    }
-                    best = iou;
-                    match = g;
-                }
+                var match = BestMatch(d, gt, taken, threshold);
                 bool ignored;
                 if (match >= 0)
                 {
@@ -128,6 +109,39 @@ public static class CocoDetectionMetric
         {
             return (null, 0);
         }
+        return Interpolated(scored, counted);
+    }
+
+    // The labelled box `d` matches: the best IoU of at least `threshold` among those not yet taken (crowd boxes can be
+    // matched again), preferring counted boxes to ignored ones; -1 for none.
+    private static int BestMatch(Detection d, List<(GroundTruthBox Box, bool Ignore)> gt, bool[] taken, double threshold)
+    {
+        var best = Math.Min(threshold, 1 - 1e-10);
+        var match = -1;
+        for (var g = 0; g < gt.Count; g++)
+        {
+            if (taken[g] && !gt[g].Box.IsCrowd)
+            {
+                continue;
+            }
+            if (match > -1 && !gt[match].Ignore && gt[g].Ignore)
+            {
+                break;
+            }
+            var iou = Iou(d.Box, gt[g].Box.Box, gt[g].Box.IsCrowd);
+            if (iou < best)
+            {
+                continue;
+            }
+            best = iou;
+            match = g;
+        }
+        return match;
+    }
+
+    // The 101-point interpolated precision of the scored detections against `counted` labelled boxes, and the recall.
+    private static (double[]? Precisions, double Recall) Interpolated(List<(float Score, bool Tp, int Order)> scored, int counted)
+    {
         // A stable sort by score, as COCO's mergesort, so ties keep image order.
         scored = scored.OrderByDescending(s => s.Score).ThenBy(s => s.Order).ToList();
         var recall = new double[scored.Count];

@@ -43,7 +43,7 @@ public sealed class DetectionDataset
         var root = Path.GetFullPath(folder);
         if (!Directory.Exists(root))
         {
-            throw new DetectionLabelsException($"The dataset folder '{root}' does not exist; give --data a folder with COCO JSON or YOLO .txt labels.");
+            throw new DetectionLabelsException($"The dataset folder '{root}' does not exist; pass a folder with COCO JSON or YOLO .txt labels.");
         }
         var json = Directory.GetFiles(root, "*.json");
         if (json.Length > 1)

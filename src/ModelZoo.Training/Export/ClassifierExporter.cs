@@ -92,6 +92,32 @@ public static class ClassifierExporter
                 $"The backbone already has a tensor named '{ProbabilitiesOutput}'; cut it again with HeadlessCutter.Cut so that nothing after the features is left.");
         }
         var features = backbone.OutputName;
+        var x = AppendHead(graph, index, head, features);
+        var softmax = Node("Softmax", "head/softmax", [x], ProbabilitiesOutput);
+        softmax.Attribute.Add(IntAttribute("axis", 1));
+        graph.Node.Add(softmax);
+
+        // The features stay described as an intermediate value, so that the head can be cut off again.
+        var featureInfo = graph.Output.Single(o => o.Name == features);
+        graph.Output.Clear();
+        graph.ValueInfo.Add(featureInfo);
+        graph.Output.Add(FloatValue(ProbabilitiesOutput, batch, head[^1].Rows));
+
+        foreach (var (key, value) in metadata)
+        {
+            model.Metadata[key] = value;
+        }
+        model.Metadata[FeaturesTensorKey] = features;
+        model.Metadata[FeatureSizeKey] = backbone.FeatureSize.ToString(CultureInfo.InvariantCulture);
+        model.Proto.ProducerName = "ModelZoo.NET";
+        model.Proto.ProducerVersion = typeof(ClassifierExporter).Assembly.GetName().Version?.ToString() ?? "";
+        graph.Name = "zoo_classifier";
+        return model;
+    }
+
+    // One Gemm per head layer (weights as initialisers), a Relu after hidden layers; returns the logits tensor.
+    private static string AppendHead(GraphProto graph, GraphIndex index, IReadOnlyList<HeadLayer> head, string features)
+    {
         var x = features;
         for (var i = 0; i < head.Count; i++)
         {
@@ -113,26 +139,7 @@ public static class ClassifierExporter
                 x = relu;
             }
         }
-        var softmax = Node("Softmax", "head/softmax", [x], ProbabilitiesOutput);
-        softmax.Attribute.Add(IntAttribute("axis", 1));
-        graph.Node.Add(softmax);
-
-        // The features stay described as an intermediate value, so that the head can be cut off again.
-        var featureInfo = graph.Output.Single(o => o.Name == features);
-        graph.Output.Clear();
-        graph.ValueInfo.Add(featureInfo);
-        graph.Output.Add(FloatValue(ProbabilitiesOutput, batch, head[^1].Rows));
-
-        foreach (var (key, value) in metadata)
-        {
-            model.Metadata[key] = value;
-        }
-        model.Metadata[FeaturesTensorKey] = features;
-        model.Metadata[FeatureSizeKey] = backbone.FeatureSize.ToString(CultureInfo.InvariantCulture);
-        model.Proto.ProducerName = "ModelZoo.NET";
-        model.Proto.ProducerVersion = typeof(ClassifierExporter).Assembly.GetName().Version?.ToString() ?? "";
-        graph.Name = "zoo_classifier";
-        return model;
+        return x;
     }
 
     /// <summary>

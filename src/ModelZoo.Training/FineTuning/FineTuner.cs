@@ -36,7 +36,7 @@ public sealed class FineTuner
         ArgumentNullException.ThrowIfNull(model);
         if (unfreeze is null == from is null)
         {
-            throw new ZooUsageException("pass exactly one of --unfreeze N and --unfreeze-from TENSOR.");
+            throw new ZooUsageException("pass exactly one of TransferOptions.Unfreeze and TransferOptions.UnfreezeFrom.");
         }
 
         return SuffixGraph.Split(HeadlessCutter.Cut(model), unfreeze, from).Plan;
@@ -52,7 +52,7 @@ public sealed class FineTuner
         options.Validate();
         if (!options.FineTunes)
         {
-            throw new ZooUsageException("fine-tuning needs --unfreeze N or --unfreeze-from TENSOR; without them use TransferLearner (plain zoo train).");
+            throw new ZooUsageException("fine-tuning needs TransferOptions.Unfreeze or TransferOptions.UnfreezeFrom; without them use TransferLearner.TrainAsync.");
         }
 
         var stage = new SuffixStage();

@@ -169,7 +169,7 @@ internal sealed class SuffixGraph
             if (count < 1 || count > weightLayers.Count)
             {
                 throw new ZooUsageException(string.Create(CultureInfo.InvariantCulture,
-                    $"--unfreeze {count} is out of range: the backbone has {weightLayers.Count} weight layers; pass a number from 1 to {weightLayers.Count}, e.g. --unfreeze 2."));
+                    $"TransferOptions.Unfreeze = {count} is out of range: the backbone has {weightLayers.Count} weight layers; pass a number from 1 to {weightLayers.Count}, e.g. TransferOptions.Unfreeze = 2."));
             }
 
             var first = weightLayers[^count];
@@ -182,7 +182,7 @@ internal sealed class SuffixGraph
             var valid = Enumerable.Range(0, nodes.Count).Where(p => cuts[p] is not null && weightLayers.Any(w => w >= p))
                 .Select(p => cuts[p]!).Distinct().TakeLast(6);
             throw new ZooUsageException(
-                $"--unfreeze-from '{from}' is not a tensor the backbone can be split at (the only value that flows from the layers before it to the layers after it); try one of: {string.Join(", ", valid.Select(v => "'" + v + "'"))}.");
+                $"TransferOptions.UnfreezeFrom '{from}' is not a tensor the backbone can be split at (the only value that flows from the layers before it to the layers after it); try one of: {string.Join(", ", valid.Select(v => "'" + v + "'"))}.");
         }
 
         return start;
@@ -198,8 +198,8 @@ internal sealed class SuffixGraph
                 var later = Enumerable.Range(at + 1, nodes.Count - at - 1).FirstOrDefault(p => cuts[p] is not null, -1);
                 var remaining = later < 0 ? 0 : weightLayers.Count(w => w >= later);
                 var hint = remaining > 0
-                    ? string.Create(CultureInfo.InvariantCulture, $"unfreeze fewer layers, e.g. --unfreeze {remaining} (split at '{cuts[later]}'), so that the split comes after it")
-                    : "no weight layer follows it, so this backbone can only be used frozen (leave out --unfreeze)";
+                    ? string.Create(CultureInfo.InvariantCulture, $"unfreeze fewer layers, e.g. TransferOptions.Unfreeze = {remaining} (split at '{cuts[later]}'), so that the split comes after it")
+                    : "no weight layer follows it, so this backbone can only be used frozen (leave TransferOptions.Unfreeze null)";
                 throw ZooErrors.FineTuneOpUnsupported.Raise(
                     $"Cannot fine-tune through {node.OpType} node '{node.Name}': there is no gradient rule for {node.OpType} (supported: {string.Join(", ", GradientRules.Supported)}); {hint}.");
             }

@@ -33,12 +33,12 @@ internal sealed class SuffixStage : ITrainingStage
     {
         if (!card.FineTunable)
         {
-            throw new ZooUsageException($"the card of '{card.Handle}' says it may not be fine-tuned; train a frozen head instead (leave out --unfreeze).");
+            throw new ZooUsageException($"the card of '{card.Handle}' says it may not be fine-tuned; train a frozen head instead (leave TransferOptions.Unfreeze null).");
         }
 
         if (card.License.Restrictions.Any(r => r.Contains("fine-tun", StringComparison.OrdinalIgnoreCase)))
         {
-            throw new ZooUsageException($"the licence of '{card.Handle}' restricts fine-tuning ({string.Join("; ", card.License.Restrictions)}); train a frozen head instead (leave out --unfreeze).");
+            throw new ZooUsageException($"the licence of '{card.Handle}' restricts fine-tuning ({string.Join("; ", card.License.Restrictions)}); train a frozen head instead (leave TransferOptions.Unfreeze null).");
         }
     }
 

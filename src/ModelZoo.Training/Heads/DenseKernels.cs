@@ -107,88 +107,102 @@ internal static class DenseKernels
         ReadOnlySpan<float> src, int[]? rowIndex, int terms,
         ReadOnlySpan<float> coef, int aStride, int jStride)
     {
-        int vw = Vector<float>.Count;
-        int vecEnd = cols - cols % vw;
-        ref float srcRef = ref MemoryMarshal.GetReference(src);
-        ref float coefRef = ref MemoryMarshal.GetReference(coef);
+        int vecEnd = cols - cols % Vector<float>.Count;
         int a = a0;
         for (; a + 4 <= a1; a += 4)
         {
-            ref float d0 = ref MemoryMarshal.GetReference(dest.Slice(a * cols, cols));
-            ref float d1 = ref Unsafe.Add(ref d0, cols);
-            ref float d2 = ref Unsafe.Add(ref d1, cols);
-            ref float d3 = ref Unsafe.Add(ref d2, cols);
-            int c0 = a * aStride;
-            for (int k = 0; k < vecEnd; k += vw)
-            {
-                Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                int ci = c0;
-                for (int j = 0; j < terms; j++, ci += jStride)
-                {
-                    int row = rowIndex is null ? j : rowIndex[j];
-                    Vector<float> x = Vector.LoadUnsafe(ref srcRef, (nuint)(row * cols + k));
-                    s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci)), x, s0);
-                    s1 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci + aStride)), x, s1);
-                    s2 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci + 2 * aStride)), x, s2);
-                    s3 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci + 3 * aStride)), x, s3);
-                }
-
-                s0.StoreUnsafe(ref d0, (nuint)k);
-                s1.StoreUnsafe(ref d1, (nuint)k);
-                s2.StoreUnsafe(ref d2, (nuint)k);
-                s3.StoreUnsafe(ref d3, (nuint)k);
-            }
-
-            for (int k = vecEnd; k < cols; k++)
-            {
-                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                int ci = c0;
-                for (int j = 0; j < terms; j++, ci += jStride)
-                {
-                    int row = rowIndex is null ? j : rowIndex[j];
-                    float x = src[row * cols + k];
-                    s0 += coef[ci] * x;
-                    s1 += coef[ci + aStride] * x;
-                    s2 += coef[ci + 2 * aStride] * x;
-                    s3 += coef[ci + 3 * aStride] * x;
-                }
-
-                Unsafe.Add(ref d0, k) = s0;
-                Unsafe.Add(ref d1, k) = s1;
-                Unsafe.Add(ref d2, k) = s2;
-                Unsafe.Add(ref d3, k) = s3;
-            }
+            WeightedRowSumsOfFour(dest, a, cols, vecEnd, src, rowIndex, terms, coef, aStride, jStride);
         }
 
         for (; a < a1; a++)
         {
-            ref float d0 = ref MemoryMarshal.GetReference(dest.Slice(a * cols, cols));
-            int c0 = a * aStride;
-            for (int k = 0; k < vecEnd; k += vw)
-            {
-                Vector<float> s0 = default;
-                int ci = c0;
-                for (int j = 0; j < terms; j++, ci += jStride)
-                {
-                    int row = rowIndex is null ? j : rowIndex[j];
-                    s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci)), Vector.LoadUnsafe(ref srcRef, (nuint)(row * cols + k)), s0);
-                }
+            WeightedRowSumsOfOne(dest, a, cols, vecEnd, src, rowIndex, terms, coef, aStride, jStride);
+        }
+    }
 
-                s0.StoreUnsafe(ref d0, (nuint)k);
+    // Rows a … a+3 of dest at once, so that each source load feeds four multiply-adds.
+    private static void WeightedRowSumsOfFour(Span<float> dest, int a, int cols, int vecEnd, ReadOnlySpan<float> src, int[]? rowIndex, int terms, ReadOnlySpan<float> coef, int aStride, int jStride)
+    {
+        int vw = Vector<float>.Count;
+        ref float srcRef = ref MemoryMarshal.GetReference(src);
+        ref float coefRef = ref MemoryMarshal.GetReference(coef);
+        ref float d0 = ref MemoryMarshal.GetReference(dest.Slice(a * cols, cols));
+        ref float d1 = ref Unsafe.Add(ref d0, cols);
+        ref float d2 = ref Unsafe.Add(ref d1, cols);
+        ref float d3 = ref Unsafe.Add(ref d2, cols);
+        int c0 = a * aStride;
+        for (int k = 0; k < vecEnd; k += vw)
+        {
+            Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            int ci = c0;
+            for (int j = 0; j < terms; j++, ci += jStride)
+            {
+                int row = rowIndex is null ? j : rowIndex[j];
+                Vector<float> x = Vector.LoadUnsafe(ref srcRef, (nuint)(row * cols + k));
+                s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci)), x, s0);
+                s1 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci + aStride)), x, s1);
+                s2 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci + 2 * aStride)), x, s2);
+                s3 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci + 3 * aStride)), x, s3);
             }
 
-            for (int k = vecEnd; k < cols; k++)
-            {
-                float s0 = 0;
-                int ci = c0;
-                for (int j = 0; j < terms; j++, ci += jStride)
-                {
-                    int row = rowIndex is null ? j : rowIndex[j];
-                    s0 += coef[ci] * src[row * cols + k];
-                }
+            s0.StoreUnsafe(ref d0, (nuint)k);
+            s1.StoreUnsafe(ref d1, (nuint)k);
+            s2.StoreUnsafe(ref d2, (nuint)k);
+            s3.StoreUnsafe(ref d3, (nuint)k);
+        }
 
-                Unsafe.Add(ref d0, k) = s0;
+        for (int k = vecEnd; k < cols; k++)
+        {
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int ci = c0;
+            for (int j = 0; j < terms; j++, ci += jStride)
+            {
+                int row = rowIndex is null ? j : rowIndex[j];
+                float x = src[row * cols + k];
+                s0 += coef[ci] * x;
+                s1 += coef[ci + aStride] * x;
+                s2 += coef[ci + 2 * aStride] * x;
+                s3 += coef[ci + 3 * aStride] * x;
             }
+
+            Unsafe.Add(ref d0, k) = s0;
+            Unsafe.Add(ref d1, k) = s1;
+            Unsafe.Add(ref d2, k) = s2;
+            Unsafe.Add(ref d3, k) = s3;
+        }
+    }
+
+    private static void WeightedRowSumsOfOne(Span<float> dest, int a, int cols, int vecEnd, ReadOnlySpan<float> src, int[]? rowIndex, int terms, ReadOnlySpan<float> coef, int aStride, int jStride)
+    {
+        int vw = Vector<float>.Count;
+        ref float srcRef = ref MemoryMarshal.GetReference(src);
+        ref float coefRef = ref MemoryMarshal.GetReference(coef);
+        ref float d0 = ref MemoryMarshal.GetReference(dest.Slice(a * cols, cols));
+        int c0 = a * aStride;
+        for (int k = 0; k < vecEnd; k += vw)
+        {
+            Vector<float> s0 = default;
+            int ci = c0;
+            for (int j = 0; j < terms; j++, ci += jStride)
+            {
+                int row = rowIndex is null ? j : rowIndex[j];
+                s0 = Vector.MultiplyAddEstimate(new Vector<float>(Unsafe.Add(ref coefRef, ci)), Vector.LoadUnsafe(ref srcRef, (nuint)(row * cols + k)), s0);
+            }
+
+            s0.StoreUnsafe(ref d0, (nuint)k);
+        }
+
+        for (int k = vecEnd; k < cols; k++)
+        {
+            float s0 = 0;
+            int ci = c0;
+            for (int j = 0; j < terms; j++, ci += jStride)
+            {
+                int row = rowIndex is null ? j : rowIndex[j];
+                s0 += coef[ci] * src[row * cols + k];
+            }
+
+            Unsafe.Add(ref d0, k) = s0;
         }
     }
 

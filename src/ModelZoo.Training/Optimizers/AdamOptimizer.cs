@@ -9,7 +9,7 @@ namespace ModelZoo.Training.Optimizers;
 /// scale. Set <see cref="DecoupledWeightDecay"/> to false for the classic L2 form, where
 /// <c>decay × value</c> is added to the gradient before the moments.
 /// </summary>
-public sealed class AdamOptimizer : IOptimizer
+public sealed class AdamOptimizer : OptimizerBase
 {
     private readonly Dictionary<Parameter, State> _states = new(ReferenceEqualityComparer.Instance);
 
@@ -20,6 +20,7 @@ public sealed class AdamOptimizer : IOptimizer
     /// <param name="epsilon">Added to the root of the second moment to avoid division by zero.</param>
     /// <param name="weightDecay">Weight decay for parameters whose <see cref="Parameter.ApplyWeightDecay"/> is true.</param>
     public AdamOptimizer(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
+        : base(learningRate, weightDecay)
     {
         if (!(beta1 >= 0f && beta1 < 1f) || !(beta2 >= 0f && beta2 < 1f))
         {
@@ -31,15 +32,10 @@ public sealed class AdamOptimizer : IOptimizer
             throw new ArgumentOutOfRangeException(nameof(epsilon), "Adam epsilon must be positive and weight decay non-negative.");
         }
 
-        LearningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
-        WeightDecay = weightDecay;
     }
-
-    /// <inheritdoc />
-    public float LearningRate { get; set; }
 
     /// <summary>Decay of the first-moment average.</summary>
     public float Beta1 { get; }
@@ -50,40 +46,25 @@ public sealed class AdamOptimizer : IOptimizer
     /// <summary>Added to the root of the second moment.</summary>
     public float Epsilon { get; }
 
-    /// <summary>Weight decay coefficient.</summary>
-    public float WeightDecay { get; }
-
     /// <summary>True (default) for AdamW's decoupled decay; false for L2 added to the gradient.</summary>
     public bool DecoupledWeightDecay { get; init; } = true;
 
     /// <inheritdoc />
-    public int StepCount { get; private set; }
-
-    /// <inheritdoc />
-    public void Step(IReadOnlyList<Parameter> parameters)
+    protected override void Update(Parameter parameter)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        StepCount++;
-        for (int i = 0; i < parameters.Count; i++)
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (!_states.TryGetValue(parameter, out State? state))
         {
-            Parameter p = parameters[i];
-            if (!_states.TryGetValue(p, out State? state))
-            {
-                state = new State(p.Length);
-                _states.Add(p, state);
-            }
-
-            state.Steps++;
-            Update(p, state);
+            state = new State(parameter.Length);
+            _states.Add(parameter, state);
         }
+
+        state.Steps++;
+        Update(parameter, state);
     }
 
     /// <inheritdoc />
-    public void Reset()
-    {
-        _states.Clear();
-        StepCount = 0;
-    }
+    protected override void ClearState() => _states.Clear();
 
     private void Update(Parameter p, State state)
     {
@@ -95,7 +76,7 @@ public sealed class AdamOptimizer : IOptimizer
         float stepSize = (float)(LearningRate / bc1);
         float invSqrtBc2 = (float)(1.0 / Math.Sqrt(bc2));
         float eps = Epsilon;
-        float decay = p.ApplyWeightDecay ? WeightDecay : 0f;
+        float decay = DecayOf(p);
         float decoupledScale = DecoupledWeightDecay ? 1f - LearningRate * decay : 1f;
         float l2 = DecoupledWeightDecay ? 0f : decay;
 

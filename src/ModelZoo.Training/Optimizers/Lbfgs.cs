@@ -38,116 +38,44 @@ internal static class Lbfgs
         var xNew = new double[n];
         var gNew = new double[n];
         var direction = new double[n];
-        var s = new double[memory][];
-        var y = new double[memory][];
-        var rho = new double[memory];
-        var alpha = new double[memory];
-        for (int k = 0; k < memory; k++)
-        {
-            s[k] = new double[n];
-            y[k] = new double[n];
-        }
+        var history = new LbfgsHistory(memory, n);
 
         double f = objective(x, g);
         int evaluations = 1;
-        double gNorm = MaxAbs(g);
+        double gNorm = DoubleKernels.MaxAbs(g);
         if (!double.IsFinite(f) || gNorm <= tolerance)
         {
             return new Outcome(0, evaluations, f, gNorm, double.IsFinite(f));
         }
 
-        int stored = 0, newest = -1;
         int stalls = 0;
         for (int iteration = 1; iteration <= maxIterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-
-            // Two-loop recursion: direction = -H g.
-            for (int i = 0; i < n; i++)
-            {
-                direction[i] = -g[i];
-            }
-
-            for (int j = 0; j < stored; j++)
-            {
-                int k = (newest - j + memory) % memory;
-                alpha[k] = rho[k] * Dot(s[k], direction);
-                Axpy(-alpha[k], y[k], direction);
-            }
-
-            if (stored > 0)
-            {
-                double gamma = Dot(s[newest], y[newest]) / Dot(y[newest], y[newest]);
-                Scale(direction, gamma);
-            }
-
-            for (int j = stored - 1; j >= 0; j--)
-            {
-                int k = (newest - j + memory) % memory;
-                double beta = rho[k] * Dot(y[k], direction);
-                Axpy(alpha[k] - beta, s[k], direction);
-            }
-
-            double slope = Dot(g, direction);
+            history.Direction(g, direction);
+            double slope = DoubleKernels.Dot(g, direction);
             if (!(slope < 0))
             {
                 // Not a descent direction (rounding on a nearly flat objective): restart from steepest descent.
-                stored = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    direction[i] = -g[i];
-                }
-
-                slope = -Dot(g, g);
+                history.Clear();
+                Negate(g, direction);
+                slope = -DoubleKernels.Dot(g, g);
             }
 
-            double step = stored == 0 ? Math.Min(1.0, 1.0 / Math.Sqrt(-slope)) : 1.0;
-            double fNew = double.NaN;
-            bool accepted = false;
-            for (int trial = 0; trial < 60; trial++)
-            {
-                DoubleKernels.AddScaled(x, step, direction, xNew);
-
-                fNew = objective(xNew, gNew);
-                evaluations++;
-                if (double.IsFinite(fNew) && fNew <= f + (1e-4 * step * slope))
-                {
-                    accepted = true;
-                    break;
-                }
-
-                // Quadratic interpolation of the step, kept within [0.1, 0.5] of the last one.
-                double quadratic = double.IsFinite(fNew) ? -slope * step * step / (2 * (fNew - f - (slope * step))) : 0.1 * step;
-                step = Math.Clamp(quadratic, 0.1 * step, 0.5 * step);
-            }
-
+            double step = history.IsEmpty ? Math.Min(1.0, 1.0 / Math.Sqrt(-slope)) : 1.0;
+            var (accepted, fNew, trials) = LineSearch(objective, x, f, slope, step, direction, xNew, gNew);
+            evaluations += trials;
             if (!accepted)
             {
                 return new Outcome(iteration - 1, evaluations, f, gNorm, gNorm <= tolerance);
             }
 
-            int slot = (newest + 1) % memory;
-            double sy = 0, yy = 0;
-            for (int i = 0; i < n; i++)
-            {
-                s[slot][i] = xNew[i] - x[i];
-                y[slot][i] = gNew[i] - g[i];
-                sy += s[slot][i] * y[slot][i];
-                yy += y[slot][i] * y[slot][i];
-            }
-
-            if (sy > 1e-12 * yy && yy > 0)
-            {
-                rho[slot] = 1.0 / sy;
-                newest = slot;
-                stored = Math.Min(stored + 1, memory);
-            }
-
+            history.Add(x, xNew, g, gNew);
             double change = f - fNew;
             xNew.CopyTo(x, 0);
             gNew.CopyTo(g, 0);
             f = fNew;
-            gNorm = MaxAbs(g);
+            gNorm = DoubleKernels.MaxAbs(g);
             onIteration?.Invoke(iteration, f, gNorm);
             if (gNorm <= tolerance)
             {
@@ -164,18 +92,37 @@ internal static class Lbfgs
         return new Outcome(maxIterations, evaluations, f, gNorm, false);
     }
 
-    private static double Dot(double[] a, double[] b) => DoubleKernels.Dot(a, b);
-
-    private static void Axpy(double a, double[] x, double[] y) => DoubleKernels.Axpy(a, x, y);
-
+    /// <summary>Writes <c>-g</c> into <paramref name="result"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scale(double[] x, double a)
+    internal static void Negate(double[] g, double[] result)
     {
-        for (int i = 0; i < x.Length; i++)
+        for (int i = 0; i < g.Length; i++)
         {
-            x[i] *= a;
+            result[i] = -g[i];
         }
     }
 
-    private static double MaxAbs(double[] x) => DoubleKernels.MaxAbs(x);
+    // Backtracking from `step` along `direction` until the Armijo condition holds (at most 60 trials); the point and
+    // gradient tried last are left in xNew and gNew.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (bool Accepted, double Value, int Evaluations) LineSearch(Objective objective, double[] x, double f,
+        double slope, double step, double[] direction, double[] xNew, double[] gNew)
+    {
+        double fNew = double.NaN;
+        for (int trial = 0; trial < 60; trial++)
+        {
+            DoubleKernels.AddScaled(x, step, direction, xNew);
+            fNew = objective(xNew, gNew);
+            if (double.IsFinite(fNew) && fNew <= f + (1e-4 * step * slope))
+            {
+                return (true, fNew, trial + 1);
+            }
+
+            // Quadratic interpolation of the step, kept within [0.1, 0.5] of the last one.
+            double quadratic = double.IsFinite(fNew) ? -slope * step * step / (2 * (fNew - f - (slope * step))) : 0.1 * step;
+            step = Math.Clamp(quadratic, 0.1 * step, 0.5 * step);
+        }
+
+        return (false, fNew, 60);
+    }
 }

@@ -32,7 +32,7 @@ internal static class RunHandle
         ModelCatalog.FileNameOf(handle);
         if (catalog.IsBuiltin(handle))
         {
-            throw new ZooUsageException($"'{handle}' is a built-in model handle; pass another --name, e.g. local/{handle.Split('/')[^1]}.");
+            throw new ZooUsageException($"'{handle}' is a built-in model handle; pass another TransferOptions.Name, e.g. local/{handle.Split('/')[^1]}.");
         }
         if (options.Overwrite || !catalog.TryGet(handle, out var existing))
         {
@@ -45,6 +45,6 @@ internal static class RunHandle
             return; // retraining into the same folder replaces the files that card describes
         }
         throw new ZooUsageException(
-            $"a user model '{handle}' already exists ({catalog.OriginOf(handle)}), trained into another folder; pass --force to replace it, or choose another --name.");
+            $"a user model '{handle}' already exists ({catalog.OriginOf(handle)}), trained into another folder; pass TransferOptions.Overwrite = true to replace it, or choose another TransferOptions.Name.");
     }
 }

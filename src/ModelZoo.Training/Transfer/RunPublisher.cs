@@ -55,7 +55,7 @@ internal static class RunPublisher
         if (bad.Count > 0)
         {
             throw ZooErrors.FeaturesNotFinite.Raise(string.Create(CultureInfo.InvariantCulture,
-                $"The base model '{baseHandle}' gives features that are not finite (NaN or infinity) for {bad.Count} of {features.Count} images (e.g. {bad[0]}); nothing was written, check the base model with `zoo embed` or choose another --base."));
+                $"The base model '{baseHandle}' gives features that are not finite (NaN or infinity) for {bad.Count} of {features.Count} images (e.g. {bad[0]}); nothing was written, check the base model with `zoo embed` or choose another TransferOptions.BaseHandle."));
         }
     }
 
@@ -68,7 +68,7 @@ internal static class RunPublisher
         var rateText = rate is { } r ? string.Create(CultureInfo.InvariantCulture, $" (learning rate {r:G4})") : "";
         var lower = run.Options.LearningRate is { } lr ? string.Create(CultureInfo.InvariantCulture, $" (e.g. {lr / 10:G4})") : "";
         ZooException Diverged(string what) => new(ZooErrors.TrainingDiverged,
-            $"Training diverged: {what}{rateText}; nothing was written, train again with a lower --lr{lower}{(run.Options.FineTunes ? " or --finetune-lr" : "")}.");
+            $"Training diverged: {what}{rateText}; nothing was written, train again with a lower TransferOptions.LearningRate{lower}{(run.Options.FineTunes ? " or TransferOptions.FineTuneLearningRate" : "")}.");
 
         if (run.Head.Layers.Any(l => !AllFinite(l.Weight) || !AllFinite(l.Bias)))
         {

@@ -35,7 +35,7 @@ internal sealed record TrainingBase(
         if (baseCard.Task is not (ModelTask.ImageClassification or ModelTask.ImageFeatureVector))
         {
             throw new ZooUsageException(
-                $"'{baseCard.Handle}' is a {FeatureExtractor.TaskName(baseCard.Task)} model; {purpose} needs an image-classification or image-feature-vector base — pick one with `zoo list --task image-feature-vector`.");
+                $"'{baseCard.Handle}' is a {FeatureExtractor.TaskName(baseCard.Task)} model; {purpose} needs an image-classification or image-feature-vector base — set TransferOptions.BaseHandle to a model whose card's task is image-feature-vector.");
         }
         checkBase?.Invoke(baseCard);
 

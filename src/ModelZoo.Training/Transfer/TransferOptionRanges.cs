@@ -26,29 +26,29 @@ internal static class TransferOptionRanges
         if (o.LearningRate is { } lr)
         {
             Require(float.IsFinite(lr) && lr > 0 && lr <= MaxLearningRate,
-                $"--lr {F(lr)} is out of range; pass a learning rate above 0 and at most {F(MaxLearningRate)}, e.g. --lr 0.001.");
+                $"TransferOptions.LearningRate = {F(lr)} is out of range; pass a learning rate above 0 and at most {F(MaxLearningRate)}, e.g. TransferOptions.LearningRate = 0.001.");
         }
         if (o.FineTuneLearningRate is { } ftlr)
         {
             Require(float.IsFinite(ftlr) && ftlr > 0 && ftlr <= MaxLearningRate,
-                $"--finetune-lr {F(ftlr)} is out of range; pass a learning rate above 0 and at most {F(MaxLearningRate)}, e.g. --finetune-lr 0.0001.");
+                $"TransferOptions.FineTuneLearningRate = {F(ftlr)} is out of range; pass a learning rate above 0 and at most {F(MaxLearningRate)}, e.g. TransferOptions.FineTuneLearningRate = 0.0001.");
         }
         if (o.Epochs is { } epochs)
         {
-            Require(epochs is >= 1 and <= MaxCount, $"--epochs {epochs} is out of range; pass 1 to {MaxCount}, e.g. --epochs 10.");
+            Require(epochs is >= 1 and <= MaxCount, $"TransferOptions.Epochs = {epochs} is out of range; pass 1 to {MaxCount}, e.g. TransferOptions.Epochs = 10.");
         }
         if (o.FineTuneEpochs is { } ftEpochs)
         {
-            Require(ftEpochs is >= 1 and <= MaxCount, $"--finetune-epochs {ftEpochs} is out of range; pass 1 to {MaxCount}, e.g. --finetune-epochs 5.");
+            Require(ftEpochs is >= 1 and <= MaxCount, $"TransferOptions.FineTuneEpochs = {ftEpochs} is out of range; pass 1 to {MaxCount}, e.g. TransferOptions.FineTuneEpochs = 5.");
         }
-        Require(o.BatchSize is >= 1 and <= MaxCount, $"--batch {o.BatchSize} is out of range; pass 1 to {MaxCount}, e.g. --batch 32.");
+        Require(o.BatchSize is >= 1 and <= MaxCount, $"TransferOptions.BatchSize = {o.BatchSize} is out of range; pass 1 to {MaxCount}, e.g. TransferOptions.BatchSize = 32.");
         Require(o.Augment == AugmentationLevel.None || o.AugmentViews is >= 1 and <= MaxViews,
-            $"--views {o.AugmentViews} is out of range; pass 1 to {MaxViews} augmented views per image, e.g. --views {TransferOptions.DefaultAugmentViews}.");
+            $"TransferOptions.AugmentViews = {o.AugmentViews} is out of range; pass 1 to {MaxViews} augmented views per image, e.g. TransferOptions.AugmentViews = {TransferOptions.DefaultAugmentViews}.");
         Require(o.Head != HeadKind.Mlp || o.HeadOptions.HiddenUnits is >= 1 and <= MaxCount,
-            $"--hidden {o.HeadOptions.HiddenUnits} is out of range; pass 1 to {MaxCount} hidden units, e.g. --hidden 256.");
+            $"HeadTrainingOptions.HiddenUnits = {o.HeadOptions.HiddenUnits} is out of range; pass 1 to {MaxCount} hidden units, e.g. HeadTrainingOptions.HiddenUnits = 256.");
         Require(o.HeadOptions.EarlyStoppingPatience is null or >= 1,
-            $"--patience {o.HeadOptions.EarlyStoppingPatience} is out of range; pass at least 1 epoch, or leave it out.");
-        Require(o.Session.IntraOpThreads >= 0, $"--threads {o.Session.IntraOpThreads} is out of range; pass 0 (all cores) or more.");
+            $"HeadTrainingOptions.EarlyStoppingPatience = {o.HeadOptions.EarlyStoppingPatience} is out of range; pass at least 1 epoch, or leave it null.");
+        Require(o.Session.IntraOpThreads >= 0, $"SessionSettings.IntraOpThreads = {o.Session.IntraOpThreads} is out of range; pass 0 (all cores) or more.");
     }
 
     private static void Require(bool ok, string message)

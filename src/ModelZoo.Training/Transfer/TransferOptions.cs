@@ -138,23 +138,23 @@ public sealed record TransferOptions
         TransferOptionRanges.Check(this);
         if (string.IsNullOrWhiteSpace(BaseHandle))
         {
-            throw new ZooUsageException("no base model given; pass --base HANDLE, e.g. --base imagenet/resnet18/feature_vector.");
+            throw new ZooUsageException("no base model given; set TransferOptions.BaseHandle to a model handle, e.g. TransferOptions.BaseHandle = imagenet/resnet18/feature_vector.");
         }
 
         if (string.IsNullOrWhiteSpace(Data))
         {
-            throw new ZooUsageException("no dataset given; pass --data with a folder of class sub-folders or a path,label CSV.");
+            throw new ZooUsageException("no dataset given; set TransferOptions.Data to a folder of class sub-folders or a path,label CSV.");
         }
 
         if (string.IsNullOrWhiteSpace(OutputDirectory))
         {
-            throw new ZooUsageException("no output folder given; pass --out DIR.");
+            throw new ZooUsageException("no output folder given; set TransferOptions.OutputDirectory to a folder.");
         }
 
         if (double.IsNaN(ValidationSplit) || ValidationSplit < 0 || ValidationSplit >= 1)
         {
             throw new ZooUsageException(string.Create(CultureInfo.InvariantCulture,
-                $"--val-split {ValidationSplit} is out of range; use a value from 0 up to but not including 1, e.g. 0.2."));
+                $"TransferOptions.ValidationSplit = {ValidationSplit} is out of range; use a value from 0 up to but not including 1, e.g. 0.2."));
         }
 
         if (Augment != AugmentationLevel.None && AugmentViews < 1)
@@ -169,22 +169,22 @@ public sealed record TransferOptions
 
         if (Unfreeze is not null && UnfreezeFrom is not null)
         {
-            throw new ZooUsageException("--unfreeze and --unfreeze-from both given; pass only one of them.");
+            throw new ZooUsageException("TransferOptions.Unfreeze and TransferOptions.UnfreezeFrom both given; pass only one of them.");
         }
 
         if (Unfreeze is < 1)
         {
-            throw new ZooUsageException($"--unfreeze {Unfreeze} is out of range; pass the number of trailing weight layers to train, e.g. --unfreeze 2.");
+            throw new ZooUsageException($"TransferOptions.Unfreeze = {Unfreeze} is out of range; pass the number of trailing weight layers to train, e.g. TransferOptions.Unfreeze = 2.");
         }
 
         if (UnfreezeFrom is not null && string.IsNullOrWhiteSpace(UnfreezeFrom))
         {
-            throw new ZooUsageException("--unfreeze-from is empty; pass the name of a backbone tensor to train from.");
+            throw new ZooUsageException("TransferOptions.UnfreezeFrom is empty; pass the name of a backbone tensor to train from.");
         }
 
         if (FineTuneEpochs is < 1 || FineTuneLearningRate is { } rate && !(rate > 0 && float.IsFinite(rate)))
         {
-            throw new ZooUsageException("fine-tuning needs at least one epoch and a positive learning rate; check --finetune-epochs and --finetune-lr.");
+            throw new ZooUsageException("fine-tuning needs at least one epoch and a positive learning rate; check TransferOptions.FineTuneEpochs and TransferOptions.FineTuneLearningRate.");
         }
 
         ToHeadTrainingOptions().Validate();

@@ -139,7 +139,7 @@ public sealed class TrainingHostileCorpusTests(ITestOutputHelper log)
 
         Assert.Equal("training-diverged", ex.Code);
         Assert.Contains(message, ex.Message);
-        Assert.Contains("lower --lr", ex.Message);
+        Assert.Contains("lower --lr", ModelZoo.Cli.Infrastructure.ApiFlags.ToFlags(ex.Message));
     }
 
     [Fact]

@@ -1,7 +1,10 @@
 using ModelZoo.Batch;
 using ModelZoo.Catalog;
 using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Runtime;
 using ModelZoo.Tasks;
+using ModelZoo.Training.Heads;
+using ModelZoo.Training.Transfer;
 
 namespace ModelZoo.Cli.Tests.Infrastructure;
 
@@ -19,9 +22,19 @@ public sealed class ApiFlagsTests
     }
 
     [Fact]
+    public void An_assignment_becomes_the_flag_and_its_value_and_a_longer_member_wins()
+    {
+        Assert.Equal("--unfreeze 0 is out of range; e.g. --unfreeze 2.",
+            ApiFlags.ToFlags("TransferOptions.Unfreeze = 0 is out of range; e.g. TransferOptions.Unfreeze = 2."));
+        Assert.Equal("--unfreeze-from is empty; pass --force to replace it.",
+            ApiFlags.ToFlags("TransferOptions.UnfreezeFrom is empty; pass TransferOptions.Overwrite = true to replace it."));
+    }
+
+    [Fact]
     public void Every_member_in_the_table_exists_in_the_library()
     {
-        Type[] types = [typeof(ImageTaskOptions), typeof(ClassificationOptions), typeof(ModelCatalog), typeof(BatchWorkerOptions), typeof(BatchBroker)];
+        Type[] types = [typeof(ImageTaskOptions), typeof(ClassificationOptions), typeof(ModelCatalog), typeof(BatchWorkerOptions), typeof(BatchBroker),
+            typeof(TransferOptions), typeof(HeadTrainingOptions), typeof(SessionSettings)];
         foreach (var (member, _) in ApiFlags.Table)
         {
             var typeName = member[..member.IndexOf('.', StringComparison.Ordinal)];

@@ -127,7 +127,7 @@ public sealed class FineTunerTests(FineTunerFixture run) : IClassFixture<FineTun
         {
             BaseHandle = "b", Data = "d", OutputDirectory = "o", Unfreeze = 2, UnfreezeFrom = "x",
         }.Validate());
-        Assert.Contains("--unfreeze-from", ex.Message);
+        Assert.Contains("TransferOptions.UnfreezeFrom", ex.Message);
     }
 }
 

@@ -27,7 +27,7 @@ public sealed class SuffixGraphTests
         var ex = Assert.Throws<ZooException>(() => SuffixGraph.Split(WithTanh(), 2, null, TestGraph.Settings));
         Assert.Equal("finetune-op-unsupported", ex.Code);
         Assert.Contains("Tanh node 't_node'", ex.Message);
-        Assert.Contains("--unfreeze 1", ex.Message);
+        Assert.Contains("TransferOptions.Unfreeze = 1", ex.Message);
         Assert.Contains("'t'", ex.Message);
     }
 

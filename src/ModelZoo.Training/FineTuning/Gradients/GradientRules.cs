@@ -46,7 +46,7 @@ internal static class GradientRules
     /// <summary>A rule cannot handle this node's attributes.</summary>
     public static ZooException Unsupported(NodeProto node, string what) =>
         new(ZooErrors.FineTuneOpUnsupported,
-            $"Cannot fine-tune through {node.OpType} node '{node.Name}': {what}; unfreeze fewer layers (a smaller --unfreeze) so that the split comes after it.");
+            $"Cannot fine-tune through {node.OpType} node '{node.Name}': {what}; unfreeze fewer layers (a smaller TransferOptions.Unfreeze) so that the split comes after it.");
 
     private static string?[] PassThrough(NodeProto node, string dy, bool[] needed, GraphEmitter e) => [dy];
 

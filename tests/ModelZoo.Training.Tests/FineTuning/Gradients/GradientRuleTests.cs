@@ -172,7 +172,7 @@ public sealed class GradientRuleTests
         var ex = Assert.Throws<ZooException>(() => GradientModel.Build(forward, shapes, new Dictionary<string, string> { ["y"] = "x" }, ["x"]));
         Assert.Equal("finetune-op-unsupported", ex.Code);
         Assert.Contains("Tanh node 'y_node'", ex.Message);
-        Assert.Contains("--unfreeze", ex.Message);
+        Assert.Contains("TransferOptions.Unfreeze", ex.Message);
     }
 
     private static void Check(TestGraph graph, params string[] wrt)
