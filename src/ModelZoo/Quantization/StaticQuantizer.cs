@@ -21,6 +21,13 @@ public static class StaticQuantizer
     /// <summary>Default agreement a classifier must reach: share of images with the same top-1 class.</summary>
     public const double DefaultTop1Threshold = 0.95;
 
+    /// <summary>Default agreement a detector must reach: F1 of its boxes against the float model's (same class, IoU ≥ 0.5).</summary>
+    public const double DefaultDetectionThreshold = 0.9;
+
+    /// <summary>Default agreement a pose model must reach: share of the float model's shown keypoints placed within
+    /// 5 % of the image diagonal.</summary>
+    public const double DefaultKeypointThreshold = 0.9;
+
     private static readonly HashSet<string> AlreadyQuantized = new(StringComparer.Ordinal)
     {
         "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
@@ -90,7 +97,8 @@ public static class StaticQuantizer
 
     /// <summary>
     /// Compares two models that take the same input (e.g. a float model and its int8 version, each joined with its
-    /// preprocessing graph) on <paramref name="images"/>: top-1 agreement for classifiers, mean cosine otherwise.
+    /// preprocessing graph) on <paramref name="images"/>: top-1 agreement for classifiers, boxes matched by class and
+    /// IoU for detectors, keypoint distance for pose models, mean cosine otherwise.
     /// </summary>
     public static QuantizationAgreement MeasureAgreement(OnnxModel reference, OnnxModel candidate, ModelCard card,
         IReadOnlyList<RgbImage> images, SessionSettings? session = null, double? threshold = null)
@@ -105,6 +113,10 @@ public static class StaticQuantizer
         var runSpec = spec;
         using var a = ModelSession.Open(reference, session);
         using var b = ModelSession.Open(candidate, session);
+        if (TaskAgreement.Covers(card.Task))
+        {
+            return TaskAgreement.Measure(a, b, card, images, threshold);
+        }
         var outputName = card.Output?.Name;
         var ra = new ImageBatchRunner(a, runSpec, outputName ?? a.Outputs[0].Name);
         var rb = new ImageBatchRunner(b, runSpec, outputName ?? b.Outputs[0].Name);
