@@ -13,10 +13,10 @@ namespace ModelZoo.Quantization;
 /// </summary>
 internal static class ActivationRanges
 {
-    public static Dictionary<string, (float Low, float High)> Collect(ModelProto floatModel, OnnxModel? preprocess, InputSpec spec,
+    public static Dictionary<string, (float Low, float High)> Collect(ModelProto floatModel, OnnxModel? preprocess, ModelCard card,
         IReadOnlyList<string> tensors, IReadOnlyList<RgbImage> images, QuantizationOptions options, SessionSettings settings)
     {
-        using var probe = Probe.Open(floatModel, preprocess, spec, tensors, images, settings);
+        using var probe = Probe.Open(floatModel, preprocess, card, tensors, images, settings);
         if (options.Method == CalibrationMethod.Percentile)
         {
             return PercentileRanges(probe, tensors, options.Percentile, images.Count);
@@ -137,25 +137,20 @@ internal static class ActivationRanges
     private sealed class Probe : IDisposable
     {
         private readonly ModelSession session;
-        private readonly string input;
-        private readonly long[] shape;
-        private readonly InputSpec spec;
+        private readonly ImageModelRunner runner;
         private readonly IReadOnlyList<string> tensors;
         private readonly IReadOnlyList<RgbImage> images;
 
-        private Probe(ModelSession session, InputSpec spec, IReadOnlyList<string> tensors, IReadOnlyList<RgbImage> images)
+        private Probe(ModelSession session, ModelCard card, IReadOnlyList<string> tensors, IReadOnlyList<RgbImage> images)
         {
             this.session = session;
-            this.spec = spec;
             this.tensors = tensors;
             this.images = images;
-            input = TaskSessions.ImageInput(session, spec).Name;
-            shape = spec.Layout == TensorLayout.Nchw
-                ? [1, spec.ColorOrder == ColorOrder.Gray ? 1 : 3, spec.Height, spec.Width]
-                : [1, spec.Height, spec.Width, spec.ColorOrder == ColorOrder.Gray ? 1 : 3];
+            // The task runner feeds the input in the element type the graph takes (float, uint8, or int32 for MoveNet).
+            runner = new ImageModelRunner(session, card);
         }
 
-        public static Probe Open(ModelProto floatModel, OnnxModel? preprocess, InputSpec spec, IReadOnlyList<string> tensors,
+        public static Probe Open(ModelProto floatModel, OnnxModel? preprocess, ModelCard card, IReadOnlyList<string> tensors,
             IReadOnlyList<RgbImage> images, SessionSettings settings)
         {
             var probe = floatModel.Clone();
@@ -171,12 +166,12 @@ internal static class ActivationRanges
             var model = OnnxModel.FromProto(probe);
             if (preprocess is not null)
             {
-                model = GraphComposer.Prepend(preprocess, model, spec.Name);
+                model = GraphComposer.Prepend(preprocess, model, card.Input!.Name);
             }
             var session = ModelSession.Open(model, settings);
             try
             {
-                return new Probe(session, spec, tensors, images);
+                return new Probe(session, card, tensors, images);
             }
             catch
             {
@@ -188,13 +183,12 @@ internal static class ActivationRanges
         /// <summary>Runs every image and hands each exposed tensor's values to <paramref name="visit"/>.</summary>
         public void RunAll(Action<string, float[]> visit)
         {
-            var tensor = new float[ImagePreprocessor.TensorLength(spec)];
             foreach (var image in images)
             {
-                ImagePreprocessor.WriteTensor(image, spec, tensor);
-                foreach (var output in session.Run(input, tensor, shape, tensors))
+                var outputs = runner.Run(image);
+                foreach (var name in tensors)
                 {
-                    visit(output.Name, output.AsFloats());
+                    visit(name, ModelOutputs.Floats(outputs.Find(name)!));
                 }
             }
         }

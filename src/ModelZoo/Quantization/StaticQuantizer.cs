@@ -84,7 +84,7 @@ public static class StaticQuantizer
             throw new QuantizationRefusedException(ZooErrors.QuantizeNothing,
                 "the graph has no Conv, Gemm or MatMul with constant weights to run in int8; there is nothing to quantize in this model.");
         }
-        var ranges = ActivationRanges.Collect(work, preModel, spec, plan.Tensors, calibration, options, session);
+        var ranges = ActivationRanges.Collect(work, preModel, card, plan.Tensors, calibration, options, session);
         var (tensors, weights) = QdqRewriter.Rewrite(work.Graph, plan, ranges);
         var result = OnnxModel.FromProto(work);
         result.Metadata["zoo.quantization"] = "static int8 QDQ (uint8 activations, int8 per-channel weights)";
