@@ -10,7 +10,8 @@ namespace ModelZoo.Benchmarks;
 /// <c>… -- verify-on-load [--runs N] [--handle H]</c>, the Open Inference Protocol's latency
 /// against the native endpoint: <c>… -- v2-latency [--requests N]</c>, or fp32 against int8 ResNet-18:
 /// <c>… -- quantize [--runs N]</c>, and int8 one-file classifiers and the int8 backbone's transfer accuracy:
-/// <c>… -- quantize-classifier [--sets a,b]</c>.</summary>
+/// <c>… -- quantize-classifier [--sets a,b]</c>, and the int8 TFJS detector and MoveNet against fp32:
+/// <c>… -- quantize-tasks [--tails 0,2,4]</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract on rendered lines
@@ -48,6 +49,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "quantize-classifier")
         {
             return QuantizeClassifier.RunAsync(args[1..]).GetAwaiter().GetResult();
+        }
+        if (args.Length > 0 && args[0] == "quantize-tasks")
+        {
+            return QuantizeTasks.Run(args[1..]);
         }
         if (args.Length > 0 && args[0] == "quantize")
         {

@@ -62,9 +62,7 @@ internal static class QuantizeClassifier
                 }
                 var dataset = ImageDataset.Load(data);
                 var split = dataset.Split(0.2, seed);
-                var train = split.Train.Select(i => i.Path).Order(StringComparer.Ordinal).ToList();
-                // Evenly spread over the (class-ordered) training images, so every class is in the calibration set.
-                var calibrationPaths = Enumerable.Range(0, Math.Min(calibrationCount, train.Count)).Select(i => train[(int)((long)i * train.Count / Math.Min(calibrationCount, train.Count))]).ToList();
+                var calibrationPaths = Int8Backbone.CalibrationPaths(split.Train.Select(i => i.Path), calibrationCount);
                 var heldOutPaths = split.Validation.Select(i => i.Path).Order(StringComparer.Ordinal).ToList();
                 Console.WriteLine($"{set.Name}: {dataset.Classes.Count} classes, {split.Train.Count} train / {split.Validation.Count} held out; calibration {calibrationPaths.Count} training images");
 
@@ -107,11 +105,8 @@ internal static class QuantizeClassifier
                 }
 
                 // (2) zoo train on the int8 backbone, calibrated on the same training images, at the defaults.
-                var int8 = StaticQuantizer.Quantize(backboneModel, backbonePre, backboneCard, calibration);
                 var int8Handle = "local/bench-resnet18-int8";
-                var int8Card = QuantizedCard.Write(backboneCard, backbone, int8, int8Handle, new QuantizationOptions().MethodName,
-                    QuantizedCard.CalibrationHash(data, calibrationPaths), calibrationPaths.Count, Path.Combine(work, "int8"));
-                ModelCatalog.Load(settings).Register(int8Card, settings, overwrite: true);
+                var int8 = (await Int8Backbone.QuantizeAsync(store, backboneCard, settings, int8Handle, data, calibrationPaths, Path.Combine(work, "int8")).ConfigureAwait(false)).Model;
                 using var int8Store = new ModelStore(settings);
                 var onInt8 = await Train(int8Store, settings, int8Handle, data, Path.Combine(work, "out-int8"), "local/bench-int8", seed).ConfigureAwait(false);
                 var backboneHeld = StaticQuantizer.MeasureAgreement(Compose(backbonePre, backboneModel, backboneCard.Input!),

@@ -114,7 +114,8 @@ internal static class QuantizeThroughput
         }
     }
 
-    private static string CpuFlags()
+    /// <summary>The CPU's SIMD and int8 flags from /proc/cpuinfo.</summary>
+    internal static string CpuFlags()
     {
         var info = Path.Combine(Path.DirectorySeparatorChar + "proc", "cpuinfo");
         if (!File.Exists(info))

@@ -8,10 +8,14 @@ using ModelZoo.Training.Transfer;
 namespace ModelZoo.Benchmarks;
 
 /// <summary>
-/// <c>train-vs-mlnet [--sets a,b,…] [--seed N]</c>: on each dataset, <c>zoo train</c> at its defaults and with the old
+/// <c>train-vs-mlnet [--sets a,b,…] [--seed N] [--int8] [--calibration N] [--no-old-defaults] [--extraction-batch N]</c>:
+/// on each dataset, <c>zoo train</c> at its defaults and with the old
 /// defaults (<c>--lr 0.001 --epochs 10</c>), each from a cold feature cache, and ML.NET 5's documented pipeline
 /// (DnnFeaturizeImage ResNet-18 + LbfgsMaximumEntropy) on the same held-out split (the split <c>zoo train</c> makes,
-/// 20 % of each class), printing held-out accuracy and wall time of each.
+/// 20 % of each class), printing held-out accuracy and wall time of each. <c>--int8</c> adds <c>zoo train</c> at its
+/// defaults on the backbone quantized first on N (default 60) of the set's training images, from a cold feature cache;
+/// the quantisation is timed on its own line, not in the train time. <c>--extraction-batch</c> sets
+/// <c>TransferOptions.ExtractionBatchSize</c> for every zoo run.
 /// Sets: Tux Paint category sets (<c>tux-leaf6</c>, <c>tux-top5</c>, <c>tux-top5b</c>, <c>tux-all12</c>, from
 /// scripts/fetch-test-assets.sh) and the emoji quick-start set (<c>emoji</c>, from scripts/fetch-quickstart-data.sh).
 /// </summary>
@@ -135,6 +139,11 @@ internal static class TrainComparison
     public static async Task<int> RunAsync(string[] args)
     {
         var seed = int.Parse(Option(args, "--seed") ?? "0", CultureInfo.InvariantCulture);
+        var int8 = args.Contains("--int8");
+        var calibrationCount = int.Parse(Option(args, "--calibration") ?? "60", CultureInfo.InvariantCulture);
+        var runOld = !args.Contains("--no-old-defaults");
+        var extractionBatch = int.Parse(Option(args, "--extraction-batch") ?? new TransferOptions { BaseHandle = "", Data = "", OutputDirectory = "" }.ExtractionBatchSize.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        Console.WriteLine($"train-vs-mlnet: CPU {QuantizeThroughput.CpuFlags()}, {Environment.ProcessorCount} cores, load average {LoadAverage()}, extraction batch {extractionBatch}");
         var wanted = (Option(args, "--sets") ?? string.Join(",", Sets.Select(s => s.Name))).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var environment = ZooSettings.FromEnvironment();
         // The base model comes from the shared test store when there is one, so that nothing is downloaded.
@@ -146,6 +155,7 @@ internal static class TrainComparison
 
         await WarmUpAsync(store, card, environment).ConfigureAwait(false);
         var rows = new List<string>();
+        var int8Rows = new List<string>();
         foreach (var name in wanted)
         {
             var set = Sets.FirstOrDefault(s => s.Name == name);
@@ -169,14 +179,15 @@ internal static class TrainComparison
                 Console.WriteLine($"{set.Name}: {set.Description}: {dataset.Classes.Count} classes, {dataset.Images.Count} images ({split.Train.Count} train / {split.Validation.Count} held out), seed {seed}");
 
                 // Each zoo run gets its own home, so each starts from a cold feature cache.
-                async Task<(TransferResult Result, TimeSpan Time)> Zoo(string label, int? epochs, float? rate, Training.Heads.LinearHeadSolverOptions? solver = null, string? home = null)
+                async Task<(TransferResult Result, TimeSpan Time)> Zoo(string label, int? epochs, float? rate, Training.Heads.LinearHeadSolverOptions? solver = null, string? home = null,
+                    string? baseHandle = null, ModelStore? baseStore = null)
                 {
                     var settings = environment with { Home = Path.Combine(work, "home-" + (home ?? label)) };
-                    var learner = new TransferLearner(store, ModelCatalog.Load(settings), settings);
+                    var learner = new TransferLearner(baseStore ?? store, ModelCatalog.Load(settings), settings);
                     var clock = Stopwatch.StartNew();
                     var result = await learner.TrainAsync(new TransferOptions
                     {
-                        BaseHandle = card.Handle,
+                        BaseHandle = baseHandle ?? card.Handle,
                         Data = data,
                         OutputDirectory = Path.Combine(work, "out-" + label),
                         Name = "local/bench-" + label,
@@ -184,12 +195,29 @@ internal static class TrainComparison
                         Epochs = epochs,
                         LearningRate = rate,
                         SolverOptions = solver ?? new(),
+                        ExtractionBatchSize = extractionBatch,
                     }, null, CancellationToken.None).ConfigureAwait(false);
                     return (result, clock.Elapsed);
                 }
 
                 var defaults = await Zoo("defaults", null, null).ConfigureAwait(false);
-                var old = await Zoo("old-defaults", 10, 0.001f).ConfigureAwait(false);
+                var old = runOld ? await Zoo("old-defaults", 10, 0.001f).ConfigureAwait(false) : default;
+                (TransferResult Result, TimeSpan Time) onInt8 = default;
+                var quantizeTime = TimeSpan.Zero;
+                if (int8)
+                {
+                    // Quantized and registered in the int8 run's own home, which has no features cached yet; the
+                    // model is copied into that store before the train clock starts, as the fp32 model is.
+                    const string int8Handle = "local/bench-resnet18-int8";
+                    var int8Settings = environment with { Home = Path.Combine(work, "home-int8") };
+                    var calibrationPaths = Int8Backbone.CalibrationPaths(split.Train.Select(i => i.Path), calibrationCount);
+                    var quantized = await Int8Backbone.QuantizeAsync(store, card, int8Settings, int8Handle, data, calibrationPaths, Path.Combine(work, "int8")).ConfigureAwait(false);
+                    using var int8Store = new ModelStore(int8Settings);
+                    await int8Store.PullAsync(quantized.Card).ConfigureAwait(false);
+                    quantizeTime = quantized.QuantizeTime;
+                    Console.WriteLine($"  zoo quantize (minmax, {calibrationPaths.Count} training images, not in the train time): {S(quantizeTime)}, calibration cosine {quantized.Model.Agreement.Value:0.0000}");
+                    onInt8 = await Zoo("int8", null, null, baseHandle: int8Handle, baseStore: int8Store).ConfigureAwait(false);
+                }
                 if (args.Contains("--variants"))
                 {
                     // Solver variants on the warm cache of the default run: accuracy only.
@@ -207,13 +235,26 @@ internal static class TrainComparison
                 var m = defaults.Result.Metrics;
                 Console.WriteLine($"  zoo train (defaults): {A(m.ValidationAccuracy)} in {S(defaults.Time)} (L2 {m.L2:0.###} by {m.L2Selection}; " +
                     $"head {S(defaults.Result.Timings.First(t => t.Stage.StartsWith("head", StringComparison.Ordinal)).Duration)})");
-                Console.WriteLine($"  zoo train --lr 0.001 --epochs 10 (old defaults): {A(old.Result.Metrics.ValidationAccuracy)} in {S(old.Time)}");
-                foreach (var (label, run) in new[] { ("defaults", defaults), ("old defaults", old) })
+                if (runOld)
+                {
+                    Console.WriteLine($"  zoo train --lr 0.001 --epochs 10 (old defaults): {A(old.Result.Metrics.ValidationAccuracy)} in {S(old.Time)}");
+                }
+                if (int8)
+                {
+                    Console.WriteLine($"  zoo train (defaults, int8 backbone): {A(onInt8.Result!.Metrics.ValidationAccuracy)} in {S(onInt8.Time)}");
+                }
+                foreach (var (label, run) in new[] { ("defaults", defaults), ("old defaults", old), ("int8 backbone", onInt8) }.Where(r => r.Item2.Result is not null))
                 {
                     Console.WriteLine($"  {label} stages: " + string.Join(", ", run.Result.Timings.Select(t => $"{t.Stage} {S(t.Duration)}")));
                 }
                 Console.WriteLine($"  ML.NET 5 LbfgsMaximumEntropy: {A(mlnet.Accuracy)} in {S(mlnet.Train + mlnet.Score)}");
-                rows.Add($"| {set.Name} | {dataset.Classes.Count} | {split.Train.Count} / {split.Validation.Count} | {A(mlnet.Accuracy)} | **{A(m.ValidationAccuracy)}** | {A(old.Result.Metrics.ValidationAccuracy)} | {m.L2:0.###} ({m.L2Selection}) | {S(defaults.Time)} | {S(old.Time)} | {S(mlnet.Train + mlnet.Score)} |");
+                rows.Add($"| {set.Name} | {dataset.Classes.Count} | {split.Train.Count} / {split.Validation.Count} | {A(mlnet.Accuracy)} | **{A(m.ValidationAccuracy)}** | {(runOld ? A(old.Result.Metrics.ValidationAccuracy) : "-")} | {m.L2:0.###} ({m.L2Selection}) | {S(defaults.Time)} | {(runOld ? S(old.Time) : "-")} | {S(mlnet.Train + mlnet.Score)} |");
+                if (int8)
+                {
+                    var mlnetTime = mlnet.Train + mlnet.Score;
+                    int8Rows.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"| {set.Name} ({split.Train.Count} / {split.Validation.Count}) | {S(defaults.Time)} | {S(onInt8.Time)} | {S(quantizeTime)} | {S(mlnetTime)} | {mlnetTime / defaults.Time:0.00}× | **{mlnetTime / onInt8.Time:0.00}×** | {A(m.ValidationAccuracy)} | {A(onInt8.Result!.Metrics.ValidationAccuracy)} | {A(mlnet.Accuracy)} |"));
+                }
             }
             finally
             {
@@ -234,6 +275,13 @@ internal static class TrainComparison
         foreach (var row in rows)
         {
             Console.WriteLine(row);
+        }
+        if (int8)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| set (train / held out) | zoo train fp32 (cold) | zoo train int8 (cold) | zoo quantize (not in the train time) | ML.NET fit + score | ML.NET ÷ zoo fp32 | ML.NET ÷ zoo int8 | held out: zoo fp32 | zoo int8 | ML.NET |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            int8Rows.ForEach(Console.WriteLine);
         }
         return 0;
     }

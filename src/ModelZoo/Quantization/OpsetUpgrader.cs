@@ -41,86 +41,9 @@ internal static class OpsetUpgrader
         var index = new GraphIndex(graph);
         foreach (var node in graph.Node)
         {
-            if (!GraphIndex.IsDefaultDomain(node.Domain))
+            if (GraphIndex.IsDefaultDomain(node.Domain) && !Unchanged.Contains(node.OpType))
             {
-                continue;
-            }
-            if (Unchanged.Contains(node.OpType))
-            {
-                continue;
-            }
-            switch (node.OpType)
-            {
-                case "BatchNormalization":
-                    if (GraphIndex.IntAttribute(node, "spatial", 1) != 1)
-                    {
-                        throw Refuse(node, from, "it uses spatial=0 (per-activation statistics), which opset 9 removed");
-                    }
-                    RemoveAttribute(node, "spatial");
-                    break;
-                case "Dropout":
-                    // Inference-only graph: Dropout is the identity, and its ratio moved from attribute to input in opset 12.
-                    if (node.Output.Count > 1 && node.Output[1].Length > 0)
-                    {
-                        throw Refuse(node, from, "its mask output is used");
-                    }
-                    node.OpType = "Identity";
-                    node.Attribute.Clear();
-                    while (node.Output.Count > 1)
-                    {
-                        node.Output.RemoveAt(node.Output.Count - 1);
-                    }
-                    break;
-                case "Pad":
-                    MoveIntsToInput(graph, index, node, "pads", required: true);
-                    var value = node.Attribute.FirstOrDefault(a => a.Name == "value");
-                    if (value is not null && value.F != 0f)
-                    {
-                        var name = index.UniqueName(node.Output[0] + "_pad_value");
-                        graph.Initializer.Add(TensorData.Float(name, [value.F]));
-                        node.Input.Add(name);
-                    }
-                    RemoveAttribute(node, "value");
-                    break;
-                case "Split":
-                    MoveIntsToInput(graph, index, node, "split", required: false);
-                    break;
-                case "Squeeze":
-                case "Unsqueeze":
-                    MoveIntsToInput(graph, index, node, "axes", required: node.OpType == "Unsqueeze");
-                    break;
-                case "Clip" when from < 11:
-                    var min = node.Attribute.FirstOrDefault(a => a.Name == "min")?.F ?? float.MinValue;
-                    var max = node.Attribute.FirstOrDefault(a => a.Name == "max")?.F ?? float.MaxValue;
-                    var minName = index.UniqueName(node.Output[0] + "_min");
-                    var maxName = index.UniqueName(node.Output[0] + "_max");
-                    graph.Initializer.Add(TensorData.Float(minName, [min]));
-                    graph.Initializer.Add(TensorData.Float(maxName, [max]));
-                    node.Input.Add(minName);
-                    node.Input.Add(maxName);
-                    RemoveAttribute(node, "min");
-                    RemoveAttribute(node, "max");
-                    break;
-                case "Clip":
-                    break;
-                case "Softmax":
-                case "LogSoftmax":
-                    // Before opset 13 the input is flattened to 2-D at `axis`; from 13 the op runs along `axis` alone.
-                    // The two agree when `axis` is the last axis, the usual classifier case.
-                    var rank = index.DeclaredShape(node.Input[0])?.Count ?? index.DeclaredShape(node.Output[0])?.Count
-                        ?? (index.Producer(node.Input[0])?.OpType == "Gemm" ? 2 : (int?)null);
-                    var axis = GraphIndex.IntAttribute(node, "axis", 1);
-                    if (rank is null || (axis < 0 ? axis + rank : axis) != rank - 1)
-                    {
-                        throw Refuse(node, from, rank is null
-                            ? "the rank of its input is unknown, and its meaning changed in opset 13 unless the axis is the last one"
-                            : $"axis {axis} of a rank-{rank} input is not the last axis, and opset 13 changed what that means");
-                    }
-                    RemoveAttribute(node, "axis");
-                    node.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = rank.Value - 1 });
-                    break;
-                default:
-                    throw Refuse(node, from, $"{node.OpType} is not among the operators whose meaning this quantizer carries from opset {from} to {Target}");
+                UpgradeNode(graph, index, node, from);
             }
         }
         opset!.Version = Target;
@@ -131,6 +54,103 @@ internal static class OpsetUpgrader
         var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
         graph.Input.Clear();
         graph.Input.AddRange(inputs);
+    }
+
+    private static void UpgradeNode(GraphProto graph, GraphIndex index, NodeProto node, long from)
+    {
+        switch (node.OpType)
+        {
+            case "BatchNormalization":
+                if (GraphIndex.IntAttribute(node, "spatial", 1) != 1)
+                {
+                    throw Refuse(node, from, "it uses spatial=0 (per-activation statistics), which opset 9 removed");
+                }
+                RemoveAttribute(node, "spatial");
+                break;
+            case "Dropout":
+                DropoutToIdentity(node, from);
+                break;
+            case "Pad":
+                UpgradePad(graph, index, node);
+                break;
+            case "Split":
+                MoveIntsToInput(graph, index, node, "split", required: false);
+                break;
+            case "Squeeze":
+            case "Unsqueeze":
+                MoveIntsToInput(graph, index, node, "axes", required: node.OpType == "Unsqueeze");
+                break;
+            case "Clip" when from < 11:
+                ClipBoundsToInputs(graph, index, node);
+                break;
+            case "Clip":
+                break;
+            case "Softmax":
+            case "LogSoftmax":
+                UpgradeSoftmax(index, node, from);
+                break;
+            default:
+                throw Refuse(node, from, $"{node.OpType} is not among the operators whose meaning this quantizer carries from opset {from} to {Target}");
+        }
+    }
+
+    private static void DropoutToIdentity(NodeProto node, long from)
+    {
+        // Inference-only graph: Dropout is the identity, and its ratio moved from attribute to input in opset 12.
+        if (node.Output.Count > 1 && node.Output[1].Length > 0)
+        {
+            throw Refuse(node, from, "its mask output is used");
+        }
+        node.OpType = "Identity";
+        node.Attribute.Clear();
+        while (node.Output.Count > 1)
+        {
+            node.Output.RemoveAt(node.Output.Count - 1);
+        }
+    }
+
+    private static void UpgradePad(GraphProto graph, GraphIndex index, NodeProto node)
+    {
+        MoveIntsToInput(graph, index, node, "pads", required: true);
+        var value = node.Attribute.FirstOrDefault(a => a.Name == "value");
+        if (value is not null && value.F != 0f)
+        {
+            var name = index.UniqueName(node.Output[0] + "_pad_value");
+            graph.Initializer.Add(TensorData.Float(name, [value.F]));
+            node.Input.Add(name);
+        }
+        RemoveAttribute(node, "value");
+    }
+
+    private static void ClipBoundsToInputs(GraphProto graph, GraphIndex index, NodeProto node)
+    {
+        var min = node.Attribute.FirstOrDefault(a => a.Name == "min")?.F ?? float.MinValue;
+        var max = node.Attribute.FirstOrDefault(a => a.Name == "max")?.F ?? float.MaxValue;
+        var minName = index.UniqueName(node.Output[0] + "_min");
+        var maxName = index.UniqueName(node.Output[0] + "_max");
+        graph.Initializer.Add(TensorData.Float(minName, [min]));
+        graph.Initializer.Add(TensorData.Float(maxName, [max]));
+        node.Input.Add(minName);
+        node.Input.Add(maxName);
+        RemoveAttribute(node, "min");
+        RemoveAttribute(node, "max");
+    }
+
+    private static void UpgradeSoftmax(GraphIndex index, NodeProto node, long from)
+    {
+        // Before opset 13 the input is flattened to 2-D at `axis`; from 13 the op runs along `axis` alone.
+        // The two agree when `axis` is the last axis, the usual classifier case.
+        var rank = index.DeclaredShape(node.Input[0])?.Count ?? index.DeclaredShape(node.Output[0])?.Count
+            ?? (index.Producer(node.Input[0])?.OpType == "Gemm" ? 2 : (int?)null);
+        var axis = GraphIndex.IntAttribute(node, "axis", 1);
+        if (rank is null || (axis < 0 ? axis + rank : axis) != rank - 1)
+        {
+            throw Refuse(node, from, rank is null
+                ? "the rank of its input is unknown, and its meaning changed in opset 13 unless the axis is the last one"
+                : $"axis {axis} of a rank-{rank} input is not the last axis, and opset 13 changed what that means");
+        }
+        RemoveAttribute(node, "axis");
+        node.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = rank.Value - 1 });
     }
 
     private static void MoveIntsToInput(GraphProto graph, GraphIndex index, NodeProto node, string attribute, bool required)

@@ -12,16 +12,56 @@ internal static class QdqRewriter
 {
     public static (int Tensors, int Weights) Rewrite(GraphProto graph, QuantizationPlan plan, IReadOnlyDictionary<string, (float Low, float High)> ranges)
     {
+        AbsorbFusedRelus(graph, plan);
         var index = new GraphIndex(graph);
-        // Absorb each fused Relu: its producer writes the Relu's output name, and the uint8 QuantizeLinear (zero point 0) clamps.
+        var parameters = AddActivationParameters(graph, index, plan, ranges);
+        var quantized = new Dictionary<string, string>(StringComparer.Ordinal);
+        var nodes = new List<NodeProto>();
+        foreach (var input in graph.Input)
+        {
+            EmitQuantize(index, parameters, quantized, nodes, input.Name);
+        }
+
+        var weights = 0;
+        foreach (var node in graph.Node.ToList())
+        {
+            var integer = plan.IntegerNodes.Contains(node);
+            var activation = QuantizationPlan.ActivationInputs(node).FirstOrDefault() ?? "";
+            DequantizeInputs(index, plan, parameters, quantized, nodes, node, integer);
+            if (integer && node.OpType is "Conv" or "Gemm" or "MatMul")
+            {
+                QuantizeWeights(graph, index, node, parameters[activation].ScaleValue, nodes);
+                weights++;
+            }
+            nodes.Add(node);
+            foreach (var output in node.Output)
+            {
+                EmitQuantize(index, parameters, quantized, nodes, output);
+            }
+        }
+        graph.Node.Clear();
+        graph.Node.AddRange(nodes);
+        BatchNormFolder.RemoveUnusedInitializers(graph);
+        return (parameters.Count, weights);
+    }
+
+    /// <summary>Absorbs each fused Relu: its producer writes the Relu's output name, and the uint8 QuantizeLinear
+    /// (zero point 0) clamps.</summary>
+    private static void AbsorbFusedRelus(GraphProto graph, QuantizationPlan plan)
+    {
+        var index = new GraphIndex(graph);
         foreach (var (reluOutput, relu) in plan.FusedRelus)
         {
             var producer = index.Producer(relu.Input[0])!;
             producer.Output[0] = reluOutput;
             graph.Node.Remove(relu);
         }
-        index = new GraphIndex(graph);
+    }
 
+    /// <summary>Adds one uint8 scale and zero point per planned activation, from its calibrated range widened to hold 0.</summary>
+    private static Dictionary<string, (string Scale, string ZeroPoint, float ScaleValue)> AddActivationParameters(GraphProto graph, GraphIndex index,
+        QuantizationPlan plan, IReadOnlyDictionary<string, (float Low, float High)> ranges)
+    {
         var parameters = new Dictionary<string, (string Scale, string ZeroPoint, float ScaleValue)>(StringComparer.Ordinal);
         foreach (var tensor in plan.Tensors)
         {
@@ -40,62 +80,41 @@ internal static class QdqRewriter
             graph.Initializer.Add(TensorData.Uint8(zeroName, [zeroPoint]));
             parameters[tensor] = (scaleName, zeroName, scale);
         }
+        return parameters;
+    }
 
-        var quantized = new Dictionary<string, string>(StringComparer.Ordinal);
-        var nodes = new List<NodeProto>();
-        void EmitQuantize(string tensor)
+    private static void EmitQuantize(GraphIndex index, Dictionary<string, (string Scale, string ZeroPoint, float ScaleValue)> parameters,
+        Dictionary<string, string> quantized, List<NodeProto> nodes, string tensor)
+    {
+        if (parameters.TryGetValue(tensor, out var p) && !quantized.ContainsKey(tensor))
         {
-            if (parameters.TryGetValue(tensor, out var p) && !quantized.ContainsKey(tensor))
-            {
-                var output = index.UniqueName(tensor + "_quantized");
-                nodes.Add(Node("QuantizeLinear", tensor + "_QuantizeLinear", [tensor, p.Scale, p.ZeroPoint], output));
-                quantized[tensor] = output;
-            }
+            var output = index.UniqueName(tensor + "_quantized");
+            nodes.Add(Node("QuantizeLinear", tensor + "_QuantizeLinear", [tensor, p.Scale, p.ZeroPoint], output));
+            quantized[tensor] = output;
         }
-        foreach (var input in graph.Input)
-        {
-            EmitQuantize(input.Name);
-        }
+    }
 
-        var weights = 0;
-        foreach (var node in graph.Node.ToList())
+    private static void DequantizeInputs(GraphIndex index, QuantizationPlan plan, Dictionary<string, (string Scale, string ZeroPoint, float ScaleValue)> parameters,
+        Dictionary<string, string> quantized, List<NodeProto> nodes, NodeProto node, bool integer)
+    {
+        var dequantized = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < node.Input.Count; i++)
         {
-            var integer = plan.IntegerNodes.Contains(node);
-            var activation = QuantizationPlan.ActivationInputs(node).FirstOrDefault() ?? "";
-            var dequantized = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < node.Input.Count; i++)
+            var input = node.Input[i];
+            if (!quantized.TryGetValue(input, out var q) || !(integer || plan.AllConsumersDequantize.Contains(input)))
             {
-                var input = node.Input[i];
-                if (!quantized.TryGetValue(input, out var q) || !(integer || plan.AllConsumersDequantize.Contains(input)))
-                {
-                    continue;
-                }
-                if (!dequantized.TryGetValue(input, out var dq))
-                {
-                    // One DequantizeLinear per consumer: ONNX Runtime fuses a node group only when its DQ feeds it alone.
-                    var p = parameters[input];
-                    dq = index.UniqueName(input + "_dequantized");
-                    nodes.Add(Node("DequantizeLinear", dq + "_DequantizeLinear", [q, p.Scale, p.ZeroPoint], dq));
-                    dequantized[input] = dq;
-                }
-                node.Input[i] = dq;
+                continue;
             }
-            if (integer && node.OpType is "Conv" or "Gemm" or "MatMul")
+            if (!dequantized.TryGetValue(input, out var dq))
             {
-                var inputScale = parameters[activation].ScaleValue;
-                QuantizeWeights(graph, index, node, inputScale, nodes);
-                weights++;
+                // One DequantizeLinear per consumer: ONNX Runtime fuses a node group only when its DQ feeds it alone.
+                var p = parameters[input];
+                dq = index.UniqueName(input + "_dequantized");
+                nodes.Add(Node("DequantizeLinear", dq + "_DequantizeLinear", [q, p.Scale, p.ZeroPoint], dq));
+                dequantized[input] = dq;
             }
-            nodes.Add(node);
-            foreach (var output in node.Output)
-            {
-                EmitQuantize(output);
-            }
+            node.Input[i] = dq;
         }
-        graph.Node.Clear();
-        graph.Node.AddRange(nodes);
-        BatchNormFolder.RemoveUnusedInitializers(graph);
-        return (parameters.Count, weights);
     }
 
     private static void QuantizeWeights(GraphProto graph, GraphIndex index, NodeProto node, float inputScale, List<NodeProto> nodes)

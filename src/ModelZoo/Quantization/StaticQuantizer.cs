@@ -21,6 +21,13 @@ public static class StaticQuantizer
     /// <summary>Default agreement a classifier must reach: share of images with the same top-1 class.</summary>
     public const double DefaultTop1Threshold = 0.95;
 
+    /// <summary>Default agreement a detector must reach: F1 of its boxes against the float model's (same class, IoU ≥ 0.5).</summary>
+    public const double DefaultDetectionThreshold = 0.9;
+
+    /// <summary>Default agreement a pose model must reach: share of the float model's shown keypoints placed within
+    /// 5 % of the image diagonal.</summary>
+    public const double DefaultKeypointThreshold = 0.9;
+
     private static readonly HashSet<string> AlreadyQuantized = new(StringComparer.Ordinal)
     {
         "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger",
@@ -77,7 +84,7 @@ public static class StaticQuantizer
             throw new QuantizationRefusedException(ZooErrors.QuantizeNothing,
                 "the graph has no Conv, Gemm or MatMul with constant weights to run in int8; there is nothing to quantize in this model.");
         }
-        var ranges = ActivationRanges.Collect(work, preModel, spec, plan.Tensors, calibration, options, session);
+        var ranges = ActivationRanges.Collect(work, preModel, card, plan.Tensors, calibration, options, session);
         var (tensors, weights) = QdqRewriter.Rewrite(work.Graph, plan, ranges);
         var result = OnnxModel.FromProto(work);
         result.Metadata["zoo.quantization"] = "static int8 QDQ (uint8 activations, int8 per-channel weights)";
@@ -90,7 +97,8 @@ public static class StaticQuantizer
 
     /// <summary>
     /// Compares two models that take the same input (e.g. a float model and its int8 version, each joined with its
-    /// preprocessing graph) on <paramref name="images"/>: top-1 agreement for classifiers, mean cosine otherwise.
+    /// preprocessing graph) on <paramref name="images"/>: top-1 agreement for classifiers, boxes matched by class and
+    /// IoU for detectors, keypoint distance for pose models, mean cosine otherwise.
     /// </summary>
     public static QuantizationAgreement MeasureAgreement(OnnxModel reference, OnnxModel candidate, ModelCard card,
         IReadOnlyList<RgbImage> images, SessionSettings? session = null, double? threshold = null)
@@ -105,6 +113,10 @@ public static class StaticQuantizer
         var runSpec = spec;
         using var a = ModelSession.Open(reference, session);
         using var b = ModelSession.Open(candidate, session);
+        if (TaskAgreement.Covers(card.Task))
+        {
+            return TaskAgreement.Measure(a, b, card, images, threshold);
+        }
         var outputName = card.Output?.Name;
         var ra = new ImageBatchRunner(a, runSpec, outputName ?? a.Outputs[0].Name);
         var rb = new ImageBatchRunner(b, runSpec, outputName ?? b.Outputs[0].Name);
