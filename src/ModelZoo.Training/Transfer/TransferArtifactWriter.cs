@@ -316,7 +316,7 @@ internal static class TransferArtifactWriter
             }
 
             w.WriteEndObject();
-            WriteStages(w, run.ExtractionStages);
+            WriteStages(w, run.ExtractionStages ?? ModelZoo.Tasks.StageTimings.Zero);
             w.WriteEndObject();
         }
 

@@ -24,7 +24,7 @@ internal sealed record TransferRun(
     IReadOnlyList<PredictionThumbnails.Item> ValidationPredictions,
     IReadOnlyList<SkippedImage> Skipped,
     List<TimingEntry> Timings,
-    ModelZoo.Tasks.StageTimings ExtractionStages)
+    ModelZoo.Tasks.StageTimings? ExtractionStages = null)
 {
     public IReadOnlyList<string> Classes => Dataset.Classes;
 
