@@ -128,6 +128,8 @@ public static class ZooApp
     {
         config.AddCommand<UpscaleCommand>("upscale").WithDescription("Upscale images with a super-resolution model (tiled; PNG out).")
             .WithExample("upscale", "image/esrgan_slim/x2", "photo.jpg", "--out", "big/");
+        config.AddCommand<BenchCommand>("bench").WithDescription("Images/s, latency percentiles and time per stage of a model's pipeline, next to ONNX Runtime alone.")
+            .WithExample("bench", "coco/nanodet/detection", "--images", "samples/", "--json");
         config.AddCommand<ValCommand>("val").WithDescription("COCO mAP@0.5 and mAP@0.5:0.95 of a detector on labelled images (COCO JSON or YOLO txt).")
             .WithExample("val", "coco/ssd_mobilenet_v1/detection", "--data", "labelled-photos/", "--out", "val-report/");
         config.AddCommand<ServeCommand>("serve").WithDescription("Serve models over HTTP (native, Open Inference Protocol v2, Rekognition- and Vision-compatible APIs, web page).")

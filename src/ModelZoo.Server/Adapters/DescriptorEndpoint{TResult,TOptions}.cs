@@ -73,6 +73,8 @@ public sealed class DescriptorEndpoint<TResult, TOptions> : ITaskEndpoint
     {
         public ModelCard Card => pipeline.Card;
 
+        public StageTimings? Timings => pipeline.Timings;
+
         public IReadOnlyList<TResult> Predict(IReadOnlyList<PredictRequest> batch) => pipeline.Run(
             batch.Select(r => r.Input.RequireImage()).ToList(),
             batch.Select(r => descriptor.ParseOptions(r.Options.ToValues())).ToList());

@@ -16,10 +16,17 @@ public sealed class ServedModel<TResult> : ServedModel
     {
         _runner = runner;
         var handle = runner.Card.Handle;
+        // One batch runs at a time per model, so the last snapshot needs no lock.
+        var counted = runner.Timings;
         _batcher = new MicroBatcher<PredictRequest, TResult>(handle, batch =>
         {
             metrics.ObserveBatch(handle, batch.Count);
             var results = runner.Predict(batch.Select(s => s.Request).ToList());
+            if (runner.Timings is { } timings)
+            {
+                metrics.ObserveStages(handle, counted is null ? timings : timings.Since(counted));
+                counted = timings;
+            }
             if (results.Count != batch.Count)
             {
                 throw ZooErrors.AdapterResultCount.Raise(

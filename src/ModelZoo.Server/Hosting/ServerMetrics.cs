@@ -5,7 +5,8 @@ namespace ModelZoo.Server.Hosting;
 
 /// <summary>
 /// Counters and histograms the server exposes at <c>/metrics</c> in the Prometheus text exposition format
-/// (version 0.0.4): request counts by route and status, request latency, batch sizes and queue depth per model.
+/// (version 0.0.4): request counts by route and status, request latency, batch sizes and queue depth per model, and
+/// the time each model's pipeline spends per stage (decode, preprocess, inference, postprocess).
 /// Thread-safe.
 /// </summary>
 public sealed class ServerMetrics
@@ -19,6 +20,7 @@ public sealed class ServerMetrics
     private readonly SortedDictionary<string, Histogram> _batches = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _loads = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _evictions = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<(string Model, string Stage), (double Seconds, long Images)> _stages = [];
     private Func<IReadOnlyDictionary<string, int>> _queueDepths = () => new Dictionary<string, int>();
 
     /// <summary>Counts one finished request and its duration.</summary>
@@ -38,6 +40,38 @@ public sealed class ServerMetrics
         {
             Get(_batches, handle, BatchBuckets).Observe(size);
         }
+    }
+
+    /// <summary>Adds the time a model's pipeline spent per stage on a batch (<paramref name="timings"/>: the pipeline's
+    /// totals since the previous batch). Decoding is counted by <see cref="ObserveDecode"/> where the server decodes.</summary>
+    public void ObserveStages(string handle, ModelZoo.Tasks.StageTimings timings)
+    {
+        ArgumentNullException.ThrowIfNull(timings);
+        lock (_gate)
+        {
+            AddStage(handle, "preprocess", timings.Preprocess, timings.Images);
+            AddStage(handle, "inference", timings.Inference, timings.Images);
+            AddStage(handle, "postprocess", timings.Postprocess, timings.Images);
+            if (timings.Decode > TimeSpan.Zero)
+            {
+                AddStage(handle, "decode", timings.Decode, timings.Images);
+            }
+        }
+    }
+
+    /// <summary>Adds the decoding of one request's image for a model (the server decodes before the pipeline runs).</summary>
+    public void ObserveDecode(string handle, TimeSpan duration)
+    {
+        lock (_gate)
+        {
+            AddStage(handle, "decode", duration, 1);
+        }
+    }
+
+    private void AddStage(string handle, string stage, TimeSpan duration, long images)
+    {
+        var (seconds, count) = _stages.GetValueOrDefault((handle, stage));
+        _stages[(handle, stage)] = (seconds + duration.TotalSeconds, count + images);
     }
 
     /// <summary>Counts a model load.</summary>
@@ -88,6 +122,7 @@ public sealed class ServerMetrics
             }
             WriteHistograms(text, "zoo_http_request_duration_seconds", "Time from request start to response, by route.", "route", _latency);
             WriteHistograms(text, "zoo_batch_size", "Requests per inference call, by model.", "model", _batches);
+            WriteStages(text);
             WriteCounter(text, "zoo_model_loads_total", "Models loaded.", _loads);
             WriteCounter(text, "zoo_model_evictions_total", "Models evicted to stay within the memory budget.", _evictions);
         }
@@ -106,6 +141,17 @@ public sealed class ServerMetrics
             map[key] = histogram = new Histogram(buckets);
         }
         return histogram;
+    }
+
+    private void WriteStages(StringBuilder text)
+    {
+        text.Append("# HELP zoo_stage_seconds Time a model's pipeline spent per stage, summed over the images counted.\n# TYPE zoo_stage_seconds summary\n");
+        foreach (var ((model, stage), (seconds, images)) in _stages)
+        {
+            var labels = $"{{model=\"{Escape(model)}\",stage=\"{stage}\"}} ";
+            text.Append("zoo_stage_seconds_sum").Append(labels).Append(Number(seconds)).Append('\n');
+            text.Append("zoo_stage_seconds_count").Append(labels).Append(images.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
     }
 
     private static void WriteCounter(StringBuilder text, string name, string help, SortedDictionary<string, long> values)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -71,7 +72,7 @@ internal static class NativeApi
         }
     }
 
-    private static async Task<IResult> Predict(string path, HttpContext http, PredictionService service)
+    private static async Task<IResult> Predict(string path, HttpContext http, PredictionService service, ServerMetrics metrics)
     {
         if (!path.EndsWith(PredictVerb, StringComparison.Ordinal))
         {
@@ -92,7 +93,9 @@ internal static class NativeApi
             {
                 return Json(await service.PredictJsonAsync(http, card, ImageOrText.FromText(Encoding.UTF8.GetString(body)), options).ConfigureAwait(false));
             }
+            var decodeStart = Stopwatch.GetTimestamp();
             var (image, estimate) = await service.DecodeAsync(http, body).ConfigureAwait(false);
+            metrics.ObserveDecode(card.Handle, Stopwatch.GetElapsedTime(decodeStart));
             var (scaleX, scaleY) = ((float)estimate.Width / image.Width, (float)estimate.Height / image.Height);
             // Geometry in the pixels of the image the client sent, also when it was decoded smaller.
             return Json(await service.PredictJsonAsync(http, card, ImageOrText.FromImage(image), options, scaleX, scaleY).ConfigureAwait(false));

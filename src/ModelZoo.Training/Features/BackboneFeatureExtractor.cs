@@ -109,12 +109,14 @@ public sealed class BackboneFeatureExtractor : IDisposable
 
         var decoding = TimeSpan.Zero;
         var backbone = new Stopwatch();
+        var caching = new Stopwatch();
+        var stageTicks = new long[2];
         var batchSize = Math.Max(1, _options.BatchSize);
         var batches = samples.Chunk(batchSize).ToList();
         if (batches.Count > 0)
         {
             var runner = Runner();
-            var next = Task.Run(() => Prepare(batches[0], slots, paths, ct), ct);
+            var next = Task.Run(() => Prepare(batches[0], slots, paths, stageTicks, ct), ct);
             for (var b = 0; b < batches.Count; b++)
             {
                 var prepared = await next.ConfigureAwait(false);
@@ -122,7 +124,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
                 if (b + 1 < batches.Count)
                 {
                     var following = batches[b + 1];
-                    next = Task.Run(() => Prepare(following, slots, paths, ct), ct);
+                    next = Task.Run(() => Prepare(following, slots, paths, stageTicks, ct), ct);
                 }
 
                 ct.ThrowIfCancellationRequested();
@@ -131,6 +133,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
                     backbone.Start();
                     var rows = runner.Infer(prepared.Tensor, prepared.Count);
                     backbone.Stop();
+                    caching.Start();
                     computed += rows.Length;
                     for (var r = 0; r < rows.Length; r++)
                     {
@@ -139,6 +142,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
                         _cache.Put(new FeatureKey(_backboneKey, _preprocessingKey, slot.Sha!, slot.Views[view].Key), rows[r]);
                         slot.Features[view] = rows[r];
                     }
+                    caching.Stop();
                 }
 
                 foreach (var (image, _) in batches[b])
@@ -157,7 +161,9 @@ public sealed class BackboneFeatureExtractor : IDisposable
                 ? new ImageFeatures(paths[i], s.Sha, s.Views, null, s.Error)
                 : new ImageFeatures(paths[i], s.Sha, s.Views, s.Features.Select(f => f!).ToArray(), null))
             .ToList();
-        return new FeatureExtractionRun(images, _cache.Hits - hitsBefore, computed, reading.Elapsed, decoding, backbone.Elapsed);
+        var stages = new ModelZoo.Tasks.StageTimings(computed, Stopwatch.GetElapsedTime(0, stageTicks[0]), Stopwatch.GetElapsedTime(0, stageTicks[1]),
+            backbone.Elapsed, caching.Elapsed);
+        return new FeatureExtractionRun(images, _cache.Hits - hitsBefore, computed, reading.Elapsed, decoding, backbone.Elapsed, stages);
     }
 
     /// <inheritdoc />
@@ -202,7 +208,8 @@ public sealed class BackboneFeatureExtractor : IDisposable
         return slot;
     }
 
-    private Prepared Prepare((int Image, int View)[] batch, Slot[] slots, IReadOnlyList<string> paths, CancellationToken ct)
+    // stageTicks: decode and preprocess Stopwatch ticks, summed over the workers as image pipelines sum them.
+    private Prepared Prepare((int Image, int View)[] batch, Slot[] slots, IReadOnlyList<string> paths, long[] stageTicks, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var length = ImagePreprocessor.TensorLength(_spec);
@@ -220,7 +227,10 @@ public sealed class BackboneFeatureExtractor : IDisposable
                     throw ZooErrors.ImageChanged.Raise($"'{path}' changed while features were being extracted; run again once the dataset is no longer being written.");
                 }
 
+                var decodeStart = Stopwatch.GetTimestamp();
                 using var image = ImageDecoder.Decode(bytes, path, _options.Decode);
+                var decoded = Stopwatch.GetTimestamp();
+                Interlocked.Add(ref stageTicks[0], decoded - decodeStart);
                 foreach (var (_, view, index) in group)
                 {
                     var tensor = new float[length];
@@ -239,6 +249,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
 
                     tensors[index] = tensor;
                 }
+                Interlocked.Add(ref stageTicks[1], Stopwatch.GetTimestamp() - decoded);
             }
             catch (ZooException ex)
             {

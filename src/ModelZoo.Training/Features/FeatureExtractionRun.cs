@@ -7,4 +7,7 @@ namespace ModelZoo.Training.Features;
 /// <param name="Reading">Time spent reading and hashing files and looking them up in the cache (wall clock).</param>
 /// <param name="Decoding">Time spent decoding, augmenting and preprocessing on worker threads (wall clock, overlaps <paramref name="Backbone"/>).</param>
 /// <param name="Backbone">Time spent in backbone inference (wall clock).</param>
-public sealed record FeatureExtractionRun(IReadOnlyList<ImageFeatures> Images, int Hits, int Misses, TimeSpan Reading, TimeSpan Decoding, TimeSpan Backbone);
+/// <param name="Stages">Time per stage summed over the computed vectors, as image pipelines count it (decoding; augmenting and
+/// preprocessing; backbone inference; caching the rows as postprocessing); zero when every vector came from the cache.</param>
+public sealed record FeatureExtractionRun(IReadOnlyList<ImageFeatures> Images, int Hits, int Misses, TimeSpan Reading, TimeSpan Decoding, TimeSpan Backbone,
+    ModelZoo.Tasks.StageTimings? Stages = null);

@@ -11,8 +11,9 @@ namespace ModelZoo.Training.Transfer;
 /// <param name="Split">The usable images split into training and validation.</param>
 /// <param name="Hits">Vectors read from the feature cache.</param>
 /// <param name="Misses">Vectors computed.</param>
+/// <param name="Stages">Time per stage of the vectors computed (none for cache hits).</param>
 internal sealed record ExtractedData(Dictionary<string, float[]> Identity, Dictionary<string, IReadOnlyList<float[]>> Augmented,
-    List<SkippedImage> Skipped, DatasetSplit Split, int Hits, int Misses)
+    List<SkippedImage> Skipped, DatasetSplit Split, int Hits, int Misses, ModelZoo.Tasks.StageTimings Stages)
 {
     /// <summary>The training rows: each image, followed by its augmented views when <paramref name="withViews"/>.</summary>
     public FeatureSet TrainSet(int dimension, int classCount, bool withViews) =>

@@ -48,7 +48,7 @@ internal sealed class TrainingRun(ModelStore store, ModelCatalog catalog, ZooSet
         progress?.Report(new TransferProgress(TransferStage.Artifacts, 0, 0));
         clock.Restart();
         var run = new TransferRun(options, baseModel.Handle, baseModel.BaseCard, baseModel.Spec, trained.Exported, baseModel.Preprocess,
-            baseModel.Dataset, data.Split, trained.Head, trained.Training, metrics, confusion, predictions, data.Skipped, timings);
+            baseModel.Dataset, data.Split, trained.Head, trained.Training, metrics, confusion, predictions, data.Skipped, timings, data.Stages);
         var outDir = Path.GetFullPath(options.OutputDirectory);
         var (card, cardPath) = RunPublisher.Publish(run, outDir, catalog, settings, DropStored, () =>
         {
@@ -121,7 +121,9 @@ internal sealed class TrainingRun(ModelStore store, ModelCatalog catalog, ZooSet
         timings.Add(new TimingEntry("read + hash + cache lookup", Sum(totals, t => t.Reading)));
         timings.Add(new TimingEntry("decode + augment + preprocess (overlaps " + frozen.Name + ")", Sum(totals, t => t.Decoding)));
         timings.Add(new TimingEntry(frozen.Name, Sum(totals, t => t.Backbone)));
-        return new ExtractedData(identity, augmented, skipped, split, totals.Sum(t => t.Hits), totals.Sum(t => t.Misses));
+        var stages = totals.Aggregate(ModelZoo.Tasks.StageTimings.Zero, (sum, t) => t.Stages is not { } s ? sum
+            : new ModelZoo.Tasks.StageTimings(sum.Images + s.Images, sum.Decode + s.Decode, sum.Preprocess + s.Preprocess, sum.Inference + s.Inference, sum.Postprocess + s.Postprocess));
+        return new ExtractedData(identity, augmented, skipped, split, totals.Sum(t => t.Hits), totals.Sum(t => t.Misses), stages);
     }
 
     /// <summary>The dataset without the skipped images; a dataset that becomes too small says that images were skipped.</summary>

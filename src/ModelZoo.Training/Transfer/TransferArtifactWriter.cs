@@ -244,6 +244,20 @@ internal static class TransferArtifactWriter
         }).ToList();
     }
 
+    /// <summary>Mean milliseconds per computed vector in each stage of the extraction, the stages image pipelines report
+    /// (all zero when every vector came from the feature cache).</summary>
+    private static void WriteStages(Utf8JsonWriter w, ModelZoo.Tasks.StageTimings stages)
+    {
+        double Mean(TimeSpan t) => stages.Images > 0 ? Math.Round(t.TotalMilliseconds / stages.Images, 3) : 0;
+        w.WriteStartObject("stages");
+        w.WriteNumber("images", stages.Images);
+        w.WriteNumber("decode_ms", Mean(stages.Decode));
+        w.WriteNumber("preprocess_ms", Mean(stages.Preprocess));
+        w.WriteNumber("inference_ms", Mean(stages.Inference));
+        w.WriteNumber("postprocess_ms", Mean(stages.Postprocess));
+        w.WriteEndObject();
+    }
+
     private static byte[] MetricsJson(TransferRun run, IReadOnlyList<TimingEntry> timings)
     {
         var m = run.Metrics;
@@ -302,6 +316,7 @@ internal static class TransferArtifactWriter
             }
 
             w.WriteEndObject();
+            WriteStages(w, run.ExtractionStages ?? ModelZoo.Tasks.StageTimings.Zero);
             w.WriteEndObject();
         }
 

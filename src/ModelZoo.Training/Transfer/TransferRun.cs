@@ -23,7 +23,8 @@ internal sealed record TransferRun(
     ConfusionMatrix? Confusion,
     IReadOnlyList<PredictionThumbnails.Item> ValidationPredictions,
     IReadOnlyList<SkippedImage> Skipped,
-    List<TimingEntry> Timings)
+    List<TimingEntry> Timings,
+    ModelZoo.Tasks.StageTimings? ExtractionStages = null)
 {
     public IReadOnlyList<string> Classes => Dataset.Classes;
 

@@ -19,6 +19,7 @@ public sealed class ModelSession : IDisposable
     private readonly ModelInspection _inspection;
     private readonly string[] _allOutputNames;
     private volatile bool _disposed;
+    private volatile Action<IReadOnlyList<NamedTensor>, IReadOnlyList<string>>? _recorder;
 
     private ModelSession(InferenceSession session, OnnxModel model, IReadOnlyList<string> rewrites)
     {
@@ -106,6 +107,7 @@ public sealed class ModelSession : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(inputs);
         var wanted = outputNames is null || outputNames.Count == 0 ? _allOutputNames : outputNames;
+        _recorder?.Invoke(inputs, wanted);
         foreach (var name in wanted)
         {
             if (!_outputNames.Contains(name))
@@ -143,6 +145,11 @@ public sealed class ModelSession : IDisposable
             }
         }
     }
+
+    /// <summary>Hands every later <see cref="Run(IReadOnlyList{NamedTensor}, IReadOnlyList{string})"/> call's inputs and
+    /// output names to <paramref name="recorder"/> until it is set back to null (benchmarks replay them to time ONNX
+    /// Runtime alone).</summary>
+    internal void SetRecorder(Action<IReadOnlyList<NamedTensor>, IReadOnlyList<string>>? recorder) => _recorder = recorder;
 
     /// <summary>Releases the native session.</summary>
     public void Dispose()

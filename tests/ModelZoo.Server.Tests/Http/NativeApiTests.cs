@@ -71,6 +71,52 @@ public sealed class NativeApiTests(MobileNetHome home)
     }
 
     [Fact]
+    public async Task Metrics_carry_the_time_per_stage_of_each_predicted_model()
+    {
+        await using var server = await RunningServer.StartAsync(home.Settings, o => o.Models.Add(MobileNetHome.Handle));
+        await server.WaitReadyAsync();
+        // The warm-up prediction may already be counted; the two requests below must add two images to every stage.
+        var before = StageSeries(server.Metrics);
+        var bytes = await File.ReadAllBytesAsync(MobileNetHome.DogPhoto);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync(PredictPath, new ByteArrayContent(bytes))).StatusCode);
+        }
+
+        var metrics = server.Metrics;
+        var after = StageSeries(metrics);
+        foreach (var stage in new[] { "decode", "preprocess", "inference", "postprocess" })
+        {
+            Assert.True(after.TryGetValue(stage, out var now), $"no {stage} stage for the model in:\n{metrics}");
+            var earlier = before.GetValueOrDefault(stage);
+            Assert.Equal(2, now.Count - earlier.Count);
+            Assert.True(now.Seconds > earlier.Seconds, $"{stage}: {earlier.Seconds} s before two predictions, {now.Seconds} s after");
+        }
+    }
+
+    private static Dictionary<string, (double Seconds, long Count)> StageSeries(string metrics)
+    {
+        var series = new Dictionary<string, (double Seconds, long Count)>(StringComparer.Ordinal);
+        var prefix = $"{{model=\"{MobileNetHome.Handle}\",stage=\"";
+        foreach (var line in metrics.Split('\n'))
+        {
+            foreach (var (name, isSum) in new[] { ("zoo_stage_seconds_sum", true), ("zoo_stage_seconds_count", false) })
+            {
+                if (!line.StartsWith(name + prefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                var rest = line[(name.Length + prefix.Length)..];
+                var stage = rest[..rest.IndexOf('"', StringComparison.Ordinal)];
+                var value = double.Parse(rest[(rest.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                var current = series.GetValueOrDefault(stage);
+                series[stage] = isSum ? (value, current.Count) : (current.Seconds, (long)value);
+            }
+        }
+        return series;
+    }
+
+    [Fact]
     public async Task Api_key_is_required_when_configured_and_accepted_as_bearer_or_header()
     {
         await using var server = await RunningServer.StartAsync(home.Settings, o =>

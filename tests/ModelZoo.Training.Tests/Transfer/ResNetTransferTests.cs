@@ -73,6 +73,22 @@ public sealed class ResNetTransferTests(ResNetTransferFixture run) : IClassFixtu
     }
 
     [Fact]
+    public void Metrics_json_has_the_time_per_stage_of_the_vectors_computed()
+    {
+        using var first = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.First.OutputDirectory, "metrics.json")));
+        var stages = first.RootElement.GetProperty("stages");
+        Assert.Equal(run.First.Metrics.CacheMisses, stages.GetProperty("images").GetInt32());
+        foreach (var stage in new[] { "decode_ms", "preprocess_ms", "inference_ms", "postprocess_ms" })
+        {
+            Assert.True(stages.GetProperty(stage).GetDouble() > 0, $"{stage} of the first run: {stages}");
+        }
+
+        // The rerun reads every vector from the cache, so no stage ran.
+        using var second = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Second.OutputDirectory, "metrics.json")));
+        Assert.Equal(0, second.RootElement.GetProperty("stages").GetProperty("images").GetInt32());
+    }
+
+    [Fact]
     public void The_rerun_trains_the_identical_head_and_reports_identical_metrics()
     {
         var a = run.First.Head.Layers;

@@ -21,6 +21,7 @@ public abstract class ImagePipeline<TResult, TOptions> : ITaskPipeline<TResult, 
 {
     private readonly ModelSession _session;
     private readonly StageClock _clock = new();
+    private int _recording;
 
     private protected ImagePipeline(LocalModel model, ModelSession session, ImageTaskOptions options)
     {
@@ -107,6 +108,31 @@ public abstract class ImagePipeline<TResult, TOptions> : ITaskPipeline<TResult, 
             var results = Complete(batch.Select(b => b.Prepared).ToList(), Enumerable.Repeat(options, batch.Count).ToList());
             return batch.Select((b, i) => withImage(b.Path, b.Image, results[i])).ToList();
         }, p => p.Transform, _clock, ct);
+    }
+
+    /// <summary>Runs <paramref name="work"/> (calls on this pipeline) and returns the model-session calls it made, to be
+    /// run again without decoding, preprocessing or postprocessing. Calls other callers make on this pipeline meanwhile
+    /// are recorded too, so record with nothing else running on it.</summary>
+    /// <exception cref="InvalidOperationException">A recording is already running on this pipeline.</exception>
+    public InferenceRecording RecordInference(Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<(IReadOnlyList<NamedTensor>, IReadOnlyList<string>)>();
+        if (Interlocked.Exchange(ref _recording, 1) == 1)
+        {
+            throw new InvalidOperationException("a recording is already running on this pipeline; wait for RecordInference to return.");
+        }
+        try
+        {
+            _session.SetRecorder((inputs, outputs) => calls.Enqueue(([.. inputs], [.. outputs])));
+            work();
+        }
+        finally
+        {
+            _session.SetRecorder(null);
+            Volatile.Write(ref _recording, 0);
+        }
+        return new InferenceRecording(_session, calls);
     }
 
     /// <summary>Runs the model: <paramref name="run"/> timed as inference.</summary>
