@@ -66,23 +66,7 @@ public static class HeadlessCutter
         var proto = model.Proto.Clone();
         var graph = proto.Graph;
         var index = new GraphIndex(graph);
-
-        string cut;
-        int? linearInputs;
-        if (at is null)
-        {
-            (cut, linearInputs) = Detect(index);
-        }
-        else
-        {
-            cut = at;
-            if (!index.Contains(at) || index.IsConstant(at) || (index.Producer(at) is null && graph.Input.All(i => i.Name != at)))
-            {
-                throw ZooErrors.HeadlessTensorMissing.Raise(
-                    $"The model has no computed tensor named '{at}'; candidates: {Candidates(index)}; pass one of them with --at.");
-            }
-            linearInputs = LinearLayerAfter(index, at);
-        }
+        var (cut, linearInputs) = at is null ? Detect(index) : Named(index, at);
 
         // A tensor already called "features" elsewhere in the graph would clash with the output: rename it, unless it
         // is the cut itself and already a flat float vector.
@@ -95,39 +79,9 @@ public static class HeadlessCutter
             index = new GraphIndex(graph);
         }
 
-        var featureTensor = cut;
-        var floatTensor = cut;
         var added = new List<NodeProto>();
-        if (quantized)
-        {
-            var existing = index.Consumers(cut).FirstOrDefault(n => n.OpType == "DequantizeLinear" && n.Input[0] == cut);
-            if (existing is not null)
-            {
-                featureTensor = floatTensor = existing.Output[0];
-            }
-            else
-            {
-                var (scale, zeroPoint) = QuantizedTensors.Parameters(index, cut) ?? throw ZooErrors.HeadlessQuantizationUnknown.Raise(
-                    $"Tensor '{cut}' holds 8-bit values but the graph records no scale and zero point for it; pass --at a float tensor or one read by a QLinear op.");
-                floatTensor = index.UniqueName(cut + "_dequantized");
-                var dequantize = Node("DequantizeLinear", floatTensor + "_node", [cut, scale, zeroPoint], floatTensor);
-                if (zeroPoint.Length == 0)
-                {
-                    dequantize.Input.RemoveAt(2);
-                }
-                added.Add(dequantize);
-            }
-        }
-
-        var size = FlatSize(index, featureTensor) ?? FlatSize(index, cut) ?? linearInputs ?? ChannelsBehindGlobalPool(index, cut)
-            ?? throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
-                $"Cannot tell the length of the features at '{cut}': the graph records no shape for it and no linear layer reads it; pass --at a tensor with a recorded shape, e.g. {Candidates(index)}.");
-        if (size > int.MaxValue)
-        {
-            throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
-                $"The tensor '{cut}' has {size} values per image, too many for a feature vector; pass --at the pooled tensor.");
-        }
-
+        var (featureTensor, floatTensor) = quantized ? Dequantized(index, cut, added) : (cut, cut);
+        var size = FeatureSize(index, cut, featureTensor, linearInputs);
         if (floatTensor != FeaturesOutput)
         {
             added.Add(IsFlat(index, featureTensor)
@@ -149,6 +103,51 @@ public static class HeadlessCutter
         var result = OnnxModel.FromProto(proto);
         result.MakeBatchDynamic();
         return new HeadlessModel(result, featureTensor, (int)size, FeaturesOutput);
+    }
+
+    /// <summary>The tensor the caller named, checked to be one the graph computes (or a graph input).</summary>
+    private static (string Tensor, int? LinearInputs) Named(GraphIndex index, string at)
+    {
+        if (!index.Contains(at) || index.IsConstant(at) || (index.Producer(at) is null && index.Graph.Input.All(i => i.Name != at)))
+        {
+            throw ZooErrors.HeadlessTensorMissing.Raise(
+                $"The model has no computed tensor named '{at}'; candidates: {Candidates(index)}; pass one of them with --at.");
+        }
+        return (at, LinearLayerAfter(index, at));
+    }
+
+    /// <summary>The float tensor behind an 8-bit cut: an existing DequantizeLinear's output, or a new one added to
+    /// <paramref name="added"/>.</summary>
+    private static (string FeatureTensor, string FloatTensor) Dequantized(GraphIndex index, string cut, List<NodeProto> added)
+    {
+        var existing = index.Consumers(cut).FirstOrDefault(n => n.OpType == "DequantizeLinear" && n.Input[0] == cut);
+        if (existing is not null)
+        {
+            return (existing.Output[0], existing.Output[0]);
+        }
+        var (scale, zeroPoint) = QuantizedTensors.Parameters(index, cut) ?? throw ZooErrors.HeadlessQuantizationUnknown.Raise(
+            $"Tensor '{cut}' holds 8-bit values but the graph records no scale and zero point for it; pass --at a float tensor or one read by a QLinear op.");
+        var floatTensor = index.UniqueName(cut + "_dequantized");
+        var dequantize = Node("DequantizeLinear", floatTensor + "_node", [cut, scale, zeroPoint], floatTensor);
+        if (zeroPoint.Length == 0)
+        {
+            dequantize.Input.RemoveAt(2);
+        }
+        added.Add(dequantize);
+        return (cut, floatTensor);
+    }
+
+    private static long FeatureSize(GraphIndex index, string cut, string featureTensor, int? linearInputs)
+    {
+        var size = FlatSize(index, featureTensor) ?? FlatSize(index, cut) ?? linearInputs ?? ChannelsBehindGlobalPool(index, cut)
+            ?? throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
+                $"Cannot tell the length of the features at '{cut}': the graph records no shape for it and no linear layer reads it; pass --at a tensor with a recorded shape, e.g. {Candidates(index)}.");
+        if (size > int.MaxValue)
+        {
+            throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
+                $"The tensor '{cut}' has {size} values per image, too many for a feature vector; pass --at the pooled tensor.");
+        }
+        return size;
     }
 
     /// <summary>
