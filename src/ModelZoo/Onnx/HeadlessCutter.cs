@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelZoo.Catalog;
 using ModelZoo.Onnx.Proto;
 
 namespace ModelZoo.Onnx;
@@ -63,6 +64,35 @@ public static class HeadlessCutter
     public static HeadlessModel Cut(OnnxModel model, string? at = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return CutAt(model, at) with { Source = at is null ? CutPointSource.Detected : CutPointSource.Requested };
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="model"/>, the model file of <paramref name="card"/>, at <paramref name="at"/> when given,
+    /// else at the card's <see cref="OutputSpec.FeatureTensor"/>, and only when the card declares none at the detected
+    /// pooled features; <see cref="HeadlessModel.Source"/> says which. See <see cref="Cut(OnnxModel, string?)"/>.
+    /// </summary>
+    /// <exception cref="ZooException">As <see cref="Cut(OnnxModel, string?)"/>; <c>headless-tensor-missing</c> when the
+    /// card declares a tensor the graph does not compute.</exception>
+    public static HeadlessModel Cut(OnnxModel model, ModelCard card, string? at = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(card);
+        if (at is not null || card.Output?.FeatureTensor is not { } declared)
+        {
+            return Cut(model, at);
+        }
+        var index = new GraphIndex(model.Proto.Graph);
+        if (!IsComputed(index, declared))
+        {
+            throw ZooErrors.HeadlessTensorMissing.Raise(
+                $"The card of '{card.Handle}' declares output.featureTensor '{declared}', which its model does not compute; candidates: {Candidates(index)}; correct OutputSpec.FeatureTensor in the card.");
+        }
+        return CutAt(model, declared) with { Source = CutPointSource.Card };
+    }
+
+    private static HeadlessModel CutAt(OnnxModel model, string? at)
+    {
         var proto = model.Proto.Clone();
         var graph = proto.Graph;
         var index = new GraphIndex(graph);
@@ -108,13 +138,16 @@ public static class HeadlessCutter
     /// <summary>The tensor the caller named, checked to be one the graph computes (or a graph input).</summary>
     private static (string Tensor, int? LinearInputs) Named(GraphIndex index, string at)
     {
-        if (!index.Contains(at) || index.IsConstant(at) || (index.Producer(at) is null && index.Graph.Input.All(i => i.Name != at)))
+        if (!IsComputed(index, at))
         {
             throw ZooErrors.HeadlessTensorMissing.Raise(
                 $"The model has no computed tensor named '{at}'; candidates: {Candidates(index)}; pass one of them with --at.");
         }
         return (at, LinearLayerAfter(index, at));
     }
+
+    private static bool IsComputed(GraphIndex index, string tensor) => index.Contains(tensor) && !index.IsConstant(tensor)
+        && (index.Producer(tensor) is not null || index.Graph.Input.Any(i => i.Name == tensor));
 
     /// <summary>The float tensor behind an 8-bit cut: an existing DequantizeLinear's output, or a new one added to
     /// <paramref name="added"/>.</summary>
