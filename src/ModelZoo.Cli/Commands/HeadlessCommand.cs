@@ -45,15 +45,21 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var (model, source) = IsFile(settings.Model)
-            ? (LoadFile(settings.Model), Path.GetFileName(settings.Model))
+        var (model, source, card) = IsFile(settings.Model)
+            ? (LoadFile(settings.Model), Path.GetFileName(settings.Model), null)
             : await LoadCatalogModelAsync(settings.Model, cancellationToken).ConfigureAwait(false);
-        var headless = HeadlessCutter.Cut(model, settings.At);
+        var headless = card is null ? HeadlessCutter.Cut(model, settings.At) : HeadlessCutter.Cut(model, card, settings.At);
         var output = Path.GetFullPath(settings.Out!);
         SaveLoadable(headless.Model, output, source);
 
         var console = context.Console;
-        console.MarkupLine($"cut [bold]{Markup.Escape(source)}[/] at [bold]{Markup.Escape(headless.FeatureTensor)}[/]");
+        var how = headless.Source switch
+        {
+            CutPointSource.Card => "declared by the card",
+            CutPointSource.Requested => "given with --at",
+            _ => "detected from the graph",
+        };
+        console.MarkupLine($"cut [bold]{Markup.Escape(source)}[/] at [bold]{Markup.Escape(headless.FeatureTensor)}[/] ({how})");
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"output [bold]{headless.OutputName}[/]: float32 [[batch, {headless.FeatureSize}]]"));
         console.MarkupLine($"wrote [bold]{Markup.Escape(output)}[/]");
@@ -120,7 +126,7 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
 
     /// <summary>The card's model file, pulled if needed, with the card's preprocessing graph joined in front so that
     /// the headless model takes the tensor the card's input spec describes (as `zoo embed` does).</summary>
-    private async Task<(OnnxModel, string)> LoadCatalogModelAsync(string handle, CancellationToken ct)
+    private async Task<(OnnxModel, string, ModelCard?)> LoadCatalogModelAsync(string handle, CancellationToken ct)
     {
         var card = context.Catalog.Get(handle);
         if (card.Format != ModelFormat.Onnx)
@@ -134,6 +140,6 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
         {
             model = GraphComposer.Prepend(OnnxModel.Load(local.PathOf(preprocess)), model, card.Input.Name);
         }
-        return (model, card.Handle);
+        return (model, card.Handle, card);
     }
 }

@@ -89,6 +89,11 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
         if (card.Output is { } output)
         {
             Row("output", $"{output.Kind}".ToLowerInvariant() + (output.Size is { } n ? $" [{n}]" : "") + (output.Decoder is null ? "" : $", decoder {output.Decoder}"));
+            if (card.Task is ModelTask.ImageClassification or ModelTask.ImageFeatureVector)
+            {
+                // Which tensor `zoo headless` and training cut at: the card's word, or the graph walk when it says nothing.
+                Row("features", output.FeatureTensor is { } tensor ? $"{tensor} (declared by the card)" : "detected from the graph when cut");
+            }
         }
         if (card.Labels is { } labels)
         {

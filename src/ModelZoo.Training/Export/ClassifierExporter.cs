@@ -43,7 +43,7 @@ public static class ClassifierExporter
     /// model's <c>metadata_props</c>, together with <see cref="FeaturesTensorKey"/> and <see cref="FeatureSizeKey"/>.
     /// No argument is changed.
     /// </summary>
-    /// <param name="backbone">A headless model from <see cref="HeadlessCutter.Cut"/>.</param>
+    /// <param name="backbone">A headless model from <see cref="HeadlessCutter.Cut(OnnxModel, string?)"/>.</param>
     /// <param name="spec">The backbone's input spec (from its card): size, channel order, scale, mean, std, layout, element type.</param>
     /// <param name="preprocessGraph">The card's preprocessing graph (<see cref="InputSpec.PreprocessGraph"/>), or null.</param>
     /// <param name="head">The head's layers in order; the first takes <see cref="HeadlessModel.FeatureSize"/> inputs.</param>

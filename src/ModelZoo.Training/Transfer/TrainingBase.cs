@@ -42,7 +42,7 @@ internal sealed record TrainingBase(
         var spec = baseCard.Input ?? throw ZooErrors.CardInputMissing.Raise(
             $"the card of '{baseCard.Handle}' has no input spec, so images cannot be preprocessed for it; add an 'input' section to the card.");
         var local = await store.OpenAsync(baseCard, null, ct).ConfigureAwait(false);
-        var backbone = HeadlessCutter.Cut(OnnxModel.Load(ImportedModelCache.RunnableModelPath(local)));
+        var backbone = HeadlessCutter.Cut(OnnxModel.Load(ImportedModelCache.RunnableModelPath(local)), baseCard);
         OnnxModel? preprocess = null;
         string? preprocessSha = null;
         if (spec.PreprocessGraph is { } graphName)

@@ -220,6 +220,17 @@ public static partial class ModelCardValidator
         {
             problems.Add("output.size must be positive when given");
         }
+        if (output?.FeatureTensor is { } featureTensor)
+        {
+            if (string.IsNullOrWhiteSpace(featureTensor))
+            {
+                problems.Add("output.featureTensor must name a tensor when given");
+            }
+            if (card.Task is not (ModelTask.ImageClassification or ModelTask.ImageFeatureVector))
+            {
+                problems.Add($"output.featureTensor applies to image-classification and image-feature-vector models, not {TaskName(card.Task)}");
+            }
+        }
     }
 
     private static void CheckLabels(ModelCard card, LabelsSpec labels, List<string> problems)

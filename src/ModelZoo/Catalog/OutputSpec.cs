@@ -22,6 +22,10 @@ public sealed record OutputSpec
     /// <summary>Per output head, the scale applied to sigmoid box centres (YOLOv4's XYSCALE); null for 1 on every head.</summary>
     public IReadOnlyList<float>? XyScales { get; init; }
 
+    /// <summary>The pooled feature tensor a headless cut keeps (<see cref="Onnx.HeadlessCutter.Cut(Onnx.OnnxModel, ModelCard, string?)"/>)
+    /// for image-classification and image-feature-vector models; null to find it from the graph's head.</summary>
+    public string? FeatureTensor { get; init; }
+
     /// <summary>Which outputs the decoder reads, when the graph gives several; null to find them by shape.</summary>
     public OutputTensorNames? Tensors { get; init; }
 }

@@ -40,23 +40,41 @@ public static class GraphComposer
             throw ZooErrors.ComposeNameClash.Raise($"the prefix input name '{prefixInput}' is already used by the model; rename it before composing.");
         }
 
-        string Rename(string name) =>
+        Func<string, string> rename = name =>
             name.Length == 0 ? name
             : name == prefixInput ? prefixInput
             : name == prefixOutput ? target
             : namePrefix + name;
+        var nodes = CopyPrefix(pre, graph, rename, namePrefix, target);
+        // The model's old input becomes an intermediate value; keep its type as a shape hint.
+        var oldInput = graph.Input[targetIndex];
+        graph.Input[targetIndex] = preInputs[0].Clone();
+        graph.ValueInfo.Add(oldInput);
+        var allNodes = nodes.Concat(graph.Node).ToList();
+        graph.Node.Clear();
+        graph.Node.AddRange(allNodes);
 
+        MergeOpsets(result, prefix.Proto);
+        result.IrVersion = Math.Max(result.IrVersion, prefix.Proto.IrVersion);
+        return OnnxModel.FromProto(result);
+    }
+
+    /// <summary>Copies the prefix's initializers and value infos into <paramref name="graph"/> under their new names
+    /// and returns its nodes, renamed, to run before the model's.</summary>
+    private static List<NodeProto> CopyPrefix(GraphProto pre, GraphProto graph, Func<string, string> rename,
+        string namePrefix, string target)
+    {
         var nodes = new List<NodeProto>();
         foreach (var source in pre.Node)
         {
             var node = source.Clone();
             for (var i = 0; i < node.Input.Count; i++)
             {
-                node.Input[i] = Rename(node.Input[i]);
+                node.Input[i] = rename(node.Input[i]);
             }
             for (var i = 0; i < node.Output.Count; i++)
             {
-                node.Output[i] = Rename(node.Output[i]);
+                node.Output[i] = rename(node.Output[i]);
             }
             if (node.HasName)
             {
@@ -67,27 +85,25 @@ public static class GraphComposer
         foreach (var initializer in pre.Initializer)
         {
             var copy = initializer.Clone();
-            copy.Name = Rename(copy.Name);
+            copy.Name = rename(copy.Name);
             graph.Initializer.Add(copy);
         }
         foreach (var info in pre.ValueInfo)
         {
             var copy = info.Clone();
-            copy.Name = Rename(copy.Name);
+            copy.Name = rename(copy.Name);
             if (copy.Name != target)
             {
                 graph.ValueInfo.Add(copy);
             }
         }
-        // The model's old input becomes an intermediate value; keep its type as a shape hint.
-        var oldInput = graph.Input[targetIndex];
-        graph.Input[targetIndex] = preInputs[0].Clone();
-        graph.ValueInfo.Add(oldInput);
-        var allNodes = nodes.Concat(graph.Node).ToList();
-        graph.Node.Clear();
-        graph.Node.AddRange(allNodes);
+        return nodes;
+    }
 
-        foreach (var import in prefix.Proto.OpsetImport)
+    /// <summary>Each domain the prefix imports is imported by the result at the higher of the two versions.</summary>
+    private static void MergeOpsets(ModelProto result, ModelProto prefix)
+    {
+        foreach (var import in prefix.OpsetImport)
         {
             var existing = result.OpsetImport.FirstOrDefault(o => o.Domain == import.Domain);
             if (existing is null)
@@ -99,7 +115,5 @@ public static class GraphComposer
                 existing.Version = import.Version;
             }
         }
-        result.IrVersion = Math.Max(result.IrVersion, prefix.Proto.IrVersion);
-        return OnnxModel.FromProto(result);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelZoo.Catalog;
 using ModelZoo.Onnx.Proto;
 
 namespace ModelZoo.Onnx;
@@ -63,26 +64,39 @@ public static class HeadlessCutter
     public static HeadlessModel Cut(OnnxModel model, string? at = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return CutAt(model, at) with { Source = at is null ? CutPointSource.Detected : CutPointSource.Requested };
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="model"/>, the model file of <paramref name="card"/>, at <paramref name="at"/> when given,
+    /// else at the card's <see cref="OutputSpec.FeatureTensor"/>, and only when the card declares none at the detected
+    /// pooled features; <see cref="HeadlessModel.Source"/> says which. See <see cref="Cut(OnnxModel, string?)"/>.
+    /// </summary>
+    /// <exception cref="ZooException">As <see cref="Cut(OnnxModel, string?)"/>; <c>headless-tensor-missing</c> when the
+    /// card declares a tensor the graph does not compute.</exception>
+    public static HeadlessModel Cut(OnnxModel model, ModelCard card, string? at = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(card);
+        if (at is not null || card.Output?.FeatureTensor is not { } declared)
+        {
+            return Cut(model, at);
+        }
+        var index = new GraphIndex(model.Proto.Graph);
+        if (!IsComputed(index, declared))
+        {
+            throw ZooErrors.HeadlessTensorMissing.Raise(
+                $"The card of '{card.Handle}' declares output.featureTensor '{declared}', which its model does not compute; candidates: {Candidates(index)}; correct OutputSpec.FeatureTensor in the card.");
+        }
+        return CutAt(model, declared) with { Source = CutPointSource.Card };
+    }
+
+    private static HeadlessModel CutAt(OnnxModel model, string? at)
+    {
         var proto = model.Proto.Clone();
         var graph = proto.Graph;
         var index = new GraphIndex(graph);
-
-        string cut;
-        int? linearInputs;
-        if (at is null)
-        {
-            (cut, linearInputs) = Detect(index);
-        }
-        else
-        {
-            cut = at;
-            if (!index.Contains(at) || index.IsConstant(at) || (index.Producer(at) is null && graph.Input.All(i => i.Name != at)))
-            {
-                throw ZooErrors.HeadlessTensorMissing.Raise(
-                    $"The model has no computed tensor named '{at}'; candidates: {Candidates(index)}; pass one of them with --at.");
-            }
-            linearInputs = LinearLayerAfter(index, at);
-        }
+        var (cut, linearInputs) = at is null ? Detect(index) : Named(index, at);
 
         // A tensor already called "features" elsewhere in the graph would clash with the output: rename it, unless it
         // is the cut itself and already a flat float vector.
@@ -95,39 +109,9 @@ public static class HeadlessCutter
             index = new GraphIndex(graph);
         }
 
-        var featureTensor = cut;
-        var floatTensor = cut;
         var added = new List<NodeProto>();
-        if (quantized)
-        {
-            var existing = index.Consumers(cut).FirstOrDefault(n => n.OpType == "DequantizeLinear" && n.Input[0] == cut);
-            if (existing is not null)
-            {
-                featureTensor = floatTensor = existing.Output[0];
-            }
-            else
-            {
-                var (scale, zeroPoint) = QuantizedTensors.Parameters(index, cut) ?? throw ZooErrors.HeadlessQuantizationUnknown.Raise(
-                    $"Tensor '{cut}' holds 8-bit values but the graph records no scale and zero point for it; pass --at a float tensor or one read by a QLinear op.");
-                floatTensor = index.UniqueName(cut + "_dequantized");
-                var dequantize = Node("DequantizeLinear", floatTensor + "_node", [cut, scale, zeroPoint], floatTensor);
-                if (zeroPoint.Length == 0)
-                {
-                    dequantize.Input.RemoveAt(2);
-                }
-                added.Add(dequantize);
-            }
-        }
-
-        var size = FlatSize(index, featureTensor) ?? FlatSize(index, cut) ?? linearInputs ?? ChannelsBehindGlobalPool(index, cut)
-            ?? throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
-                $"Cannot tell the length of the features at '{cut}': the graph records no shape for it and no linear layer reads it; pass --at a tensor with a recorded shape, e.g. {Candidates(index)}.");
-        if (size > int.MaxValue)
-        {
-            throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
-                $"The tensor '{cut}' has {size} values per image, too many for a feature vector; pass --at the pooled tensor.");
-        }
-
+        var (featureTensor, floatTensor) = quantized ? Dequantized(index, cut, added) : (cut, cut);
+        var size = FeatureSize(index, cut, featureTensor, linearInputs);
         if (floatTensor != FeaturesOutput)
         {
             added.Add(IsFlat(index, featureTensor)
@@ -149,6 +133,54 @@ public static class HeadlessCutter
         var result = OnnxModel.FromProto(proto);
         result.MakeBatchDynamic();
         return new HeadlessModel(result, featureTensor, (int)size, FeaturesOutput);
+    }
+
+    /// <summary>The tensor the caller named, checked to be one the graph computes (or a graph input).</summary>
+    private static (string Tensor, int? LinearInputs) Named(GraphIndex index, string at)
+    {
+        if (!IsComputed(index, at))
+        {
+            throw ZooErrors.HeadlessTensorMissing.Raise(
+                $"The model has no computed tensor named '{at}'; candidates: {Candidates(index)}; pass one of them with --at.");
+        }
+        return (at, LinearLayerAfter(index, at));
+    }
+
+    private static bool IsComputed(GraphIndex index, string tensor) => index.Contains(tensor) && !index.IsConstant(tensor)
+        && (index.Producer(tensor) is not null || index.Graph.Input.Any(i => i.Name == tensor));
+
+    /// <summary>The float tensor behind an 8-bit cut: an existing DequantizeLinear's output, or a new one added to
+    /// <paramref name="added"/>.</summary>
+    private static (string FeatureTensor, string FloatTensor) Dequantized(GraphIndex index, string cut, List<NodeProto> added)
+    {
+        var existing = index.Consumers(cut).FirstOrDefault(n => n.OpType == "DequantizeLinear" && n.Input[0] == cut);
+        if (existing is not null)
+        {
+            return (existing.Output[0], existing.Output[0]);
+        }
+        var (scale, zeroPoint) = QuantizedTensors.Parameters(index, cut) ?? throw ZooErrors.HeadlessQuantizationUnknown.Raise(
+            $"Tensor '{cut}' holds 8-bit values but the graph records no scale and zero point for it; pass --at a float tensor or one read by a QLinear op.");
+        var floatTensor = index.UniqueName(cut + "_dequantized");
+        var dequantize = Node("DequantizeLinear", floatTensor + "_node", [cut, scale, zeroPoint], floatTensor);
+        if (zeroPoint.Length == 0)
+        {
+            dequantize.Input.RemoveAt(2);
+        }
+        added.Add(dequantize);
+        return (cut, floatTensor);
+    }
+
+    private static long FeatureSize(GraphIndex index, string cut, string featureTensor, int? linearInputs)
+    {
+        var size = FlatSize(index, featureTensor) ?? FlatSize(index, cut) ?? linearInputs ?? ChannelsBehindGlobalPool(index, cut)
+            ?? throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
+                $"Cannot tell the length of the features at '{cut}': the graph records no shape for it and no linear layer reads it; pass --at a tensor with a recorded shape, e.g. {Candidates(index)}.");
+        if (size > int.MaxValue)
+        {
+            throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
+                $"The tensor '{cut}' has {size} values per image, too many for a feature vector; pass --at the pooled tensor.");
+        }
+        return size;
     }
 
     /// <summary>

@@ -84,9 +84,7 @@ public static class DarknetImporter
             graph.Output("output", graph.Reshape("output", v.Name, 1, v.Count), 1, v.Count);
         }
 
-        var proto = new ModelProto { IrVersion = 8, ProducerName = "ModelZoo.NET", ProducerVersion = ImporterVersion, Graph = graph.Graph };
-        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        var model = OnnxModel.FromProto(proto);
+        var model = OnnxGraphWriter.ToModel(graph.Graph, ImporterVersion, Opset);
         if (options.WriteMetadata)
         {
             model.Metadata["modelzoo.importer"] = ImporterVersion;

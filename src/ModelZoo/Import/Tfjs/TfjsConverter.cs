@@ -1,3 +1,4 @@
+using ModelZoo.Import;
 using ModelZoo.Onnx.Proto;
 
 namespace ModelZoo.Import.Tfjs;
@@ -7,10 +8,9 @@ namespace ModelZoo.Import.Tfjs;
 /// helpers the op converters share (materialising constants, casts, transposes). Converters see the node being
 /// translated through <see cref="Node"/> and read its inputs with <see cref="In"/>.
 /// </summary>
-internal sealed class TfjsConverter
+internal sealed class TfjsConverter : OnnxGraphWriter
 {
     private readonly Dictionary<(string Node, int Index), TfValue> _values = new();
-    private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TfNode> _nodes;
 
     public TfjsConverter(Dictionary<string, TfNode> nodes)
@@ -18,24 +18,10 @@ internal sealed class TfjsConverter
         _nodes = nodes;
     }
 
-    public GraphProto Graph { get; } = new();
-
     /// <summary>The node being translated.</summary>
     public TfNode Node { get; set; } = null!;
 
     public int InputCount => Node.Inputs.Count;
-
-    public void Reserve(string name) => _usedNames.Add(name);
-
-    public string Unique(string hint)
-    {
-        var name = hint;
-        for (var i = 1; !_usedNames.Add(name); i++)
-        {
-            name = $"{hint}__{i}";
-        }
-        return name;
-    }
 
     public bool TryGet(string reference, out TfValue value)
     {
@@ -74,37 +60,19 @@ internal sealed class TfjsConverter
     /// <summary>Sets output <paramref name="k"/> of the current node.</summary>
     public void Set(TfValue value, int k = 0) => _values[(Node.Name, k)] = value;
 
-    /// <summary>The ONNX name of a value; a constant becomes an initializer the first time it is used at run time.</summary>
-    public string Name(TfValue value)
-    {
-        if (value.Name is null)
-        {
-            var name = Unique(Node.Name + "/const");
-            Graph.Initializer.Add(value.Const!.ToProto(name));
-            value.Name = name;
-        }
-        return value.Name;
-    }
-
-    public TfValue Constant(ConstTensor tensor) => TfValue.Constant(tensor);
-
-    public TfValue Longs(params long[] values) => TfValue.Constant(ConstTensor.Vector(values));
-
     public TfValue Scalar(TensorType type, double value) => TfValue.Constant(ConstTensor.Scalar(type, value));
 
-    /// <summary>Adds one node with a single output and returns that output.</summary>
-    public TfValue Op(string opType, IReadOnlyList<TfValue?> inputs, TensorType type, long[]? shape, params AttributeProto[] attributes) =>
+    protected override string NodePrefix => Node.Name;
+
+    /// <inheritdoc />
+    public override TfValue Op(string opType, IReadOnlyList<TfValue?> inputs, TensorType type, long[]? shape, params AttributeProto[] attributes) =>
         OpMulti(opType, inputs, [(type, shape)], attributes)[0];
 
     /// <summary>Adds one node with several outputs.</summary>
     public TfValue[] OpMulti(string opType, IReadOnlyList<TfValue?> inputs, IReadOnlyList<(TensorType Type, long[]? Shape)> outputs,
         params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Name = Unique(Node.Name + "/" + opType) };
-        foreach (var input in inputs)
-        {
-            node.Input.Add(input is null ? "" : Name(input));
-        }
+        var node = NewNode(opType, inputs);
         var result = new TfValue[outputs.Count];
         for (var k = 0; k < outputs.Count; k++)
         {
@@ -129,17 +97,6 @@ internal sealed class TfjsConverter
             return Constant(c.CastTo(type));
         }
         return Op("Cast", [value], type, value.Shape, OnnxAttr.Int("to", (long)type));
-    }
-
-    /// <summary>Transposes (folded for constants).</summary>
-    public TfValue Transpose(TfValue value, int[] perm)
-    {
-        if (value.Const is { } c)
-        {
-            return Constant(c.Transpose(perm));
-        }
-        var shape = value.Shape is null ? null : Shapes.Permute(value.Shape, perm);
-        return Op("Transpose", [value], value.Type, shape, OnnxAttr.Ints("perm", perm.Select(p => (long)p)));
     }
 
     /// <summary>An int64 vector value for ONNX inputs that need one (shapes, axes, pads), folded for constants.</summary>

@@ -74,15 +74,7 @@ public static class TfjsImporter
             {
                 throw Malformed(path, "graph inputs, outputs or signature", ex);
             }
-            var proto = new ModelProto
-            {
-                IrVersion = 8,
-                ProducerName = "ModelZoo.NET",
-                ProducerVersion = ImporterVersion,
-                Graph = graph,
-            };
-            proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-            var onnx = OnnxModel.FromProto(proto);
+            var onnx = OnnxGraphWriter.ToModel(graph, ImporterVersion, Opset);
             if (options.WriteMetadata)
             {
                 onnx.Metadata["modelzoo.importer"] = ImporterVersion;
@@ -147,22 +139,9 @@ public static class TfjsImporter
     private static (GraphProto Graph, IReadOnlyDictionary<string, int> Counts) Translate(TfjsGraphModel model,
         Dictionary<string, ConstTensor> weights, TfjsImportOptions options, string path)
     {
-        var nodes = new Dictionary<string, TfNode>(StringComparer.Ordinal);
-        foreach (var node in model.Nodes)
-        {
-            if (!nodes.TryAdd(node.Name, node))
-            {
-                throw new TfjsModelException(path, $"'{Path.GetFileName(path)}' defines node '{node.Name}' twice; re-export the model.");
-            }
-        }
-        // Without a signature, TensorFlow.js takes every node nothing reads as an output.
-        var consumed = model.Nodes.SelectMany(n => n.AllInputNodes).ToHashSet(StringComparer.Ordinal);
-        var outputs = model.Outputs.Count > 0
-            ? model.Outputs
-            : model.Nodes.Where(n => n.Op != "NoOp" && !consumed.Contains(n.Name))
-                .Select(n => new TfjsTensorSpec(n.Name, n.Name, null, null)).ToList();
+        var nodes = IndexNodes(model, path);
+        var outputs = OutputSpecs(model);
         var order = TopologicalOrder(nodes, outputs.Select(o => TfNode.ParseReference(o.Reference).Node), path);
-
         var unsupported = order.Where(n => n.Op is not ("Const" or "Placeholder" or "NoOp") && !TfjsOps.Table.ContainsKey(n.Op))
             .Select(n => new UnsupportedNode(n.Op, n.Name, "no converter for this op")).ToList();
         if (unsupported.Count > 0)
@@ -171,8 +150,7 @@ public static class TfjsImporter
         }
 
         var converter = new TfjsConverter(nodes);
-        var graph = converter.Graph;
-        graph.Name = Path.GetFileNameWithoutExtension(path);
+        converter.Graph.Name = Path.GetFileNameWithoutExtension(path);
         foreach (var spec in model.Inputs.Concat(outputs))
         {
             converter.Reserve(spec.Name);
@@ -180,6 +158,40 @@ public static class TfjsImporter
         var inputSpecs = model.Inputs.Count > 0
             ? model.Inputs
             : order.Where(n => n.Op == "Placeholder").Select(n => new TfjsTensorSpec(n.Name, n.Name, null, null)).ToList();
+        DefineInputs(converter, nodes, inputSpecs, options, path);
+        var counts = TranslateNodes(converter, order, weights, path);
+        AddOutputs(converter, outputs, path);
+        return (converter.Graph, counts);
+    }
+
+    private static Dictionary<string, TfNode> IndexNodes(TfjsGraphModel model, string path)
+    {
+        var nodes = new Dictionary<string, TfNode>(StringComparer.Ordinal);
+        foreach (var node in model.Nodes)
+        {
+            if (!nodes.TryAdd(node.Name, node))
+            {
+                throw new TfjsModelException(path, $"'{Path.GetFileName(path)}' defines node '{node.Name}' twice; re-export the model.");
+            }
+        }
+        return nodes;
+    }
+
+    /// <summary>Without a signature, TensorFlow.js takes every node nothing reads as an output.</summary>
+    private static IReadOnlyList<TfjsTensorSpec> OutputSpecs(TfjsGraphModel model)
+    {
+        if (model.Outputs.Count > 0)
+        {
+            return model.Outputs;
+        }
+        var consumed = model.Nodes.SelectMany(n => n.AllInputNodes).ToHashSet(StringComparer.Ordinal);
+        return model.Nodes.Where(n => n.Op != "NoOp" && !consumed.Contains(n.Name))
+            .Select(n => new TfjsTensorSpec(n.Name, n.Name, null, null)).ToList();
+    }
+
+    private static void DefineInputs(TfjsConverter converter, Dictionary<string, TfNode> nodes,
+        IEnumerable<TfjsTensorSpec> inputSpecs, TfjsImportOptions options, string path)
+    {
         foreach (var spec in inputSpecs)
         {
             var (nodeName, index) = TfNode.ParseReference(spec.Reference);
@@ -197,9 +209,13 @@ public static class TfjsImporter
                 shape[0] = batch;
             }
             converter.Define(nodeName, index, new TfValue(spec.Name, type, shape));
-            graph.Input.Add(ValueInfo(spec.Name, type, shape));
+            converter.Graph.Input.Add(ValueInfo(spec.Name, type, shape));
         }
+    }
 
+    private static SortedDictionary<string, int> TranslateNodes(TfjsConverter converter, IEnumerable<TfNode> order,
+        Dictionary<string, ConstTensor> weights, string path)
+    {
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var problems = new List<UnsupportedNode>();
         foreach (var node in order)
@@ -208,25 +224,7 @@ public static class TfjsImporter
             converter.Node = node;
             try
             {
-                switch (node.Op)
-                {
-                    case "Const":
-                        converter.Set(converter.Constant(ConstOf(node, weights, path)));
-                        continue;
-                    case "Placeholder":
-                        if (!converter.TryGet(node.Name, out _))
-                        {
-                            problems.Add(new UnsupportedNode(node.Op, node.Name, "a placeholder that is not a model input"));
-                        }
-                        continue;
-                    case "NoOp":
-                        continue;
-                }
-                if (node.Inputs.Any(i => !converter.TryGet(i, out _)))
-                {
-                    continue; // an input failed to translate; that node is already reported
-                }
-                TfjsOps.Table[node.Op](converter);
+                TranslateNode(converter, node, weights, path, problems);
             }
             catch (NodeNotSupportedException ex)
             {
@@ -241,7 +239,36 @@ public static class TfjsImporter
         {
             throw new UnsupportedOperatorsException(path, problems);
         }
+        return counts;
+    }
 
+    private static void TranslateNode(TfjsConverter converter, TfNode node, Dictionary<string, ConstTensor> weights,
+        string path, List<UnsupportedNode> problems)
+    {
+        switch (node.Op)
+        {
+            case "Const":
+                converter.Set(converter.Constant(ConstOf(node, weights, path)));
+                return;
+            case "Placeholder":
+                if (!converter.TryGet(node.Name, out _))
+                {
+                    problems.Add(new UnsupportedNode(node.Op, node.Name, "a placeholder that is not a model input"));
+                }
+                return;
+            case "NoOp":
+                return;
+        }
+        if (node.Inputs.Any(i => !converter.TryGet(i, out _)))
+        {
+            return; // an input failed to translate; that node is already reported
+        }
+        TfjsOps.Table[node.Op](converter);
+    }
+
+    private static void AddOutputs(TfjsConverter converter, IEnumerable<TfjsTensorSpec> outputs, string path)
+    {
+        var graph = converter.Graph;
         converter.Node = new TfNode("outputs", "Identity", [], new Dictionary<string, JsonElement>());
         foreach (var spec in outputs)
         {
@@ -256,7 +283,6 @@ public static class TfjsImporter
             var shape = spec.Shape ?? value.Shape;
             graph.Output.Add(ValueInfo(spec.Name, value.Type, shape));
         }
-        return (graph, counts);
     }
 
     /// <summary>A FIFO or a device reports length 0, and reading it would wait or never end: refuse it (and an empty file)

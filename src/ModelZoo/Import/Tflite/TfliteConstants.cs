@@ -82,91 +82,122 @@ internal static class TfliteConstants
     /// </summary>
     internal static double[] Densify(double[] values, TfliteTensor tensor, TfliteSparsity sparsity, long count)
     {
-        var rank = tensor.Shape.Length;
-        var levels = sparsity.Dimensions.Length;
-        var order = sparsity.TraversalOrder;
-        var blocks = sparsity.BlockMap;
-        var what = $"the sparse constant {tensor.Index} ('{tensor.Name}')";
-        if (order.Length != levels || levels != rank + blocks.Length || order.Any(o => o < 0 || o >= levels) || order.Distinct().Count() != levels
-            || blocks.Any(b => b < 0 || b >= rank))
-        {
-            throw new FlatBufferException($"{what} has an inconsistent traversal order, block map or dimension list");
-        }
-        var blockSize = new int[blocks.Length];
-        for (var level = 0; level < levels; level++)
-        {
-            if (order[level] >= rank)
-            {
-                blockSize[order[level] - rank] = sparsity.Dimensions[level].DenseSize;
-            }
-        }
-        if (count > MaxDenseElements)
-        {
-            throw new FlatBufferException($"{what} would expand to {count} values, more than the importer accepts");
-        }
-        var dense = new double[count];
-        var coordinate = new int[levels];
-        var strides = Shapes.Strides(tensor.Shape);
+        var walk = new SparseWalk(values, tensor, sparsity, count);
+        walk.Walk(0, 0);
+        return walk.Dense;
+    }
 
-        void Walk(int level, long position)
+    /// <summary>One expansion of a sparse constant: the coordinate reached so far at each traversal level, and the
+    /// dense values being filled.</summary>
+    private sealed class SparseWalk
+    {
+        private readonly double[] _values;
+        private readonly TfliteTensor _tensor;
+        private readonly TfliteSparsity _sparsity;
+        private readonly int _rank;
+        private readonly int[] _blockSize;
+        private readonly int[] _coordinate;
+        private readonly long[] _strides;
+        private readonly string _what;
+
+        public SparseWalk(double[] values, TfliteTensor tensor, TfliteSparsity sparsity, long count)
         {
-            if (level == levels)
+            _values = values;
+            _tensor = tensor;
+            _sparsity = sparsity;
+            _rank = tensor.Shape.Length;
+            _what = $"the sparse constant {tensor.Index} ('{tensor.Name}')";
+            var levels = sparsity.Dimensions.Length;
+            var order = sparsity.TraversalOrder;
+            var blocks = sparsity.BlockMap;
+            if (order.Length != levels || levels != _rank + blocks.Length || order.Any(o => o < 0 || o >= levels) || order.Distinct().Count() != levels
+                || blocks.Any(b => b < 0 || b >= _rank))
             {
-                if (position >= values.Length)
+                throw new FlatBufferException($"{_what} has an inconsistent traversal order, block map or dimension list");
+            }
+            _blockSize = new int[blocks.Length];
+            for (var level = 0; level < levels; level++)
+            {
+                if (order[level] >= _rank)
                 {
-                    throw new FlatBufferException($"{what} indexes value {position} of {values.Length}");
+                    _blockSize[order[level] - _rank] = sparsity.Dimensions[level].DenseSize;
                 }
-                long flat = 0;
-                for (var d = 0; d < rank; d++)
-                {
-                    long c = coordinate[d];
-                    for (var b = 0; b < blocks.Length; b++)
-                    {
-                        if (blocks[b] == d)
-                        {
-                            c = c * blockSize[b] + coordinate[rank + b];
-                        }
-                    }
-                    if (c >= tensor.Shape[d])
-                    {
-                        throw new FlatBufferException($"{what} places a value at index {c} of dimension {d} (size {tensor.Shape[d]})");
-                    }
-                    flat += c * strides[d];
-                }
-                dense[flat] = values[position];
+            }
+            if (count > MaxDenseElements)
+            {
+                throw new FlatBufferException($"{_what} would expand to {count} values, more than the importer accepts");
+            }
+            Dense = new double[count];
+            _coordinate = new int[levels];
+            _strides = Shapes.Strides(tensor.Shape);
+        }
+
+        public double[] Dense { get; }
+
+        public void Walk(int level, long position)
+        {
+            if (level == _coordinate.Length)
+            {
+                Place(position);
                 return;
             }
-            var dim = sparsity.Dimensions[level];
+            var dim = _sparsity.Dimensions[level];
+            var axis = _sparsity.TraversalOrder[level];
             if (!dim.Sparse)
             {
                 if (dim.DenseSize < 0)
                 {
-                    throw new FlatBufferException($"{what} has a negative dense size");
+                    throw new FlatBufferException($"{_what} has a negative dense size");
                 }
                 for (var i = 0; i < dim.DenseSize; i++)
                 {
-                    coordinate[order[level]] = i;
+                    _coordinate[axis] = i;
                     Walk(level + 1, position * dim.DenseSize + i);
                 }
                 return;
             }
             if (position + 1 >= dim.Segments.Length)
             {
-                throw new FlatBufferException($"{what} needs segment {position + 1}, but dimension {level} has {dim.Segments.Length}");
+                throw new FlatBufferException($"{_what} needs segment {position + 1}, but dimension {level} has {dim.Segments.Length}");
             }
             int from = dim.Segments[position], to = dim.Segments[position + 1];
             if (from < 0 || to < from || to > dim.Indices.Length)
             {
-                throw new FlatBufferException($"{what} has segments {from}..{to} outside its {dim.Indices.Length} indices");
+                throw new FlatBufferException($"{_what} has segments {from}..{to} outside its {dim.Indices.Length} indices");
             }
             for (var p = from; p < to; p++)
             {
-                coordinate[order[level]] = dim.Indices[p];
+                _coordinate[axis] = dim.Indices[p];
                 Walk(level + 1, p);
             }
         }
 
-        Walk(0, 0);
-        return dense;
+        /// <summary>Stores value <paramref name="position"/> at the dense index the current coordinate names.</summary>
+        private void Place(long position)
+        {
+            if (position >= _values.Length)
+            {
+                throw new FlatBufferException($"{_what} indexes value {position} of {_values.Length}");
+            }
+            var blocks = _sparsity.BlockMap;
+            long flat = 0;
+            for (var d = 0; d < _rank; d++)
+            {
+                long c = _coordinate[d];
+                for (var b = 0; b < blocks.Length; b++)
+                {
+                    if (blocks[b] == d)
+                    {
+                        c = c * _blockSize[b] + _coordinate[_rank + b];
+                    }
+                }
+                if (c >= _tensor.Shape[d])
+                {
+                    throw new FlatBufferException($"{_what} places a value at index {c} of dimension {d} (size {_tensor.Shape[d]})");
+                }
+                flat += c * _strides[d];
+            }
+            Dense[flat] = _values[position];
+        }
     }
 }

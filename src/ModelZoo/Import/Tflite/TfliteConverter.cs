@@ -1,3 +1,4 @@
+using ModelZoo.Import;
 using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx.Proto;
 
@@ -8,10 +9,9 @@ namespace ModelZoo.Import.Tflite;
 /// Constant tensors are read from their buffers on first use; run-time tensors must have been produced by an earlier
 /// operator (TFLite stores operators in execution order). Converters see the operator through <see cref="Operator"/>.
 /// </summary>
-internal sealed class TfliteConverter
+internal sealed class TfliteConverter : OnnxGraphWriter
 {
     private readonly Dictionary<int, TfValue> _values = new();
-    private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
 
     public TfliteConverter(TfliteModel model)
     {
@@ -20,22 +20,8 @@ internal sealed class TfliteConverter
 
     public TfliteModel Model { get; }
 
-    public GraphProto Graph { get; } = new();
-
     /// <summary>The operator being translated.</summary>
     public TfliteOperator Operator { get; set; } = null!;
-
-    public void Reserve(string name) => _usedNames.Add(name);
-
-    public string Unique(string hint)
-    {
-        var name = hint;
-        for (var i = 1; !_usedNames.Add(name); i++)
-        {
-            name = $"{hint}__{i}";
-        }
-        return name;
-    }
 
     public void Define(int tensor, TfValue value) => _values[tensor] = value;
 
@@ -88,47 +74,18 @@ internal sealed class TfliteConverter
     /// <summary>Sets output <paramref name="k"/> of the current operator.</summary>
     public void Set(TfValue value, int k = 0) => _values[Operator.Outputs[k]] = value;
 
-    /// <summary>The ONNX name of a value; a constant becomes an initializer the first time it is used at run time.</summary>
-    public string Name(TfValue value)
-    {
-        if (value.Name is null)
-        {
-            var name = Unique($"op{Operator.Index}/const");
-            Graph.Initializer.Add(value.Const!.ToProto(name));
-            value.Name = name;
-        }
-        return value.Name;
-    }
-
-    public TfValue Constant(ConstTensor tensor) => TfValue.Constant(tensor);
-
-    public TfValue Longs(params long[] values) => TfValue.Constant(ConstTensor.Vector(values));
-
     public TfValue Scalar(float value) => TfValue.Constant(ConstTensor.Scalar(TensorType.Float, value));
 
-    /// <summary>Adds one node with a single output and returns that output.</summary>
-    public TfValue Op(string opType, IReadOnlyList<TfValue?> inputs, TensorType type, long[]? shape, params AttributeProto[] attributes)
+    protected override string NodePrefix => $"op{Operator.Index}";
+
+    /// <inheritdoc />
+    public override TfValue Op(string opType, IReadOnlyList<TfValue?> inputs, TensorType type, long[]? shape, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Name = Unique($"op{Operator.Index}/{opType}") };
-        foreach (var input in inputs)
-        {
-            node.Input.Add(input is null ? "" : Name(input));
-        }
+        var node = NewNode(opType, inputs);
         node.Output.Add(node.Name);
         node.Attribute.AddRange(attributes);
         Graph.Node.Add(node);
         return new TfValue(node.Name, type, shape);
-    }
-
-    /// <summary>Transposes (folded for constants).</summary>
-    public TfValue Transpose(TfValue value, int[] perm)
-    {
-        if (value.Const is { } c)
-        {
-            return Constant(c.Transpose(perm));
-        }
-        var shape = value.Shape is null ? null : Shapes.Permute(value.Shape, perm);
-        return Op("Transpose", [value], value.Type, shape, OnnxAttr.Ints("perm", perm.Select(p => (long)p)));
     }
 
     /// <summary>Reshapes (folded for constants).</summary>

@@ -85,15 +85,7 @@ public static class TfliteImporter
             throw new TfliteModelException(path,
                 $"'{name}' holds a malformed tensor or buffer: {ex.Message.TrimEnd('.')}; check that the file is complete, or pull it again.", ex);
         }
-        var proto = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "ModelZoo.NET",
-            ProducerVersion = ImporterVersion,
-            Graph = graph,
-        };
-        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        var onnx = OnnxModel.FromProto(proto);
+        var onnx = OnnxGraphWriter.ToModel(graph, ImporterVersion, Opset);
         onnx.Metadata["modelzoo.importer"] = ImporterVersion;
         onnx.Metadata["tflite.source"] = name;
         onnx.Metadata["tflite.sha256"] = sha;
@@ -135,14 +127,26 @@ public static class TfliteImporter
     private static (GraphProto, IReadOnlyDictionary<string, int>) Translate(TfliteModel model, string path)
     {
         var converter = new TfliteConverter(model);
-        var graph = converter.Graph;
-        graph.Name = Path.GetFileNameWithoutExtension(path);
+        converter.Graph.Name = Path.GetFileNameWithoutExtension(path);
         var names = new Dictionary<int, string>();
         foreach (var index in model.Inputs.Concat(model.Outputs).Distinct())
         {
             names[index] = converter.Unique(model.Tensors[index].Name);
         }
         var problems = new List<UnsupportedNode>();
+        DefineInputs(converter, model, names, problems);
+        var counts = TranslateOperators(converter, model, problems);
+        if (problems.Count > 0)
+        {
+            throw new TfliteUnsupportedOperatorsException(path, problems);
+        }
+        AddOutputs(converter, model, names, path);
+        return (converter.Graph, counts);
+    }
+
+    private static void DefineInputs(TfliteConverter converter, TfliteModel model, Dictionary<int, string> names,
+        List<UnsupportedNode> problems)
+    {
         foreach (var index in model.Inputs)
         {
             var tensor = model.Tensors[index];
@@ -159,9 +163,13 @@ public static class TfliteImporter
                 continue;
             }
             converter.Define(index, new TfValue(names[index], type.Value, tensor.Shape));
-            graph.Input.Add(ValueInfo(names[index], type.Value, tensor.Shape));
+            converter.Graph.Input.Add(ValueInfo(names[index], type.Value, tensor.Shape));
         }
+    }
 
+    private static SortedDictionary<string, int> TranslateOperators(TfliteConverter converter, TfliteModel model,
+        List<UnsupportedNode> problems)
+    {
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var op in model.Operators)
         {
@@ -190,10 +198,12 @@ public static class TfliteImporter
                 problems.Add(new UnsupportedNode(op.Op, label, ex.Reason));
             }
         }
-        if (problems.Count > 0)
-        {
-            throw new TfliteUnsupportedOperatorsException(path, problems);
-        }
+        return counts;
+    }
+
+    private static void AddOutputs(TfliteConverter converter, TfliteModel model, Dictionary<int, string> names, string path)
+    {
+        var graph = converter.Graph;
         foreach (var index in model.Outputs)
         {
             converter.Operator = new TfliteOperator(model.Operators.Count, "output", false, [], [], null, []);
@@ -212,7 +222,6 @@ public static class TfliteImporter
             graph.Node.Add(node);
             graph.Output.Add(ValueInfo(names[index], value.Type, model.Tensors[index].Shape));
         }
-        return (graph, counts);
     }
 
     private static ValueInfoProto ValueInfo(string name, TensorType type, long[] shape)
