@@ -5,7 +5,7 @@ namespace ModelZoo.Benchmarks;
 /// <summary>Runs the benchmarks: <c>dotnet run -c Release --project bench/ModelZoo.Benchmarks -- --filter '*'</c>, or the
 /// server load test: <c>… -- serve-load [--requests N] [--concurrency C]</c>, the transfer-learning comparison with ML.NET:
 /// <c>… -- train-vs-mlnet</c>, the linear-head solve on its sets' features: <c>… -- head-solve [--runs N]</c>, the vision pipelines against ONNX Runtime alone and TensorFlow.js:
-/// <c>… -- vision [--runs N] [--tfjs-runs M] [--only detect|pose|faces|segment]</c>, or the fine-tuning figures:
+/// <c>… -- vision [--runs N] [--tfjs-runs M (0: skip)] [--repeat R] [--only detect|pose|faces|segment]</c>, or the fine-tuning figures:
 /// <c>… -- finetune-accuracy</c> and <c>… -- finetune-epoch --export DIR</c>, the cost of hashing models on load:
 /// <c>… -- verify-on-load [--runs N] [--handle H]</c>, the Open Inference Protocol's latency
 /// against the native endpoint: <c>… -- v2-latency [--requests N]</c>, or fp32 against int8 ResNet-18:

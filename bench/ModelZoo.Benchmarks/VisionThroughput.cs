@@ -19,72 +19,90 @@ namespace ModelZoo.Benchmarks;
 /// </summary>
 internal static class VisionThroughput
 {
-    private sealed record Case(string Task, string Handle, string Image, Func<LocalModel, IDisposable> Open, Action<IDisposable, RgbImage> Run);
+    private sealed record Case(string Task, string Handle, string Image, Func<LocalModel, IDisposable> Open, Action<IDisposable, RgbImage> Run,
+        Func<IDisposable, StageTimings> Timings);
 
     private static readonly Case[] Cases =
     [
         new("detect", "coco/nanodet/detection", "darknet/dog.jpg",
-            m => ObjectDetector.Open(m), (p, image) => ((ObjectDetector)p).Detect(image)),
+            m => ObjectDetector.Open(m), (p, image) => ((ObjectDetector)p).Detect(image), p => ((ObjectDetector)p).Timings),
         new("pose", "body/movenet/lightning", "darknet/person.jpg",
-            m => PoseEstimator.Open(m), (p, image) => ((PoseEstimator)p).Estimate(image)),
+            m => PoseEstimator.Open(m), (p, image) => ((PoseEstimator)p).Estimate(image), p => ((PoseEstimator)p).Timings),
         new("faces", "face/blazeface_human/back_256", "skimage/astronaut.png",
-            m => FaceDetector.Open(m), (p, image) => ((FaceDetector)p).Detect(image)),
+            m => FaceDetector.Open(m), (p, image) => ((FaceDetector)p).Detect(image), p => ((FaceDetector)p).Timings),
         new("segment", "segmentation/selfie/mask", "darknet/person.jpg",
-            m => Segmenter.Open(m), (p, image) => ((Segmenter)p).Segment(image)),
+            m => Segmenter.Open(m), (p, image) => ((Segmenter)p).Segment(image), p => ((Segmenter)p).Timings),
     ];
 
     public static int Run(string[] args)
     {
         var runs = Option(args, "--runs", 50);
         var tfjsRuns = Option(args, "--tfjs-runs", 10);
+        var repeat = Math.Max(1, Option(args, "--repeat", 1));
         var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         var testdata = Environment.GetEnvironmentVariable("ZOO_TESTDATA") ?? Path.Combine(BenchAssets.RepoRoot, ".cache", "testdata");
-        Console.WriteLine($"vision: {runs} runs per measurement ({tfjsRuns} for tfjs), batch 1, {Environment.ProcessorCount} cores, " +
-                          $"ONNX Runtime default threads, load average {LoadAverage()}");
+        Console.WriteLine($"vision: {runs} runs per measurement ({(tfjsRuns > 0 ? tfjsRuns.ToString(CultureInfo.InvariantCulture) : "no")} tfjs), " +
+                          $"{repeat} alternating rounds, batch 1, {Environment.ProcessorCount} cores, ONNX Runtime default threads, load average {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine("| task | model | import ms | pipeline img/s | ORT alone img/s | tfjs-cpu img/s | pipeline ÷ tfjs | ORT ÷ tfjs | pipeline ÷ ORT |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| task | model | round | import ms | pipeline img/s | ORT alone img/s | tfjs-cpu img/s | pipeline ÷ tfjs | ORT ÷ tfjs | pipeline ÷ ORT | preprocess ms | inference ms | postprocess ms | load |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var c in Cases.Where(c => only is null || c.Task == only))
         {
             var model = BenchAssets.Pull(c.Handle);
             var importMs = Median(3, () => TfjsImporter.ImportWithReport(model.ModelPath));
             using var image = ImageDecoder.Decode(Path.Combine(testdata, c.Image));
-            double pipeline;
-            using (var p = c.Open(model))
+            var tfjs = tfjsRuns > 0 ? Tfjs(model.ModelPath, tfjsRuns) : double.NaN;
+            using var p = c.Open(model);
+            using var ort = new OrtAlone(ImportedModelCache.RunnableModelPath(model));
+            // Pipeline and ORT alone alternate round by round, so load from other processes falls on both alike.
+            for (var round = 1; round <= repeat; round++)
             {
-                pipeline = ImagesPerSecond(runs, () => c.Run(p, image));
+                StageTimings? warm = null;
+                var pipeline = ImagesPerSecond(runs, () => c.Run(p, image), () => warm = c.Timings(p));
+                var stages = c.Timings(p).Since(warm!);
+                var ortAlone = ImagesPerSecond(runs, ort.Run, () => { });
+                double PerImage(TimeSpan t) => t.TotalMilliseconds / stages.Images;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {c.Task} | `{c.Handle}` | {round} | {importMs:0} | {pipeline:0.0} | {ortAlone:0.0} | {Cell(tfjs, "0.00")} | {Cell(pipeline / tfjs, "0.0")}× | {Cell(ortAlone / tfjs, "0.0")}× | {pipeline / ortAlone:0.00} | " +
+                    $"{PerImage(stages.Preprocess):0.00} | {PerImage(stages.Inference):0.00} | {PerImage(stages.Postprocess):0.00} | {LoadAverage()} |"));
             }
-            var ort = OrtAlone(ImportedModelCache.RunnableModelPath(model), runs);
-            var tfjs = Tfjs(model.ModelPath, tfjsRuns);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {c.Task} | `{c.Handle}` | {importMs:0} | {pipeline:0.0} | {ort:0.0} | {tfjs:0.00} | {pipeline / tfjs:0.0}× | {ort / tfjs:0.0}× | {pipeline / ort:0.00} |"));
         }
         Console.WriteLine();
         Console.WriteLine($"load average after: {LoadAverage()}");
         return 0;
+
+        static string Cell(double value, string format) => double.IsNaN(value) ? "–" : value.ToString(format, CultureInfo.InvariantCulture);
     }
 
     /// <summary>The same ONNX file in a bare InferenceSession (default options), input zeros prepared once, outputs read.</summary>
-    private static double OrtAlone(string onnxPath, int runs)
+    private sealed class OrtAlone : IDisposable
     {
-        using var session = new InferenceSession(onnxPath);
-        var feeds = new List<NamedOnnxValue>();
-        foreach (var (name, meta) in session.InputMetadata)
+        private readonly InferenceSession _session;
+        private readonly List<NamedOnnxValue> _feeds = [];
+
+        public OrtAlone(string onnxPath)
         {
-            var shape = meta.Dimensions.Select(d => d < 0 ? 1 : d).ToArray();
-            var length = shape.Aggregate(1, (a, b) => a * b);
-            feeds.Add(meta.ElementType == typeof(int)
-                ? NamedOnnxValue.CreateFromTensor(name, new DenseTensor<int>(new int[length], shape))
-                : NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(new float[length], shape)));
+            _session = new InferenceSession(onnxPath);
+            foreach (var (name, meta) in _session.InputMetadata)
+            {
+                var shape = meta.Dimensions.Select(d => d < 0 ? 1 : d).ToArray();
+                var length = shape.Aggregate(1, (a, b) => a * b);
+                _feeds.Add(meta.ElementType == typeof(int)
+                    ? NamedOnnxValue.CreateFromTensor(name, new DenseTensor<int>(new int[length], shape))
+                    : NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(new float[length], shape)));
+            }
         }
-        return ImagesPerSecond(runs, () =>
+
+        public void Run()
         {
-            using var results = session.Run(feeds);
+            using var results = _session.Run(_feeds);
             foreach (var r in results)
             {
                 _ = r.Value;
             }
-        });
+        }
+
+        public void Dispose() => _session.Dispose();
     }
 
     private static double Tfjs(string modelJson, int runs)
@@ -108,12 +126,15 @@ internal static class VisionThroughput
         return json.RootElement.GetProperty("imagesPerSecond").GetDouble();
     }
 
-    private static double ImagesPerSecond(int runs, Action run)
+    /// <summary>Warm-up calls, then <paramref name="runs"/> timed calls; <paramref name="warmedUp"/> runs between them, so a
+    /// caller can snapshot a pipeline's stage timings over the timed calls only.</summary>
+    private static double ImagesPerSecond(int runs, Action run, Action warmedUp)
     {
         for (var i = 0; i < Math.Max(3, runs / 10); i++)
         {
             run();
         }
+        warmedUp();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < runs; i++)
         {
