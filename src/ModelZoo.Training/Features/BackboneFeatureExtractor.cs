@@ -95,17 +95,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
 
         var done = slots.Count(s => s.Remaining == 0);
         progress?.Report(done);
-        var samples = new List<(int Image, int View)>();
-        for (var i = 0; i < slots.Length; i++)
-        {
-            for (var v = 0; v < slots[i].Views.Count; v++)
-            {
-                if (slots[i].Error is null && slots[i].Features[v] is null)
-                {
-                    samples.Add((i, v));
-                }
-            }
-        }
+        var samples = Pending(slots);
 
         var decoding = TimeSpan.Zero;
         var backbone = new Stopwatch();
@@ -135,13 +125,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
                     backbone.Stop();
                     caching.Start();
                     computed += rows.Length;
-                    for (var r = 0; r < rows.Length; r++)
-                    {
-                        var (image, view) = prepared.Samples[r];
-                        var slot = slots[image];
-                        _cache.Put(new FeatureKey(_backboneKey, _preprocessingKey, slot.Sha!, slot.Views[view].Key), rows[r]);
-                        slot.Features[view] = rows[r];
-                    }
+                    Store(prepared.Samples, rows, slots);
                     caching.Stop();
                 }
 
@@ -168,6 +152,35 @@ public sealed class BackboneFeatureExtractor : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _session?.Dispose();
+
+    /// <summary>The (image, view) pairs the cache did not answer, in image order.</summary>
+    private static List<(int Image, int View)> Pending(Slot[] slots)
+    {
+        var samples = new List<(int Image, int View)>();
+        for (var i = 0; i < slots.Length; i++)
+        {
+            for (var v = 0; v < slots[i].Views.Count; v++)
+            {
+                if (slots[i].Error is null && slots[i].Features[v] is null)
+                {
+                    samples.Add((i, v));
+                }
+            }
+        }
+        return samples;
+    }
+
+    /// <summary>Puts each computed row into the cache and into its image's slot.</summary>
+    private void Store(IReadOnlyList<(int Image, int View)> samples, float[][] rows, Slot[] slots)
+    {
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var (image, view) = samples[r];
+            var slot = slots[image];
+            _cache.Put(new FeatureKey(_backboneKey, _preprocessingKey, slot.Sha!, slot.Views[view].Key), rows[r]);
+            slot.Features[view] = rows[r];
+        }
+    }
 
     private ImageBatchRunner Runner()
     {
