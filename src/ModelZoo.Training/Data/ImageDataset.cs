@@ -48,12 +48,8 @@ public sealed class ImageDataset
     public static ImageDataset FromFolder(string dir)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dir);
-        var root = Path.GetFullPath(dir);
-        if (!Directory.Exists(root))
-        {
-            throw new DatasetException(DatasetException.NotFoundCode,
-                $"dataset folder '{root}' does not exist; pass a folder that holds one sub-folder of images per class.");
-        }
+        var root = Existing(dir, Directory.Exists,
+            r => $"dataset folder '{r}' does not exist; pass a folder that holds one sub-folder of images per class.");
 
         var classDirs = new DirectoryInfo(root).EnumerateDirectories()
             .Where(d => !IsUnreadableName(d) ? !IsHidden(d) : throw UnreadableName(d, "class folder"))
@@ -93,12 +89,8 @@ public sealed class ImageDataset
     public static ImageDataset FromCsv(string csvPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(csvPath);
-        var full = Path.GetFullPath(csvPath);
-        if (!File.Exists(full))
-        {
-            throw new DatasetException(DatasetException.NotFoundCode,
-                $"dataset CSV '{full}' does not exist; pass a CSV file with a 'path,label' header or a folder with one sub-folder per class.");
-        }
+        var full = Existing(csvPath, File.Exists,
+            f => $"dataset CSV '{f}' does not exist; pass a CSV file with a 'path,label' header or a folder with one sub-folder per class.");
 
         var name = Path.GetFileName(full);
         var rows = CsvTable.Parse(File.ReadAllText(full), name);
@@ -294,4 +286,12 @@ public sealed class ImageDataset
 
     private static bool IsHidden(FileSystemInfo info) =>
         info.Name.StartsWith('.') || (info.Attributes & FileAttributes.Hidden) != 0;
+
+    /// <summary>The full path of <paramref name="path"/>, or a <c>not-found</c> <see cref="DatasetException"/> worded by
+    /// <paramref name="notFound"/> when <paramref name="exists"/> says it is not there.</summary>
+    private static string Existing(string path, Func<string, bool> exists, Func<string, string> notFound)
+    {
+        var full = Path.GetFullPath(path);
+        return exists(full) ? full : throw new DatasetException(DatasetException.NotFoundCode, notFound(full));
+    }
 }

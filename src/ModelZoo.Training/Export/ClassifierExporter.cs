@@ -1,6 +1,7 @@
 using ModelZoo.Training.Heads;
 using System.Globalization;
 using ModelZoo.Catalog;
+using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx;
 using ModelZoo.Onnx.Proto;
 
@@ -94,7 +95,7 @@ public static class ClassifierExporter
         var features = backbone.OutputName;
         var x = AppendHead(graph, index, head, features);
         var softmax = Node("Softmax", "head/softmax", [x], ProbabilitiesOutput);
-        softmax.Attribute.Add(IntAttribute("axis", 1));
+        softmax.Attribute.Add(OnnxAttr.Int("axis", 1));
         graph.Node.Add(softmax);
 
         // The features stay described as an intermediate value, so that the head can be cut off again.
@@ -129,7 +130,7 @@ public static class ClassifierExporter
             graph.Initializer.Add(FloatTensor(bias, layer.Bias, layer.Rows));
             var y = index.UniqueName(i == head.Count - 1 && layer.Activation != HeadActivation.Relu ? "head/logits" : stem + "gemm");
             var gemm = Node("Gemm", stem + "gemm", [x, weight, bias], y);
-            gemm.Attribute.Add(IntAttribute("transB", 1));
+            gemm.Attribute.Add(OnnxAttr.Int("transB", 1));
             graph.Node.Add(gemm);
             x = y;
             if (layer.Activation == HeadActivation.Relu)
@@ -158,14 +159,14 @@ public static class ClassifierExporter
             order.Int64Data.Add([2, 1, 0]);
             graph.Initializer.Add(order);
             var gather = Node("Gather", "to_bgr", [x, "bgr_order"], "bgr");
-            gather.Attribute.Add(IntAttribute("axis", 1));
+            gather.Attribute.Add(OnnxAttr.Int("axis", 1));
             graph.Node.Add(gather);
             x = "bgr";
         }
         if (spec.ElementType == "uint8")
         {
             var cast = Node("Cast", "to_uint8", [x], "bytes");
-            cast.Attribute.Add(IntAttribute("to", (int)TensorProto.Types.DataType.Uint8));
+            cast.Attribute.Add(OnnxAttr.Int("to", (int)TensorProto.Types.DataType.Uint8));
             graph.Node.Add(cast);
             x = "bytes";
         }
@@ -190,9 +191,7 @@ public static class ClassifierExporter
         if (spec.Layout == TensorLayout.Nhwc)
         {
             var transpose = Node("Transpose", "to_nhwc", [x], "nhwc");
-            var perm = new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints };
-            perm.Ints.Add([0, 2, 3, 1]);
-            transpose.Attribute.Add(perm);
+            transpose.Attribute.Add(OnnxAttr.Ints("perm", [0, 2, 3, 1]));
             graph.Node.Add(transpose);
             x = "nhwc";
         }
@@ -271,9 +270,6 @@ public static class ClassifierExporter
         node.Output.Add(output);
         return node;
     }
-
-    private static AttributeProto IntAttribute(string name, long value) =>
-        new() { Name = name, I = value, Type = AttributeProto.Types.AttributeType.Int };
 
     private static TensorProto FloatTensor(string name, float[] values, params long[] dims)
     {

@@ -1,4 +1,5 @@
 using ModelZoo.Training.Optimizers;
+using static ModelZoo.Training.OptionCheck;
 
 namespace ModelZoo.Training.Heads;
 
@@ -80,14 +81,6 @@ public sealed record HeadTrainingOptions
     /// <summary>Throws a <see cref="ZooUsageException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        static void Require(bool ok, string message)
-        {
-            if (!ok)
-            {
-                throw new ZooUsageException(message);
-            }
-        }
-
         Require(Enum.IsDefined(Head), $"Unknown head kind {Head}; use Linear or Mlp.");
         Require(Enum.IsDefined(Optimizer), $"Unknown optimizer {Optimizer}; use Adam or Sgd.");
         Require(Head != HeadKind.Mlp || HiddenUnits >= 1, $"HiddenUnits is {HiddenUnits}; set at least 1 for an MLP head.");

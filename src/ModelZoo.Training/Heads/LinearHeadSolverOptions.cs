@@ -1,3 +1,5 @@
+using static ModelZoo.Training.OptionCheck;
+
 namespace ModelZoo.Training.Heads;
 
 /// <summary>How <see cref="LinearHeadSolver"/> fits a linear head. Immutable; call <see cref="Validate"/> to check values.</summary>
@@ -52,14 +54,6 @@ public sealed record LinearHeadSolverOptions
     /// <summary>Throws a <see cref="ZooUsageException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        static void Require(bool ok, string message)
-        {
-            if (!ok)
-            {
-                throw new ZooUsageException(message);
-            }
-        }
-
         Require(L2Grid is { Count: > 0 } && L2Grid.All(l => l > 0 && double.IsFinite(l)), "L2Grid needs at least one positive, finite strength, e.g. [1, 0.1].");
         Require(Folds >= 2, $"Folds is {Folds}; set at least 2.");
         Require(MinimumValidationRows >= 1, $"MinimumValidationRows is {MinimumValidationRows}; set at least 1.");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace ModelZoo.Training.Metrics;
 
@@ -115,6 +116,25 @@ public sealed class ConfusionMatrix
         double recall = support == 0 ? 0 : (double)truePositives / support;
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         return new ClassMetrics(precision, recall, f1, support);
+    }
+
+    /// <summary>Writes <c>"per_class": {name: {"precision","recall","f1","support"}}</c>, one entry per class of
+    /// <paramref name="classNames"/>: the one shape of <c>metrics.json</c> and <see cref="Transfer.EvaluationResult.ToJson"/>.</summary>
+    internal void WritePerClass(Utf8JsonWriter writer, IReadOnlyList<string> classNames)
+    {
+        writer.WriteStartObject("per_class");
+        for (var i = 0; i < classNames.Count; i++)
+        {
+            var m = PerClass(i);
+            writer.WriteStartObject(classNames[i]);
+            writer.WriteNumber("precision", m.Precision);
+            writer.WriteNumber("recall", m.Recall);
+            writer.WriteNumber("f1", m.F1);
+            writer.WriteNumber("support", m.Support);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
     }
 
     /// <summary>The matrix as CSV: a header of predicted-class names, then one row per true class.</summary>

@@ -59,14 +59,8 @@ public static class HtmlReport
         return b.ToString();
     }
 
-    private static void Metrics(StringBuilder b, IReadOnlyDictionary<string, double> metrics)
-    {
-        b.Append("<section id=\"metrics\">\n<h2>Metrics</h2>\n");
-        if (metrics.Count == 0)
-        {
-            b.Append("<p class=\"note\">No metrics were recorded.</p>\n");
-        }
-        else
+    private static void Metrics(StringBuilder b, IReadOnlyDictionary<string, double> metrics) =>
+        Section(b, "metrics", "Metrics", metrics.Count == 0 ? "No metrics were recorded." : null, () =>
         {
             b.Append("<div class=\"cards\">\n");
             foreach (var (name, value) in metrics)
@@ -76,149 +70,152 @@ public static class HtmlReport
             }
 
             b.Append("</div>\n");
-        }
+        });
 
-        b.Append("</section>\n");
-    }
-
-    private static void Image(StringBuilder b, string id, string title, string? path)
-    {
-        b.Append("<section id=\"").Append(id).Append("\">\n<h2>").Append(E(title)).Append("</h2>\n");
-        if (path is null)
+    private static void Image(StringBuilder b, string id, string title, string? path) =>
+        Section(b, id, title, path is null ? "Not produced for this run." : null, () =>
         {
-            b.Append("<p class=\"note\">Not produced for this run.</p>\n");
-        }
-        else if (!File.Exists(path))
-        {
-            b.Append("<p class=\"note\">Image missing: <code>").Append(E(path)).Append("</code></p>\n");
-        }
-        else
-        {
-            b.Append("<img alt=\"").Append(E(title)).Append("\" src=\"data:image/png;base64,")
-             .Append(Convert.ToBase64String(File.ReadAllBytes(path))).Append("\">\n");
-        }
-
-        b.Append("</section>\n");
-    }
-
-    private static void PerClass(StringBuilder b, TrainingReport report)
-    {
-        b.Append("<section id=\"per-class\">\n<h2>Per-class results</h2>\n");
-        var metrics = report.PerClass.ToDictionary(r => r.Label, StringComparer.Ordinal);
-        var labels = report.Dataset.PerClass.Keys.Concat(report.PerClass.Select(r => r.Label)).Distinct(StringComparer.Ordinal).ToList();
-        if (labels.Count == 0)
-        {
-            b.Append("<p class=\"note\">No classes.</p>\n</section>\n");
-            return;
-        }
-
-        b.Append("<table>\n<thead><tr><th>Class</th><th class=\"n\">Images</th><th class=\"n\">Validation</th>")
-         .Append("<th class=\"n\">Precision</th><th class=\"n\">Recall</th><th class=\"n\">F1</th></tr></thead>\n<tbody>\n");
-        foreach (var label in labels)
-        {
-            b.Append("<tr><td>").Append(E(label)).Append("</td><td class=\"n\">")
-             .Append(report.Dataset.PerClass.TryGetValue(label, out var count) ? count.ToString(CultureInfo.InvariantCulture) : "–")
-             .Append("</td>");
-            if (metrics.TryGetValue(label, out var row))
+            if (!File.Exists(path))
             {
-                b.Append("<td class=\"n\">").Append(row.Support.ToString(CultureInfo.InvariantCulture)).Append("</td>")
-                 .Append("<td class=\"n\">").Append(Percent(row.Precision)).Append("</td>")
-                 .Append("<td class=\"n\">").Append(Percent(row.Recall)).Append("</td>")
-                 .Append("<td class=\"n\">").Append(Percent(row.F1)).Append("</td>");
+                b.Append("<p class=\"note\">Image missing: <code>").Append(E(path)).Append("</code></p>\n");
             }
             else
             {
-                b.Append("<td class=\"n\">–</td><td class=\"n\">–</td><td class=\"n\">–</td><td class=\"n\">–</td>");
+                b.Append("<img alt=\"").Append(E(title)).Append("\" src=\"data:image/png;base64,")
+                 .Append(Convert.ToBase64String(File.ReadAllBytes(path))).Append("\">\n");
             }
+        });
 
-            b.Append("</tr>\n");
-        }
-
-        b.Append("</tbody>\n</table>\n</section>\n");
-    }
-
-    private static void Settings(StringBuilder b, IReadOnlyDictionary<string, string> settings)
+    private static void PerClass(StringBuilder b, TrainingReport report)
     {
-        b.Append("<section id=\"settings\">\n<h2>Settings</h2>\n<table>\n<tbody>\n");
-        foreach (var (name, value) in settings)
+        var metrics = report.PerClass.ToDictionary(r => r.Label, StringComparer.Ordinal);
+        var labels = report.Dataset.PerClass.Keys.Concat(report.PerClass.Select(r => r.Label)).Distinct(StringComparer.Ordinal).ToList();
+        Section(b, "per-class", "Per-class results", labels.Count == 0 ? "No classes." : null, () =>
         {
-            b.Append("<tr><th>").Append(E(name)).Append("</th><td><code>").Append(E(value)).Append("</code></td></tr>\n");
-        }
-
-        b.Append("</tbody>\n</table>\n</section>\n");
-    }
-
-    private static void Dataset(StringBuilder b, DatasetStats d)
-    {
-        b.Append("<section id=\"dataset\">\n<h2>Dataset</h2>\n<table>\n<tbody>\n");
-        Row(b, "Source", "<code>" + E(d.Source) + "</code>");
-        Row(b, "Usable images", N(d.Images));
-        Row(b, "Training images", N(d.TrainImages));
-        Row(b, "Validation images", N(d.ValidationImages));
-        Row(b, "Skipped files", N(d.Skipped.Count));
-        Row(b, "Classes", N(d.PerClass.Count));
-        b.Append("</tbody>\n</table>\n");
-        if (d.PerClass.Count > 0)
-        {
-            var max = Math.Max(1, d.PerClass.Values.Max());
-            b.Append("<h2 style=\"margin-top:16px\">Images per class</h2>\n<table>\n<tbody>\n");
-            foreach (var (label, count) in d.PerClass)
+            TableStart(b, "<th>Class</th><th class=\"n\">Images</th><th class=\"n\">Validation</th>"
+                + "<th class=\"n\">Precision</th><th class=\"n\">Recall</th><th class=\"n\">F1</th>");
+            foreach (var label in labels)
             {
-                var width = (int)Math.Round(240.0 * count / max);
-                b.Append("<tr><td>").Append(E(label)).Append("</td><td class=\"n\">").Append(N(count))
-                 .Append("</td><td><span class=\"bar\" style=\"width:").Append(width.ToString(CultureInfo.InvariantCulture))
-                 .Append("px\"></span></td></tr>\n");
+                b.Append("<tr><td>").Append(E(label)).Append("</td><td class=\"n\">")
+                 .Append(report.Dataset.PerClass.TryGetValue(label, out var count) ? count.ToString(CultureInfo.InvariantCulture) : "–")
+                 .Append("</td>");
+                if (metrics.TryGetValue(label, out var row))
+                {
+                    b.Append("<td class=\"n\">").Append(row.Support.ToString(CultureInfo.InvariantCulture)).Append("</td>")
+                     .Append("<td class=\"n\">").Append(Percent(row.Precision)).Append("</td>")
+                     .Append("<td class=\"n\">").Append(Percent(row.Recall)).Append("</td>")
+                     .Append("<td class=\"n\">").Append(Percent(row.F1)).Append("</td>");
+                }
+                else
+                {
+                    b.Append("<td class=\"n\">–</td><td class=\"n\">–</td><td class=\"n\">–</td><td class=\"n\">–</td>");
+                }
+
+                b.Append("</tr>\n");
             }
 
-            b.Append("</tbody>\n</table>\n");
-        }
-
-        b.Append("</section>\n");
+            TableEnd(b);
+        });
     }
 
-    private static void Skipped(StringBuilder b, IReadOnlyList<SkippedImage> skipped)
-    {
-        b.Append("<section id=\"skipped\">\n<h2>Skipped files</h2>\n");
-        if (skipped.Count == 0)
+    private static void Settings(StringBuilder b, IReadOnlyDictionary<string, string> settings) =>
+        Section(b, "settings", "Settings", null, () =>
         {
-            b.Append("<p class=\"note\">None: every image could be used.</p>\n");
-        }
-        else
+            TableStart(b, null);
+            foreach (var (name, value) in settings)
+            {
+                b.Append("<tr><th>").Append(E(name)).Append("</th><td><code>").Append(E(value)).Append("</code></td></tr>\n");
+            }
+
+            TableEnd(b);
+        });
+
+    private static void Dataset(StringBuilder b, DatasetStats d) =>
+        Section(b, "dataset", "Dataset", null, () =>
         {
-            b.Append("<table>\n<thead><tr><th>File</th><th>Reason</th></tr></thead>\n<tbody>\n");
+            TableStart(b, null);
+            Row(b, "Source", "<code>" + E(d.Source) + "</code>");
+            Row(b, "Usable images", N(d.Images));
+            Row(b, "Training images", N(d.TrainImages));
+            Row(b, "Validation images", N(d.ValidationImages));
+            Row(b, "Skipped files", N(d.Skipped.Count));
+            Row(b, "Classes", N(d.PerClass.Count));
+            TableEnd(b);
+            if (d.PerClass.Count > 0)
+            {
+                var max = Math.Max(1, d.PerClass.Values.Max());
+                b.Append("<h2 style=\"margin-top:16px\">Images per class</h2>\n");
+                TableStart(b, null);
+                foreach (var (label, count) in d.PerClass)
+                {
+                    b.Append("<tr><td>").Append(E(label)).Append("</td><td class=\"n\">").Append(N(count))
+                     .Append("</td>").Append(Bar(240.0 * count / max)).Append("</tr>\n");
+                }
+
+                TableEnd(b);
+            }
+        });
+
+    private static void Skipped(StringBuilder b, IReadOnlyList<SkippedImage> skipped) =>
+        Section(b, "skipped", "Skipped files", skipped.Count == 0 ? "None: every image could be used." : null, () =>
+        {
+            TableStart(b, "<th>File</th><th>Reason</th>");
             foreach (var s in skipped)
             {
                 b.Append("<tr><td><code>").Append(E(s.Path)).Append("</code></td><td>").Append(E(s.Reason)).Append("</td></tr>\n");
             }
 
-            b.Append("</tbody>\n</table>\n");
+            TableEnd(b);
+        });
+
+    private static void Timings(StringBuilder b, IReadOnlyList<TimingEntry> timings) =>
+        Section(b, "timings", "Timings", timings.Count == 0 ? "No timings were recorded." : null, () =>
+        {
+            var total = TimeSpan.FromTicks(timings.Sum(t => t.Duration.Ticks));
+            TableStart(b, "<th>Stage</th><th class=\"n\">Time</th><th class=\"n\">Share</th><th></th>");
+            foreach (var t in timings)
+            {
+                var share = total.Ticks == 0 ? 0 : (double)t.Duration.Ticks / total.Ticks;
+                b.Append("<tr><td>").Append(E(t.Stage)).Append("</td><td class=\"n\">").Append(Duration(t.Duration))
+                 .Append("</td><td class=\"n\">").Append(Percent(share)).Append("</td>").Append(Bar(240 * share)).Append("</tr>\n");
+            }
+
+            b.Append("<tr><th>Total</th><th class=\"n\">").Append(Duration(total)).Append("</th><th></th><th></th></tr>\n");
+            TableEnd(b);
+        });
+
+    /// <summary>One report section: its heading, then its body, or the note when there is nothing to show.</summary>
+    private static void Section(StringBuilder b, string id, string title, string? emptyNote, Action body)
+    {
+        b.Append("<section id=\"").Append(id).Append("\">\n<h2>").Append(E(title)).Append("</h2>\n");
+        if (emptyNote is not null)
+        {
+            b.Append("<p class=\"note\">").Append(E(emptyNote)).Append("</p>\n");
+        }
+        else
+        {
+            body();
         }
 
         b.Append("</section>\n");
     }
 
-    private static void Timings(StringBuilder b, IReadOnlyList<TimingEntry> timings)
+    private static void TableStart(StringBuilder b, string? headerCellsHtml)
     {
-        b.Append("<section id=\"timings\">\n<h2>Timings</h2>\n");
-        if (timings.Count == 0)
+        b.Append("<table>\n");
+        if (headerCellsHtml is not null)
         {
-            b.Append("<p class=\"note\">No timings were recorded.</p>\n</section>\n");
-            return;
+            b.Append("<thead><tr>").Append(headerCellsHtml).Append("</tr></thead>\n");
         }
 
-        var total = TimeSpan.FromTicks(timings.Sum(t => t.Duration.Ticks));
-        b.Append("<table>\n<thead><tr><th>Stage</th><th class=\"n\">Time</th><th class=\"n\">Share</th><th></th></tr></thead>\n<tbody>\n");
-        foreach (var t in timings)
-        {
-            var share = total.Ticks == 0 ? 0 : (double)t.Duration.Ticks / total.Ticks;
-            b.Append("<tr><td>").Append(E(t.Stage)).Append("</td><td class=\"n\">").Append(Duration(t.Duration))
-             .Append("</td><td class=\"n\">").Append(Percent(share)).Append("</td><td><span class=\"bar\" style=\"width:")
-             .Append(((int)Math.Round(240 * share)).ToString(CultureInfo.InvariantCulture)).Append("px\"></span></td></tr>\n");
-        }
-
-        b.Append("<tr><th>Total</th><th class=\"n\">").Append(Duration(total)).Append("</th><th></th><th></th></tr>\n");
-        b.Append("</tbody>\n</table>\n</section>\n");
+        b.Append("<tbody>\n");
     }
+
+    private static void TableEnd(StringBuilder b) => b.Append("</tbody>\n</table>\n");
+
+    /// <summary>A table cell with a bar of <paramref name="pixels"/> (rounded) pixels.</summary>
+    private static string Bar(double pixels) =>
+        "<td><span class=\"bar\" style=\"width:" + ((int)Math.Round(pixels)).ToString(CultureInfo.InvariantCulture) + "px\"></span></td>";
 
     private static void Row(StringBuilder b, string name, string valueHtml) =>
         b.Append("<tr><th>").Append(E(name)).Append("</th><td>").Append(valueHtml).Append("</td></tr>\n");

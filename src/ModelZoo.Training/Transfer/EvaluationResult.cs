@@ -37,19 +37,7 @@ public sealed record EvaluationResult(string Model, IReadOnlyList<string> Labels
             }
 
             w.WriteEndArray();
-            w.WriteStartObject("per_class");
-            for (var i = 0; i < Labels.Count; i++)
-            {
-                var m = Confusion.PerClass(i);
-                w.WriteStartObject(Labels[i]);
-                w.WriteNumber("precision", m.Precision);
-                w.WriteNumber("recall", m.Recall);
-                w.WriteNumber("f1", m.F1);
-                w.WriteNumber("support", m.Support);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
+            Confusion.WritePerClass(w, Labels);
             w.WriteStartArray("confusion");
             for (var t = 0; t < Labels.Count; t++)
             {

@@ -307,7 +307,7 @@ internal static class TransferArtifactWriter
             w.WriteNumber("hits", m.CacheHits);
             w.WriteNumber("misses", m.CacheMisses);
             w.WriteEndObject();
-            WritePerClass(w, run);
+            run.Confusion?.WritePerClass(w, run.Classes);
 
             w.WriteStartObject("timings");
             foreach (var t in timings)
@@ -337,28 +337,6 @@ internal static class TransferArtifactWriter
         WriteNullable(w, "fine_tuned_val_accuracy", fineTuning.FineTunedValidationAccuracy);
         w.WriteNumber("backoffs", fineTuning.Backoffs);
         w.WriteString("note", fineTuning.Note);
-        w.WriteEndObject();
-    }
-
-    private static void WritePerClass(Utf8JsonWriter w, TransferRun run)
-    {
-        if (run.Confusion is not { } confusion)
-        {
-            return;
-        }
-
-        w.WriteStartObject("per_class");
-        for (var i = 0; i < run.Classes.Count; i++)
-        {
-            var pc = confusion.PerClass(i);
-            w.WriteStartObject(run.Classes[i]);
-            w.WriteNumber("precision", pc.Precision);
-            w.WriteNumber("recall", pc.Recall);
-            w.WriteNumber("f1", pc.F1);
-            w.WriteNumber("support", pc.Support);
-            w.WriteEndObject();
-        }
-
         w.WriteEndObject();
     }
 

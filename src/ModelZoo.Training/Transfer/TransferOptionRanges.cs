@@ -1,6 +1,7 @@
 using System.Globalization;
 using ModelZoo.Training.Data;
 using ModelZoo.Training.Heads;
+using static ModelZoo.Training.OptionCheck;
 
 namespace ModelZoo.Training.Transfer;
 
@@ -49,14 +50,6 @@ internal static class TransferOptionRanges
         Require(o.HeadOptions.EarlyStoppingPatience is null or >= 1,
             $"HeadTrainingOptions.EarlyStoppingPatience = {o.HeadOptions.EarlyStoppingPatience} is out of range; pass at least 1 epoch, or leave it null.");
         Require(o.Session.IntraOpThreads >= 0, $"SessionSettings.IntraOpThreads = {o.Session.IntraOpThreads} is out of range; pass 0 (all cores) or more.");
-    }
-
-    private static void Require(bool ok, string message)
-    {
-        if (!ok)
-        {
-            throw new ZooUsageException(message);
-        }
     }
 
     private static string F(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

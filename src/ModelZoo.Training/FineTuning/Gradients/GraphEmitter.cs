@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Google.Protobuf;
+using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx.Proto;
 
 namespace ModelZoo.Training.FineTuning.Gradients;
@@ -111,18 +112,12 @@ internal sealed class GraphEmitter
         return offset == 0 ? reduced : Emit("Reshape", [reduced, Longs(operandShape)]);
     }
 
-    public static AttributeProto Int(string name, long value) =>
-        new() { Name = name, I = value, Type = AttributeProto.Types.AttributeType.Int };
+    // The library's one attribute builder, under the short names the rules are written with.
+    public static AttributeProto Int(string name, long value) => OnnxAttr.Int(name, value);
 
-    public static AttributeProto Ints(string name, IEnumerable<long> values)
-    {
-        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-        a.Ints.Add(values);
-        return a;
-    }
+    public static AttributeProto Ints(string name, IEnumerable<long> values) => OnnxAttr.Ints(name, values);
 
-    public static AttributeProto Float(string name, float value) =>
-        new() { Name = name, F = value, Type = AttributeProto.Types.AttributeType.Float };
+    public static AttributeProto Float(string name, float value) => OnnxAttr.Float(name, value);
 
     public static long IntAttribute(NodeProto node, string name, long fallback) =>
         node.Attribute.FirstOrDefault(a => a.Name == name) is { } a ? a.I : fallback;
