@@ -149,9 +149,7 @@ internal static class RekognitionApi
             if (ReadRatio(wordFilter, "MinBoundingBoxWidth", 1f, ref minWidth) is { } e3) return e3;
         }
         var card = service.TextModel();
-        var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
-        var (width, height) = (decoded.Width, decoded.Height);
-        var result = await service.PredictAsync<TextSpottingResult>(http, card, ImageOrText.FromImage(decoded), new PredictOptions()).ConfigureAwait(false);
+        var (result, width, height) = await service.PredictImageAsync<TextSpottingResult>(http, card, image, new PredictOptions()).ConfigureAwait(false);
         return Json(RekognitionMapper.DetectText(result.Lines, width, height, card, minConfidence, minHeight, minWidth));
     }
 
@@ -173,9 +171,7 @@ internal static class RekognitionApi
             all = attributes.EnumerateArray().Any(a => a.GetString() != "DEFAULT");
         }
         var card = service.FacesModel();
-        var decoded = await service.DecodeImageAsync(http, image).ConfigureAwait(false);
-        var (width, height) = (decoded.Width, decoded.Height);
-        var result = await service.PredictAsync<IReadOnlyList<Face>>(http, card, ImageOrText.FromImage(decoded),
+        var (result, width, height) = await service.PredictImageAsync<IReadOnlyList<Face>>(http, card, image,
             new PredictOptions { FaceAttributes = all }).ConfigureAwait(false);
         return Json(RekognitionMapper.DetectFaces(result, width, height, all));
     }

@@ -160,9 +160,7 @@ internal static class VisionApi
     {
         var card = service.ObjectsModel() ?? throw new ServeException(ZooErrors.NoObjectsModel,
             "this server has no object-detection model for OBJECT_LOCALIZATION; set ZooServerOptions.ObjectsModel or preload one in ZooServerOptions.Models.");
-        var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
-        var (width, height) = (image.Width, image.Height);
-        var result = await service.PredictAsync<IReadOnlyList<Detection>>(http, card, ImageOrText.FromImage(image),
+        var (result, width, height) = await service.PredictImageAsync<IReadOnlyList<Detection>>(http, card, bytes,
             new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
         return [new("localizedObjectAnnotations", VisionMapper.LocalizedObjectAnnotations(result, width, height, maxResults))];
     }
@@ -170,8 +168,7 @@ internal static class VisionApi
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> TextDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.TextModel();
-        var result = await service.PredictAsync<TextSpottingResult>(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)), new PredictOptions())
-            .ConfigureAwait(false);
+        var (result, _, _) = await service.PredictImageAsync<TextSpottingResult>(http, card, bytes, new PredictOptions()).ConfigureAwait(false);
         // Vision ignores maxResults for text; words are only capped to keep a page of small print answerable.
         return
         [
@@ -183,7 +180,7 @@ internal static class VisionApi
     private static async Task<IReadOnlyList<KeyValuePair<string, object>>> FaceDetectionAsync(HttpContext http, PredictionService service, byte[] bytes, int maxResults)
     {
         var card = service.FacesModel();
-        var result = await service.PredictAsync<IReadOnlyList<Face>>(http, card, ImageOrText.FromImage(await service.DecodeImageAsync(http, bytes).ConfigureAwait(false)),
+        var (result, _, _) = await service.PredictImageAsync<IReadOnlyList<Face>>(http, card, bytes,
             new PredictOptions { Top = Math.Min(maxResults, PredictOptions.MaxTop) }).ConfigureAwait(false);
         return [new("faceAnnotations", VisionMapper.FaceAnnotations(result, maxResults))];
     }

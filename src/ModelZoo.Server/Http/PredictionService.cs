@@ -104,6 +104,20 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
             : throw new ServeException(ZooErrors.AdapterResultType,
                 $"the adapter serving '{card.Handle}' ({model.Endpoint.GetType().Name}) does not answer {typeof(TResult).Name}; register the built-in adapter for {ModelPool.TaskName(card.Task)} models."));
 
+    /// <summary>
+    /// Decodes <paramref name="bytes"/> (through <see cref="DecodeAsync"/>) and runs <see cref="PredictAsync{TResult}"/>
+    /// on the image: what a cloud operation answers from, with the decoded image's size, which its mapper needs and the
+    /// prediction does not keep.
+    /// </summary>
+    public async Task<(TResult Result, int Width, int Height)> PredictImageAsync<TResult>(HttpContext http, ModelCard card, byte[] bytes,
+        PredictOptions predictOptions)
+    {
+        var image = await DecodeImageAsync(http, bytes).ConfigureAwait(false);
+        var (width, height) = (image.Width, image.Height);
+        var result = await PredictAsync<TResult>(http, card, ImageOrText.FromImage(image), predictOptions).ConfigureAwait(false);
+        return (result, width, height);
+    }
+
     private async Task<T> RunAsync<T>(HttpContext http, ModelCard card, ImageOrText input, Func<ServedModel, CancellationToken, Task<T>> predict)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);

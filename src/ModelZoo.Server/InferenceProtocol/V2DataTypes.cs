@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using ModelZoo.Server.Hosting;
@@ -11,6 +12,19 @@ namespace ModelZoo.Server.InferenceProtocol;
 /// </summary>
 internal static class V2DataTypes
 {
+    // The data types the server carries, each written once. The order matters where arrays are matched by type: the
+    // runtime accepts an sbyte[] where a byte[] is asked for (and the reverse), so the first row that holds an array wins.
+    private static readonly Element[] Carried =
+    [
+        new Element<float>("FP32", static e => e.GetSingle(), WriteFinite),
+        new Element<double>("FP64", static e => e.GetDouble(), WriteFinite),
+        new Element<long>("INT64", static e => e.GetInt64(), static (w, v) => w.WriteNumberValue(v)),
+        new Element<int>("INT32", static e => e.GetInt32(), static (w, v) => w.WriteNumberValue(v)),
+        new Element<sbyte>("INT8", static e => e.GetSByte(), static (w, v) => w.WriteNumberValue(v)),
+        new Element<byte>("UINT8", static e => e.GetByte(), static (w, v) => w.WriteNumberValue(v)),
+        new Element<bool>("BOOL", static e => e.GetBoolean(), static (w, v) => w.WriteBooleanValue(v)),
+    ];
+
     /// <summary>The v2 data type of an ONNX element type as <see cref="Runtime.TensorInfo.ElementType"/> spells it.</summary>
     public static string FromOnnx(string element) => element switch
     {
@@ -32,39 +46,14 @@ internal static class V2DataTypes
     };
 
     /// <summary>The CLR element type the server feeds for a v2 data type, or null when it cannot carry it.</summary>
-    public static Type? ClrType(string datatype) => datatype switch
-    {
-        "FP32" => typeof(float),
-        "FP64" => typeof(double),
-        "INT64" => typeof(long),
-        "INT32" => typeof(int),
-        "UINT8" => typeof(byte),
-        "INT8" => typeof(sbyte),
-        "BOOL" => typeof(bool),
-        _ => null,
-    };
+    public static Type? ClrType(string datatype) => Find(datatype)?.Clr;
 
     /// <summary>The v2 data type of an output array the session returned.</summary>
-    public static string FromArray(Array data) => data switch
-    {
-        float[] => "FP32",
-        double[] => "FP64",
-        long[] => "INT64",
-        int[] => "INT32",
-        sbyte[] => "INT8",
-        byte[] => "UINT8",
-        bool[] => "BOOL",
-        string[] => "BYTES",
-        _ => throw Unsupported(data.GetType().GetElementType()?.Name ?? "?"),
-    };
+    public static string FromArray(Array data) =>
+        data is string[] ? "BYTES" : (Holding(data) ?? throw Unsupported(ElementName(data))).Name;
 
     /// <summary>Bytes per element of a supported data type.</summary>
-    public static int ElementSize(string datatype) => datatype switch
-    {
-        "FP64" or "INT64" => 8,
-        "FP32" or "INT32" => 4,
-        _ => 1,
-    };
+    public static int ElementSize(string datatype) => Find(datatype)?.Size ?? 1;
 
     /// <summary>The element count of a shape, checked for negative dimensions and overflow.</summary>
     /// <exception cref="ServeException">400 for a negative dimension or an absurd size.</exception>
@@ -96,31 +85,11 @@ internal static class V2DataTypes
             throw Bad($"input '{name}' carries {bytes.Length} bytes but its shape and {datatype} need {count * size}; send the row-major elements without padding.");
         }
         // Protocol bytes are little-endian, which is every platform .NET runs ONNX Runtime on.
-        return datatype switch
-        {
-            "FP32" => MemoryMarshal.Cast<byte, float>(bytes).ToArray(),
-            "FP64" => MemoryMarshal.Cast<byte, double>(bytes).ToArray(),
-            "INT64" => MemoryMarshal.Cast<byte, long>(bytes).ToArray(),
-            "INT32" => MemoryMarshal.Cast<byte, int>(bytes).ToArray(),
-            "UINT8" => bytes.ToArray(),
-            "INT8" => MemoryMarshal.Cast<byte, sbyte>(bytes).ToArray(),
-            "BOOL" => BoolsFromBytes(bytes),
-            _ => throw Unsupported(datatype),
-        };
+        return (Find(datatype) ?? throw Unsupported(datatype)).FromBytes(bytes);
     }
 
     /// <summary>The little-endian bytes of an array of a supported type.</summary>
-    public static byte[] ToBytes(Array data) => data switch
-    {
-        float[] a => MemoryMarshal.AsBytes(a.AsSpan()).ToArray(),
-        double[] a => MemoryMarshal.AsBytes(a.AsSpan()).ToArray(),
-        long[] a => MemoryMarshal.AsBytes(a.AsSpan()).ToArray(),
-        int[] a => MemoryMarshal.AsBytes(a.AsSpan()).ToArray(),
-        sbyte[] a => MemoryMarshal.AsBytes(a.AsSpan()).ToArray(),
-        byte[] a => (byte[])a.Clone(),
-        bool[] a => a.Select(b => b ? (byte)1 : (byte)0).ToArray(),
-        _ => throw Unsupported(data.GetType().GetElementType()?.Name ?? "?"),
-    };
+    public static byte[] ToBytes(Array data) => (Holding(data) ?? throw Unsupported(ElementName(data))).ToBytes(data);
 
     /// <summary>An array of <paramref name="datatype"/> elements read from a JSON array, nested or flat.</summary>
     /// <exception cref="ServeException">400 for a non-number element, a wrong count or a value out of range.</exception>
@@ -134,17 +103,7 @@ internal static class V2DataTypes
         }
         try
         {
-            return datatype switch
-            {
-                "FP32" => flat.Select(e => e.GetSingle()).ToArray(),
-                "FP64" => flat.Select(e => e.GetDouble()).ToArray(),
-                "INT64" => flat.Select(e => e.GetInt64()).ToArray(),
-                "INT32" => flat.Select(e => e.GetInt32()).ToArray(),
-                "UINT8" => flat.Select(e => e.GetByte()).ToArray(),
-                "INT8" => flat.Select(e => e.GetSByte()).ToArray(),
-                "BOOL" => flat.Select(e => e.GetBoolean()).ToArray(),
-                _ => throw Unsupported(datatype),
-            };
+            return (Find(datatype) ?? throw Unsupported(datatype)).FromJson(flat);
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException)
         {
@@ -156,73 +115,16 @@ internal static class V2DataTypes
     public static void WriteJson(Utf8JsonWriter writer, Array data)
     {
         writer.WriteStartArray();
-        switch (data)
+        if (data is string[] strings)
         {
-            case float[] a:
-                foreach (var v in a)
-                {
-                    // JSON has no NaN or infinity; the protocol leaves them to the binary form.
-                    if (float.IsFinite(v))
-                    {
-                        writer.WriteNumberValue(v);
-                    }
-                    else
-                    {
-                        writer.WriteNullValue();
-                    }
-                }
-                break;
-            case double[] a:
-                foreach (var v in a)
-                {
-                    if (double.IsFinite(v))
-                    {
-                        writer.WriteNumberValue(v);
-                    }
-                    else
-                    {
-                        writer.WriteNullValue();
-                    }
-                }
-                break;
-            case long[] a:
-                foreach (var v in a)
-                {
-                    writer.WriteNumberValue(v);
-                }
-                break;
-            case int[] a:
-                foreach (var v in a)
-                {
-                    writer.WriteNumberValue(v);
-                }
-                break;
-            case sbyte[] a:
-                foreach (var v in a)
-                {
-                    writer.WriteNumberValue(v);
-                }
-                break;
-            case byte[] a:
-                foreach (var v in a)
-                {
-                    writer.WriteNumberValue(v);
-                }
-                break;
-            case bool[] a:
-                foreach (var v in a)
-                {
-                    writer.WriteBooleanValue(v);
-                }
-                break;
-            case string[] a:
-                foreach (var v in a)
-                {
-                    writer.WriteStringValue(v);
-                }
-                break;
-            default:
-                throw Unsupported(data.GetType().GetElementType()?.Name ?? "?");
+            foreach (var v in strings)
+            {
+                writer.WriteStringValue(v);
+            }
+        }
+        else
+        {
+            (Holding(data) ?? throw Unsupported(ElementName(data))).WriteJson(writer, data);
         }
         writer.WriteEndArray();
     }
@@ -259,6 +161,83 @@ internal static class V2DataTypes
         else
         {
             throw Bad($"input '{name}' has a {element.ValueKind} in 'data'; send numbers (or true/false for BOOL).");
+        }
+    }
+
+    private static Element? Find(string datatype) => Array.Find(Carried, e => e.Name == datatype);
+
+    private static Element? Holding(Array data) => Array.Find(Carried, e => e.Holds(data));
+
+    private static string ElementName(Array data) => data.GetType().GetElementType()?.Name ?? "?";
+
+    // JSON has no NaN or infinity; the protocol leaves them to the binary form.
+    private static void WriteFinite(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
+    private static void WriteFinite(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
+    /// <summary>One carried data type: its protocol name, CLR element type and element size.</summary>
+    private abstract class Element(string name, Type clr, int size)
+    {
+        public string Name { get; } = name;
+
+        public Type Clr { get; } = clr;
+
+        public int Size { get; } = size;
+
+        public abstract bool Holds(Array data);
+
+        public abstract Array FromBytes(ReadOnlySpan<byte> bytes);
+
+        public abstract Array FromJson(List<JsonElement> flat);
+
+        public abstract byte[] ToBytes(Array data);
+
+        public abstract void WriteJson(Utf8JsonWriter writer, Array data);
+    }
+
+    /// <summary>How the elements of one carried type are read from bytes and JSON and written back.</summary>
+    private sealed class Element<T>(string name, Func<JsonElement, T> read, Action<Utf8JsonWriter, T> write)
+        : Element(name, typeof(T), Unsafe.SizeOf<T>())
+        where T : unmanaged
+    {
+        public override bool Holds(Array data) => data is T[];
+
+        // A BOOL byte is true when it is not 0, and bools go out as 0 or 1, whatever bytes the session wrote.
+        public override Array FromBytes(ReadOnlySpan<byte> bytes) =>
+            typeof(T) == typeof(bool) ? BoolsFromBytes(bytes) : MemoryMarshal.Cast<byte, T>(bytes).ToArray();
+
+        public override Array FromJson(List<JsonElement> flat) => flat.Select(read).ToArray();
+
+        public override byte[] ToBytes(Array data) => data is bool[] bools
+            ? bools.Select(b => b ? (byte)1 : (byte)0).ToArray()
+            : MemoryMarshal.AsBytes(((T[])data).AsSpan()).ToArray();
+
+        public override void WriteJson(Utf8JsonWriter writer, Array data)
+        {
+            foreach (var v in (T[])data)
+            {
+                write(writer, v);
+            }
         }
     }
 }
