@@ -12,17 +12,16 @@ namespace ModelZoo.Batch;
 /// </summary>
 public sealed class BatchInference : IDisposable
 {
-    private readonly FeatureExtractor? _extractor;
-    private readonly ImageClassifier? _classifier;
-    private readonly ObjectDetector? _detector;
+    private readonly IDisposable _pipeline;
+    private readonly Func<IReadOnlyList<string>, CancellationToken, IAsyncEnumerable<(string Path, string? Json, ZooException? Error)>> _run;
 
-    private BatchInference(ModelCard card, BatchTask task, FeatureExtractor? extractor, ImageClassifier? classifier, ObjectDetector? detector)
+    private BatchInference(ModelCard card, BatchTask task, IDisposable pipeline,
+        Func<IReadOnlyList<string>, CancellationToken, IAsyncEnumerable<(string Path, string? Json, ZooException? Error)>> run)
     {
         Card = card;
         Task = task;
-        _extractor = extractor;
-        _classifier = classifier;
-        _detector = detector;
+        _pipeline = pipeline;
+        _run = run;
     }
 
     /// <summary>The model.</summary>
@@ -44,9 +43,11 @@ public sealed class BatchInference : IDisposable
         options ??= new ImageTaskOptions();
         return task switch
         {
-            BatchTask.Embed => new BatchInference(card, task, FeatureExtractor.Open(model, options), null, null),
-            BatchTask.Classify => new BatchInference(card, task, null, ImageClassifier.Open(model, options), null),
-            _ => new BatchInference(card, task, null, null, ObjectDetector.Open(model, options)),
+            BatchTask.Embed => Over(card, task, FeatureExtractor.Open(model, options), (p, paths, c) => p.ExtractFilesAsync(paths, c), WriteVector),
+            BatchTask.Classify => Over(card, task, ImageClassifier.Open(model, options), (p, paths, c) => p.ClassifyFilesAsync(paths, 5, c),
+                WritePredictions),
+            _ => Over(card, task, ObjectDetector.Open(model, options), (p, paths, c) => p.RunFilesAsync(paths, new DetectionOptions(), c),
+                ResultJson.WriteDetections),
         };
     }
 
@@ -64,39 +65,33 @@ public sealed class BatchInference : IDisposable
 
     /// <summary>Runs the task over files, in input order: for each, its result as a JSON object (<c>{"vector"}</c>,
     /// <c>{"predictions"}</c> or <c>{"detections"}</c>) or the error that stopped it.</summary>
-    public async IAsyncEnumerable<(string Path, string? Json, ZooException? Error)> RunAsync(IReadOnlyList<string> paths,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    public IAsyncEnumerable<(string Path, string? Json, ZooException? Error)> RunAsync(IReadOnlyList<string> paths, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        if (_extractor is not null)
-        {
-            await foreach (var o in _extractor.ExtractFilesAsync(paths, ct).ConfigureAwait(false))
-            {
-                yield return (o.Path, o.Value is { } v ? Write(w => WriteVector(w, v)) : null, o.Error);
-            }
-        }
-        else if (_classifier is not null)
-        {
-            await foreach (var o in _classifier.ClassifyFilesAsync(paths, 5, ct).ConfigureAwait(false))
-            {
-                yield return (o.Path, o.Value is { } v ? Write(w => WritePredictions(w, v)) : null, o.Error);
-            }
-        }
-        else
-        {
-            await foreach (var o in _detector!.RunFilesAsync(paths, new DetectionOptions(), ct).ConfigureAwait(false))
-            {
-                yield return (o.Path, o.Value is { } v ? Write(w => ResultJson.WriteDetections(w, v)) : null, o.Error);
-            }
-        }
+        return _run(paths, ct);
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => _pipeline.Dispose();
+
+    /// <summary>A batch inference over one pipeline: its file loop, each result written as the JSON object
+    /// <paramref name="write"/> fills.</summary>
+    private static BatchInference Over<TPipeline, TValue>(ModelCard card, BatchTask task, TPipeline pipeline,
+        Func<TPipeline, IReadOnlyList<string>, CancellationToken, IAsyncEnumerable<ImageOutcome<TValue>>> files,
+        Action<Utf8JsonWriter, TValue> write)
+        where TPipeline : IDisposable
+        where TValue : class
     {
-        _extractor?.Dispose();
-        _classifier?.Dispose();
-        _detector?.Dispose();
+        async IAsyncEnumerable<(string Path, string? Json, ZooException? Error)> Run(IReadOnlyList<string> paths,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await foreach (var o in files(pipeline, paths, ct).ConfigureAwait(false))
+            {
+                yield return (o.Path, o.Value is { } v ? Write(w => write(w, v)) : null, o.Error);
+            }
+        }
+
+        return new BatchInference(card, task, pipeline, Run);
     }
 
     private static void WriteVector(Utf8JsonWriter writer, float[] vector)
