@@ -13,7 +13,8 @@ namespace ModelZoo.Training.FineTuning;
 /// the trainable suffix (cut tensor → features), from which the training graph is built. A cut tensor is valid only
 /// where it is the single value that flows from the prefix into the suffix (e.g. between two residual blocks).
 /// </summary>
-internal sealed class SuffixGraph
+internal sealed class SuffixGraph(HeadlessModel headless, UnfreezePlan plan, List<NodeProto> nodes,
+    Dictionary<string, TensorProto> initializers, Dictionary<string, long[]> shapes, long opset)
 {
     /// <summary>The training graph's input holding the cut tensor's values.</summary>
     public const string ActivationsInput = "activations";
@@ -31,33 +32,22 @@ internal sealed class SuffixGraph
 
     private static readonly HashSet<string> WeightLayerOps = new(StringComparer.Ordinal) { "Conv", "Gemm", "MatMul" };
 
-    private readonly Dictionary<string, TensorProto> _initializers;
-
-    private SuffixGraph(HeadlessModel headless, UnfreezePlan plan, List<NodeProto> nodes, Dictionary<string, TensorProto> initializers,
-        Dictionary<string, long[]> shapes, long opset)
-    {
-        Headless = headless;
-        Plan = plan;
-        Nodes = nodes;
-        _initializers = initializers;
-        Shapes = shapes;
-        Opset = opset;
-    }
+    private readonly Dictionary<string, TensorProto> _initializers = initializers;
 
     /// <summary>The whole headless backbone the split was made in.</summary>
-    public HeadlessModel Headless { get; }
+    public HeadlessModel Headless { get; } = headless;
 
     /// <summary>Where the split is and what is trained.</summary>
-    public UnfreezePlan Plan { get; }
+    public UnfreezePlan Plan { get; } = plan;
 
     /// <summary>The suffix's nodes (cut tensor → features), in order.</summary>
-    public IReadOnlyList<NodeProto> Nodes { get; }
+    public IReadOnlyList<NodeProto> Nodes { get; } = nodes;
 
     /// <summary>Shapes of the backbone's tensors in a probe run of batch <see cref="GraphEmitter.ProbeBatch"/>.</summary>
-    public IReadOnlyDictionary<string, long[]> Shapes { get; }
+    public IReadOnlyDictionary<string, long[]> Shapes { get; } = shapes;
 
     /// <summary>Opset of the graphs this class builds.</summary>
-    public long Opset { get; }
+    public long Opset { get; } = opset;
 
     /// <summary>The initial values of the trained tensors, in <see cref="UnfreezePlan.Parameters"/> order.</summary>
     public float[][] InitialValues() => Plan.Parameters.Select(p => ReadFloats(_initializers[p.Name])).ToArray();
