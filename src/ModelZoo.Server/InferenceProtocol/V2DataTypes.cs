@@ -12,8 +12,8 @@ namespace ModelZoo.Server.InferenceProtocol;
 /// </summary>
 internal static class V2DataTypes
 {
-    // The data types the server carries, each written once. The order matters where arrays are matched by type: the
-    // runtime accepts an sbyte[] where a byte[] is asked for (and the reverse), so the first row that holds an array wins.
+    // The data types the server carries, each written once. Arrays are matched by their exact type: the runtime's
+    // `is sbyte[]` also accepts a byte[] (and the reverse), which would name a UINT8 output INT8 and write 255 as -1.
     private static readonly Element[] Carried =
     [
         new Element<float>("FP32", static e => e.GetSingle(), WriteFinite),
@@ -220,7 +220,7 @@ internal static class V2DataTypes
         : Element(name, typeof(T), Unsafe.SizeOf<T>())
         where T : unmanaged
     {
-        public override bool Holds(Array data) => data is T[];
+        public override bool Holds(Array data) => data.GetType() == typeof(T[]);
 
         // A BOOL byte is true when it is not 0, and bools go out as 0 or 1, whatever bytes the session wrote.
         public override Array FromBytes(ReadOnlySpan<byte> bytes) =>
