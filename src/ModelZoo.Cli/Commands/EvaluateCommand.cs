@@ -36,22 +36,10 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
         public int Batch { get; init; } = 8;
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (string.IsNullOrWhiteSpace(Data))
-            {
-                return ValidationResult.Error("give the labelled images with --data DIR (one sub-folder per class).");
-            }
-            if (Batch < 1)
-            {
-                return ValidationResult.Error("--batch must be at least 1.");
-            }
-            if (GridLimit is < 1)
-            {
-                return ValidationResult.Error("--grid-limit must be at least 1; leave it out to show every image.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Data), "give the labelled images with --data DIR (one sub-folder per class)."),
+            (Batch < 1, "--batch must be at least 1."),
+            (GridLimit is < 1, "--grid-limit must be at least 1; leave it out to show every image."));
     }
 
     /// <inheritdoc />

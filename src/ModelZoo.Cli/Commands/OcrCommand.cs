@@ -26,14 +26,8 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
         public string? Save { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (Arguments.Length == 0)
-            {
-                return ValidationResult.Error("pass one or more image files or folders.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (Arguments.Length == 0, "pass one or more image files or folders."));
     }
 
     /// <inheritdoc />

@@ -44,9 +44,8 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
         public string? Std { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Data)
-            ? ValidationResult.Error("give the labelled images with --data DIR (COCO JSON or YOLO txt labels).")
-            : ValidationResult.Success();
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Data), "give the labelled images with --data DIR (COCO JSON or YOLO txt labels)."));
     }
 
     /// <inheritdoc />

@@ -29,9 +29,8 @@ public sealed class BatchWorkCommand(ZooContext context) : AsyncCommand<BatchWor
         public int? Threads { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Out)
-            ? ValidationResult.Error("--out DIR is required: the folder this worker writes its results to.")
-            : base.Validate();
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Out), "--out DIR is required: the folder this worker writes its results to."));
     }
 
     /// <inheritdoc />
