@@ -56,7 +56,7 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
         EvaluationResult? result = null;
         await ImageProgress.RunAsync(context, "evaluating", dataset.Images.Count, async tick =>
         {
-            var reporter = new DirectProgress(_ => tick());
+            var reporter = new SyncProgress<int>(_ => tick());
             result = await ClassifierEvaluator.EvaluateAsync(classifier, dataset, reporter, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
         foreach (var skipped in result!.Skipped)
@@ -121,9 +121,4 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
     }
 
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
-
-    private sealed class DirectProgress(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
-    }
 }

@@ -191,7 +191,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
                     return bar;
                 }
 
-                var reporter = new DirectProgress(p =>
+                var reporter = new SyncProgress<TransferProgress>(p =>
                 {
                     ShowProgress(p, Bar);
                     if (p.Message is { } message)
@@ -283,10 +283,5 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         }
         context.Console.MarkupLine($"report: {Markup.Escape(result.ReportPath)}");
         context.Console.MarkupLine($"try it: zoo classify {Markup.Escape(result.Card.Handle)} IMAGE");
-    }
-
-    private sealed class DirectProgress(Action<TransferProgress> report) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value) => report(value);
     }
 }
