@@ -31,18 +31,12 @@ public sealed class ImportCommand(ZooContext context) : Command<ImportCommand.Se
         {
             return ImportTfliteCommand.Run(context, source, target);
         }
-        TfjsImportResult result;
-        try
-        {
-            result = TfjsImporter.ImportWithReport(source, new TfjsImportOptions { BatchSize = settings.Batch });
-        }
-        catch (UnsupportedOperatorsException ex)
-        {
-            return ImportReport.Refuse(context, ex.Nodes, "node",
+        return ImportReport.Translate(
+            () => TfjsImporter.ImportWithReport(source, new TfjsImportOptions { BatchSize = settings.Batch }),
+            (UnsupportedOperatorsException ex) => ImportReport.Refuse(context, ex.Nodes, "node",
                 $"{ex.Operators.Count} operator(s) in {ex.Nodes.Count} node(s) cannot be translated (listed above); " +
-                "nothing was written. Choose a model whose ops are all supported, or re-export it without them.");
-        }
-        return ImportReport.Publish(context, result.Model, target, ("TensorFlow op", "nodes", result.TfOperatorCounts),
-            $"{result.TfNodeCount} TensorFlow nodes, {result.WeightCount} weights", TfjsImporter.Opset, result.Elapsed);
+                "nothing was written. Choose a model whose ops are all supported, or re-export it without them."),
+            result => ImportReport.Publish(context, result.Model, target, ("TensorFlow op", "nodes", result.TfOperatorCounts),
+                $"{result.TfNodeCount} TensorFlow nodes, {result.WeightCount} weights", TfjsImporter.Opset, result.Elapsed));
     }
 }

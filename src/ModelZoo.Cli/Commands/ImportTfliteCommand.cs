@@ -14,20 +14,11 @@ public sealed class ImportTfliteCommand(ZooContext context) : Command<ImportComm
     }
 
     /// <summary>Imports <paramref name="source"/> to <paramref name="target"/>, printing the op table; the exit code.</summary>
-    internal static int Run(ZooContext context, string source, string target)
-    {
-        TfliteImportResult result;
-        try
-        {
-            result = TfliteImporter.ImportWithReport(source);
-        }
-        catch (TfliteUnsupportedOperatorsException ex)
-        {
-            return ImportReport.Refuse(context, ex.Operators, "operator",
-                $"{ex.Operators.Select(o => o.Op).Distinct(StringComparer.Ordinal).Count()} operator type(s) in {ex.Operators.Count} operator(s) " +
-                "cannot be translated (listed above); nothing was written. Choose a model whose ops are all supported.");
-        }
-        return ImportReport.Publish(context, result.Model, target, ("TFLite op", "operators", result.TfliteOperatorCounts),
-            $"{result.OperatorCount} TFLite operators, {result.TensorCount} tensors", TfliteImporter.Opset, result.Elapsed);
-    }
+    internal static int Run(ZooContext context, string source, string target) => ImportReport.Translate(
+        () => TfliteImporter.ImportWithReport(source),
+        (TfliteUnsupportedOperatorsException ex) => ImportReport.Refuse(context, ex.Operators, "operator",
+            $"{ex.Operators.Select(o => o.Op).Distinct(StringComparer.Ordinal).Count()} operator type(s) in {ex.Operators.Count} operator(s) " +
+            "cannot be translated (listed above); nothing was written. Choose a model whose ops are all supported."),
+        result => ImportReport.Publish(context, result.Model, target, ("TFLite op", "operators", result.TfliteOperatorCounts),
+            $"{result.OperatorCount} TFLite operators, {result.TensorCount} tensors", TfliteImporter.Opset, result.Elapsed));
 }
