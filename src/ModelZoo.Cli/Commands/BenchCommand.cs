@@ -51,18 +51,9 @@ public sealed class BenchCommand(ZooContext context) : AsyncCommand<BenchCommand
         public string? Size { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (Batch < 1)
-            {
-                return ValidationResult.Error("--batch must be at least 1.");
-            }
-            if (Runs < 1)
-            {
-                return ValidationResult.Error("--runs must be at least 1.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (Batch < 1, "--batch must be at least 1."),
+            (Runs < 1, "--runs must be at least 1."));
     }
 
     /// <inheritdoc />

@@ -47,18 +47,9 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
         public bool Force { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (string.IsNullOrWhiteSpace(File))
-            {
-                return ValidationResult.Error("give the model file (.onnx or model.json).");
-            }
-            if (string.IsNullOrWhiteSpace(Task))
-            {
-                return ValidationResult.Error("give what the model does with --task, e.g. --task image-classification.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(File), "give the model file (.onnx or model.json)."),
+            (string.IsNullOrWhiteSpace(Task), "give what the model does with --task, e.g. --task image-classification."));
     }
 
     /// <inheritdoc />

@@ -17,8 +17,8 @@ public sealed class ClassifyCommand(ZooContext context) : AsyncCommand<ClassifyC
         public bool Json { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate() =>
-            Top < 1 ? ValidationResult.Error("--top must be at least 1.") : base.Validate();
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (Top < 1, "--top must be at least 1."));
     }
 
     /// <inheritdoc />

@@ -17,14 +17,8 @@ public sealed class EmbedCommand(ZooContext context) : AsyncCommand<EmbedCommand
         public string? Out { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (Format == FeatureFormat.Npy && Out is null)
-            {
-                return ValidationResult.Error("--format npy writes binary data; give a file with --out FILE.npy.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (Format == FeatureFormat.Npy && Out is null, "--format npy writes binary data; give a file with --out FILE.npy."));
     }
 
     /// <inheritdoc />

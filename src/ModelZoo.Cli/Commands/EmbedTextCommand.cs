@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using ModelZoo.Tasks;
 
 namespace ModelZoo.Cli.Commands;
@@ -58,28 +56,15 @@ public sealed class EmbedTextCommand(ZooContext context) : AsyncCommand<EmbedTex
         return 0;
     }
 
-    private void WriteJson(IReadOnlyList<TextEmbedding> embeddings)
-    {
-        using var buffer = new MemoryStream();
-        // Relaxed escaping keeps accents and CJK readable; the output is a data file, never embedded in HTML.
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+    private void WriteJson(IReadOnlyList<TextEmbedding> embeddings) =>
+        JsonArrayOutput.Write(context, embeddings, (writer, e) =>
         {
-            writer.WriteStartArray();
-            foreach (var e in embeddings)
+            writer.WriteString("text", e.Text);
+            writer.WriteStartArray("vector");
+            foreach (var v in e.Vector)
             {
-                writer.WriteStartObject();
-                writer.WriteString("text", e.Text);
-                writer.WriteStartArray("vector");
-                foreach (var v in e.Vector)
-                {
-                    writer.WriteNumberValue(v);
-                }
-                writer.WriteEndArray();
-                writer.WriteEndObject();
+                writer.WriteNumberValue(v);
             }
             writer.WriteEndArray();
-        }
-        context.Output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-        context.Output.Flush();
-    }
+        }, JsonArrayOutput.Readable);
 }

@@ -36,22 +36,10 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
         public int Batch { get; init; } = 8;
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (string.IsNullOrWhiteSpace(Data))
-            {
-                return ValidationResult.Error("give the labelled images with --data DIR (one sub-folder per class).");
-            }
-            if (Batch < 1)
-            {
-                return ValidationResult.Error("--batch must be at least 1.");
-            }
-            if (GridLimit is < 1)
-            {
-                return ValidationResult.Error("--grid-limit must be at least 1; leave it out to show every image.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Data), "give the labelled images with --data DIR (one sub-folder per class)."),
+            (Batch < 1, "--batch must be at least 1."),
+            (GridLimit is < 1, "--grid-limit must be at least 1; leave it out to show every image."));
     }
 
     /// <inheritdoc />
@@ -68,7 +56,7 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
         EvaluationResult? result = null;
         await ImageProgress.RunAsync(context, "evaluating", dataset.Images.Count, async tick =>
         {
-            var reporter = new DirectProgress(_ => tick());
+            var reporter = new SyncProgress<int>(_ => tick());
             result = await ClassifierEvaluator.EvaluateAsync(classifier, dataset, reporter, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
         foreach (var skipped in result!.Skipped)
@@ -133,9 +121,4 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
     }
 
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
-
-    private sealed class DirectProgress(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
-    }
 }

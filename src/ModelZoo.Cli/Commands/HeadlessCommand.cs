@@ -24,22 +24,10 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
         public string? At { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (string.IsNullOrWhiteSpace(Model))
-            {
-                return ValidationResult.Error("give a catalog handle or an .onnx file to cut.");
-            }
-            if (string.IsNullOrWhiteSpace(Out))
-            {
-                return ValidationResult.Error("give the file to write with --out FILE.onnx.");
-            }
-            if (At is not null && At.Length == 0)
-            {
-                return ValidationResult.Error("--at needs a tensor name.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Model), "give a catalog handle or an .onnx file to cut."),
+            (string.IsNullOrWhiteSpace(Out), "give the file to write with --out FILE.onnx."),
+            (At is not null && At.Length == 0, "--at needs a tensor name."));
     }
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class ImportDarknetCommand(ZooContext context) : Command<ImportDarknetCommand.Settings>
 {
     /// <summary>Options of <c>zoo import darknet</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : ImportSettings
     {
         /// <summary>Path of the cfg.</summary>
         [CommandArgument(0, "<CFG>"), Description("The Darknet cfg (yolov3.cfg, …).")]
@@ -17,22 +17,16 @@ public sealed class ImportDarknetCommand(ZooContext context) : Command<ImportDar
         [CommandArgument(1, "<WEIGHTS>"), Description("The weights file written for that cfg.")]
         public string Weights { get; init; } = "";
 
-        /// <summary>Output path.</summary>
-        [CommandOption("-o|--out <PATH>"), Description("Where to write the ONNX model (default: the weights file's name with .onnx, beside it).")]
-        public string? Out { get; init; }
-
         /// <inheritdoc />
-        public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Cfg) || string.IsNullOrWhiteSpace(Weights)
-                ? ValidationResult.Error("give the cfg and the weights file")
-                : ValidationResult.Success();
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Cfg) || string.IsNullOrWhiteSpace(Weights), "give the cfg and the weights file"));
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var weights = Path.GetFullPath(settings.Weights);
-        var target = Path.GetFullPath(settings.Out ?? Path.ChangeExtension(weights, ".onnx"));
+        var target = settings.TargetFor(weights);
         // Import before creating anything, so that a refused model leaves no file or folder behind.
         var result = DarknetImporter.Import(settings.Cfg, weights);
         ImportReport.Save(result.Model, target);

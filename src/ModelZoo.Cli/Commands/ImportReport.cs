@@ -39,6 +39,37 @@ internal static class ImportReport
             $"(opset {opset}) in {elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms " +
             $"[grey]→ {Markup.Escape(target)}[/]");
 
+    /// <summary>Runs an importer: when it refuses the model (<typeparamref name="TRefusal"/>, which lists the
+    /// operators no converter translates) the exit code of <paramref name="refuse"/>, else that of
+    /// <paramref name="publish"/> on its result.</summary>
+    public static int Translate<TResult, TRefusal>(Func<TResult> import, Func<TRefusal, int> refuse, Func<TResult, int> publish)
+        where TRefusal : Exception
+    {
+        TResult result;
+        try
+        {
+            result = import();
+        }
+        catch (TRefusal ex)
+        {
+            return refuse(ex);
+        }
+        return publish(result);
+    }
+
+    /// <summary>Saves a translated model to <paramref name="target"/> and prints its report: the source model's
+    /// operator counts (<paramref name="source"/>: what an operator is called, the count column, the counts), the ONNX
+    /// summary and the closing line; the exit code, 0.</summary>
+    public static int Publish(ZooContext context, OnnxModel model, string target,
+        (string Kind, string CountColumn, IEnumerable<KeyValuePair<string, int>> Counts) source, string read, int opset, TimeSpan elapsed)
+    {
+        Save(model, target);
+        WriteCounts(context, source.Kind, source.CountColumn, source.Counts);
+        WriteOnnxSummary(context, model);
+        WriteDone(context, read, model, opset, elapsed, target);
+        return 0;
+    }
+
     /// <summary>Saves <paramref name="model"/> to <paramref name="target"/>, creating its folder.</summary>
     public static void Save(OnnxModel model, string target)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ModelZoo.Import.Tflite;
 
 namespace ModelZoo.Cli.Commands;
@@ -11,28 +10,15 @@ public sealed class ImportTfliteCommand(ZooContext context) : Command<ImportComm
     public override int Execute(CommandContext commandContext, ImportCommand.Settings settings, CancellationToken cancellationToken)
     {
         var source = Path.GetFullPath(settings.ModelJson);
-        return Run(context, source, Path.GetFullPath(settings.Out ?? Path.ChangeExtension(source, ".onnx")));
+        return Run(context, source, settings.TargetFor(source));
     }
 
     /// <summary>Imports <paramref name="source"/> to <paramref name="target"/>, printing the op table; the exit code.</summary>
-    internal static int Run(ZooContext context, string source, string target)
-    {
-        TfliteImportResult result;
-        try
-        {
-            result = TfliteImporter.ImportWithReport(source);
-        }
-        catch (TfliteUnsupportedOperatorsException ex)
-        {
-            return ImportReport.Refuse(context, ex.Operators, "operator",
-                $"{ex.Operators.Select(o => o.Op).Distinct(StringComparer.Ordinal).Count()} operator type(s) in {ex.Operators.Count} operator(s) " +
-                "cannot be translated (listed above); nothing was written. Choose a model whose ops are all supported.");
-        }
-        ImportReport.Save(result.Model, target);
-        ImportReport.WriteCounts(context, "TFLite op", "operators", result.TfliteOperatorCounts);
-        ImportReport.WriteOnnxSummary(context, result.Model);
-        ImportReport.WriteDone(context, $"{result.OperatorCount} TFLite operators, {result.TensorCount} tensors", result.Model,
-            TfliteImporter.Opset, result.Elapsed, target);
-        return 0;
-    }
+    internal static int Run(ZooContext context, string source, string target) => ImportReport.Translate(
+        () => TfliteImporter.ImportWithReport(source),
+        (TfliteUnsupportedOperatorsException ex) => ImportReport.Refuse(context, ex.Operators, "operator",
+            $"{ex.Operators.Select(o => o.Op).Distinct(StringComparer.Ordinal).Count()} operator type(s) in {ex.Operators.Count} operator(s) " +
+            "cannot be translated (listed above); nothing was written. Choose a model whose ops are all supported."),
+        result => ImportReport.Publish(context, result.Model, target, ("TFLite op", "operators", result.TfliteOperatorCounts),
+            $"{result.OperatorCount} TFLite operators, {result.TensorCount} tensors", TfliteImporter.Opset, result.Elapsed));
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using ModelZoo.Imaging;
 using ModelZoo.Runtime;
 using ModelZoo.Tasks;
@@ -26,14 +25,8 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
         public string? Save { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (Arguments.Length == 0)
-            {
-                return ValidationResult.Error("pass one or more image files or folders.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (Arguments.Length == 0, "pass one or more image files or folders."));
     }
 
     /// <inheritdoc />
@@ -125,26 +118,10 @@ public sealed class OcrCommand(ZooContext context) : AsyncCommand<OcrCommand.Set
         }
     }
 
-    private void WriteJson(List<ImageOutcome<OcrResult>> results)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
+    private void WriteJson(List<ImageOutcome<OcrResult>> results) =>
+        JsonArrayOutput.Write(context, results, (writer, result) =>
         {
-            Indented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }))
-        {
-            writer.WriteStartArray();
-            foreach (var result in results)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("image", result.Path);
-                ResultJson.WriteLines(writer, result.Value!.Lines);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-        }
-        context.Output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-        context.Output.Flush();
-    }
+            writer.WriteString("image", result.Path);
+            ResultJson.WriteLines(writer, result.Value!.Lines);
+        }, JsonArrayOutput.Readable);
 }

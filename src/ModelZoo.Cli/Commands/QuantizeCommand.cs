@@ -55,26 +55,11 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         public bool Force { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (string.IsNullOrWhiteSpace(Model))
-            {
-                return ValidationResult.Error("give a catalog handle or an .onnx file to quantize.");
-            }
-            if (string.IsNullOrWhiteSpace(Calibration))
-            {
-                return ValidationResult.Error("give a folder of calibration images with --calibration DIR.");
-            }
-            if (FloatTail < 0)
-            {
-                return ValidationResult.Error("--float-tail must be 0 or more.");
-            }
-            if (MaxImages < 1)
-            {
-                return ValidationResult.Error("--max-images must be at least 1.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Model), "give a catalog handle or an .onnx file to quantize."),
+            (string.IsNullOrWhiteSpace(Calibration), "give a folder of calibration images with --calibration DIR."),
+            (FloatTail < 0, "--float-tail must be 0 or more."),
+            (MaxImages < 1, "--max-images must be at least 1."));
     }
 
     /// <inheritdoc />

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ModelZoo.Runtime;
 using ModelZoo.Server;
 
 namespace ModelZoo.Cli.Commands;
@@ -10,7 +9,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand.Settings>
 {
     /// <summary>Options of <c>zoo serve</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : ThreadSettings
     {
         /// <summary>Address to listen on.</summary>
         [CommandOption("--host <ADDRESS>"), Description("IP address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)."), DefaultValue("127.0.0.1")]
@@ -96,35 +95,17 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
         [CommandOption("--aws-secret-key <SECRET>"), Description("Secret key matching --aws-access-key.")]
         public string? AwsSecretKey { get; init; }
 
-        /// <summary>ONNX Runtime threads.</summary>
-        [CommandOption("--threads <N>"), Description("Threads for ONNX Runtime per model (default: all cores).")]
-        public int? Threads { get; init; }
-
         /// <summary>The handles of <see cref="Models"/>.</summary>
         public IReadOnlyList<string> ModelHandles =>
             (Models ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (Port is < 0 or > 65535)
-            {
-                return ValidationResult.Error("--port must be from 0 to 65535.");
-            }
-            if (GrpcPort is < 0 or > 65535)
-            {
-                return ValidationResult.Error("--grpc-port must be from 0 to 65535.");
-            }
-            if (MaxBatch < 1 || Queue < 1 || TimeoutMs < 1 || MemoryBudgetMb < 1 || DecodeBudgetMb < 1 || MaxBodyMb < 1 || MaxWaitMs < 0 || Threads is < 0)
-            {
-                return ValidationResult.Error("--max-batch, --queue, --timeout-ms, --memory-budget-mb, --decode-budget-mb and --max-body-mb must be positive, --max-wait-ms and --threads 0 or more.");
-            }
-            if ((AwsAccessKey is null) != (AwsSecretKey is null))
-            {
-                return ValidationResult.Error("--aws-access-key and --aws-secret-key go together.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (Port is < 0 or > 65535, "--port must be from 0 to 65535."),
+            (GrpcPort is < 0 or > 65535, "--grpc-port must be from 0 to 65535."),
+            (MaxBatch < 1 || Queue < 1 || TimeoutMs < 1 || MemoryBudgetMb < 1 || DecodeBudgetMb < 1 || MaxBodyMb < 1 || MaxWaitMs < 0,
+                "--max-batch, --queue, --timeout-ms, --memory-budget-mb, --decode-budget-mb and --max-body-mb must be positive, --max-wait-ms 0 or more."),
+            ((AwsAccessKey is null) != (AwsSecretKey is null), "--aws-access-key and --aws-secret-key go together."));
 
         /// <summary>The server options these settings describe.</summary>
         public ZooServerOptions ToOptions(ZooSettings zooSettings)
@@ -148,7 +129,7 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
                 ObjectsModel = ObjectsModel,
                 TextModel = TextModel,
                 FacesModel = FacesModel,
-                Session = new SessionSettings { IntraOpThreads = Threads ?? 0 },
+                Session = Session(),
                 GrpcPort = GrpcPort,
             };
             foreach (var handle in Models is null ? ZooServerOptions.DefaultModels : ModelHandles)

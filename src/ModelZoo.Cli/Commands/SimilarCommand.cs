@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using ModelZoo.Tasks;
 
 namespace ModelZoo.Cli.Commands;
@@ -20,8 +18,8 @@ public sealed class SimilarCommand(ZooContext context) : AsyncCommand<SimilarCom
         public bool Json { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate() =>
-            Top < 1 ? ValidationResult.Error("--top must be at least 1.") : base.Validate();
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (Top < 1, "--top must be at least 1."));
     }
 
     /// <inheritdoc />
@@ -55,21 +53,11 @@ public sealed class SimilarCommand(ZooContext context) : AsyncCommand<SimilarCom
             .ToList();
         if (settings.Json)
         {
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            JsonArrayOutput.Write(context, ranked, (writer, r) =>
             {
-                writer.WriteStartArray();
-                foreach (var (text, score) in ranked)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("text", text);
-                    writer.WriteNumber("score", score);
-                    writer.WriteEndObject();
-                }
-                writer.WriteEndArray();
-            }
-            context.Output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-            context.Output.Flush();
+                writer.WriteString("text", r.Text);
+                writer.WriteNumber("score", r.Score);
+            }, JsonArrayOutput.Readable);
         }
         else
         {

@@ -98,30 +98,12 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         public float? FineTuneLearningRate { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate()
-        {
-            if (Unfreeze is not null && UnfreezeFrom is not null)
-            {
-                return ValidationResult.Error("pass only one of --unfreeze N and --unfreeze-from TENSOR.");
-            }
-            if (Unfreeze is < 1)
-            {
-                return ValidationResult.Error("--unfreeze must be 1 or more, e.g. --unfreeze 2.");
-            }
-            if (string.IsNullOrWhiteSpace(Base))
-            {
-                return ValidationResult.Error("give the base model with --base HANDLE, e.g. --base imagenet/resnet18/feature_vector.");
-            }
-            if (string.IsNullOrWhiteSpace(Data))
-            {
-                return ValidationResult.Error("give the images with --data DIR (one sub-folder per class) or a path,label CSV.");
-            }
-            if (string.IsNullOrWhiteSpace(Out))
-            {
-                return ValidationResult.Error("give the output folder with --out DIR.");
-            }
-            return base.Validate();
-        }
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (Unfreeze is not null && UnfreezeFrom is not null, "pass only one of --unfreeze N and --unfreeze-from TENSOR."),
+            (Unfreeze is < 1, "--unfreeze must be 1 or more, e.g. --unfreeze 2."),
+            (string.IsNullOrWhiteSpace(Base), "give the base model with --base HANDLE, e.g. --base imagenet/resnet18/feature_vector."),
+            (string.IsNullOrWhiteSpace(Data), "give the images with --data DIR (one sub-folder per class) or a path,label CSV."),
+            (string.IsNullOrWhiteSpace(Out), "give the output folder with --out DIR."));
 
         /// <summary>The library options these settings describe.</summary>
         public TransferOptions ToOptions() => new()
@@ -209,7 +191,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
                     return bar;
                 }
 
-                var reporter = new DirectProgress(p =>
+                var reporter = new SyncProgress<TransferProgress>(p =>
                 {
                     ShowProgress(p, Bar);
                     if (p.Message is { } message)
@@ -301,10 +283,5 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         }
         context.Console.MarkupLine($"report: {Markup.Escape(result.ReportPath)}");
         context.Console.MarkupLine($"try it: zoo classify {Markup.Escape(result.Card.Handle)} IMAGE");
-    }
-
-    private sealed class DirectProgress(Action<TransferProgress> report) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value) => report(value);
     }
 }

@@ -44,9 +44,8 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
         public string? Std { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Data)
-            ? ValidationResult.Error("give the labelled images with --data DIR (COCO JSON or YOLO txt labels).")
-            : ValidationResult.Success();
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Data), "give the labelled images with --data DIR (COCO JSON or YOLO txt labels)."));
     }
 
     /// <inheritdoc />
@@ -62,7 +61,7 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
         DetectionMetricsResult? result = null;
         await ImageProgress.RunAsync(context, "validating", dataset.Images.Count, async tick =>
         {
-            result = await DetectionValidation.RunAsync(detector, dataset, new Tick(tick), cancellationToken).ConfigureAwait(false);
+            result = await DetectionValidation.RunAsync(detector, dataset, new SyncProgress<int>(_ => tick()), cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         if (settings.Out is { } outDir)
@@ -121,9 +120,4 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
     }
 
     private static string F(double? value) => value is double v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "—";
-
-    private sealed class Tick(Action tick) : IProgress<int>
-    {
-        public void Report(int value) => tick();
-    }
 }

@@ -49,14 +49,8 @@ public class ImageTaskSettings : RuntimeSettings
         LocalModelCards.Resolve(context, Handle, task, HasLocalCardOptions ? LocalCard() : null);
 
     /// <inheritdoc />
-    public override Spectre.Console.ValidationResult Validate()
-    {
-        if (Batch < 1)
-        {
-            return Spectre.Console.ValidationResult.Error("--batch must be at least 1.");
-        }
-        return base.Validate();
-    }
+    public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+        (Batch < 1, "--batch must be at least 1."));
 
     /// <summary>The pipeline options these settings describe.</summary>
     public ImageTaskOptions ToOptions() => new()

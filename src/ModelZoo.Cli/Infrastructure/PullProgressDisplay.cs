@@ -58,7 +58,7 @@ public static class PullProgressDisplay
                     {
                         bars[file.Name] = progressContext.AddTask(Markup.Escape($"{card.Handle} {file.Name}"), maxValue: Math.Max(1, file.Size));
                     }
-                    var reporter = new DirectProgress(p =>
+                    var reporter = new SyncProgress<PullProgress>(p =>
                     {
                         if (bars.TryGetValue(p.FileName, out var bar))
                         {
@@ -89,7 +89,7 @@ public static class PullProgressDisplay
     {
         var lines = new Dictionary<string, PlainProgress>(StringComparer.Ordinal);
         var sizes = card.Files.ToDictionary(f => f.Name, f => f.Size, StringComparer.Ordinal);
-        var reporter = new DirectProgress(p =>
+        var reporter = new SyncProgress<PullProgress>(p =>
         {
             lock (lines)
             {
@@ -117,10 +117,5 @@ public static class PullProgressDisplay
             }
         }
         return model;
-    }
-
-    private sealed class DirectProgress(Action<PullProgress> report) : IProgress<PullProgress>
-    {
-        public void Report(PullProgress value) => report(value);
     }
 }

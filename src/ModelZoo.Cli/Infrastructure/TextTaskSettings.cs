@@ -30,14 +30,8 @@ public class TextTaskSettings : RuntimeSettings
     public int Batch { get; init; } = 32;
 
     /// <inheritdoc />
-    public override ValidationResult Validate()
-    {
-        if (Batch < 1)
-        {
-            return ValidationResult.Error("--batch must be at least 1.");
-        }
-        return base.Validate();
-    }
+    public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+        (Batch < 1, "--batch must be at least 1."));
 
     /// <summary>The pipeline options these settings describe.</summary>
     public TextEmbedderOptions ToOptions() => new()

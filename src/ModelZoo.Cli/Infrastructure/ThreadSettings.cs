@@ -10,8 +10,8 @@ public class ThreadSettings : ZooCommandSettings
     public int? Threads { get; init; }
 
     /// <inheritdoc />
-    public override ValidationResult Validate() =>
-        Threads is < 0 ? ValidationResult.Error("--threads must be 0 or more.") : base.Validate();
+    public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+        (Threads is < 0, "--threads must be 0 or more."));
 
     /// <summary>The session settings these options describe.</summary>
     /// <param name="runtimeLog">Whether ONNX Runtime's own log is shown.</param>

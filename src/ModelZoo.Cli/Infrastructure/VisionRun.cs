@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using ModelZoo.Imaging;
 using ModelZoo.Tasks;
@@ -117,24 +116,12 @@ public static class VisionRun
     /// <summary>Writes a JSON array, one object per result, to the machine-readable output.</summary>
     public static void WriteJson<T>(ZooContext context, IEnumerable<VisionResult<T>> results, Action<Utf8JsonWriter, VisionResult<T>> writeBody)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(writeBody);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        JsonArrayOutput.Write(context, results, (writer, result) =>
         {
-            writer.WriteStartArray();
-            foreach (var result in results)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("image", result.Path);
-                writeBody(writer, result);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-        }
-        context.Output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-        context.Output.Flush();
+            writer.WriteString("image", result.Path);
+            writeBody(writer, result);
+        });
     }
 }
 

@@ -16,12 +16,6 @@ public class VisionTaskSettings : ImageTaskSettings
     public float? MinScore { get; init; }
 
     /// <inheritdoc />
-    public override ValidationResult Validate()
-    {
-        if (MinScore is { } s && !(s >= 0f && s <= 1f))
-        {
-            return ValidationResult.Error("--min-score must be between 0 and 1.");
-        }
-        return base.Validate();
-    }
+    public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+        (MinScore is { } s && !(s >= 0f && s <= 1f), "--min-score must be between 0 and 1."));
 }

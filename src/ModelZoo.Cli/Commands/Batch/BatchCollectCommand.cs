@@ -21,9 +21,8 @@ public sealed class BatchCollectCommand(ZooContext context) : Command<BatchColle
         public string[] Inputs { get; init; } = [];
 
         /// <inheritdoc />
-        public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Out) || string.IsNullOrWhiteSpace(Into)
-            ? ValidationResult.Error("--out DIR and --into FILE are both required.")
-            : base.Validate();
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Out) || string.IsNullOrWhiteSpace(Into), "--out DIR and --into FILE are both required."));
     }
 
     /// <inheritdoc />

@@ -26,11 +26,9 @@ public sealed class BatchRunCommand(ZooContext context) : AsyncCommand<BatchRunC
         public int? Shards { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Out)
-            ? ValidationResult.Error("--out DIR is required.")
-            : (Shard is null) == (Shards is null)
-                ? ValidationResult.Error("give either --shard I/N or --shards N (with JOB_COMPLETION_INDEX set).")
-                : base.Validate();
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Out), "--out DIR is required."),
+            ((Shard is null) == (Shards is null), "give either --shard I/N or --shards N (with JOB_COMPLETION_INDEX set)."));
     }
 
     /// <inheritdoc />

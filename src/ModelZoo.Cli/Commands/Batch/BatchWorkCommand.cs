@@ -29,9 +29,8 @@ public sealed class BatchWorkCommand(ZooContext context) : AsyncCommand<BatchWor
         public int? Threads { get; init; }
 
         /// <inheritdoc />
-        public override ValidationResult Validate() => string.IsNullOrWhiteSpace(Out)
-            ? ValidationResult.Error("--out DIR is required: the folder this worker writes its results to.")
-            : base.Validate();
+        public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
+            (string.IsNullOrWhiteSpace(Out), "--out DIR is required: the folder this worker writes its results to."));
     }
 
     /// <inheritdoc />
@@ -48,16 +47,10 @@ public sealed class BatchWorkCommand(ZooContext context) : AsyncCommand<BatchWor
             Inference = new Tasks.ImageTaskOptions { Session = new Runtime.SessionSettings { IntraOpThreads = settings.Threads ?? 0 } },
         });
         context.Status.MarkupLine($"worker [bold]{Markup.Escape(id)}[/] on job {Markup.Escape(settings.Job)}, writing {Markup.Escape(worker.ResultsPath)}");
-        var progress = new SyncProgress(p => context.Status.MarkupLine(
+        var progress = new SyncProgress<BatchWorkerProgress>(p => context.Status.MarkupLine(
             $"worker {Markup.Escape(id)}: {p.Done} done, {p.Requeued} retried, {p.DeadLettered} dead-lettered, {p.ImagesPerSecond:0.0} images/s"));
         var final = await worker.RunAsync(settings.BrokerUri, progress, cancellationToken).ConfigureAwait(false);
         context.Console.MarkupLine($"worker {Markup.Escape(id)} finished: {final.Done} image(s) in {final.Elapsed.TotalSeconds:0.0} s ({final.ImagesPerSecond:0.0}/s), {final.DeadLettered} dead-lettered");
         return 0;
-    }
-
-    /// <summary>Reports on the worker's own thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SyncProgress(Action<BatchWorkerProgress> report) : IProgress<BatchWorkerProgress>
-    {
-        public void Report(BatchWorkerProgress value) => report(value);
     }
 }
