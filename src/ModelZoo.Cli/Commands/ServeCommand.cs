@@ -10,7 +10,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand.Settings>
 {
     /// <summary>Options of <c>zoo serve</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : RuntimeSettings
     {
         /// <summary>Address to listen on.</summary>
         [CommandOption("--host <ADDRESS>"), Description("IP address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)."), DefaultValue("127.0.0.1")]
@@ -96,10 +96,6 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
         [CommandOption("--aws-secret-key <SECRET>"), Description("Secret key matching --aws-access-key.")]
         public string? AwsSecretKey { get; init; }
 
-        /// <summary>ONNX Runtime threads.</summary>
-        [CommandOption("--threads <N>"), Description("Threads for ONNX Runtime per model (default: all cores).")]
-        public int? Threads { get; init; }
-
         /// <summary>The handles of <see cref="Models"/>.</summary>
         public IReadOnlyList<string> ModelHandles =>
             (Models ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -115,9 +111,9 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
             {
                 return ValidationResult.Error("--grpc-port must be from 0 to 65535.");
             }
-            if (MaxBatch < 1 || Queue < 1 || TimeoutMs < 1 || MemoryBudgetMb < 1 || DecodeBudgetMb < 1 || MaxBodyMb < 1 || MaxWaitMs < 0 || Threads is < 0)
+            if (MaxBatch < 1 || Queue < 1 || TimeoutMs < 1 || MemoryBudgetMb < 1 || DecodeBudgetMb < 1 || MaxBodyMb < 1 || MaxWaitMs < 0)
             {
-                return ValidationResult.Error("--max-batch, --queue, --timeout-ms, --memory-budget-mb, --decode-budget-mb and --max-body-mb must be positive, --max-wait-ms and --threads 0 or more.");
+                return ValidationResult.Error("--max-batch, --queue, --timeout-ms, --memory-budget-mb, --decode-budget-mb and --max-body-mb must be positive, --max-wait-ms 0 or more.");
             }
             if ((AwsAccessKey is null) != (AwsSecretKey is null))
             {
@@ -148,7 +144,7 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
                 ObjectsModel = ObjectsModel,
                 TextModel = TextModel,
                 FacesModel = FacesModel,
-                Session = new SessionSettings { IntraOpThreads = Threads ?? 0 },
+                Session = Session(),
                 GrpcPort = GrpcPort,
             };
             foreach (var handle in Models is null ? ZooServerOptions.DefaultModels : ModelHandles)
