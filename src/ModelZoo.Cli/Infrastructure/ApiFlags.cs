@@ -35,6 +35,7 @@ public static class ApiFlags
         ("HeadTrainingOptions.EarlyStoppingPatience", "--patience"),
         ("SessionSettings.IntraOpThreads", "--threads"),
         ("SessionSettings.Provider", "--device"),
+        ("HeadlessCutter.Cut at", "--at"),
     ];
 
     // Longest first, so that a member that starts another (Unfreeze, UnfreezeFrom) never replaces part of it.
