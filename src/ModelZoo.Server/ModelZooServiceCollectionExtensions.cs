@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelZoo.Catalog;
+using ModelZoo.Runtime;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Hosting;
 using ModelZoo.Server.Http;
@@ -18,6 +19,7 @@ public static class ModelZooServiceCollectionExtensions
     /// <see cref="ModelZooEndpointRouteBuilderExtensions.MapModelZoo"/>.
     /// </summary>
     /// <exception cref="ZooUsageException">The options are inconsistent.</exception>
+    /// <exception cref="ExecutionProviderException">The device <see cref="ZooServerOptions.Session"/> asks for cannot be used here.</exception>
     public static IServiceCollection AddModelZoo(this IServiceCollection services, ZooServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -26,6 +28,8 @@ public static class ModelZooServiceCollectionExtensions
         {
             throw new ZooUsageException($"invalid server options: {problem}.");
         }
+        // A device that cannot be used fails the host at start, not each model at its first load.
+        ModelSession.RequireProvider(options.Session);
         services.AddSingleton(options);
         services.AddSingleton(_ => options.Catalog ?? ModelCatalog.Load(options.Settings!));
         services.AddSingleton(_ => new StoreHolder(options.Store ?? new ModelStore(options.Settings!), owned: options.Store is null));

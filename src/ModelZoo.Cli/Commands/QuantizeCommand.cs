@@ -12,7 +12,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeCommand.Settings>
 {
     /// <summary>Options of <c>zoo quantize</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : RuntimeSettings
     {
         /// <summary>Catalog handle of the float model, or the path of an .onnx file a registered card points to.</summary>
         [CommandArgument(0, "<MODEL>"), Description("A catalog handle (see `zoo list`), or an .onnx file that a registered card points to.")]
@@ -92,7 +92,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
                 QuantizeHead = settings.QuantizeHead,
                 MinimumAgreement = settings.MinAgreement,
             };
-            var result = StaticQuantizer.Quantize(model, preprocess, baseCard, images, options);
+            var result = StaticQuantizer.Quantize(model, preprocess, baseCard, images, options, settings.Session());
             var agreement = result.Agreement;
             var measured = string.Create(CultureInfo.InvariantCulture,
                 $"{agreement.Metric} {agreement.Value:F4} ({(agreement.Metric == "top1" ? "mean" : "min")} cosine {agreement.Minimum:F4}) on {agreement.Images} calibration images");

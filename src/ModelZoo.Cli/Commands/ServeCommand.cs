@@ -9,7 +9,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand.Settings>
 {
     /// <summary>Options of <c>zoo serve</c>.</summary>
-    public sealed class Settings : ThreadSettings
+    public sealed class Settings : RuntimeSettings
     {
         /// <summary>Address to listen on.</summary>
         [CommandOption("--host <ADDRESS>"), Description("IP address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)."), DefaultValue("127.0.0.1")]

@@ -11,7 +11,7 @@ namespace ModelZoo.Cli.Commands;
 public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand.Settings>
 {
     /// <summary>Options of <c>zoo train</c>.</summary>
-    public sealed class Settings : ThreadSettings
+    public sealed class Settings : RuntimeSettings
     {
         /// <summary>Base model handle.</summary>
         [CommandOption("--base <HANDLE>"), Description("Base model: an image-classification or image-feature-vector handle from `zoo list`, or an image classifier model file (.onnx or TFJS model.json), registered as local/NAME.")]

@@ -34,6 +34,8 @@ public static class ApiFlags
         ("HeadTrainingOptions.HiddenUnits", "--hidden"),
         ("HeadTrainingOptions.EarlyStoppingPatience", "--patience"),
         ("SessionSettings.IntraOpThreads", "--threads"),
+        ("SessionSettings.Provider", "--device"),
+        ("HeadlessCutter.Cut at", "--at"),
     ];
 
     // Longest first, so that a member that starts another (Unfreeze, UnfreezeFrom) never replaces part of it.

@@ -55,7 +55,7 @@ internal static class RunPublisher
         if (bad.Count > 0)
         {
             throw ZooErrors.FeaturesNotFinite.Raise(string.Create(CultureInfo.InvariantCulture,
-                $"The base model '{baseHandle}' gives features that are not finite (NaN or infinity) for {bad.Count} of {features.Count} images (e.g. {bad[0]}); nothing was written, check the base model with `zoo embed` or choose another TransferOptions.BaseHandle."));
+                $"The base model '{baseHandle}' gives features that are not finite (NaN or infinity) for {bad.Count} of {features.Count} images (e.g. {bad[0]}); nothing was written; check the base model's embeddings on a few of these images, or choose another TransferOptions.BaseHandle."));
         }
     }
 

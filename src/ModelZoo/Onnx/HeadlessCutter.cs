@@ -141,7 +141,7 @@ public static class HeadlessCutter
         if (!IsComputed(index, at))
         {
             throw ZooErrors.HeadlessTensorMissing.Raise(
-                $"The model has no computed tensor named '{at}'; candidates: {Candidates(index)}; pass one of them with --at.");
+                $"The model has no computed tensor named '{at}'; candidates: {Candidates(index)}; pass one of them as the cut point (HeadlessCutter.Cut at).");
         }
         return (at, LinearLayerAfter(index, at));
     }
@@ -159,7 +159,7 @@ public static class HeadlessCutter
             return (existing.Output[0], existing.Output[0]);
         }
         var (scale, zeroPoint) = QuantizedTensors.Parameters(index, cut) ?? throw ZooErrors.HeadlessQuantizationUnknown.Raise(
-            $"Tensor '{cut}' holds 8-bit values but the graph records no scale and zero point for it; pass --at a float tensor or one read by a QLinear op.");
+            $"Tensor '{cut}' holds 8-bit values but the graph records no scale and zero point for it; cut at a float tensor or one read by a QLinear op instead (HeadlessCutter.Cut at).");
         var floatTensor = index.UniqueName(cut + "_dequantized");
         var dequantize = Node("DequantizeLinear", floatTensor + "_node", [cut, scale, zeroPoint], floatTensor);
         if (zeroPoint.Length == 0)
@@ -174,11 +174,11 @@ public static class HeadlessCutter
     {
         var size = FlatSize(index, featureTensor) ?? FlatSize(index, cut) ?? linearInputs ?? ChannelsBehindGlobalPool(index, cut)
             ?? throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
-                $"Cannot tell the length of the features at '{cut}': the graph records no shape for it and no linear layer reads it; pass --at a tensor with a recorded shape, e.g. {Candidates(index)}.");
+                $"Cannot tell the length of the features at '{cut}': the graph records no shape for it and no linear layer reads it; cut at a tensor with a recorded shape instead (HeadlessCutter.Cut at), e.g. {Candidates(index)}.");
         if (size > int.MaxValue)
         {
             throw ZooErrors.HeadlessFeatureSizeUnknown.Raise(
-                $"The tensor '{cut}' has {size} values per image, too many for a feature vector; pass --at the pooled tensor.");
+                $"The tensor '{cut}' has {size} values per image, too many for a feature vector; cut at the pooled tensor instead (HeadlessCutter.Cut at).");
         }
         return size;
     }
@@ -188,7 +188,7 @@ public static class HeadlessCutter
     /// model already is a feature extractor).
     /// </summary>
     /// <exception cref="ZooException">Code <c>headless-no-features</c>: the graph does not end in a recognisable head; the
-    /// message lists candidate tensors to pass with <c>--at</c>.</exception>
+    /// message lists candidate tensors to pass as <c>at</c>.</exception>
     public static string FindFeatureTensor(OnnxModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -470,7 +470,7 @@ public static class HeadlessCutter
         return node;
     }
 
-    /// <summary>Tensors worth trying with --at: pooling outputs, inputs of linear layers and the graph outputs.</summary>
+    /// <summary>Tensors worth trying as the cut point: pooling outputs, inputs of linear layers and the graph outputs.</summary>
     private static string Candidates(GraphIndex index)
     {
         var names = new List<string>();
@@ -494,5 +494,5 @@ public static class HeadlessCutter
 
     private static ZooException NoFeatures(GraphIndex index, string reason) =>
         new(ZooErrors.HeadlessNoFeatures,
-            $"Cannot find the pooled feature tensor: {reason}; candidates: {Candidates(index)}; pass the tensor to cut at with --at.");
+            $"Cannot find the pooled feature tensor: {reason}; candidates: {Candidates(index)}; name the tensor to cut at (HeadlessCutter.Cut at).");
 }

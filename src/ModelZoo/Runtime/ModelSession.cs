@@ -245,12 +245,29 @@ public sealed class ModelSession : IDisposable
         }
     }
 
+    /// <summary>Checks that the execution provider <paramref name="settings"/> asks for can be used on this machine,
+    /// without loading a model, so that a long-running host (the server, a training run) fails at start rather than on
+    /// its first model.</summary>
+    /// <param name="settings">The settings whose <see cref="SessionSettings.Provider"/> is checked.</param>
+    /// <exception cref="ExecutionProviderException">The provider is missing from this ONNX Runtime build, or its device
+    /// or libraries cannot be used.</exception>
+    public static void RequireProvider(SessionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Provider == ExecutionProvider.Cpu)
+        {
+            return;
+        }
+        using var options = new SessionOptions();
+        AppendCuda(options, settings.CudaDeviceId);
+    }
+
     private static void AppendCuda(SessionOptions options, int deviceId)
     {
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(CudaProviderName, StringComparer.Ordinal))
         {
             throw new ExecutionProviderException(ExecutionProvider.Cuda,
-                "CUDA was requested but this ONNX Runtime build has no CUDA execution provider; use a zoo built with -p:ZooCuda=true (ONNX Runtime's Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 package), or use --device cpu.");
+                "CUDA was requested but this ONNX Runtime build has no CUDA execution provider; use a zoo built with -p:ZooCuda=true (ONNX Runtime's Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 package), or use SessionSettings.Provider = cpu.");
         }
         try
         {
@@ -261,7 +278,7 @@ public sealed class ModelSession : IDisposable
             // The CUDA build is here but its provider library could not load its dependencies or find the device.
             var reason = ex.Message.Split('\n', 2)[0].Trim();
             throw new ExecutionProviderException(ExecutionProvider.Cuda,
-                $"CUDA device {deviceId} could not be used ({reason}); install the NVIDIA driver and the CUDA 13 libraries ONNX Runtime 1.31's CUDA provider links against (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10) with cuDNN 9, or use --device cpu.", ex);
+                $"CUDA device {deviceId} could not be used ({reason}); install the NVIDIA driver and the CUDA 13 libraries ONNX Runtime 1.31's CUDA provider links against (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10) with cuDNN 9, or use SessionSettings.Provider = cpu.", ex);
         }
     }
 

@@ -47,6 +47,42 @@ public sealed class DeviceOptionTests
     }
 
     [Fact]
+    public void Train_and_quantize_with_device_cuda_fail_clearly_and_leave_nothing_behind()
+    {
+        using var home = new TempHome();
+        var data = TuxpaintDataset.Create(Path.Combine(home.Path, "tux"), perClass: 2, classes: 2);
+        var output = Path.Combine(home.Path, "run");
+        var train = CliRunner.Run(SharedStore.Settings, "train", "--base", ResNet, "--data", data, "--out", output,
+            "--name", "local/device-cuda-train", "--device", "cuda");
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("CUDA was requested but this ONNX Runtime build has no CUDA execution provider", train.AllText);
+        Assert.Contains("use --device cpu", train.AllText);
+        Assert.False(File.Exists(Path.Combine(output, "model.onnx")), "a model was written although the device could not be used");
+
+        var calibration = QuantizationImages.CreateCalibrationFolder(Path.Combine(home.Path, "calibration"));
+        var quantize = CliRunner.Run(SharedStore.Settings, "quantize", ResNet, "--calibration", calibration,
+            "--name", "local/device-cuda-int8", "--device", "cuda");
+        Assert.Equal(1, quantize.ExitCode);
+        Assert.Contains("CUDA was requested", quantize.AllText);
+        Assert.Contains("use --device cpu", quantize.AllText);
+        Assert.DoesNotContain(ModelZoo.Catalog.ModelCatalog.Load(SharedStore.Settings).Cards, card => card.Handle == "local/device-cuda-int8");
+    }
+
+    [Fact]
+    public async Task Serve_with_device_cuda_fails_at_start_instead_of_serving_without_models()
+    {
+        using var home = new TempHome();
+        var run = Task.Run(() => CliRunner.Run(home.Settings(offline: true), "serve", "--port", "0", "--device", "cuda"));
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(1)));
+        Assert.True(finished == run, "zoo serve --device cuda kept running on a machine without the CUDA provider");
+        var result = await run;
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("CUDA was requested", result.AllText);
+        Assert.Contains("use --device cpu", result.AllText);
+        Assert.DoesNotContain("listening", result.AllText);
+    }
+
+    [Fact]
     public void An_unknown_device_flag_is_a_usage_error()
     {
         var result = CliRunner.Run(SharedStore.Settings, "embed", ResNet, TestAssets.Image(QuantizationImages.HeldOutPhotos[0]), "--device", "tpu");

@@ -157,7 +157,7 @@ public sealed class HeadlessCutterTests
         var ex = Assert.Throws<ZooException>(() => HeadlessCutter.Cut(SmallClassifier(), at: "nope"));
         Assert.Equal("headless-tensor-missing", ex.Code);
         Assert.Contains("'pooled'", ex.Message);
-        Assert.Contains("--at", ex.Message);
+        Assert.Contains("(HeadlessCutter.Cut at)", ex.Message);
         var initializer = Assert.Throws<ZooException>(() => HeadlessCutter.Cut(SmallClassifier(), at: "fc_w"));
         Assert.Equal("headless-tensor-missing", initializer.Code);
     }
@@ -170,7 +170,7 @@ public sealed class HeadlessCutterTests
         var ex = Assert.Throws<ZooException>(() => HeadlessCutter.FindFeatureTensor(model));
         Assert.Equal("headless-no-features", ex.Code);
         Assert.Contains("'R'", ex.Message); // the Gemm input is offered
-        Assert.Contains("--at", ex.Message);
+        Assert.Contains("(HeadlessCutter.Cut at)", ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
         Assert.Equal("headless-no-features", Assert.Throws<ZooException>(() => HeadlessCutter.Cut(model)).Code);
     }

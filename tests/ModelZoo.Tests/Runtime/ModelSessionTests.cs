@@ -163,7 +163,18 @@ public sealed class ModelSessionTests
         Assert.Equal("execution-provider", ex.Code);
         Assert.Equal(ExecutionProvider.Cuda, ex.Provider);
         Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", ex.Message);
-        Assert.EndsWith("use --device cpu.", ex.Message);
+        // The library names the API member; the CLI prints it as its flag (ApiFlags: --device cpu).
+        Assert.EndsWith("use SessionSettings.Provider = cpu.", ex.Message);
+    }
+
+    [Fact]
+    public void RequireProvider_checks_the_device_without_a_model()
+    {
+        ModelSession.RequireProvider(new SessionSettings());
+
+        var ex = Assert.Throws<ExecutionProviderException>(() => ModelSession.RequireProvider(new SessionSettings { Provider = ExecutionProvider.Cuda }));
+        Assert.Equal(ExecutionProvider.Cuda, ex.Provider);
+        Assert.Contains("no CUDA execution provider", ex.Message);
     }
 
     private static float[] RandomImageBatch(int batch, int seed)
