@@ -83,6 +83,19 @@ public sealed class DeviceOptionTests
     }
 
     [Fact]
+    public void Batch_work_with_device_cuda_fails_before_it_connects_to_the_broker()
+    {
+        using var home = new TempHome();
+        // Port 1 has no broker: reaching it would fail with a connection error instead of the device error.
+        var result = CliRunner.Run(home.Settings(offline: true), "batch", "work", "--broker", "amqp://127.0.0.1:1/", "--job", "j",
+            "--out", Path.Combine(home.Path, "out"), "--device", "cuda");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("CUDA was requested", result.AllText);
+        Assert.Contains("use --device cpu", result.AllText);
+        Assert.DoesNotContain("broker", result.AllText, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void An_unknown_device_flag_is_a_usage_error()
     {
         var result = CliRunner.Run(SharedStore.Settings, "embed", ResNet, TestAssets.Image(QuantizationImages.HeldOutPhotos[0]), "--device", "tpu");

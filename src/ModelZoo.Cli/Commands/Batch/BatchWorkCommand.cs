@@ -6,7 +6,7 @@ namespace ModelZoo.Cli.Commands.Batch;
 public sealed class BatchWorkCommand(ZooContext context) : AsyncCommand<BatchWorkCommand.Settings>
 {
     /// <summary>Options.</summary>
-    public sealed class Settings : BatchSettings
+    public sealed class Settings : BatchSettings, IDeviceSettings
     {
         /// <summary>Output folder.</summary>
         [CommandOption("--out <DIR>"), Description("Folder for this worker's results (worker-ID.jsonl).")]
@@ -28,14 +28,22 @@ public sealed class BatchWorkCommand(ZooContext context) : AsyncCommand<BatchWor
         [CommandOption("--threads <N>"), Description("Threads for ONNX Runtime (default: all cores).")]
         public int? Threads { get; init; }
 
+        /// <summary>Execution provider.</summary>
+        [CommandOption("--device <DEVICE>"), Description("cpu or cuda (default: ZOO_DEVICE, else cpu); checked before the worker takes a message, never falls back."), TypeConverter(typeof(ChoiceConverter<Runtime.ExecutionProvider>))]
+        public Runtime.ExecutionProvider? Device { get; set; }
+
         /// <inheritdoc />
         public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
-            (string.IsNullOrWhiteSpace(Out), "--out DIR is required: the folder this worker writes its results to."));
+            (string.IsNullOrWhiteSpace(Out), "--out DIR is required: the folder this worker writes its results to."),
+            (Threads is < 0, "--threads must be 0 or more."));
     }
 
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
+        var session = new Runtime.SessionSettings { IntraOpThreads = settings.Threads ?? 0, Provider = settings.Device ?? Runtime.ExecutionProvider.Cpu };
+        // A worker that cannot use its device must not take messages off the queue only to fail them.
+        Runtime.ModelSession.RequireProvider(session);
         var id = settings.WorkerId ?? $"{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant();
         var worker = new BatchWorker(context.Store, context.Catalog, new BatchWorkerOptions
         {
@@ -44,7 +52,7 @@ public sealed class BatchWorkCommand(ZooContext context) : AsyncCommand<BatchWor
             WorkerId = id,
             Prefetch = settings.Prefetch,
             UntilEmpty = settings.UntilEmpty,
-            Inference = new Tasks.ImageTaskOptions { Session = new Runtime.SessionSettings { IntraOpThreads = settings.Threads ?? 0 } },
+            Inference = new Tasks.ImageTaskOptions { Session = session },
         });
         context.Status.MarkupLine($"worker [bold]{Markup.Escape(id)}[/] on job {Markup.Escape(settings.Job)}, writing {Markup.Escape(worker.ResultsPath)}");
         var progress = new SyncProgress<BatchWorkerProgress>(p => context.Status.MarkupLine(
