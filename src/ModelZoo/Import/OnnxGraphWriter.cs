@@ -32,6 +32,31 @@ internal abstract class OnnxGraphWriter
         return OnnxModel.FromProto(proto);
     }
 
+    /// <summary>A graph input or output of <paramref name="type"/>; a negative leading dimension becomes the symbolic
+    /// <c>batch</c>, another negative one is left unknown, and no <paramref name="shape"/> means an unknown rank.</summary>
+    public static ValueInfoProto ValueInfo(string name, TensorType type, long[]? shape)
+    {
+        var tensor = new TypeProto.Types.Tensor { ElemType = (int)type };
+        if (shape is not null)
+        {
+            tensor.Shape = new TensorShapeProto();
+            for (var i = 0; i < shape.Length; i++)
+            {
+                var dim = new TensorShapeProto.Types.Dimension();
+                if (shape[i] >= 0)
+                {
+                    dim.DimValue = shape[i];
+                }
+                else if (i == 0)
+                {
+                    dim.DimParam = "batch";
+                }
+                tensor.Shape.Dim.Add(dim);
+            }
+        }
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
+    }
+
     public void Reserve(string name) => _usedNames.Add(name);
 
     public string Unique(string hint)

@@ -4,26 +4,22 @@ namespace ModelZoo.Store;
 /// A file already in the store no longer has the SHA-256 its model card declares (damaged on disk, or written to
 /// through its hard link). The damaged copy is removed from the store before this is thrown, so it is never used.
 /// </summary>
-public sealed class BlobCorruptException : ZooException
+/// <param name="handle">The model's handle.</param>
+/// <param name="fileName">The card's name of the damaged file.</param>
+/// <param name="path">Where the damaged file was in the store.</param>
+/// <param name="removed">Whether the damaged copy has been removed (the message says so).</param>
+public sealed class BlobCorruptException(string handle, string fileName, string path, bool removed)
+    : ZooException(ZooErrors.BlobCorrupt,
+        $"File '{fileName}' of model '{handle}' in the store ({path}) is corrupt: its SHA-256 differs from the model card" +
+        (removed ? "; the damaged copy was removed" : "") +
+        $"; run `zoo pull {handle}` to fetch it again.")
 {
-    /// <summary>Creates the error for file <paramref name="fileName"/> of <paramref name="handle"/>.</summary>
-    public BlobCorruptException(string handle, string fileName, string path, bool removed)
-        : base(ZooErrors.BlobCorrupt,
-            $"File '{fileName}' of model '{handle}' in the store ({path}) is corrupt: its SHA-256 differs from the model card" +
-            (removed ? "; the damaged copy was removed" : "") +
-            $"; run `zoo pull {handle}` to fetch it again.")
-    {
-        Handle = handle;
-        FileName = fileName;
-        Path = path;
-    }
-
     /// <summary>The model's handle.</summary>
-    public string Handle { get; }
+    public string Handle { get; } = handle;
 
     /// <summary>The card's name of the damaged file.</summary>
-    public string FileName { get; }
+    public string FileName { get; } = fileName;
 
     /// <summary>Where the damaged file was in the store.</summary>
-    public string Path { get; }
+    public string Path { get; } = path;
 }

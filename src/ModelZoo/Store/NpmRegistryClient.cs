@@ -15,19 +15,13 @@ internal sealed class NpmRegistryClient(HttpGateway http, RegistryConfig config,
     private const string MetadataAccept = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8";
 
     // reserveBytes: space the caller needs after the download (the file it extracts), checked with the tarball's size.
-    public async Task<string> GetPackageAsync(string name, string version, Action<long, long?>? progress, CancellationToken ct, long reserveBytes = 0)
+    public async Task<string> GetPackageAsync(string name, string version, Action<long, long?>? progress, CancellationToken ct, long reserveBytes = 0) =>
+        await PackageFiles.GetOrFetchAsync(layout, layout.Package("npm", name, version, ".tgz"),
+            partial => FetchAsync(name, version, partial, progress, ct, reserveBytes), ct).ConfigureAwait(false);
+
+    private async Task FetchAsync(string name, string version, string partial, Action<long, long?>? progress, CancellationToken ct,
+        long reserveBytes)
     {
-        var path = layout.Package("npm", name, version, ".tgz");
-        if (File.Exists(path))
-        {
-            return path;
-        }
-        var key = layout.PackageKey(path);
-        using var held = await StoreLock.AcquireAsync(layout.Lock(key), ct).ConfigureAwait(false);
-        if (File.Exists(path))
-        {
-            return path;
-        }
         var label = $"{name}@{version}";
         http.EnsureOnline($"npm package {label}");
         var registry = config.NpmRegistry(name);
@@ -55,12 +49,8 @@ internal sealed class NpmRegistryClient(HttpGateway http, RegistryConfig config,
             integrity = dist.TryGetProperty("integrity", out var i) ? i.GetString() : null;
             shasum = dist.TryGetProperty("shasum", out var s) ? s.GetString() : null;
         }
-        var partial = layout.Partial(key);
         await http.DownloadAsync(new Uri(registryUri, tarball), partial, $"npm package {label}", null, progress, ct, reserveBytes).ConfigureAwait(false);
         await CheckIntegrityAsync(partial, label, integrity, shasum, ct).ConfigureAwait(false);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.Move(partial, path, overwrite: true);
-        return path;
     }
 
     private static async Task CheckIntegrityAsync(string file, string label, string? integrity, string? shasum, CancellationToken ct)

@@ -24,22 +24,17 @@ internal sealed class NuGetFeed(HttpGateway http, RegistryConfig config, StoreLa
     {
         var lowerId = id.ToLowerInvariant();
         var lowerVersion = NormalizeVersion(version).ToLowerInvariant();
-        var path = layout.Package("nuget", lowerId, lowerVersion, ".nupkg");
-        if (File.Exists(path))
-        {
-            return path;
-        }
-        var key = layout.PackageKey(path);
-        using var held = await StoreLock.AcquireAsync(layout.Lock(key), ct).ConfigureAwait(false);
-        if (File.Exists(path))
-        {
-            return path; // another process fetched it while we waited
-        }
+        return await PackageFiles.GetOrFetchAsync(layout, layout.Package("nuget", lowerId, lowerVersion, ".nupkg"),
+            partial => FetchAsync(id, version, lowerId, lowerVersion, partial, progress, ct, reserveBytes), ct).ConfigureAwait(false);
+    }
+
+    private async Task FetchAsync(string id, string version, string lowerId, string lowerVersion, string partial,
+        Action<long, long?>? progress, CancellationToken ct, long reserveBytes)
+    {
         var label = $"{id} {version}";
         http.EnsureOnline($"NuGet package {label}");
         var (flat, registrations) = await ResolveAsync(ct).ConfigureAwait(false);
         var url = new Uri(flat, $"{Uri.EscapeDataString(lowerId)}/{Uri.EscapeDataString(lowerVersion)}/{Uri.EscapeDataString(lowerId)}.{Uri.EscapeDataString(lowerVersion)}.nupkg");
-        var partial = layout.Partial(key);
         await http.DownloadAsync(url, partial, $"NuGet package {label}", null, progress, ct, reserveBytes).ConfigureAwait(false);
         if (registrations is not null
             && await TryPublishedHashAsync(registrations, lowerId, lowerVersion, ct).ConfigureAwait(false) is { } published)
@@ -51,9 +46,6 @@ internal sealed class NuGetFeed(HttpGateway http, RegistryConfig config, StoreLa
                 throw new PackageIntegrityException($"{id}@{version}", "SHA-512", published, actual);
             }
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.Move(partial, path, overwrite: true);
-        return path;
     }
 
     /// <summary>NuGet's normalized form: build metadata dropped, at least three numeric parts, a zero fourth part dropped.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx.Proto;
 
 namespace ModelZoo.Import.Darknet;
@@ -69,32 +70,6 @@ internal sealed class DarknetGraph
         node.Input.Add(value);
         node.Output.Add(name);
         Graph.Node.Add(node);
-        Graph.Output.Add(ValueInfo(name, shape));
+        Graph.Output.Add(OnnxGraphWriter.ValueInfo(name, TensorType.Float, shape));
     }
-
-    public static ValueInfoProto ValueInfo(string name, long[] shape)
-    {
-        var tensor = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = new TensorShapeProto() };
-        foreach (var d in shape)
-        {
-            tensor.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
-        }
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
-    }
-
-    public static AttributeProto Int(string name, long value) =>
-        new() { Name = name, I = value, Type = AttributeProto.Types.AttributeType.Int };
-
-    public static AttributeProto Ints(string name, params long[] values)
-    {
-        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-        a.Ints.AddRange(values);
-        return a;
-    }
-
-    public static AttributeProto Float(string name, float value) =>
-        new() { Name = name, F = value, Type = AttributeProto.Types.AttributeType.Float };
-
-    public static AttributeProto String(string name, string value) =>
-        new() { Name = name, S = ByteString.CopyFromUtf8(value), Type = AttributeProto.Types.AttributeType.String };
 }

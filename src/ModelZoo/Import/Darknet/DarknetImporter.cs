@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ModelZoo.Onnx;
+using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx.Proto;
 
 namespace ModelZoo.Import.Darknet;
@@ -57,7 +58,7 @@ public static class DarknetImporter
 
         var graph = new DarknetGraph();
         graph.Graph.Name = Path.GetFileNameWithoutExtension(cfgFull);
-        graph.Graph.Input.Add(DarknetGraph.ValueInfo(InputName, [1, channels, height, width]));
+        graph.Graph.Input.Add(OnnxGraphWriter.ValueInfo(InputName, TensorType.Float, [1, channels, height, width]));
         var translator = new DarknetTranslator(graph, weights);
         translator.Translate(new DarknetValue(InputName, channels, height, width), cfg.Layers);
         weights.RequireEnd();

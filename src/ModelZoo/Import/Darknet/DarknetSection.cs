@@ -4,24 +4,20 @@ namespace ModelZoo.Import.Darknet;
 
 /// <summary>One <c>[type]</c> section of a Darknet cfg with its <c>key=value</c> options and the lines they came from.
 /// Getters parse strictly (libdarknet's <c>atoi</c> would read "3x" as 3) and name the line of a bad value.</summary>
-internal sealed class DarknetSection
+/// <param name="type">The section name without brackets, e.g. <c>convolutional</c>.</param>
+/// <param name="line">1-based line of the <c>[type]</c> header.</param>
+/// <param name="path">The cfg file.</param>
+internal sealed class DarknetSection(string type, int line, string path)
 {
     private readonly Dictionary<string, (string Value, int Line)> _options = new(StringComparer.Ordinal);
 
-    public DarknetSection(string type, int line, string path)
-    {
-        Type = type;
-        Line = line;
-        Path = path;
-    }
-
     /// <summary>The section name without brackets, e.g. <c>convolutional</c>.</summary>
-    public string Type { get; }
+    public string Type { get; } = type;
 
     /// <summary>1-based line of the <c>[type]</c> header.</summary>
-    public int Line { get; }
+    public int Line { get; } = line;
 
-    public string Path { get; }
+    public string Path { get; } = path;
 
     /// <summary>Keeps the first value of a key, as libdarknet's option lookup does.</summary>
     public void Add(string key, string value, int line) => _options.TryAdd(key, (value, line));

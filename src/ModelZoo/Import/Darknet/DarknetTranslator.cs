@@ -113,8 +113,8 @@ internal sealed class DarknetTranslator
         var w = _graph.Floats(prefix + "/weights", weights, n, x.C / groups, size, size);
         var b = _graph.Floats(prefix + "/biases", biases, n);
         var y = _graph.Node("Conv", prefix, [x.Name, w, b],
-            DarknetGraph.Ints("kernel_shape", size, size), DarknetGraph.Ints("strides", stride, stride),
-            DarknetGraph.Ints("pads", pad, pad, pad, pad), DarknetGraph.Int("group", groups));
+            OnnxAttr.Ints("kernel_shape", size, size), OnnxAttr.Ints("strides", stride, stride),
+            OnnxAttr.Ints("pads", pad, pad, pad, pad), OnnxAttr.Int("group", groups));
         return new DarknetValue(Activate(s, prefix, y, activation), n, outH, outW);
     }
 
@@ -158,7 +158,7 @@ internal sealed class DarknetTranslator
         }
         var flat = _graph.Reshape(prefix, x.Name, 1, inputs);
         var y = _graph.Node("Gemm", prefix, [flat, _graph.Floats(prefix + "/weights", weights, n, inputs), _graph.Floats(prefix + "/biases", biases, n)],
-            DarknetGraph.Int("transB", 1));
+            OnnxAttr.Int("transB", 1));
         var image = _graph.Reshape(prefix, Activate(s, prefix, y, activation), 1, n, 1, 1);
         return new DarknetValue(image, n, 1, 1);
     }
@@ -182,8 +182,8 @@ internal sealed class DarknetTranslator
             input = _graph.Node("Pad", prefix, [input, pads, low]);
             before = after = 0;
         }
-        var y = _graph.Node("MaxPool", prefix, [input], DarknetGraph.Ints("kernel_shape", size, size),
-            DarknetGraph.Ints("strides", stride, stride), DarknetGraph.Ints("pads", before, before, after, after));
+        var y = _graph.Node("MaxPool", prefix, [input], OnnxAttr.Ints("kernel_shape", size, size),
+            OnnxAttr.Ints("strides", stride, stride), OnnxAttr.Ints("pads", before, before, after, after));
         return new DarknetValue(y, x.C, (x.H + padding - size) / stride + 1, (x.W + padding - size) / stride + 1);
     }
 
@@ -227,7 +227,7 @@ internal sealed class DarknetTranslator
         {
             return sources[0];
         }
-        var y = _graph.Node("Concat", prefix, sources.Select(v => v.Name), DarknetGraph.Int("axis", 1));
+        var y = _graph.Node("Concat", prefix, sources.Select(v => v.Name), OnnxAttr.Int("axis", 1));
         return new DarknetValue(y, sources.Sum(v => v.C), sources[0].H, sources[0].W);
     }
 
@@ -282,8 +282,8 @@ internal sealed class DarknetTranslator
         }
         var scale = s.Float("scale", 1f);
         var scales = _graph.Floats(prefix + "/scales", [1f, 1f, stride, stride], 4);
-        var y = _graph.Node("Resize", prefix, [x.Name, "", scales], DarknetGraph.String("mode", "nearest"),
-            DarknetGraph.String("coordinate_transformation_mode", "asymmetric"), DarknetGraph.String("nearest_mode", "floor"));
+        var y = _graph.Node("Resize", prefix, [x.Name, "", scales], OnnxAttr.String("mode", "nearest"),
+            OnnxAttr.String("coordinate_transformation_mode", "asymmetric"), OnnxAttr.String("nearest_mode", "floor"));
         if (scale != 1f)
         {
             y = _graph.Node("Mul", prefix, [y, _graph.Floats(prefix + "/scale", [scale])]);
@@ -303,7 +303,7 @@ internal sealed class DarknetTranslator
         // libdarknet's reorg reads its input buffer as [C/s², H·s, W·s] and writes a space-to-depth of that view into a
         // buffer it then calls [C·s², H/s, W/s]; the same three steps here.
         var view = _graph.Reshape(prefix, x.Name, 1, x.C / cells, (long)x.H * stride, (long)x.W * stride);
-        var moved = _graph.Node("SpaceToDepth", prefix, [view], DarknetGraph.Int("blocksize", stride));
+        var moved = _graph.Node("SpaceToDepth", prefix, [view], OnnxAttr.Int("blocksize", stride));
         var y = _graph.Reshape(prefix, moved, 1, (long)x.C * cells, x.H / stride, x.W / stride);
         return new DarknetValue(y, x.C * cells, x.H / stride, x.W / stride);
     }
@@ -351,13 +351,13 @@ internal sealed class DarknetTranslator
     private string HeadActivations(string prefix, DarknetValue x, int n, int classes, bool softmax)
     {
         var grouped = _graph.Reshape(prefix, x.Name, 1, n, 5 + classes, x.H, x.W);
-        var parts = _graph.NodeMulti("Split", prefix, [grouped, _graph.Longs(prefix + "/split", 2, 2, 1, classes)], 4, DarknetGraph.Int("axis", 2));
+        var parts = _graph.NodeMulti("Split", prefix, [grouped, _graph.Longs(prefix + "/split", 2, 2, 1, classes)], 4, OnnxAttr.Int("axis", 2));
         var xy = _graph.Node("Sigmoid", prefix, [parts[0]]);
         var objectness = _graph.Node("Sigmoid", prefix, [parts[2]]);
         var probabilities = softmax
-            ? _graph.Node("Softmax", prefix, [parts[3]], DarknetGraph.Int("axis", 2))
+            ? _graph.Node("Softmax", prefix, [parts[3]], OnnxAttr.Int("axis", 2))
             : _graph.Node("Sigmoid", prefix, [parts[3]]);
-        var joined = _graph.Node("Concat", prefix, [xy, parts[1], objectness, probabilities], DarknetGraph.Int("axis", 2));
+        var joined = _graph.Node("Concat", prefix, [xy, parts[1], objectness, probabilities], OnnxAttr.Int("axis", 2));
         return _graph.Reshape(prefix, joined, 1, x.C, x.H, x.W);
     }
 
@@ -386,7 +386,7 @@ internal sealed class DarknetTranslator
         {
             y = _graph.Node("Mul", prefix, [y, _graph.Floats(prefix + "/temperature", [1f / temperature])]);
         }
-        y = _graph.Node("Softmax", prefix, [y], DarknetGraph.Int("axis", 2));
+        y = _graph.Node("Softmax", prefix, [y], OnnxAttr.Int("axis", 2));
         // libdarknet's softmax layer has no spatial shape: it is a flat vector to whatever follows.
         return new DarknetValue(_graph.Reshape(prefix, y, 1, x.Count, 1, 1), (int)x.Count, 1, 1);
     }
@@ -394,12 +394,12 @@ internal sealed class DarknetTranslator
     private string Activate(DarknetSection s, string prefix, string x, string activation) => activation switch
     {
         "linear" => x,
-        "leaky" => _graph.Node("LeakyRelu", prefix, [x], DarknetGraph.Float("alpha", 0.1f)),
+        "leaky" => _graph.Node("LeakyRelu", prefix, [x], OnnxAttr.Float("alpha", 0.1f)),
         "relu" => _graph.Node("Relu", prefix, [x]),
         "logistic" => _graph.Node("Sigmoid", prefix, [x]),
         "tanh" => _graph.Node("Tanh", prefix, [x]),
-        "elu" => _graph.Node("Elu", prefix, [x], DarknetGraph.Float("alpha", 1f)),
-        "selu" => _graph.Node("Selu", prefix, [x], DarknetGraph.Float("alpha", 1.6732f), DarknetGraph.Float("gamma", 1.0507f)),
+        "elu" => _graph.Node("Elu", prefix, [x], OnnxAttr.Float("alpha", 1f)),
+        "selu" => _graph.Node("Selu", prefix, [x], OnnxAttr.Float("alpha", 1.6732f), OnnxAttr.Float("gamma", 1.0507f)),
         // ramp: x·(x > 0) + 0.1·x
         "ramp" => _graph.Node("Add", prefix, [_graph.Node("Relu", prefix, [x]), _graph.Node("Mul", prefix, [x, _graph.Floats(prefix + "/tenth", [0.1f])])]),
         _ => throw s.Unsupported($"with 'activation={activation}' is not translated (linear, leaky, relu, logistic, tanh, elu, selu and ramp are)", s.LineOf("activation")),

@@ -3,33 +3,15 @@ using System.Text.Json;
 namespace ModelZoo.Import.Tfjs;
 
 /// <summary>The parts of a TFJS <c>model.json</c> the importer uses.</summary>
-internal sealed class TfjsGraphModel
+/// <param name="Nodes">The graph's nodes.</param>
+/// <param name="Manifest">The weights manifest.</param>
+/// <param name="Inputs">Signature inputs; empty when the model has no signature (the placeholders are the inputs).</param>
+/// <param name="Outputs">Signature outputs; empty when the model has no signature (nodes nothing reads are the outputs).</param>
+/// <param name="GeneratedBy">The <c>generatedBy</c> field.</param>
+/// <param name="ConvertedBy">The <c>convertedBy</c> field.</param>
+internal sealed record TfjsGraphModel(IReadOnlyList<TfNode> Nodes, JsonElement Manifest, IReadOnlyList<TfjsTensorSpec> Inputs,
+    IReadOnlyList<TfjsTensorSpec> Outputs, string? GeneratedBy, string? ConvertedBy)
 {
-    internal TfjsGraphModel(IReadOnlyList<TfNode> nodes, JsonElement manifest, IReadOnlyList<TfjsTensorSpec> inputs,
-        IReadOnlyList<TfjsTensorSpec> outputs, string? generatedBy, string? convertedBy)
-    {
-        Nodes = nodes;
-        Manifest = manifest;
-        Inputs = inputs;
-        Outputs = outputs;
-        GeneratedBy = generatedBy;
-        ConvertedBy = convertedBy;
-    }
-
-    public IReadOnlyList<TfNode> Nodes { get; }
-
-    public JsonElement Manifest { get; }
-
-    /// <summary>Signature inputs; empty when the model has no signature (the placeholders are the inputs).</summary>
-    public IReadOnlyList<TfjsTensorSpec> Inputs { get; }
-
-    /// <summary>Signature outputs; empty when the model has no signature (nodes nothing reads are the outputs).</summary>
-    public IReadOnlyList<TfjsTensorSpec> Outputs { get; }
-
-    public string? GeneratedBy { get; }
-
-    public string? ConvertedBy { get; }
-
     public static TfjsGraphModel Read(JsonElement root, string path)
     {
         var file = Path.GetFileName(path);

@@ -209,7 +209,7 @@ public static class TfjsImporter
                 shape[0] = batch;
             }
             converter.Define(nodeName, index, new TfValue(spec.Name, type, shape));
-            converter.Graph.Input.Add(ValueInfo(spec.Name, type, shape));
+            converter.Graph.Input.Add(OnnxGraphWriter.ValueInfo(spec.Name, type, shape));
         }
     }
 
@@ -281,7 +281,7 @@ public static class TfjsImporter
             node.Output.Add(spec.Name);
             graph.Node.Add(node);
             var shape = spec.Shape ?? value.Shape;
-            graph.Output.Add(ValueInfo(spec.Name, value.Type, shape));
+            graph.Output.Add(OnnxGraphWriter.ValueInfo(spec.Name, value.Type, shape));
         }
     }
 
@@ -316,29 +316,6 @@ public static class TfjsImporter
             return value;
         }
         throw new TfjsModelException(path, $"Constant '{node.Name}' of '{Path.GetFileName(path)}' has no value in the weights manifest; re-export the model.");
-    }
-
-    private static ValueInfoProto ValueInfo(string name, TensorType type, long[]? shape)
-    {
-        var tensor = new TypeProto.Types.Tensor { ElemType = (int)type };
-        if (shape is not null)
-        {
-            tensor.Shape = new TensorShapeProto();
-            for (var i = 0; i < shape.Length; i++)
-            {
-                var dim = new TensorShapeProto.Types.Dimension();
-                if (shape[i] >= 0)
-                {
-                    dim.DimValue = shape[i];
-                }
-                else if (i == 0)
-                {
-                    dim.DimParam = "batch";
-                }
-                tensor.Shape.Dim.Add(dim);
-            }
-        }
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
     }
 
     private static List<TfNode> TopologicalOrder(Dictionary<string, TfNode> nodes, IEnumerable<string> roots, string path)

@@ -99,53 +99,30 @@ internal readonly struct FlatTable
         return ((int)start + 4, (int)count);
     }
 
-    public int[] Ints(int id, string what)
+    public int[] Ints(int id, string what) => Elements(id, sizeof(int), what, BinaryPrimitives.ReadInt32LittleEndian);
+
+    public float[] Floats(int id, string what) => Elements(id, sizeof(float), what, BinaryPrimitives.ReadSingleLittleEndian);
+
+    public long[] Longs(int id, string what) => Elements(id, sizeof(long), what, BinaryPrimitives.ReadInt64LittleEndian);
+
+    /// <summary>A vector of scalars of <paramref name="elementSize"/> bytes, each read by <paramref name="read"/>;
+    /// empty when absent.</summary>
+    private T[] Elements<T>(int id, int elementSize, string what, LittleEndianReader<T> read)
     {
-        var bytes = VectorBytes(id, 4, what);
-        if (bytes is null)
+        if (VectorBytes(id, elementSize, what) is not { } bytes)
         {
             return [];
         }
-        var span = bytes.Value.Span;
-        var result = new int[span.Length / 4];
+        var span = bytes.Span;
+        var result = new T[span.Length / elementSize];
         for (var i = 0; i < result.Length; i++)
         {
-            result[i] = BinaryPrimitives.ReadInt32LittleEndian(span[(4 * i)..]);
+            result[i] = read(span[(elementSize * i)..]);
         }
         return result;
     }
 
-    public float[] Floats(int id, string what)
-    {
-        var bytes = VectorBytes(id, 4, what);
-        if (bytes is null)
-        {
-            return [];
-        }
-        var span = bytes.Value.Span;
-        var result = new float[span.Length / 4];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = BinaryPrimitives.ReadSingleLittleEndian(span[(4 * i)..]);
-        }
-        return result;
-    }
-
-    public long[] Longs(int id, string what)
-    {
-        var bytes = VectorBytes(id, 8, what);
-        if (bytes is null)
-        {
-            return [];
-        }
-        var span = bytes.Value.Span;
-        var result = new long[span.Length / 8];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = BinaryPrimitives.ReadInt64LittleEndian(span[(8 * i)..]);
-        }
-        return result;
-    }
+    private delegate T LittleEndianReader<out T>(ReadOnlySpan<byte> source);
 
     /// <summary>The tables of a vector of tables; empty when absent.</summary>
     public FlatTable[] Tables(int id, string what)

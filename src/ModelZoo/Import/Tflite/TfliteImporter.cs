@@ -163,7 +163,7 @@ public static class TfliteImporter
                 continue;
             }
             converter.Define(index, new TfValue(names[index], type.Value, tensor.Shape));
-            converter.Graph.Input.Add(ValueInfo(names[index], type.Value, tensor.Shape));
+            converter.Graph.Input.Add(OnnxGraphWriter.ValueInfo(names[index], type.Value, tensor.Shape));
         }
     }
 
@@ -220,17 +220,7 @@ public static class TfliteImporter
             node.Input.Add(converter.Name(value));
             node.Output.Add(names[index]);
             graph.Node.Add(node);
-            graph.Output.Add(ValueInfo(names[index], value.Type, model.Tensors[index].Shape));
+            graph.Output.Add(OnnxGraphWriter.ValueInfo(names[index], value.Type, model.Tensors[index].Shape));
         }
-    }
-
-    private static ValueInfoProto ValueInfo(string name, TensorType type, long[] shape)
-    {
-        var tensor = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = new TensorShapeProto() };
-        foreach (var d in shape)
-        {
-            tensor.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
-        }
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensor } };
     }
 }

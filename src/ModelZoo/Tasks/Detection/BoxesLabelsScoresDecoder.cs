@@ -21,7 +21,7 @@ internal sealed class BoxesLabelsScoresDecoder : IDetectionDecoder
         }
         var n = (int)boxes.Shape[^2];
         var perBox = outputs.Tensors.Where(t => t != boxes && t.ElementCount == n && t.Shape.Length is 1 or 2).ToList();
-        var labels = outputs.FindByNamePart("label") ?? outputs.FindByNamePart("class") ?? perBox.FirstOrDefault(IsWholeNumbers);
+        var labels = outputs.FindByNamePart("label") ?? outputs.FindByNamePart("class") ?? perBox.FirstOrDefault(ListedDetections.IsClassIds);
         var scores = outputs.FindByNamePart("score") ?? perBox.FirstOrDefault(t => t != labels);
         if (labels is null || scores is null || labels == scores || labels.ElementCount != n || scores.ElementCount != n)
         {
@@ -32,19 +32,6 @@ internal sealed class BoxesLabelsScoresDecoder : IDetectionDecoder
         var s = ModelOutputs.Floats(scores);
         var normalised = n > 0 && b.All(v => v is >= 0f and <= 1f);
         var (sx, sy) = normalised ? ((float)outputs.InputWidth, (float)outputs.InputHeight) : (1f, 1f);
-        var result = new List<CandidateBox>();
-        for (var i = 0; i < n; i++)
-        {
-            if (s[i] < scoreThreshold)
-            {
-                continue;
-            }
-            var box = b.AsSpan(4 * i, 4);
-            result.Add(new CandidateBox(box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy, (int)MathF.Round(l[i]), s[i]));
-        }
-        return result;
+        return ListedDetections.Collect(b, l, s, n, scoreThreshold, yFirst: false, sx, sy);
     }
-
-    private static bool IsWholeNumbers(Runtime.NamedTensor tensor) =>
-        tensor.Data is long[] or int[] || ModelOutputs.Floats(tensor).All(v => v == MathF.Round(v) && v >= 0);
 }

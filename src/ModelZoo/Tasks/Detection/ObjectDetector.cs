@@ -11,9 +11,8 @@ namespace ModelZoo.Tasks;
 /// <c>ssd</c>/<c>tf-od-api</c>, <c>nanodet</c>, <c>centernet</c>), class-aware non-maximum suppression, and
 /// boxes mapped back to original-image pixels. Stateless apart from the session: thread-safe.
 /// </summary>
-public sealed class ObjectDetector : ImagePipeline<IReadOnlyList<Detection>, DetectionOptions>
+public sealed class ObjectDetector : ImageModelPipeline<IReadOnlyList<Detection>, DetectionOptions>
 {
-    private readonly ImageModelRunner _runner;
     private readonly IDetectionDecoder _decoder;
     private readonly IReadOnlyList<string>? _labels;
     private readonly int _labelOffset;
@@ -22,7 +21,6 @@ public sealed class ObjectDetector : ImagePipeline<IReadOnlyList<Detection>, Det
     private ObjectDetector(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
         _decoder = DetectionDecoders.Registry.Get(model.Card);
-        _runner = new ImageModelRunner(session, model.Card);
         (_labels, _labelOffset) = TaskGuard.Labels(model);
         _classCount = model.Card.Labels?.Count ?? (_labels is null ? null : _labels.Count + _labelOffset);
     }
@@ -46,10 +44,8 @@ public sealed class ObjectDetector : ImagePipeline<IReadOnlyList<Detection>, Det
 
     private protected override void Validate(DetectionOptions options) => options.Validate();
 
-    private protected override PreparedImage Preprocess(RgbImage image) => _runner.Preprocess(image);
-
     private protected override IReadOnlyList<IReadOnlyList<Detection>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<DetectionOptions> options) =>
-        EachImage(batch, options, _runner, Decode);
+        EachImage(batch, options, Runner, Decode);
 
     private IReadOnlyList<Detection> Decode(ModelOutputs outputs, DetectionOptions options)
     {

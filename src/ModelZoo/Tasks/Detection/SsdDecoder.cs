@@ -26,7 +26,7 @@ internal sealed class SsdDecoder : IDetectionDecoder
         }
         var n = (int)boxes.Shape[1];
         var perBox = outputs.Tensors.Where(t => t != boxes && t.ElementCount == n && t.Shape.Length >= 2).ToList();
-        var scores = Named(outputs, names?.Scores) ?? perBox.FirstOrDefault(t => !LooksLikeClassIds(t));
+        var scores = Named(outputs, names?.Scores) ?? perBox.FirstOrDefault(t => !ListedDetections.IsClassIds(t));
         var classes = Named(outputs, names?.Classes) ?? perBox.FirstOrDefault(t => t != scores);
         if (scores is null || classes is null || scores.ElementCount != n || classes.ElementCount != n)
         {
@@ -40,21 +40,6 @@ internal sealed class SsdDecoder : IDetectionDecoder
         var b = ModelOutputs.Floats(boxes);
         var s = ModelOutputs.Floats(scores);
         var c = ModelOutputs.Floats(classes);
-        var w = outputs.InputWidth;
-        var h = outputs.InputHeight;
-        var result = new List<CandidateBox>();
-        for (var i = 0; i < count; i++)
-        {
-            if (s[i] < scoreThreshold)
-            {
-                continue;
-            }
-            var box = b.AsSpan(4 * i, 4);
-            result.Add(new CandidateBox(box[1] * w, box[0] * h, box[3] * w, box[2] * h, (int)MathF.Round(c[i]), s[i]));
-        }
-        return result;
+        return ListedDetections.Collect(b, c, s, count, scoreThreshold, yFirst: true, outputs.InputWidth, outputs.InputHeight);
     }
-
-    private static bool LooksLikeClassIds(NamedTensor tensor) =>
-        tensor.Data is long[] or int[] || ModelOutputs.Floats(tensor).All(v => v == MathF.Round(v) && v >= 0);
 }

@@ -35,18 +35,7 @@ internal sealed class YoloV4Decoder : IDetectionDecoder
                     for (var a = 0; a < 3; a++)
                     {
                         var v = data.AsSpan(((row * grid + col) * 3 + a) * width, width);
-                        var objectness = v[4];
-                        if (objectness < scoreThreshold)
-                        {
-                            continue;
-                        }
-                        var best = 0;
-                        for (var k = 1; k < width - 5; k++)
-                        {
-                            if (v[5 + k] > v[5 + best]) best = k;
-                        }
-                        var score = objectness * v[5 + best];
-                        if (score < scoreThreshold)
+                        if (!YoloRows.TryScore(v, scoreThreshold, out var best, out var score))
                         {
                             continue;
                         }

@@ -22,18 +22,7 @@ internal sealed class YoloV5Decoder : IDetectionDecoder
         for (var r = 0; r < rows; r++)
         {
             var row = data.AsSpan(r * width, width);
-            var objectness = row[4];
-            if (objectness < scoreThreshold)
-            {
-                continue;
-            }
-            var best = 0;
-            for (var c = 1; c < width - 5; c++)
-            {
-                if (row[5 + c] > row[5 + best]) best = c;
-            }
-            var score = objectness * row[5 + best];
-            if (score < scoreThreshold)
+            if (!YoloRows.TryScore(row, scoreThreshold, out var best, out var score))
             {
                 continue;
             }

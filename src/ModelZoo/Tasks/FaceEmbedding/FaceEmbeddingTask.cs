@@ -75,18 +75,9 @@ public sealed class FaceEmbeddingTask() : TaskDescriptor<IReadOnlyList<EmbeddedF
     }
 
     /// <inheritdoc />
-    public override ResultView Present(IReadOnlyList<EmbeddedFace> result)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        if (result.Count == 0)
-        {
-            return new ResultView(null, [], new ResultNote("no faces found",
-                "try --min-score lower, or a face-detection model for larger or smaller faces: `zoo list --task face-detection`"));
-        }
-        var rows = result.Select(face => (IReadOnlyList<string>)
-            [ResultCells.Percent(face.Score), ResultCells.Box(face.Box), Describe(face.Embedding)]).ToList();
-        return new ResultView(null, [new ResultTable(null, [new("Score", true), new("Box (x, y, w, h)"), new("Embedding")], rows)]);
-    }
+    public override ResultView Present(IReadOnlyList<EmbeddedFace> result) => FaceDetectionTask.FacesView(result, f => (f.Score, f.Box),
+        "Embedding", f => Describe(f.Embedding),
+        "try --min-score lower, or a face-detection model for larger or smaller faces: `zoo list --task face-detection`");
 
     private static string Describe(IReadOnlyList<float> embedding) => string.Create(CultureInfo.InvariantCulture,
         $"{embedding.Count} values: {string.Join(", ", embedding.Take(3).Select(v => v.ToString("0.000", CultureInfo.InvariantCulture)))}, …");

@@ -49,17 +49,22 @@ public sealed class FaceDetectionTask() : TaskDescriptor<IReadOnlyList<Face>, Fa
     }).ToList();
 
     /// <inheritdoc />
-    public override ResultView Present(IReadOnlyList<Face> result)
+    public override ResultView Present(IReadOnlyList<Face> result) => FacesView(result, f => (f.Score, f.Box), "Attributes", Describe,
+        "try --min-score lower, or a model for larger or smaller faces: `zoo list --task face-detection`");
+
+    /// <summary>The table of found faces (score, box, and the <paramref name="column"/> that <paramref name="describe"/>
+    /// fills), or a note ending in <paramref name="fix"/> when there are none; face embeddings show their faces the same way.</summary>
+    internal static ResultView FacesView<TFace>(IReadOnlyList<TFace> faces, Func<TFace, (float Score, BoundingBox Box)> place,
+        string column, Func<TFace, string> describe, string fix)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        if (result.Count == 0)
+        ArgumentNullException.ThrowIfNull(faces);
+        if (faces.Count == 0)
         {
-            return new ResultView(null, [], new ResultNote("no faces found",
-                "try --min-score lower, or a model for larger or smaller faces: `zoo list --task face-detection`"));
+            return new ResultView(null, [], new ResultNote("no faces found", fix));
         }
-        var rows = result.Select(face => (IReadOnlyList<string>)
-            [ResultCells.Percent(face.Score), ResultCells.Box(face.Box), Describe(face)]).ToList();
-        return new ResultView(null, [new ResultTable(null, [new("Score", true), new("Box (x, y, w, h)"), new("Attributes")], rows)]);
+        var rows = faces.Select(face => (IReadOnlyList<string>)
+            [ResultCells.Percent(place(face).Score), ResultCells.Box(place(face).Box), describe(face)]).ToList();
+        return new ResultView(null, [new ResultTable(null, [new("Score", true), new("Box (x, y, w, h)"), new(column)], rows)]);
     }
 
     private static string Describe(Face face)

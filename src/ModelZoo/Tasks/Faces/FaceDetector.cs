@@ -10,16 +10,14 @@ namespace ModelZoo.Tasks;
 /// card, the decoder it names (<c>blazeface</c>, <c>ultraface</c>), weighted or plain suppression, and boxes and landmarks mapped
 /// back to original-image pixels. Thread-safe.
 /// </summary>
-public sealed class FaceDetector : ImagePipeline<IReadOnlyList<Face>, FaceOptions>
+public sealed class FaceDetector : ImageModelPipeline<IReadOnlyList<Face>, FaceOptions>
 {
-    private readonly ImageModelRunner _runner;
     private readonly IFaceDecoder _decoder;
     private FaceAttributes? _attributes;
 
     private FaceDetector(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
         _decoder = FaceDecoders.Registry.Get(model.Card);
-        _runner = new ImageModelRunner(session, model.Card);
     }
 
     /// <summary>Decoder names cards may use with this pipeline.</summary>
@@ -58,11 +56,9 @@ public sealed class FaceDetector : ImagePipeline<IReadOnlyList<Face>, FaceOption
 
     private protected override void Validate(FaceOptions options) => options.Validate();
 
-    private protected override PreparedImage Preprocess(RgbImage image) => _runner.Preprocess(image);
-
     private protected override IReadOnlyList<IReadOnlyList<Face>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FaceOptions> options)
     {
-        var faces = EachImage(batch, options, _runner, Decode);
+        var faces = EachImage(batch, options, Runner, Decode);
         if (_attributes is not { } attributes)
         {
             return faces;

@@ -10,15 +10,13 @@ namespace ModelZoo.Tasks;
 /// decoder the card names (<c>movenet</c>, <c>movenet-multipose</c>), keypoints mapped back to original-image
 /// pixels. Thread-safe.
 /// </summary>
-public sealed class PoseEstimator : ImagePipeline<IReadOnlyList<Pose>, PoseOptions>
+public sealed class PoseEstimator : ImageModelPipeline<IReadOnlyList<Pose>, PoseOptions>
 {
-    private readonly ImageModelRunner _runner;
     private readonly IPoseDecoder _decoder;
 
     private PoseEstimator(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
         _decoder = PoseDecoders.Registry.Get(model.Card);
-        _runner = new ImageModelRunner(session, model.Card);
     }
 
     /// <summary>Decoder names cards may use with this pipeline.</summary>
@@ -40,10 +38,8 @@ public sealed class PoseEstimator : ImagePipeline<IReadOnlyList<Pose>, PoseOptio
 
     private protected override void Validate(PoseOptions options) => options.Validate();
 
-    private protected override PreparedImage Preprocess(RgbImage image) => _runner.Preprocess(image);
-
     private protected override IReadOnlyList<IReadOnlyList<Pose>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<PoseOptions> options) =>
-        EachImage(batch, options, _runner, (outputs, o) =>
+        EachImage(batch, options, Runner, (outputs, o) =>
         {
             var poses = _decoder.Decode(outputs, o.MinScore);
             return o.MaxPoses is int max && poses.Count > max ? poses.Take(max).ToList() : poses;

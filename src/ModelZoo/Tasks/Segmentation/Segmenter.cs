@@ -10,9 +10,8 @@ namespace ModelZoo.Tasks;
 /// decoder it names (<c>selfie</c>, <c>meet</c>, <c>semantic-argmax</c>), and probabilities resampled (bilinear) onto the original image
 /// through the preprocessing transform, so letterbox padding never leaks into the mask. Thread-safe.
 /// </summary>
-public sealed class Segmenter : ImagePipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions>
+public sealed class Segmenter : ImageModelPipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions>
 {
-    private readonly ImageModelRunner _runner;
     private readonly ISegmentationDecoder _decoder;
     private readonly IReadOnlyList<string>? _labels;
     private readonly int _labelOffset;
@@ -20,7 +19,6 @@ public sealed class Segmenter : ImagePipeline<IReadOnlyList<SegmentationMask>, S
     private Segmenter(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
         _decoder = SegmentationDecoders.Registry.Get(model.Card);
-        _runner = new ImageModelRunner(session, model.Card);
         (_labels, _labelOffset) = TaskGuard.Labels(model);
     }
 
@@ -44,11 +42,9 @@ public sealed class Segmenter : ImagePipeline<IReadOnlyList<SegmentationMask>, S
 
     private protected override void Validate(SegmentationOptions options) => options.Validate();
 
-    private protected override PreparedImage Preprocess(RgbImage image) => _runner.Preprocess(image);
-
     private protected override IReadOnlyList<IReadOnlyList<SegmentationMask>> Complete(IReadOnlyList<PreparedImage> batch,
         IReadOnlyList<SegmentationOptions> options) =>
-        EachImage(batch, options, _runner, (outputs, o) => _decoder.Decode(outputs, _labels, _labelOffset)
+        EachImage(batch, options, Runner, (outputs, o) => _decoder.Decode(outputs, _labels, _labelOffset)
             .Select(map => ToMask(map, outputs.Transform, outputs.InputWidth, outputs.InputHeight, o))
             .ToList());
 

@@ -4,34 +4,28 @@ namespace ModelZoo.Import.Tfjs.Layers;
 
 /// <summary>One call of a Keras layer: its class, configuration and input tensors, and the graph builder its
 /// converter emits TensorFlow nodes into. Nodes are named under <see cref="Scope"/>.</summary>
-internal sealed class KerasLayerCall
+/// <param name="Builder">The graph builder the converter emits into.</param>
+/// <param name="ClassName">The Keras class of the layer.</param>
+/// <param name="Name">The layer's name; its weights are <c>&lt;name&gt;/&lt;weight&gt;</c> in the manifest.</param>
+/// <param name="Scope">Prefix of the nodes this call emits (the layer name, plus the call index for a shared layer).</param>
+/// <param name="Config">The layer's configuration.</param>
+/// <param name="Inputs">The tensors the layer is called on.</param>
+internal sealed class KerasLayerCall(KerasGraphBuilder Builder, string ClassName, string Name, string Scope, JsonElement Config,
+    IReadOnlyList<string> Inputs)
 {
     private int _next;
 
-    public KerasLayerCall(KerasGraphBuilder builder, string className, string name, string scope, JsonElement config,
-        IReadOnlyList<string> inputs)
-    {
-        Builder = builder;
-        ClassName = className;
-        Name = name;
-        Scope = scope;
-        Config = config;
-        Inputs = inputs;
-    }
+    public KerasGraphBuilder Builder { get; } = Builder;
 
-    public KerasGraphBuilder Builder { get; }
+    public string ClassName { get; } = ClassName;
 
-    public string ClassName { get; }
+    public string Name { get; } = Name;
 
-    /// <summary>The layer's name; its weights are <c>&lt;name&gt;/&lt;weight&gt;</c> in the manifest.</summary>
-    public string Name { get; }
+    public string Scope { get; } = Scope;
 
-    /// <summary>Prefix of the nodes this call emits (the layer name, plus the call index for a shared layer).</summary>
-    public string Scope { get; }
+    public JsonElement Config { get; } = Config;
 
-    public JsonElement Config { get; }
-
-    public IReadOnlyList<string> Inputs { get; }
+    public IReadOnlyList<string> Inputs { get; } = Inputs;
 
     /// <summary>The single input; a layer called on several tensors is refused.</summary>
     public string Input => Inputs.Count == 1

@@ -1,15 +1,16 @@
 using Google.Protobuf;
+using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx.Proto;
 
-namespace ModelZoo.Import.Tfjs;
+namespace ModelZoo.Import;
 
-/// <summary>Builds ONNX node attributes.</summary>
+/// <summary>Builds ONNX node attributes, for every importer.</summary>
 internal static class OnnxAttr
 {
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, I = value, Type = AttributeProto.Types.AttributeType.Int };
 
-    public static AttributeProto Ints(string name, IEnumerable<long> values)
+    public static AttributeProto Ints(string name, params IEnumerable<long> values)
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
         a.Ints.AddRange(values);

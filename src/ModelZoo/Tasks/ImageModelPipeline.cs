@@ -1,0 +1,26 @@
+using ModelZoo.Imaging;
+using ModelZoo.Runtime;
+using ModelZoo.Store;
+
+namespace ModelZoo.Tasks;
+
+/// <summary>
+/// The <see cref="ImagePipeline{TResult, TOptions}"/> of a task whose model takes one image at a time and gives
+/// outputs a decoder reads (object detection, pose estimation, face detection, segmentation): images are preprocessed
+/// and run through the shared <c>ImageModelRunner</c>, as the card says.
+/// </summary>
+/// <typeparam name="TResult">What one image gives.</typeparam>
+/// <typeparam name="TOptions">The per-call options record.</typeparam>
+public abstract class ImageModelPipeline<TResult, TOptions> : ImagePipeline<TResult, TOptions> where TOptions : class
+{
+    private protected ImageModelPipeline(LocalModel model, ModelSession session, ImageTaskOptions options)
+        : base(model, session, options)
+    {
+        Runner = new ImageModelRunner(session, model.Card);
+    }
+
+    /// <summary>Preprocesses images and runs the model on them.</summary>
+    private protected ImageModelRunner Runner { get; }
+
+    private protected sealed override PreparedImage Preprocess(RgbImage image) => Runner.Preprocess(image);
+}
