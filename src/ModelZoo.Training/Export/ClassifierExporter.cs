@@ -1,7 +1,7 @@
 using ModelZoo.Training.Heads;
 using System.Globalization;
 using ModelZoo.Catalog;
-using ModelZoo.Import.Tfjs;
+using ModelZoo.Import;
 using ModelZoo.Onnx;
 using ModelZoo.Onnx.Proto;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Google.Protobuf;
-using ModelZoo.Import.Tfjs;
+using ModelZoo.Import;
 using ModelZoo.Onnx.Proto;
 
 namespace ModelZoo.Training.FineTuning.Gradients;
