@@ -1,4 +1,5 @@
 using ModelZoo.Catalog;
+using ModelZoo.Runtime;
 using ModelZoo.Store;
 using ModelZoo.Training.Data;
 using ModelZoo.Training.Features;
@@ -37,12 +38,15 @@ public sealed class TransferLearner
     /// <see cref="FineTuning.FineTuner"/> does), and <see cref="TransferResult.FineTuning"/> says what fine-tuning did.
     /// This is the one place that picks the training stage.</summary>
     /// <exception cref="ZooUsageException">A setting is invalid or the base model cannot be used for transfer learning.</exception>
+    /// <exception cref="ExecutionProviderException"><see cref="TransferOptions.Session"/> asks for a device this machine cannot use.</exception>
     /// <exception cref="DatasetException">The data is missing or has too few classes or images (also after skipping unreadable images).</exception>
     public async Task<TransferResult> TrainAsync(TransferOptions options, IProgress<TransferProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-                if (options.FineTunes)
+        // Cached features may leave no model to run, but a device the caller asked for and cannot have is an error all the same.
+        ModelSession.RequireProvider(options.Session);
+        if (options.FineTunes)
         {
             var stage = new FineTuning.SuffixStage();
             var tuned = stage.ResultOf(await _run.RunAsync(stage, options, progress, ct).ConfigureAwait(false));

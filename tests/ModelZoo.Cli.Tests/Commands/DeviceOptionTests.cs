@@ -52,20 +52,22 @@ public sealed class DeviceOptionTests
         using var home = new TempHome();
         var data = TuxpaintDataset.Create(Path.Combine(home.Path, "tux"), perClass: 2, classes: 2);
         var output = Path.Combine(home.Path, "run");
+        var suffix = Guid.NewGuid().ToString("N")[..8];
         var train = CliRunner.Run(SharedStore.Settings, "train", "--base", ResNet, "--data", data, "--out", output,
-            "--name", "local/device-cuda-train", "--device", "cuda");
+            "--name", "local/device-cuda-train-" + suffix, "--device", "cuda");
         Assert.Equal(1, train.ExitCode);
         Assert.Contains("CUDA was requested but this ONNX Runtime build has no CUDA execution provider", train.AllText);
         Assert.Contains("use --device cpu", train.AllText);
         Assert.False(File.Exists(Path.Combine(output, "model.onnx")), "a model was written although the device could not be used");
+        Assert.DoesNotContain(ModelZoo.Catalog.ModelCatalog.Load(SharedStore.Settings).Cards, card => card.Handle == "local/device-cuda-train-" + suffix);
 
         var calibration = QuantizationImages.CreateCalibrationFolder(Path.Combine(home.Path, "calibration"));
         var quantize = CliRunner.Run(SharedStore.Settings, "quantize", ResNet, "--calibration", calibration,
-            "--name", "local/device-cuda-int8", "--device", "cuda");
+            "--name", "local/device-cuda-int8-" + suffix, "--device", "cuda");
         Assert.Equal(1, quantize.ExitCode);
         Assert.Contains("CUDA was requested", quantize.AllText);
         Assert.Contains("use --device cpu", quantize.AllText);
-        Assert.DoesNotContain(ModelZoo.Catalog.ModelCatalog.Load(SharedStore.Settings).Cards, card => card.Handle == "local/device-cuda-int8");
+        Assert.DoesNotContain(ModelZoo.Catalog.ModelCatalog.Load(SharedStore.Settings).Cards, card => card.Handle == "local/device-cuda-int8-" + suffix);
     }
 
     [Fact]
