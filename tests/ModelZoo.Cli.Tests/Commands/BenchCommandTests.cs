@@ -54,6 +54,9 @@ public sealed class BenchCommandTests
         var ratio = Number(report, "pipelineOverOrt");
         var expectedRatio = report.GetProperty("imagesPerSecond").GetDouble() / report.GetProperty("ortAlone").GetProperty("imagesPerSecond").GetDouble();
         Assert.Equal(expectedRatio, ratio, 0.01);
+        var streamed = report.GetProperty("streamed");
+        var streamedRatio = Number(streamed, "overOrt");
+        Assert.Equal(Number(streamed, "imagesPerSecond") / report.GetProperty("ortAlone").GetProperty("imagesPerSecond").GetDouble(), streamedRatio, 0.01);
 
         var stages = report.GetProperty("stages");
         Assert.Equal(images * Runs, stages.GetProperty("images").GetInt32());
