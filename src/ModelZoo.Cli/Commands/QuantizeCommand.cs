@@ -113,8 +113,10 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
                 $"{agreement.Metric} {agreement.Value:F4} ({(agreement.Metric == "top1" ? "mean" : "min")} cosine {agreement.Minimum:F4}) on {agreement.Images} calibration images");
             if (!agreement.Passes)
             {
+                // Where int8 strays from fp32 first says more than the figure: a node to keep in float, or a range to fix.
+                var worst = result.DescribeWorstNodes() is { } nodes ? $" int8 strays from fp32 most at {nodes}." : "";
                 throw ZooErrors.QuantizeAgreement.Raise(string.Create(CultureInfo.InvariantCulture,
-                    $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered. Try another --method (minmax, entropy, percentile), more varied calibration images, or a longer --float-tail."));
+                    $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered.{worst} Try another --method (minmax, entropy, percentile), more varied calibration images, or a longer --float-tail."));
             }
 
             var method = options.MethodName;
