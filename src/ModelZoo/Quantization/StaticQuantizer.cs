@@ -66,6 +66,7 @@ public static class StaticQuantizer
         var work = model.Proto.Clone();
         OpsetUpgrader.Upgrade(work);
         BatchNormFolder.Fold(work.Graph);
+        BiasFolder.Fold(work.Graph);
         ModelProto? pre = null;
         if (preprocess is not null)
         {
@@ -192,6 +193,7 @@ public static class StaticQuantizer
         var work = floatModel.Proto.Clone();
         OpsetUpgrader.Upgrade(work);
         BatchNormFolder.Fold(work.Graph);
+        BiasFolder.Fold(work.Graph);
         return NodeComparison.Compare(work, quantized.Model.Proto, quantized.Preprocess, card, images, session ?? new SessionSettings());
     }
 
