@@ -9,10 +9,11 @@ using ModelZoo.Runtime;
 namespace ModelZoo.Benchmarks;
 
 /// <summary>
-/// <c>quantize-tasks [--handles a,b] [--tails 0,2,4] [--runs N]</c>: the TFJS detector and MoveNet quantized at each
-/// float tail, calibrated on real photos, judged on held-out photos by the task's agreement (detections matched by
-/// class and IoU ≥ 0.5, keypoints within 5 % of the image diagonal), and timed in ONNX Runtime alone on the same
-/// preprocessed tensor, float and int8 in the same process.
+/// <c>quantize-tasks [--handles a,b] [--tails 0,2,4] [--runs N] [--nodes N]</c>: the TFJS detector and MoveNet
+/// quantized at each float tail, calibrated on real photos, judged on held-out photos by the task's agreement
+/// (detections matched by class and IoU ≥ 0.5, keypoints within 5 % of the image diagonal; pose models on held-out
+/// pictures of people), and timed in ONNX Runtime alone on the same preprocessed tensor, float and int8 in the same
+/// process. <c>--nodes N</c> prints the N nodes that add most int8 error, on the calibration and the held-out pictures.
 /// </summary>
 internal static class QuantizeTasks
 {
@@ -27,16 +28,26 @@ internal static class QuantizeTasks
         "darknet/eagle.jpg", "darknet/giraffe.jpg", "darknet/kite.jpg", "darknet/scream.jpg", "skimage/chelsea.png", "skimage/motorcycle_right.png",
     ];
 
+    /// <summary>Held-out pictures with one person or more, for pose models (a keypoint on a cat says nothing):
+    /// photos and Tux Paint stamps of people, none of them in <see cref="CalibrationPhotos"/>.</summary>
+    internal static readonly string[] HeldOutPeople =
+    [
+        "darknet/kite.jpg", "darknet/scream.jpg", "skimage/camera.png", "tuxpaint/people/fireman200b.png", "tuxpaint/people/fireman240a.png",
+        "tuxpaint/military/paratrooper.png", "tuxpaint/people/cartoon/mermaid.png",
+    ];
+
     public static int Run(string[] args)
     {
         var handles = (Option(args, "--handles") ?? "coco/nanodet/detection,body/movenet/lightning").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var tails = (Option(args, "--tails") ?? "0,2,4").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
         var runs = int.Parse(Option(args, "--runs") ?? "40", CultureInfo.InvariantCulture);
+        var nodes = int.Parse(Option(args, "--nodes") ?? "0", CultureInfo.InvariantCulture);
         var testdata = Environment.GetEnvironmentVariable("ZOO_TESTDATA") ?? Path.Combine(BenchAssets.RepoRoot, ".cache", "testdata");
         var calibration = CalibrationPhotos.Select(p => ImageDecoder.Decode(Path.Combine(testdata, p))).ToList();
         var heldOut = HeldOutPhotos.Select(p => ImageDecoder.Decode(Path.Combine(testdata, p))).ToList();
+        var people = HeldOutPeople.Select(p => ImageDecoder.Decode(Path.Combine(testdata, p))).ToList();
         Console.WriteLine($"quantize-tasks: CPU {QuantizeThroughput.CpuFlags()}, {Environment.ProcessorCount} cores, load average {TrainComparison.LoadAverage()}, " +
-                          $"{calibration.Count} calibration photos, {heldOut.Count} held out, {runs} timed runs per model");
+                          $"{calibration.Count} calibration photos, {heldOut.Count} held out ({people.Count} with people for pose), {runs} timed runs per model");
         var rows = new List<string>();
         foreach (var handle in handles)
         {
@@ -51,7 +62,7 @@ internal static class QuantizeTasks
                 QuantizedModel q;
                 try
                 {
-                    q = StaticQuantizer.Quantize(model, pre, card, calibration, new QuantizationOptions { FloatTail = tail, MinimumAgreement = 0 });
+                    q = StaticQuantizer.Quantize(model, pre, card, calibration, new QuantizationOptions { FloatTail = tail });
                 }
                 catch (ZooException ex)
                 {
@@ -61,8 +72,14 @@ internal static class QuantizeTasks
                 }
                 var seconds = clock.Elapsed.TotalSeconds;
                 var candidate = q.Preprocess is null ? q.Model : GraphComposer.Prepend(q.Preprocess, q.Model, card.Input!.Name);
-                var held = StaticQuantizer.MeasureAgreement(reference, candidate, card, heldOut);
-                var (fp32, int8) = Throughput(reference, candidate, card, heldOut[0], runs);
+                var judged = card.Task == Catalog.ModelTask.PoseEstimation ? people : heldOut;
+                var held = StaticQuantizer.MeasureAgreement(reference, candidate, card, judged);
+                if (nodes > 0)
+                {
+                    PrintNodes("calibration", q.Divergence.Count > 0 ? q.Divergence : StaticQuantizer.CompareNodes(model, q, card, calibration), nodes);
+                    PrintNodes("held out", StaticQuantizer.CompareNodes(model, q, card, judged), nodes);
+                }
+                var (fp32, int8) = Throughput(reference, candidate, card, judged[0], runs);
                 var measures = string.Join(", ", held.Measures.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:0.###}")));
                 var row = string.Create(CultureInfo.InvariantCulture,
                     $"| {handle} | {tail} | {held.Metric} {held.Value:0.000} (calibration {q.Agreement.Value:0.000}, threshold {held.Threshold}) | {measures} | {fp32:0.0} | {int8:0.0} | {int8 / fp32:0.00}× | {seconds:0.0} s |");
@@ -75,7 +92,7 @@ internal static class QuantizeTasks
         Console.WriteLine("| model | float tail | agreement, held-out photos | details | fp32 img/s (ORT alone) | int8 img/s | int8 ÷ fp32 | quantize time |");
         Console.WriteLine("|---|---:|---|---|---:|---:|---:|---:|");
         rows.ForEach(Console.WriteLine);
-        foreach (var image in calibration.Concat(heldOut))
+        foreach (var image in calibration.Concat(heldOut).Concat(people))
         {
             image.Dispose();
         }
@@ -119,6 +136,16 @@ internal static class QuantizeTasks
             session.Run(inputs);
         }
         return runs / clock.Elapsed.TotalSeconds;
+    }
+
+    private static void PrintNodes(string set, IReadOnlyList<NodeDivergence> divergence, int count)
+    {
+        Console.WriteLine($"  nodes adding most int8 error, {set} pictures:");
+        foreach (var d in divergence.Take(count))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {d.Node} ({d.OpType}): relative error {d.RelativeError:0.####} (inputs {d.InputError:0.####}), cosine {d.Cosine:0.####}, max abs {d.MaxAbsError:0.###}, fp32 range {d.FloatRange.Low:0.###}..{d.FloatRange.High:0.###}"));
+        }
     }
 
     private static string? Option(string[] args, string name)

@@ -94,12 +94,13 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             };
             var result = StaticQuantizer.Quantize(model, preprocess, baseCard, images, options, settings.Session());
             var agreement = result.Agreement;
-            var measured = string.Create(CultureInfo.InvariantCulture,
-                $"{agreement.Metric} {agreement.Value:F4} ({(agreement.Metric == "top1" ? "mean" : "min")} cosine {agreement.Minimum:F4}) on {agreement.Images} calibration images");
+            var measured = string.Create(CultureInfo.InvariantCulture, $"{agreement.Metric} {agreement.Value:F4} ({Detail(agreement)}) on {agreement.Images} calibration images");
             if (!agreement.Passes)
             {
+                // Where int8 strays from fp32 first says more than the figure: a node to keep in float, or a range to fix.
+                var worst = result.DescribeWorstNodes() is { } nodes ? $" int8 strays from fp32 most at {nodes}." : "";
                 throw ZooErrors.QuantizeAgreement.Raise(string.Create(CultureInfo.InvariantCulture,
-                    $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered. Try another --method (minmax, entropy, percentile), more varied calibration images, or a longer --float-tail."));
+                    $"the int8 model's agreement with fp32 is {measured}, below the threshold {agreement.Threshold}; nothing was registered.{worst} Try another --method (minmax, entropy, percentile), more varied calibration images, or a longer --float-tail."));
             }
 
             var method = options.MethodName;
@@ -172,6 +173,22 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         return used;
     }
 
+    /// <summary>The figure behind the agreement, named for what <see cref="QuantizationAgreement.Minimum"/> holds for its metric.</summary>
+    private static string Detail(QuantizationAgreement agreement) => agreement.Metric switch
+    {
+        "top1" => string.Create(CultureInfo.InvariantCulture, $"mean cosine {agreement.Minimum:F4}"),
+        "detection-f1" => string.Create(CultureInfo.InvariantCulture, $"mean IoU of the matched boxes {agreement.Minimum:F4}"),
+        "cosine" => string.Create(CultureInfo.InvariantCulture, $"min cosine {agreement.Minimum:F4}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"mean keypoint distance {agreement.Minimum:F1} px"),
+    };
+
+    /// <summary>The float model's size: a TFJS card's graph file is small beside its weight shards.</summary>
+    private static long Fp32Bytes(ModelCard card)
+    {
+        var bytes = card.Files.Where(f => f.Role is "model" or "weights").Sum(f => f.Size);
+        return bytes > 0 ? bytes : card.ModelFile.Size;
+    }
+
     private void WriteSummary(ModelCard baseCard, ModelCard card, string method, QuantizedModel result, string measured, string cardPath)
     {
         var console = context.Console;
@@ -180,7 +197,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             $"{result.QuantizedTensors} activations and {result.QuantizedWeights} weight tensors in int8; float: {(result.FloatNodes.Count == 0 ? "none" : Markup.Escape(string.Join(", ", result.FloatNodes)))}"));
         console.MarkupLine($"agreement with fp32: {Markup.Escape(measured)}, threshold {result.Agreement.Threshold.ToString(CultureInfo.InvariantCulture)}");
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"model {card.ModelFile.Size / 1e6:F1} MB (fp32 {baseCard.ModelFile.Size / 1e6:F1} MB), sha256 {card.ModelFile.Sha256}"));
+            $"model {card.ModelFile.Size / 1e6:F1} MB (fp32 {Fp32Bytes(baseCard) / 1e6:F1} MB), sha256 {card.ModelFile.Sha256}"));
         console.MarkupLine($"registered [bold]{Markup.Escape(cardPath)}[/]");
     }
 

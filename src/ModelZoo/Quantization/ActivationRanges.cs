@@ -13,21 +13,109 @@ namespace ModelZoo.Quantization;
 /// </summary>
 internal static class ActivationRanges
 {
-    public static Dictionary<string, (float Low, float High)> Collect(ModelProto floatModel, OnnxModel? preprocess, ModelCard card,
-        IReadOnlyList<string> tensors, IReadOnlyList<RgbImage> images, QuantizationOptions options, SessionSettings settings)
+    /// <summary>
+    /// Calibrates <paramref name="tensors"/>. Tensors that held an infinity or NaN on some image are left out of the
+    /// ranges and returned in <c>NonFinite</c>: no uint8 range holds them (TensorFlow's max-pool padding is −∞, and
+    /// a scale computed from it rounds every real value to one level), so they must stay in float.
+    /// </summary>
+    public static (Dictionary<string, (float Low, float High)> Ranges, HashSet<string> NonFinite) Collect(ModelProto floatModel,
+        OnnxModel? preprocess, ModelCard card, IReadOnlyList<string> tensors, IReadOnlyList<RgbImage> images, QuantizationOptions options,
+        SessionSettings settings)
     {
         using var probe = Probe.Open(floatModel, preprocess, card, tensors, images, settings);
+        Dictionary<string, (float Low, float High)> ranges;
         if (options.Method == CalibrationMethod.Percentile)
         {
-            return PercentileRanges(probe, tensors, options.Percentile, images.Count);
+            ranges = PercentileRanges(probe, tensors, options.Percentile, images.Count);
         }
-        var (low, high) = MinMaxRanges(probe);
-        if (options.Method != CalibrationMethod.Entropy)
+        else
         {
-            return tensors.ToDictionary(t => t, t => ((float)low[t], (float)high[t]), StringComparer.Ordinal);
+            var (low, high) = MinMaxRanges(probe);
+            var graphInputs = floatModel.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            ranges = options.Method == CalibrationMethod.Entropy
+                ? EntropyRanges(probe, tensors.Where(t => !probe.NonFinite.Contains(t)).ToList(), low, high, graphInputs)
+                : tensors.Where(t => !probe.NonFinite.Contains(t)).ToDictionary(t => t, t => ((float)low[t], (float)high[t]), StringComparer.Ordinal);
         }
-        var graphInputs = floatModel.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        return EntropyRanges(probe, tensors, low, high, graphInputs);
+        foreach (var tensor in probe.NonFinite)
+        {
+            ranges.Remove(tensor);
+        }
+        return (ranges, probe.NonFinite);
+    }
+
+    /// <summary>Ops that move values without changing them, through which a following clamp still bounds a tensor.</summary>
+    private static readonly HashSet<string> LayoutOps = new(StringComparer.Ordinal)
+    {
+        "Transpose", "Reshape", "Identity", "Squeeze", "Unsqueeze", "Flatten",
+    };
+
+    /// <summary>
+    /// Narrows the range of each tensor whose only use is a Relu or Clip (Relu6), reached through layout-only ops
+    /// (TensorFlow imports put a Transpose between a Conv and its activation): values outside the clamp's bounds
+    /// are cut off anyway, so the uint8 levels go to the values that survive it. Without this, a depthwise
+    /// convolution whose raw output spans −100..50 ahead of a Relu6 rounds its 0..6 survivors in steps of 0.6.
+    /// </summary>
+    public static void BoundByFollowingClamps(GraphProto graph, Dictionary<string, (float Low, float High)> ranges)
+    {
+        var index = new GraphIndex(graph);
+        var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var tensor in ranges.Keys.ToList())
+        {
+            if (FollowingClamp(index, outputs, tensor) is not { } clamp || ClampBounds(clamp, index) is not var (min, max))
+            {
+                continue;
+            }
+            var (low, high) = ranges[tensor];
+            var bounded = (Math.Max(low, min), Math.Min(high, max));
+            if (bounded.Item1 <= bounded.Item2)
+            {
+                ranges[tensor] = bounded;
+            }
+        }
+    }
+
+    /// <summary>The Relu or Clip that is the only use of <paramref name="tensor"/>, reached through layout-only ops
+    /// with one consumer each; null when the tensor has another use.</summary>
+    internal static NodeProto? FollowingClamp(GraphIndex index, HashSet<string> outputs, string tensor)
+    {
+        var current = tensor;
+        for (var depth = 0; depth < 8 && !outputs.Contains(current); depth++)
+        {
+            var consumers = index.Consumers(current);
+            if (consumers.Count != 1 || !GraphIndex.IsDefaultDomain(consumers[0].Domain) || consumers[0].Input[0] != current)
+            {
+                return null;
+            }
+            var next = consumers[0];
+            if (next.OpType is "Relu" or "Clip")
+            {
+                return next;
+            }
+            if (!LayoutOps.Contains(next.OpType) || next.Output.Count != 1)
+            {
+                return null;
+            }
+            current = next.Output[0];
+        }
+        return null;
+    }
+
+    /// <summary>A Relu's or Clip's bounds; null when a Clip's bound is not a constant.</summary>
+    private static (float Min, float Max)? ClampBounds(NodeProto clamp, GraphIndex index)
+    {
+        if (clamp.OpType == "Relu")
+        {
+            return (0f, float.PositiveInfinity);
+        }
+        float? Bound(int input, string attribute, float fallback)
+        {
+            if (input < clamp.Input.Count && clamp.Input[input].Length > 0)
+            {
+                return index.Constant(clamp.Input[input]) is { } t && TensorData.IsFloat(t) && TensorData.Floats(t) is [var v] ? v : null;
+            }
+            return clamp.Attribute.FirstOrDefault(a => a.Name == attribute)?.F ?? fallback;
+        }
+        return Bound(1, "min", float.NegativeInfinity) is { } min && Bound(2, "max", float.PositiveInfinity) is { } max ? (min, max) : null;
     }
 
     private static Dictionary<string, (float Low, float High)> PercentileRanges(Probe probe, IReadOnlyList<string> tensors, double percentile, int imageCount)
@@ -41,7 +129,7 @@ internal static class ActivationRanges
             low[name] = low.GetValueOrDefault(name) + lo / imageCount;
             high[name] = high.GetValueOrDefault(name) + hi / imageCount;
         });
-        return tensors.ToDictionary(t => t, t => ((float)low[t], (float)high[t]), StringComparer.Ordinal);
+        return tensors.Where(t => !probe.NonFinite.Contains(t)).ToDictionary(t => t, t => ((float)low[t], (float)high[t]), StringComparer.Ordinal);
     }
 
     private static (Dictionary<string, double> Low, Dictionary<string, double> High) MinMaxRanges(Probe probe)
@@ -180,7 +268,11 @@ internal static class ActivationRanges
             }
         }
 
-        /// <summary>Runs every image and hands each exposed tensor's values to <paramref name="visit"/>.</summary>
+        /// <summary>Tensors that held an infinity or NaN on some image; their values are not handed on.</summary>
+        public HashSet<string> NonFinite { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Runs every image and hands each exposed tensor's values to <paramref name="visit"/>, except those of
+        /// tensors in <see cref="NonFinite"/>.</summary>
         public void RunAll(Action<string, float[]> visit)
         {
             foreach (var image in images)
@@ -188,9 +280,31 @@ internal static class ActivationRanges
                 var outputs = runner.Run(image);
                 foreach (var name in tensors)
                 {
-                    visit(name, ModelOutputs.Floats(outputs.Find(name)!));
+                    if (NonFinite.Contains(name))
+                    {
+                        continue;
+                    }
+                    var values = ModelOutputs.Floats(outputs.Find(name)!);
+                    if (!AllFinite(values))
+                    {
+                        NonFinite.Add(name);
+                        continue;
+                    }
+                    visit(name, values);
                 }
             }
+        }
+
+        private static bool AllFinite(float[] values)
+        {
+            foreach (var v in values)
+            {
+                if (!float.IsFinite(v))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         public void Dispose() => session.Dispose();

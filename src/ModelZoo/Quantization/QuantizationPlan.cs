@@ -47,19 +47,31 @@ internal sealed class QuantizationPlan
     /// <summary>Compute nodes left in float on purpose, by name.</summary>
     public List<string> FloatNodes { get; }
 
-    public static QuantizationPlan Build(GraphProto graph, bool quantizeHead, int floatTail = 0)
+    /// <summary>Plans the graph. <paramref name="floatTensors"/> are activations that must stay in float (calibration
+    /// saw infinities in them): they get no QuantizeLinear, and a node that would read one as an int8 input runs in
+    /// float instead.</summary>
+    public static QuantizationPlan Build(GraphProto graph, bool quantizeHead, int floatTail = 0, IReadOnlySet<string>? floatTensors = null)
     {
+        floatTensors ??= new HashSet<string>(StringComparer.Ordinal);
         var index = new GraphIndex(graph);
         var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var head = quantizeHead ? new HashSet<NodeProto>(ReferenceEqualityComparer.Instance) : HeadNodes(graph, index);
         var tail = TailNodes(graph, index, head, floatTail);
         var integer = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        var floatFed = new List<NodeProto>();
         foreach (var node in graph.Node)
         {
             if (GraphIndex.IsDefaultDomain(node.Domain) && IntegerOps.Contains(node.OpType) && !head.Contains(node) && !tail.Contains(node)
                 && Eligible(node, index))
             {
-                integer.Add(node);
+                if (ActivationInputs(node).Any(floatTensors.Contains))
+                {
+                    floatFed.Add(node);
+                }
+                else
+                {
+                    integer.Add(node);
+                }
             }
         }
 
@@ -68,7 +80,8 @@ internal sealed class QuantizationPlan
         {
             var producer = index.Producer(relu.Input[0]);
             if (producer is not null && integer.Contains(producer) && producer.Output[0] == relu.Input[0]
-                && index.Consumers(relu.Input[0]).Count == 1 && !outputs.Contains(relu.Input[0]) && !outputs.Contains(relu.Output[0]))
+                && index.Consumers(relu.Input[0]).Count == 1 && !outputs.Contains(relu.Input[0]) && !outputs.Contains(relu.Output[0])
+                && !floatTensors.Contains(relu.Output[0]))
             {
                 fused[relu.Output[0]] = relu;
             }
@@ -79,7 +92,7 @@ internal sealed class QuantizationPlan
         var allConsumers = new HashSet<string>(StringComparer.Ordinal);
         void Add(string name, bool producedByInteger)
         {
-            if (name.Length == 0 || outputs.Contains(name) || index.IsConstant(name))
+            if (name.Length == 0 || outputs.Contains(name) || index.IsConstant(name) || floatTensors.Contains(name))
             {
                 return;
             }
@@ -122,7 +135,7 @@ internal sealed class QuantizationPlan
             }
         }
         // Inputs of integer nodes come first in graph order anyway; order by first appearance for stable names.
-        var floatNodes = head.Concat(tail.Where(n => IntegerOps.Contains(n.OpType))).Select(OpsetUpgrader.NodeName).ToList();
+        var floatNodes = head.Concat(tail.Where(n => IntegerOps.Contains(n.OpType))).Concat(floatFed).Select(OpsetUpgrader.NodeName).ToList();
         return new QuantizationPlan(integer, fused, tensors, allConsumers, floatNodes);
     }
 

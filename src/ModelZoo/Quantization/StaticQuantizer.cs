@@ -66,6 +66,7 @@ public static class StaticQuantizer
         var work = model.Proto.Clone();
         OpsetUpgrader.Upgrade(work);
         BatchNormFolder.Fold(work.Graph);
+        BiasFolder.Fold(work.Graph);
         ModelProto? pre = null;
         if (preprocess is not null)
         {
@@ -84,7 +85,34 @@ public static class StaticQuantizer
             throw new QuantizationRefusedException(ZooErrors.QuantizeNothing,
                 "the graph has no Conv, Gemm or MatMul with constant weights to run in int8; there is nothing to quantize in this model.");
         }
-        var ranges = ActivationRanges.Collect(work, preModel, card, plan.Tensors, calibration, options, session);
+        var (ranges, nonFinite) = ActivationRanges.Collect(work, preModel, card, plan.Tensors, calibration, options, session);
+        var floatTensors = new HashSet<string>(StringComparer.Ordinal);
+        // A tensor that held infinities stays in float, and so does every node that would read it in int8; the new
+        // plan may then quantize tensors it had not (a Relu no longer absorbed), which calibrate in another pass.
+        for (var pass = 0; nonFinite.Count > 0 && pass < 8; pass++)
+        {
+            floatTensors.UnionWith(nonFinite);
+            plan = QuantizationPlan.Build(work.Graph, options.QuantizeHead, options.FloatTail, floatTensors);
+            var missing = plan.Tensors.Where(t => !ranges.ContainsKey(t)).ToList();
+            nonFinite = [];
+            if (missing.Count > 0)
+            {
+                var (more, moreNonFinite) = ActivationRanges.Collect(work, preModel, card, missing, calibration, options, session);
+                foreach (var (tensor, range) in more)
+                {
+                    ranges[tensor] = range;
+                }
+                nonFinite = moreNonFinite;
+            }
+        }
+        if (nonFinite.Count > 0)
+        {
+            throw new QuantizationRefusedException(ZooErrors.QuantizeUnsupportedOp,
+                $"activation '{nonFinite.First()}' holds infinities on the calibration images, and keeping each such tensor in float kept finding more; export the model without infinite padding values.");
+        }
+        ActivationRanges.BoundByFollowingClamps(work.Graph, ranges);
+        // The rewrite edits the graph in place; the float graph it started from is what the per-node comparison needs.
+        var floatWork = work.Clone();
         var (tensors, weights) = QdqRewriter.Rewrite(work.Graph, plan, ranges);
         var result = OnnxModel.FromProto(work);
         result.Metadata["zoo.quantization"] = "static int8 QDQ (uint8 activations, int8 per-channel weights)";
@@ -92,7 +120,9 @@ public static class StaticQuantizer
 
         var agreement = MeasureAgreement(Compose(preprocess, model, spec), Compose(preModel, result, spec), card, calibration, session,
             options.MinimumAgreement);
-        return new QuantizedModel(result, preModel, tensors, weights, plan.FloatNodes, agreement);
+        // Only a refused result needs to say where it strays: the comparison runs every node's output twice.
+        var divergence = agreement.Passes ? new List<NodeDivergence>() : NodeComparison.Compare(floatWork, work, preModel, card, calibration, session);
+        return new QuantizedModel(result, preModel, tensors, weights, plan.FloatNodes, agreement) { Divergence = divergence };
     }
 
     /// <summary>
@@ -139,6 +169,32 @@ public static class StaticQuantizer
         return classifier
             ? new QuantizationAgreement("top1", (double)same / count, cosineSum / count, threshold ?? DefaultTop1Threshold, images.Count)
             : new QuantizationAgreement("cosine", cosineSum / count, minimum, threshold ?? DefaultCosineThreshold, images.Count);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="floatModel"/> and its int8 version on <paramref name="images"/> (at most the first
+    /// <see cref="NodeComparison.MaxImages"/>) with every float node output exposed, and scores each node by the
+    /// error it adds to what it received; the node that adds most comes first. For finding which node makes an
+    /// int8 model stray, e.g. on photos unlike the calibration set.
+    /// </summary>
+    /// <param name="floatModel">The float model that was quantized.</param>
+    /// <param name="quantized">Its int8 version.</param>
+    /// <param name="card">The model's card (input spec).</param>
+    /// <param name="images">Decoded images, preprocessed here as the card says.</param>
+    /// <param name="session">ONNX Runtime settings for the two sessions.</param>
+    public static IReadOnlyList<NodeDivergence> CompareNodes(OnnxModel floatModel, QuantizedModel quantized, ModelCard card,
+        IReadOnlyList<RgbImage> images, SessionSettings? session = null)
+    {
+        ArgumentNullException.ThrowIfNull(floatModel);
+        ArgumentNullException.ThrowIfNull(quantized);
+        ArgumentNullException.ThrowIfNull(card);
+        ArgumentNullException.ThrowIfNull(images);
+        // The same opset as the int8 graph, so that both graphs name their tensors alike.
+        var work = floatModel.Proto.Clone();
+        OpsetUpgrader.Upgrade(work);
+        BatchNormFolder.Fold(work.Graph);
+        BiasFolder.Fold(work.Graph);
+        return NodeComparison.Compare(work, quantized.Model.Proto, quantized.Preprocess, card, images, session ?? new SessionSettings());
     }
 
     private static OnnxModel Compose(OnnxModel? preprocess, OnnxModel model, InputSpec spec) =>

@@ -76,7 +76,7 @@ public sealed class QuantizeCommandTests
     }
 
     [Fact]
-    public void Quantize_below_the_agreement_threshold_fails_and_registers_nothing()
+    public async Task Quantize_below_the_agreement_threshold_fails_and_registers_nothing()
     {
         var settings = SharedStore.Settings;
         var work = Path.Combine(Path.GetTempPath(), "zoo-cli-quantize-" + Guid.NewGuid().ToString("N")[..8]);
@@ -88,6 +88,13 @@ public sealed class QuantizeCommandTests
             Assert.Equal(1, result.ExitCode);
             Assert.Contains("below the threshold 0.99999", result.AllText);
             Assert.Contains("nothing was registered", result.AllText);
+            // The message names the nodes where int8 strays most, and they are nodes of the ResNet-18 graph.
+            var named = System.Text.RegularExpressions.Regex.Match(result.AllText, "strays from fp32 most at nodes? '([^']+)' \\(([A-Za-z]+),");
+            Assert.True(named.Success, result.AllText);
+            using var store = new ModelStore(settings);
+            var local = await store.OpenAsync(ModelCatalog.Load(settings).Get(ResNet));
+            var graph = OnnxModel.Load(local.ModelPath).Proto.Graph;
+            Assert.Contains(graph.Node, n => (n.Name.Length > 0 ? n.Name : n.Output[0]) == named.Groups[1].Value);
             Assert.False(ModelCatalog.Load(settings).TryGet(handle, out _));
             Assert.False(Directory.Exists(Path.Combine(settings.Home, "quantized", handle.Replace('/', '+'))));
         }

@@ -14,7 +14,8 @@ internal static class QuantizationImages
         "tuxpaint/town/roadsigns", "tuxpaint/household",
     ];
 
-    private static readonly string[] CalibrationPhotos =
+    /// <summary>The real photos of the calibration set (besides the stamps).</summary>
+    public static readonly string[] CalibrationPhotos =
         ["skimage/astronaut.png", "skimage/coffee.png", "skimage/rocket.jpg", "skimage/motorcycle_left.png", "skimage/hubble_deep_field.jpg"];
 
     /// <summary>Held-out real photos, none of which is in the calibration set.</summary>
@@ -22,6 +23,26 @@ internal static class QuantizationImages
     [
         "darknet/dog.jpg", "darknet/eagle.jpg", "darknet/giraffe.jpg", "darknet/horses.jpg", "darknet/kite.jpg",
         "darknet/person.jpg", "darknet/scream.jpg", "skimage/chelsea.png", "skimage/motorcycle_right.png",
+    ];
+
+    /// <summary>Photos of scenes, for calibrating the detector and pose models (the benchmark's calibration set).</summary>
+    public static readonly string[] ScenePhotos =
+    [
+        "skimage/astronaut.png", "skimage/coffee.png", "skimage/rocket.jpg", "skimage/motorcycle_left.png", "skimage/hubble_deep_field.jpg",
+        "darknet/dog.jpg", "darknet/horses.jpg", "darknet/person.jpg",
+    ];
+
+    /// <summary>Photos held out from <see cref="ScenePhotos"/>, for detectors.</summary>
+    public static readonly string[] SceneHeldOut =
+    [
+        "darknet/eagle.jpg", "darknet/giraffe.jpg", "darknet/kite.jpg", "darknet/scream.jpg", "skimage/chelsea.png", "skimage/motorcycle_right.png",
+    ];
+
+    /// <summary>Pictures of people held out from <see cref="ScenePhotos"/>, for pose models: photos and Tux Paint stamps.</summary>
+    public static readonly string[] PeopleHeldOut =
+    [
+        "darknet/kite.jpg", "darknet/scream.jpg", "skimage/camera.png", "tuxpaint/people/fireman200b.png", "tuxpaint/people/fireman240a.png",
+        "tuxpaint/military/paratrooper.png", "tuxpaint/people/cartoon/mermaid.png",
     ];
 
     /// <summary>Copies the calibration files (stamps per folder, by name, then the photos) into <paramref name="folder"/>.</summary>

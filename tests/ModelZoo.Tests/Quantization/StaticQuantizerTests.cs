@@ -51,6 +51,17 @@ public sealed class StaticQuantizerTests
         Assert.True(agreement.Value >= 0.98, $"held-out mean cosine {agreement.Value:F4} (min {agreement.Minimum:F4})");
         Assert.True(agreement.Minimum >= 0.95, $"held-out min cosine {agreement.Minimum:F4}");
 
+        // The per-node comparison names nodes of the graph, and the pooled output it ends in follows fp32 as the
+        // held-out cosine says.
+        var nodes = StaticQuantizer.CompareNodes(model, result, card, heldOut);
+        var names = model.Proto.Graph.Node.Select(OpsetUpgrader.NodeName).ToHashSet(StringComparer.Ordinal);
+        Assert.True(nodes.Count >= 20, $"compared nodes: {nodes.Count}");
+        Assert.All(nodes, d => Assert.Contains(d.Node, names));
+        Assert.True(nodes.Zip(nodes.Skip(1)).All(p => p.First.AddedError >= p.Second.AddedError), "nodes are ordered by added error");
+        var pooled = nodes.Single(d => d.Tensor == model.Outputs[0].Name);
+        Assert.True(pooled.Cosine >= 0.98 && pooled.RelativeError < 0.2, $"pooled output: cosine {pooled.Cosine:F4}, relative error {pooled.RelativeError:F4}");
+        Assert.Contains($"'{nodes[0].Node}'", result.DescribeWorstNodes() ?? $"'{nodes[0].Node}'");
+
         // ONNX Runtime loads the int8 model on its own, and it gives 512-d features.
         using var session = ModelSession.Open(result.Model.ToBytes());
         Assert.Equal("float", session.Outputs[0].ElementType);
@@ -94,6 +105,26 @@ public sealed class StaticQuantizerTests
             StaticQuantizer.Quantize(OnnxModel.FromProto(model), null, TinyCard(), [Gray()]));
         Assert.Contains("channel_softmax", ex.Message);
         Assert.Contains("axis 1 of a rank-4 input", ex.Message);
+    }
+
+    [Fact]
+    public void A_real_already_quantized_model_is_refused_naming_one_of_its_nodes_and_its_operator()
+    {
+        // The ONNX Model Zoo's MobileNet v2 int8: a real graph of QuantizeLinear/QLinearConv nodes.
+        var model = OnnxModel.Load(TestAssets.SharedTestData("imagenet/mobilenetv2-12-int8.onnx"));
+        var card = TinyCard() with
+        {
+            Task = ModelTask.ImageClassification,
+            Input = new InputSpec { Name = model.Inputs[0].Name, Width = 224, Height = 224, Layout = TensorLayout.Nchw },
+        };
+        var ex = Assert.Throws<QuantizationRefusedException>(() => StaticQuantizer.Quantize(model, null, card, [Gray()]));
+
+        Assert.Equal("quantize-already-quantized", ex.Code);
+        var named = System.Text.RegularExpressions.Regex.Match(ex.Message, "node '([^']+)' \\(([A-Za-z]+)\\)");
+        Assert.True(named.Success, ex.Message);
+        var node = model.Proto.Graph.Node.FirstOrDefault(n => OpsetUpgrader.NodeName(n) == named.Groups[1].Value);
+        Assert.True(node is not null, $"'{named.Groups[1].Value}' is not a node of the graph: {ex.Message}");
+        Assert.Equal(node.OpType, named.Groups[2].Value);
     }
 
     [Fact]
@@ -149,6 +180,41 @@ public sealed class StaticQuantizerTests
         Assert.Equal(tail == 1, result.FloatNodes.Contains("conv1"));
         var conv1 = result.Model.Proto.Graph.Node.Single(n => n.Name == "conv1");
         Assert.Equal(tail == 1 ? "w1" : "w1_dequantized", conv1.Input[1]);
+        Assert.True(result.Agreement.Value > 0.99, $"cosine {result.Agreement.Value}");
+    }
+
+    [Fact]
+    public void A_convolution_whose_only_use_is_a_clip_behind_a_transpose_is_quantized_to_the_clip_bounds()
+    {
+        // conv0 → Transpose → Clip(0, 0.5) → Transpose → conv1, as TensorFlow imports write Conv + Relu6: y spans
+        // 0..3 on this image, but only 0..0.5 survives the clip, so y's 256 levels go there.
+        var model = TinyConvModel(opset: 13);
+        var graph = model.Graph;
+        graph.Node.Add(new NodeProto
+        {
+            OpType = "Transpose", Name = "to_nhwc", Input = { "y" }, Output = { "t" },
+            Attribute = { new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 2, 3, 1 } } },
+        });
+        graph.Initializer.Add(TensorData.Float("clip_min", [0f]));
+        graph.Initializer.Add(TensorData.Float("clip_max", [0.5f]));
+        graph.Node.Add(new NodeProto { OpType = "Clip", Name = "relu6", Input = { "t", "clip_min", "clip_max" }, Output = { "c" } });
+        graph.Node.Add(new NodeProto
+        {
+            OpType = "Transpose", Name = "to_nchw", Input = { "c" }, Output = { "r" },
+            Attribute = { new AttributeProto { Name = "perm", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0, 3, 1, 2 } } },
+        });
+        var w1 = new TensorProto { Name = "w1", DataType = (int)TensorProto.Types.DataType.Float, Dims = { 2, 4, 1, 1 } };
+        w1.FloatData.AddRange(Enumerable.Range(0, 8).Select(i => 0.05f * (i - 3)));
+        graph.Initializer.Add(w1);
+        graph.Node.Add(new NodeProto { OpType = "Conv", Name = "conv1", Input = { "r", "w1" }, Output = { "z" } });
+        graph.Output[0] = FloatInfo("z", 1, 2, 8, 8);
+        var pixels = Enumerable.Range(0, 8 * 8 * 3).Select(i => (byte)(i * 7 % 256)).ToArray();
+        using var image = RgbImage.FromPixels(8, 8, pixels);
+
+        var result = StaticQuantizer.Quantize(OnnxModel.FromProto(model), null, TinyCard(), [image]);
+
+        var scale = TensorData.Floats(result.Model.Proto.Graph.Initializer.Single(t => t.Name == "y_scale"))[0];
+        Assert.Equal(0.5f / 255f, scale, 1e-7f);
         Assert.True(result.Agreement.Value > 0.99, $"cosine {result.Agreement.Value}");
     }
 
