@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using SkiaSharp;
 
 namespace ModelZoo.Imaging;
@@ -77,12 +79,20 @@ internal static class PixelConversion
         ref var src = ref MemoryMarshal.GetReference(rgba);
         ref var dst = ref MemoryMarshal.GetReference(rgb);
         int s = 0, o = 0;
-        if (Vector128.IsHardwareAccelerated)
+        if (Ssse3.IsSupported)
         {
             var order = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 3, 7, 11, 15);
             for (; o + 16 <= rgb.Length && s + 16 <= rgba.Length; s += 16, o += 12)
             {
-                Vector128.Shuffle(Vector128.LoadUnsafe(ref src, (nuint)s), order).StoreUnsafe(ref dst, (nuint)o);
+                Ssse3.Shuffle(Vector128.LoadUnsafe(ref src, (nuint)s), order).StoreUnsafe(ref dst, (nuint)o);
+            }
+        }
+        else if (AdvSimd.Arm64.IsSupported)
+        {
+            var order = Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 3, 7, 11, 15);
+            for (; o + 16 <= rgb.Length && s + 16 <= rgba.Length; s += 16, o += 12)
+            {
+                AdvSimd.Arm64.VectorTableLookup(Vector128.LoadUnsafe(ref src, (nuint)s), order).StoreUnsafe(ref dst, (nuint)o);
             }
         }
         for (; o < rgb.Length; s += 4, o += 3)
