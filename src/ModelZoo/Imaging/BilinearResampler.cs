@@ -94,6 +94,7 @@ internal static class BilinearResampler
     /// <remarks>With SSE4.1 a pixel's three channels are summed in one vector of 32-bit lanes (the fourth lane, the next
     /// pixel's red, is dropped): the same integer sums as the scalar loop, so results are bit for bit unchanged. The
     /// scalar loop takes the windows that end on the row's last pixel, whose 4-byte load would run past the row.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Horizontal(ReadOnlySpan<byte> row, Span<byte> output, Coefficients xs, int count)
     {
         ref var src = ref MemoryMarshal.GetReference(row);
@@ -139,6 +140,7 @@ internal static class BilinearResampler
     /// <summary>One output row from <paramref name="w"/>.Length consecutive rows of <paramref name="rows"/>.</summary>
     /// <remarks>Sixteen bytes of the row at a time in 32-bit lanes: the same integer sums as the scalar loop, so the
     /// result is bit for bit what it was; the scalar loop finishes the tail.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Vertical(ReadOnlySpan<byte> rows, int stride, ReadOnlySpan<int> w, Span<byte> output)
     {
         ref var src = ref MemoryMarshal.GetReference(rows);

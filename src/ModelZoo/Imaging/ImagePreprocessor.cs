@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using ModelZoo.Catalog;
 
 namespace ModelZoo.Imaging;
@@ -84,8 +85,7 @@ public static class ImagePreprocessor
         try
         {
             var transform = Render(image, spec, rgb.AsSpan(0, pixelBytes));
-            Pack(rgb.AsSpan(0, pixelBytes), spec, destination);
-            Normalize(spec, destination);
+            PackNormalized(rgb.AsSpan(0, pixelBytes), spec, destination);
             return transform;
         }
         finally
@@ -106,6 +106,31 @@ public static class ImagePreprocessor
         if (destination.Length < length)
         {
             throw new ArgumentException($"Destination is too short: {destination.Length} bytes for a tensor of {length}.", nameof(destination));
+        }
+        destination = destination[..length];
+        var pixelBytes = 3 * spec.Width * spec.Height;
+        var rgb = ArrayPool<byte>.Shared.Rent(pixelBytes);
+        try
+        {
+            var transform = Render(image, spec, rgb.AsSpan(0, pixelBytes));
+            Pack(rgb.AsSpan(0, pixelBytes), spec, destination);
+            return transform;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgb);
+        }
+    }
+
+    /// <summary>The resized 0–255 pixels as <c>int32</c> elements (MoveNet's input), written without a byte tensor in
+    /// between.</summary>
+    internal static ImageTransform WriteTensor(RgbImage image, InputSpec spec, Span<int> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var length = TensorLength(spec);
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"Destination is too short: {destination.Length} elements for a tensor of {length}.", nameof(destination));
         }
         destination = destination[..length];
         var pixelBytes = 3 * spec.Width * spec.Height;
@@ -170,6 +195,7 @@ public static class ImagePreprocessor
     }
 
     /// <summary>Reorders interleaved RGB bytes into the tensor's layout and channel order as 0–255 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pack<T>(ReadOnlySpan<byte> rgb, InputSpec spec, Span<T> destination) where T : struct, INumberBase<T>
     {
         var pixels = spec.Width * spec.Height;
@@ -205,6 +231,86 @@ public static class ImagePreprocessor
                 destination[s + 2] = T.CreateTruncating(rgb[s + c2]);
             }
         }
+    }
+
+    /// <summary>
+    /// Pack and normalisation in one pass: a pixel byte has only 256 values, so each channel's normalised values are a
+    /// table of 256 floats, looked up while the bytes are reordered into the tensor's layout.
+    /// </summary>
+    /// <remarks>The tables are computed by <see cref="Normalize"/> itself, the separate pass this replaces, on the
+    /// values 0–255 laid out as the spec's tensor would hold them, so every element is bit for bit what packing and
+    /// then normalising gave.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackNormalized(ReadOnlySpan<byte> rgb, InputSpec spec, Span<float> destination)
+    {
+        var table = Tables.GetValue(spec, BuildTable);
+        var pixels = spec.Width * spec.Height;
+        if (spec.ColorOrder == ColorOrder.Gray)
+        {
+            for (int i = 0, s = 0; i < pixels; i++, s += 3)
+            {
+                destination[i] = table[(rgb[s] * 19595 + rgb[s + 1] * 38470 + rgb[s + 2] * 7471 + 0x8000) >> 16];
+            }
+            return;
+        }
+        var (c0, c2) = spec.ColorOrder == ColorOrder.Bgr ? (2, 0) : (0, 2);
+        var t0 = table.AsSpan(0, 256);
+        var t1 = table.AsSpan(256, 256);
+        var t2 = table.AsSpan(512, 256);
+        if (spec.Layout == TensorLayout.Nchw)
+        {
+            var p0 = destination[..pixels];
+            var p1 = destination.Slice(pixels, pixels);
+            var p2 = destination.Slice(2 * pixels, pixels);
+            for (int i = 0, s = 0; i < pixels; i++, s += 3)
+            {
+                p0[i] = t0[rgb[s + c0]];
+                p1[i] = t1[rgb[s + 1]];
+                p2[i] = t2[rgb[s + c2]];
+            }
+        }
+        else
+        {
+            for (var s = 0; s < 3 * pixels; s += 3)
+            {
+                destination[s] = t0[rgb[s + c0]];
+                destination[s + 1] = t1[rgb[s + 1]];
+                destination[s + 2] = t2[rgb[s + c2]];
+            }
+        }
+    }
+
+    // One table per spec (a pipeline's spec is one instance for its life), dropped with the spec.
+    private static readonly ConditionalWeakTable<InputSpec, float[]> Tables = new();
+
+    /// <summary>The normalised value of every byte value, 256 per tensor channel, as <see cref="Normalize"/> computes it
+    /// for the spec's layout: a 16 × 16 image whose pixel <c>i</c> has value <c>i</c> in every channel.</summary>
+    private static float[] BuildTable(InputSpec spec)
+    {
+        var channels = Channels(spec);
+        var probe = spec with { Width = 16, Height = 16 };
+        var tensor = new float[channels * 256];
+        for (var i = 0; i < 256; i++)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                tensor[spec.Layout == TensorLayout.Nchw ? c * 256 + i : i * channels + c] = i;
+            }
+        }
+        Normalize(probe, tensor);
+        if (spec.Layout == TensorLayout.Nchw || channels == 1)
+        {
+            return tensor;
+        }
+        var table = new float[3 * 256];
+        for (var i = 0; i < 256; i++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                table[c * 256 + i] = tensor[i * 3 + c];
+            }
+        }
+        return table;
     }
 
     /// <summary>Applies <c>v * (Scale / Std[c]) - Mean[c] / Std[c]</c> channel by channel with SIMD.</summary>
@@ -277,7 +383,7 @@ public static class ImagePreprocessor
     private static int Channels(InputSpec spec) => spec.ColorOrder == ColorOrder.Gray ? 1 : 3;
 
     // Specs already checked: a pipeline's spec is validated once, when it opens, not on every image.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<InputSpec, object> Validated = new();
+    private static readonly ConditionalWeakTable<InputSpec, object> Validated = new();
 
     private static void Validate(InputSpec spec)
     {

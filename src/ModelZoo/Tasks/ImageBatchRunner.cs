@@ -91,7 +91,7 @@ internal sealed class ImageBatchRunner
     /// <summary>The model-input tensor of one image.</summary>
     public PreparedImage Preprocess(RgbImage image)
     {
-        var slot = new float[_imageLength];
+        var slot = GC.AllocateUninitializedArray<float>(_imageLength);
         var transform = ImagePreprocessor.WriteTensor(image, _spec, slot);
         return new PreparedImage(slot, transform, image);
     }
@@ -103,7 +103,12 @@ internal sealed class ImageBatchRunner
         {
             return [];
         }
-        var tensor = new float[batch.Count * _imageLength];
+        if (batch.Count == 1)
+        {
+            // One image's tensor already is the batch (the session only reads it).
+            return Infer((float[])batch[0].Tensor, 1);
+        }
+        var tensor = GC.AllocateUninitializedArray<float>(batch.Count * _imageLength);
         for (var i = 0; i < batch.Count; i++)
         {
             ((float[])batch[i].Tensor).CopyTo(tensor.AsSpan(i * _imageLength));

@@ -97,24 +97,25 @@ internal sealed class ImageModelRunner
     {
         ArgumentNullException.ThrowIfNull(image);
         var length = ImagePreprocessor.TensorLength(_spec);
+        // The preprocessor writes every element, so the tensors need no zeroing.
         switch (_elementType)
         {
             case InputElementType.UInt8:
             {
-                var bytes = new byte[length];
+                var bytes = GC.AllocateUninitializedArray<byte>(length);
                 var transform = ImagePreprocessor.WriteTensor(image, _spec, bytes.AsSpan());
                 return new PreparedImage(bytes, transform, image);
             }
             case InputElementType.Int32:
             {
                 // int32 image inputs (MoveNet) take the resized 0–255 pixels as integers.
-                var bytes = new byte[length];
-                var transform = ImagePreprocessor.WriteTensor(image, _spec, bytes.AsSpan());
-                return new PreparedImage(Array.ConvertAll(bytes, b => (int)b), transform, image);
+                var ints = GC.AllocateUninitializedArray<int>(length);
+                var transform = ImagePreprocessor.WriteTensor(image, _spec, ints.AsSpan());
+                return new PreparedImage(ints, transform, image);
             }
             default:
             {
-                var floats = new float[length];
+                var floats = GC.AllocateUninitializedArray<float>(length);
                 var transform = ImagePreprocessor.WriteTensor(image, _spec, floats.AsSpan());
                 return new PreparedImage(floats, transform, image);
             }

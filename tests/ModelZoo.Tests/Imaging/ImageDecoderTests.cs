@@ -247,6 +247,27 @@ public class ImageDecoderTests
         Assert.Equal((0, 0, 255), image.GetPixel(0, 6));
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 1)]
+    [InlineData(5, 3)]
+    [InlineData(16, 2)]
+    [InlineData(37, 11)]
+    public void Opaque_png_pixels_are_copied_exactly_at_any_width(int width, int height)
+    {
+        // Every pixel distinct, so a byte taken from the wrong pixel or channel shows (the vector copy and its scalar tail).
+        var rgb = new byte[3 * width * height];
+        for (var i = 0; i < rgb.Length; i++)
+        {
+            rgb[i] = (byte)(i * 7 + i / 3);
+        }
+        using var source = RgbImage.FromPixels(width, height, rgb);
+        using var bitmap = source.ToBitmap();
+        using var image = ImageDecoder.Decode(TestImages.Encode(bitmap, SKEncodedImageFormat.Png));
+        Assert.Equal((width, height), (image.Width, image.Height));
+        Assert.True(image.Pixels.SequenceEqual(rgb));
+    }
+
     public static TheoryData<string, int, int> KnownSizes => new()
     {
         { "darknet/dog.jpg", 768, 576 },

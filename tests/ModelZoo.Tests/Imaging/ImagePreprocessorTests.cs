@@ -282,6 +282,80 @@ public class ImagePreprocessorTests
         Assert.True(image.Pixels.SequenceEqual(same.Pixels));
     }
 
+    public static TheoryData<TensorLayout, ColorOrder, float[], float[]> NormalisedLayouts => new()
+    {
+        { TensorLayout.Nchw, ColorOrder.Rgb, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f] },
+        { TensorLayout.Nhwc, ColorOrder.Rgb, [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f] },
+        { TensorLayout.Nchw, ColorOrder.Bgr, [0.5f], [0.5f] },
+        { TensorLayout.Nhwc, ColorOrder.Bgr, [0.5f], [0.5f] },
+        { TensorLayout.Nhwc, ColorOrder.Rgb, [0f], [1f] },
+        { TensorLayout.Nchw, ColorOrder.Gray, [0.5f], [0.25f] },
+    };
+
+    [Theory]
+    [MemberData(nameof(NormalisedLayouts))]
+    public void Packed_and_normalised_elements_are_bit_identical_to_packing_then_normalising(TensorLayout layout, ColorOrder order, float[] mean, float[] std)
+    {
+        // 37×23 stretched to itself: the resize is the identity, so the reference is the source bytes packed into the
+        // layout as floats and then normalised in place with the vector primitives, the two passes the one pass replaces.
+        const int w = 37, h = 23;
+        var rgb = new byte[3 * w * h];
+        new Random(7).NextBytes(rgb);
+        using var image = RgbImage.FromPixels(w, h, rgb);
+        var spec = new InputSpec { Width = w, Height = h, Layout = layout, ColorOrder = order, Mean = mean, Std = std };
+        var tensor = new float[ImagePreprocessor.TensorLength(spec)];
+        ImagePreprocessor.WriteTensor(image, spec, tensor);
+
+        var channels = order == ColorOrder.Gray ? 1 : 3;
+        var expected = new float[channels * w * h];
+        var a = new float[channels];
+        var b = new float[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            a[c] = spec.Scale / (std.Length == 1 ? std[0] : std[c]);
+            b[c] = -(mean.Length == 1 ? mean[0] : mean[c]) / (std.Length == 1 ? std[0] : std[c]);
+        }
+        for (var p = 0; p < w * h; p++)
+        {
+            for (var c = 0; c < channels; c++)
+            {
+                float v = channels == 1
+                    ? (rgb[3 * p] * 19595 + rgb[3 * p + 1] * 38470 + rgb[3 * p + 2] * 7471 + 0x8000) >> 16
+                    : rgb[3 * p + (order == ColorOrder.Bgr ? 2 - c : c)];
+                expected[layout == TensorLayout.Nchw ? c * w * h + p : p * channels + c] = v;
+            }
+        }
+        if (channels == 1 || (a.Distinct().Count() == 1 && b.Distinct().Count() == 1))
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(expected, a[0], expected);
+            System.Numerics.Tensors.TensorPrimitives.Add(expected, b[0], expected);
+        }
+        else if (layout == TensorLayout.Nchw)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                var plane = expected.AsSpan(c * w * h, w * h);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(plane, a[c], plane);
+                System.Numerics.Tensors.TensorPrimitives.Add(plane, b[c], plane);
+            }
+        }
+        else
+        {
+            var pa = Enumerable.Range(0, 3 * w).Select(i => a[i % 3]).ToArray();
+            var pb = Enumerable.Range(0, 3 * w).Select(i => b[i % 3]).ToArray();
+            for (var y = 0; y < h; y++)
+            {
+                var row = expected.AsSpan(y * 3 * w, 3 * w);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, pa, pb, row);
+            }
+        }
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(tensor[i]),
+                $"element {i}: {tensor[i]:R}, expected {expected[i]:R}");
+        }
+    }
+
     [Fact]
     public void Real_photo_matches_the_torchvision_pil_pipeline()
     {

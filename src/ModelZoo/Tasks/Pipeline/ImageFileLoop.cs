@@ -71,7 +71,17 @@ internal static class ImageFileLoop
         ImageDecodeOptions? decodeOptions, Func<RgbImage, TPrepared> prepare, StageClock? clock, CancellationToken ct)
     {
         var items = new (string, LoadedImage<TPrepared>?, ZooException?)[paths.Length];
-        Parallel.For(0, paths.Length, new ParallelOptions { CancellationToken = ct }, i =>
+        if (paths.Length == 1)
+        {
+            // One file (a batch of one): no parallel loop, whose helper tasks would only wake pool threads to spin.
+            ct.ThrowIfCancellationRequested();
+            LoadOne(0);
+            return items;
+        }
+        Parallel.For(0, paths.Length, new ParallelOptions { CancellationToken = ct }, LoadOne);
+        return items;
+
+        void LoadOne(int i)
         {
             RgbImage? image = null;
             try
@@ -90,7 +100,6 @@ internal static class ImageFileLoop
                 image?.Dispose();
                 items[i] = (paths[i], null, ex);
             }
-        });
-        return items;
+        }
     }
 }

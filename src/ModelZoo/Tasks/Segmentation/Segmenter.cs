@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Runtime;
@@ -50,11 +51,14 @@ public sealed class Segmenter : ImageModelPipeline<IReadOnlyList<SegmentationMas
 
     /// <summary>Samples the map at every source pixel's centre, mapped into model-input and then output-grid coordinates.</summary>
     /// <remarks>The transform is axis-aligned, so each column's (and each row's) grid cell and fraction is computed
-    /// once; the per-pixel work is one bilinear blend of four map values.</remarks>
+    /// once, and so is each grid row blended horizontally to the image's columns (a grid row serves every image row
+    /// between it and the next); the per-pixel work is one vertical blend of two such rows, with the same float
+    /// operations in the same order as blending the four map values in place, so the mask is unchanged.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static SegmentationMask ToMask(ProbabilityMap map, ImageTransform transform, int inputWidth, int inputHeight, SegmentationOptions options)
     {
         int w = transform.SourceWidth, h = transform.SourceHeight;
-        var alpha = new byte[w * h];
+        var alpha = GC.AllocateUninitializedArray<byte>(w * h);
         var gridX = (float)map.Width / inputWidth;
         var gridY = (float)map.Height / inputHeight;
         var x0s = new int[w];
@@ -69,26 +73,56 @@ public sealed class Segmenter : ImageModelPipeline<IReadOnlyList<SegmentationMas
         var threshold = options.Threshold;
         var soft = options.SoftEdges;
         long covered = 0;
+        // Grid rows blended to the image's columns, two at a time (the rows an image row sits between).
+        var blended = new float[2 * w];
+        int topRow = -1, bottomRow = -1;
+        Span<float> topBlend = blended.AsSpan(0, w), bottomBlend = blended.AsSpan(w, w);
         for (var y = 0; y < h; y++)
         {
             var (_, iy) = transform.MapToInput(0.5f, y + 0.5f);
             var (y0, y1, fy) = Cell(iy * gridY - 0.5f, map.Height);
-            var top = values.AsSpan(y0 * map.Width, map.Width);
-            var bottom = values.AsSpan(y1 * map.Width, map.Width);
+            if (y0 != topRow)
+            {
+                if (y0 == bottomRow)
+                {
+                    var swap = topBlend;
+                    topBlend = bottomBlend;
+                    bottomBlend = swap;
+                    (topRow, bottomRow) = (bottomRow, -1);
+                }
+                else
+                {
+                    BlendRow(values.AsSpan(y0 * map.Width, map.Width), x0s, x1s, fxs, topBlend);
+                    topRow = y0;
+                }
+            }
+            if (y1 != bottomRow)
+            {
+                BlendRow(values.AsSpan(y1 * map.Width, map.Width), x0s, x1s, fxs, bottomBlend);
+                bottomRow = y1;
+            }
             var row = alpha.AsSpan(y * w, w);
+            var gy = 1 - fy;
             for (var x = 0; x < w; x++)
             {
-                int x0 = x0s[x], x1 = x1s[x];
-                var fx = fxs[x];
-                var t = top[x0] * (1 - fx) + top[x1] * fx;
-                var b = bottom[x0] * (1 - fx) + bottom[x1] * fx;
-                var p = t * (1 - fy) + b * fy;
+                var p = topBlend[x] * gy + bottomBlend[x] * fy;
                 var inside = p >= threshold;
                 if (inside) covered++;
                 row[x] = soft ? (byte)Math.Clamp(MathF.Round(p * 255f), 0f, 255f) : inside ? (byte)255 : (byte)0;
             }
         }
         return new SegmentationMask(map.Label, w, h, alpha, (float)covered / (w * h));
+    }
+
+    /// <summary>One grid row sampled at every image column: <c>row[x0] * (1 - fx) + row[x1] * fx</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BlendRow(ReadOnlySpan<float> gridRow, int[] x0s, int[] x1s, float[] fxs, Span<float> output)
+    {
+        for (var x = 0; x < output.Length; x++)
+        {
+            var fx = fxs[x];
+            output[x] = gridRow[x0s[x]] * (1 - fx) + gridRow[x1s[x]] * fx;
+        }
     }
 
     /// <summary>The two grid cells either side of <paramref name="g"/> (clamped to the grid) and the fraction between them.</summary>

@@ -55,4 +55,42 @@ public sealed class SegmenterTests
         Assert.Equal((byte)MathF.Round(255f / (1f + MathF.Exp(-4f))), mask.Alpha[3]);
         Assert.Equal((byte)MathF.Round(255f / (1f + MathF.Exp(4f))), mask.Alpha[0]);
     }
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Mask_is_the_bilinear_blend_of_the_four_grid_values_at_every_pixel(bool soft)
+    {
+        // A random 24×14 grid over a 48×28 letterboxed input, upsampled onto a 101×67 image (scale and padding chosen so
+        // the grid rows an image row sits between change at uneven steps); the reference blends the four values in place.
+        var map = new ProbabilityMap("person", 24, 14, Enumerable.Range(0, 24 * 14).Select(i => (float)new Random(i).NextDouble()).ToArray());
+        var transform = new ImageTransform(48f / 101, 48f / 101, 0, 0.6f, 101, 67);
+        var options = new SegmentationOptions { SoftEdges = soft, Threshold = 0.4f };
+
+        var mask = Segmenter.ToMask(map, transform, 48, 28, options);
+
+        var covered = 0;
+        for (var y = 0; y < 67; y++)
+        for (var x = 0; x < 101; x++)
+        {
+            var (ix, iy) = transform.MapToInput(x + 0.5f, y + 0.5f);
+            var (x0, x1, fx) = Cell(ix * (24f / 48) - 0.5f, 24);
+            var (y0, y1, fy) = Cell(iy * (14f / 28) - 0.5f, 14);
+            var v = map.Values;
+            var t = v[y0 * 24 + x0] * (1 - fx) + v[y0 * 24 + x1] * fx;
+            var b = v[y1 * 24 + x0] * (1 - fx) + v[y1 * 24 + x1] * fx;
+            var p = t * (1 - fy) + b * fy;
+            if (p >= 0.4f) covered++;
+            var expected = soft ? (byte)Math.Clamp(MathF.Round(p * 255f), 0f, 255f) : p >= 0.4f ? (byte)255 : (byte)0;
+            Assert.True(expected == mask.Alpha[y * 101 + x], $"({x},{y}): {mask.Alpha[y * 101 + x]}, expected {expected}");
+        }
+        Assert.Equal((float)covered / (101 * 67), mask.Coverage);
+        Assert.InRange(mask.Coverage, 0.2f, 0.9f);
+    }
+
+    private static (int Lo, int Hi, float Fraction) Cell(float g, int size)
+    {
+        g = Math.Clamp(g, 0f, size - 1);
+        var lo = (int)g;
+        return (lo, Math.Min(lo + 1, size - 1), g - lo);
+    }
 }
