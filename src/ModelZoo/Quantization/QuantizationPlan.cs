@@ -57,6 +57,18 @@ internal sealed class QuantizationPlan
         var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var head = quantizeHead ? new HashSet<NodeProto>(ReferenceEqualityComparer.Instance) : HeadNodes(graph, index);
         var tail = TailNodes(graph, index, head, floatTail);
+        var (integer, floatFed) = SelectIntegerNodes(graph, index, head, tail, floatTensors);
+        var fused = AbsorbedRelus(graph, index, integer, outputs, floatTensors);
+        var (tensors, allConsumers) = QuantizedTensors(graph, index, integer, fused, outputs, floatTensors);
+        // Inputs of integer nodes come first in graph order anyway; order by first appearance for stable names.
+        var floatNodes = head.Concat(tail.Where(n => IntegerOps.Contains(n.OpType))).Concat(floatFed).Select(OpsetUpgrader.NodeName).ToList();
+        return new QuantizationPlan(integer, fused, tensors, allConsumers, floatNodes);
+    }
+
+    /// <summary>The nodes that run in int8, and those that could but read a tensor that must stay float.</summary>
+    private static (HashSet<NodeProto> Integer, List<NodeProto> FloatFed) SelectIntegerNodes(GraphProto graph, GraphIndex index,
+        HashSet<NodeProto> head, HashSet<NodeProto> tail, IReadOnlySet<string> floatTensors)
+    {
         var integer = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         var floatFed = new List<NodeProto>();
         foreach (var node in graph.Node)
@@ -74,7 +86,13 @@ internal sealed class QuantizationPlan
                 }
             }
         }
+        return (integer, floatFed);
+    }
 
+    /// <summary>Relus absorbed into the integer node before them, by the Relu's output.</summary>
+    private static Dictionary<string, NodeProto> AbsorbedRelus(GraphProto graph, GraphIndex index, HashSet<NodeProto> integer,
+        HashSet<string> outputs, IReadOnlySet<string> floatTensors)
+    {
         var fused = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
         foreach (var relu in graph.Node.Where(n => n.OpType == "Relu" && GraphIndex.IsDefaultDomain(n.Domain)))
         {
@@ -86,7 +104,13 @@ internal sealed class QuantizationPlan
                 fused[relu.Output[0]] = relu;
             }
         }
+        return fused;
+    }
 
+    /// <summary>The tensors that get a quantize/dequantize pair, in graph order, and those an integer node writes.</summary>
+    private static (List<string> Tensors, HashSet<string> AllConsumers) QuantizedTensors(GraphProto graph, GraphIndex index,
+        HashSet<NodeProto> integer, Dictionary<string, NodeProto> fused, HashSet<string> outputs, IReadOnlySet<string> floatTensors)
+    {
         var tensors = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var allConsumers = new HashSet<string>(StringComparer.Ordinal);
@@ -112,31 +136,26 @@ internal sealed class QuantizationPlan
                 Add(input.Name, false);
             }
         }
-        foreach (var node in graph.Node)
+        foreach (var node in graph.Node.Where(integer.Contains))
         {
-            if (integer.Contains(node))
+            foreach (var input in ActivationInputs(node))
             {
-                foreach (var input in ActivationInputs(node))
-                {
-                    Add(input, false);
-                }
-                var output = node.Output[0];
-                // The tensor the integer node writes is the Relu's output when the Relu is absorbed.
-                var relu = index.Consumers(output).FirstOrDefault(c => c.OpType == "Relu" && fused.ContainsKey(c.Output[0]));
-                var written = relu?.Output[0] ?? output;
-                // A pool gains nothing from an int8 output that only float nodes read (e.g. the pooled features
-                // feeding a float head): it would just round the features. Conv/Gemm/Add need theirs to fuse.
-                var floatReaders = node.OpType is "MaxPool" or "AveragePool" or "GlobalAveragePool"
-                    && !index.Consumers(written).Any(integer.Contains);
-                if (!outputs.Contains(output) && !floatReaders)
-                {
-                    Add(written, true);
-                }
+                Add(input, false);
+            }
+            var output = node.Output[0];
+            // The tensor the integer node writes is the Relu's output when the Relu is absorbed.
+            var relu = index.Consumers(output).FirstOrDefault(c => c.OpType == "Relu" && fused.ContainsKey(c.Output[0]));
+            var written = relu?.Output[0] ?? output;
+            // A pool gains nothing from an int8 output that only float nodes read (e.g. the pooled features
+            // feeding a float head): it would just round the features. Conv/Gemm/Add need theirs to fuse.
+            var floatReaders = node.OpType is "MaxPool" or "AveragePool" or "GlobalAveragePool"
+                && !index.Consumers(written).Any(integer.Contains);
+            if (!outputs.Contains(output) && !floatReaders)
+            {
+                Add(written, true);
             }
         }
-        // Inputs of integer nodes come first in graph order anyway; order by first appearance for stable names.
-        var floatNodes = head.Concat(tail.Where(n => IntegerOps.Contains(n.OpType))).Concat(floatFed).Select(OpsetUpgrader.NodeName).ToList();
-        return new QuantizationPlan(integer, fused, tensors, allConsumers, floatNodes);
+        return (tensors, allConsumers);
     }
 
     /// <summary>The activation inputs of an integer node (weights and biases are handled separately).</summary>

@@ -52,16 +52,7 @@ public static class StaticQuantizer
         options ??= new QuantizationOptions();
         session ??= new SessionSettings();
         var spec = FeatureExtractor.RequireInput(card);
-        if (calibration.Count == 0)
-        {
-            throw new ZooUsageException("no calibration images were given; pass a folder of photos like the ones the model will see.");
-        }
-        if (options.Method == CalibrationMethod.Percentile && options.Percentile is not (> 50 and <= 100))
-        {
-            throw new ZooUsageException($"percentile {options.Percentile} is out of range; give a value in (50, 100], e.g. 99.99.");
-        }
-        RequireFixedInput(card, spec);
-        CheckSupported(model.Proto.Graph);
+        CheckArguments(model, card, spec, calibration, options);
 
         var work = model.Proto.Clone();
         OpsetUpgrader.Upgrade(work);
@@ -75,10 +66,43 @@ public static class StaticQuantizer
         }
         var preModel = pre is null ? null : OnnxModel.FromProto(pre);
 
+        var (plan, ranges) = PlanAndCalibrate(work, preModel, card, calibration, options, session);
+        // The rewrite edits the graph in place; the float graph it started from is what the per-node comparison needs.
+        var floatWork = work.Clone();
+        var (tensors, weights) = QdqRewriter.Rewrite(work.Graph, plan, ranges);
+        var result = OnnxModel.FromProto(work);
+        result.Metadata["zoo.quantization"] = "static int8 QDQ (uint8 activations, int8 per-channel weights)";
+        result.Metadata["zoo.quantization_method"] = options.MethodName;
+
+        var agreement = MeasureAgreement(Compose(preprocess, model, spec), Compose(preModel, result, spec), card, calibration, session,
+            options.MinimumAgreement);
+        // Only a refused result needs to say where it strays: the comparison runs every node's output twice.
+        var divergence = agreement.Passes ? new List<NodeDivergence>() : NodeComparison.Compare(floatWork, work, preModel, card, calibration, session);
+        return new QuantizedModel(result, preModel, tensors, weights, plan.FloatNodes, agreement) { Divergence = divergence };
+    }
+
+    private static void CheckArguments(OnnxModel model, ModelCard card, InputSpec spec, IReadOnlyList<RgbImage> calibration, QuantizationOptions options)
+    {
+        if (calibration.Count == 0)
+        {
+            throw new ZooUsageException("no calibration images were given; pass a folder of photos like the ones the model will see.");
+        }
+        if (options.Method == CalibrationMethod.Percentile && options.Percentile is not (> 50 and <= 100))
+        {
+            throw new ZooUsageException($"percentile {options.Percentile} is out of range; give a value in (50, 100], e.g. 99.99.");
+        }
         if (options.FloatTail < 0)
         {
             throw new ZooUsageException($"float tail {options.FloatTail} is negative; give 0 (quantize up to the head) or more.");
         }
+        RequireFixedInput(card, spec);
+        CheckSupported(model.Proto.Graph);
+    }
+
+    /// <summary>The nodes to run in int8 and the calibrated range of every tensor they read or write.</summary>
+    private static (QuantizationPlan Plan, Dictionary<string, (float Low, float High)> Ranges) PlanAndCalibrate(ModelProto work, OnnxModel? preModel,
+        ModelCard card, IReadOnlyList<RgbImage> calibration, QuantizationOptions options, SessionSettings session)
+    {
         var plan = QuantizationPlan.Build(work.Graph, options.QuantizeHead, options.FloatTail);
         if (plan.IntegerNodes.Count == 0)
         {
@@ -111,18 +135,7 @@ public static class StaticQuantizer
                 $"activation '{nonFinite.First()}' holds infinities on the calibration images, and keeping each such tensor in float kept finding more; export the model without infinite padding values.");
         }
         ActivationRanges.BoundByFollowingClamps(work.Graph, ranges);
-        // The rewrite edits the graph in place; the float graph it started from is what the per-node comparison needs.
-        var floatWork = work.Clone();
-        var (tensors, weights) = QdqRewriter.Rewrite(work.Graph, plan, ranges);
-        var result = OnnxModel.FromProto(work);
-        result.Metadata["zoo.quantization"] = "static int8 QDQ (uint8 activations, int8 per-channel weights)";
-        result.Metadata["zoo.quantization_method"] = options.MethodName;
-
-        var agreement = MeasureAgreement(Compose(preprocess, model, spec), Compose(preModel, result, spec), card, calibration, session,
-            options.MinimumAgreement);
-        // Only a refused result needs to say where it strays: the comparison runs every node's output twice.
-        var divergence = agreement.Passes ? new List<NodeDivergence>() : NodeComparison.Compare(floatWork, work, preModel, card, calibration, session);
-        return new QuantizedModel(result, preModel, tensors, weights, plan.FloatNodes, agreement) { Divergence = divergence };
+        return (plan, ranges);
     }
 
     /// <summary>
