@@ -72,27 +72,7 @@ public static class ImagePreprocessor
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
     /// <exception cref="ZooException">The spec is invalid (code <c>input-spec-invalid</c>).</exception>
     public static ImageTransform WriteTensor(RgbImage image, InputSpec spec, Span<float> destination)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var length = TensorLength(spec);
-        if (destination.Length < length)
-        {
-            throw new ArgumentException($"Destination is too short: {destination.Length} floats for a tensor of {length}.", nameof(destination));
-        }
-        destination = destination[..length];
-        var pixelBytes = 3 * spec.Width * spec.Height;
-        var rgb = ArrayPool<byte>.Shared.Rent(pixelBytes);
-        try
-        {
-            var transform = Render(image, spec, rgb.AsSpan(0, pixelBytes));
-            PackNormalized(rgb.AsSpan(0, pixelBytes), spec, destination);
-            return transform;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rgb);
-        }
-    }
+        => Write<float>(image, spec, destination, "floats", PackNormalized);
 
     /// <summary>
     /// Like <see cref="WriteTensor(RgbImage, InputSpec, Span{float})"/> for models whose input is
@@ -100,52 +80,12 @@ public static class ImagePreprocessor
     /// <see cref="InputSpec.Scale"/>, Mean and Std are not applied.
     /// </summary>
     public static ImageTransform WriteTensor(RgbImage image, InputSpec spec, Span<byte> destination)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var length = TensorLength(spec);
-        if (destination.Length < length)
-        {
-            throw new ArgumentException($"Destination is too short: {destination.Length} bytes for a tensor of {length}.", nameof(destination));
-        }
-        destination = destination[..length];
-        var pixelBytes = 3 * spec.Width * spec.Height;
-        var rgb = ArrayPool<byte>.Shared.Rent(pixelBytes);
-        try
-        {
-            var transform = Render(image, spec, rgb.AsSpan(0, pixelBytes));
-            Pack(rgb.AsSpan(0, pixelBytes), spec, destination);
-            return transform;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rgb);
-        }
-    }
+        => Write<byte>(image, spec, destination, "bytes", Pack);
 
     /// <summary>The resized 0–255 pixels as <c>int32</c> elements (MoveNet's input), written without a byte tensor in
     /// between.</summary>
     internal static ImageTransform WriteTensor(RgbImage image, InputSpec spec, Span<int> destination)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var length = TensorLength(spec);
-        if (destination.Length < length)
-        {
-            throw new ArgumentException($"Destination is too short: {destination.Length} elements for a tensor of {length}.", nameof(destination));
-        }
-        destination = destination[..length];
-        var pixelBytes = 3 * spec.Width * spec.Height;
-        var rgb = ArrayPool<byte>.Shared.Rent(pixelBytes);
-        try
-        {
-            var transform = Render(image, spec, rgb.AsSpan(0, pixelBytes));
-            Pack(rgb.AsSpan(0, pixelBytes), spec, destination);
-            return transform;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rgb);
-        }
-    }
+        => Write<int>(image, spec, destination, "elements", Pack);
 
     /// <summary>
     /// The model-input image itself (spec width × height, resized, cropped or letterboxed, still RGB
@@ -177,6 +117,33 @@ public static class ImagePreprocessor
         Validate(spec);
         RequireFixedSize(spec);
         return Plan.For(sourceWidth, sourceHeight, spec).Transform(sourceWidth, sourceHeight);
+    }
+
+    /// <summary>Packs rows of 0–255 pixels into a tensor of one element type.</summary>
+    private delegate void Packer<T>(ReadOnlySpan<byte> rgb, InputSpec spec, Span<T> destination);
+
+    // Every element type renders the resized pixels into one pooled buffer first, then packs them.
+    private static ImageTransform Write<T>(RgbImage image, InputSpec spec, Span<T> destination, string unit, Packer<T> pack)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var length = TensorLength(spec);
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"Destination is too short: {destination.Length} {unit} for a tensor of {length}.", nameof(destination));
+        }
+        destination = destination[..length];
+        var pixelBytes = 3 * spec.Width * spec.Height;
+        var rgb = ArrayPool<byte>.Shared.Rent(pixelBytes);
+        try
+        {
+            var transform = Render(image, spec, rgb.AsSpan(0, pixelBytes));
+            pack(rgb.AsSpan(0, pixelBytes), spec, destination);
+            return transform;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgb);
+        }
     }
 
     private static ImageTransform Render(RgbImage image, InputSpec spec, Span<byte> rgb)
