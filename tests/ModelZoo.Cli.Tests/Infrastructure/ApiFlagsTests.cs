@@ -1,6 +1,7 @@
 using ModelZoo.Batch;
 using ModelZoo.Catalog;
 using ModelZoo.Cli.Infrastructure;
+using ModelZoo.Onnx;
 using ModelZoo.Runtime;
 using ModelZoo.Tasks;
 using ModelZoo.Training.Heads;
@@ -34,7 +35,7 @@ public sealed class ApiFlagsTests
     public void Every_member_in_the_table_exists_in_the_library()
     {
         Type[] types = [typeof(ImageTaskOptions), typeof(ClassificationOptions), typeof(ModelCatalog), typeof(BatchWorkerOptions), typeof(BatchBroker),
-            typeof(TransferOptions), typeof(HeadTrainingOptions), typeof(SessionSettings)];
+            typeof(TransferOptions), typeof(HeadTrainingOptions), typeof(SessionSettings), typeof(HeadlessCutter)];
         foreach (var (member, _) in ApiFlags.Table)
         {
             var typeName = member[..member.IndexOf('.', StringComparison.Ordinal)];
