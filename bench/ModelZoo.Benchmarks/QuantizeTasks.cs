@@ -119,23 +119,33 @@ internal static class QuantizeTasks
             data = floats;
         }
         long[] shape = spec.Layout == Catalog.TensorLayout.Nchw ? [1, 3, spec.Height, spec.Width] : [1, spec.Height, spec.Width, 3];
-        return (PerSecond(reference, data, shape, runs), PerSecond(candidate, data, shape, runs));
+        using var fp32 = ModelSession.Open(reference.ToBytes());
+        using var int8 = ModelSession.Open(candidate.ToBytes());
+        NamedTensor[] fp32Inputs = [new NamedTensor(fp32.Inputs[0].Name, data, shape)];
+        NamedTensor[] int8Inputs = [new NamedTensor(int8.Inputs[0].Name, data, shape)];
+        // Both sessions warm the same number of runs, then the timed runs alternate in five rounds, so a machine that
+        // speeds up or slows down during the measurement moves both figures alike.
+        var warmup = Math.Max(5, runs / 5);
+        Time(fp32, fp32Inputs, warmup);
+        Time(int8, int8Inputs, warmup);
+        var perRound = Math.Max(1, runs / 5);
+        double fp32Seconds = 0, int8Seconds = 0;
+        for (var round = 0; round < 5; round++)
+        {
+            fp32Seconds += Time(fp32, fp32Inputs, perRound);
+            int8Seconds += Time(int8, int8Inputs, perRound);
+        }
+        return (5 * perRound / fp32Seconds, 5 * perRound / int8Seconds);
     }
 
-    private static double PerSecond(OnnxModel model, Array data, long[] shape, int runs)
+    private static double Time(ModelSession session, NamedTensor[] inputs, int runs)
     {
-        using var session = ModelSession.Open(model.ToBytes());
-        NamedTensor[] inputs = [new NamedTensor(session.Inputs[0].Name, data, shape)];
-        for (var i = 0; i < Math.Max(3, runs / 10); i++)
-        {
-            session.Run(inputs);
-        }
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < runs; i++)
         {
             session.Run(inputs);
         }
-        return runs / clock.Elapsed.TotalSeconds;
+        return clock.Elapsed.TotalSeconds;
     }
 
     private static void PrintNodes(string set, IReadOnlyList<NodeDivergence> divergence, int count)
