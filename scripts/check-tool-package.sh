@@ -39,7 +39,8 @@ for dir in "$root/shared/testdata" "$root/../shared/testdata" "$root/../../share
   [ -f "$dir/imagenet/mobilenetv2-12-int8.onnx" ] && model="$dir/imagenet/mobilenetv2-12-int8.onnx" && break
 done
 photo="$root/.cache/testdata/darknet/dog.jpg"
-[ -n "$model" ] && [ -f "$photo" ] || { echo "check-tool-package: test assets missing; run scripts/fetch-test-assets.sh" >&2; exit 1; }
+[ -n "$model" ] || { echo "check-tool-package: imagenet/mobilenetv2-12-int8.onnx not found in a shared/testdata folder in, beside or above the repository ($root); place the shared test data there (see shared/ASSETS.md)" >&2; exit 1; }
+[ -f "$photo" ] || { echo "check-tool-package: $photo is missing; run scripts/fetch-test-assets.sh" >&2; exit 1; }
 top="$(ZOO_HOME="$work/home" ZOO_OFFLINE=1 "$tools/zoo" classify "$model" "$photo" --top 1 --json 2>/dev/null | sed -n 's/.*"label": "\(.*\)".*/\1/p' | head -n 1)"
 [ -n "$top" ] || { echo "check-tool-package: the installed zoo could not classify $photo" >&2; exit 1; }
 echo "check-tool-package: zoo $printed installs and runs ($rid); it labels dog.jpg '$top'"

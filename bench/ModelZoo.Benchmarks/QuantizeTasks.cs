@@ -5,6 +5,7 @@ using ModelZoo.Import;
 using ModelZoo.Onnx;
 using ModelZoo.Quantization;
 using ModelZoo.Runtime;
+using ModelZoo.Tests.Quantization;
 
 namespace ModelZoo.Benchmarks;
 
@@ -17,25 +18,6 @@ namespace ModelZoo.Benchmarks;
 /// </summary>
 internal static class QuantizeTasks
 {
-    internal static readonly string[] CalibrationPhotos =
-    [
-        "skimage/astronaut.png", "skimage/coffee.png", "skimage/rocket.jpg", "skimage/motorcycle_left.png", "skimage/hubble_deep_field.jpg",
-        "darknet/dog.jpg", "darknet/horses.jpg", "darknet/person.jpg",
-    ];
-
-    internal static readonly string[] HeldOutPhotos =
-    [
-        "darknet/eagle.jpg", "darknet/giraffe.jpg", "darknet/kite.jpg", "darknet/scream.jpg", "skimage/chelsea.png", "skimage/motorcycle_right.png",
-    ];
-
-    /// <summary>Held-out pictures with one person or more, for pose models (a keypoint on a cat says nothing):
-    /// photos and Tux Paint stamps of people, none of them in <see cref="CalibrationPhotos"/>.</summary>
-    internal static readonly string[] HeldOutPeople =
-    [
-        "darknet/kite.jpg", "darknet/scream.jpg", "skimage/camera.png", "tuxpaint/people/fireman200b.png", "tuxpaint/people/fireman240a.png",
-        "tuxpaint/military/paratrooper.png", "tuxpaint/people/cartoon/mermaid.png",
-    ];
-
     public static int Run(string[] args)
     {
         var handles = (Option(args, "--handles") ?? "coco/nanodet/detection,body/movenet/lightning").Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -43,9 +25,9 @@ internal static class QuantizeTasks
         var runs = int.Parse(Option(args, "--runs") ?? "40", CultureInfo.InvariantCulture);
         var nodes = int.Parse(Option(args, "--nodes") ?? "0", CultureInfo.InvariantCulture);
         var testdata = Environment.GetEnvironmentVariable("ZOO_TESTDATA") ?? Path.Combine(BenchAssets.RepoRoot, ".cache", "testdata");
-        var calibration = CalibrationPhotos.Select(p => ImageDecoder.Decode(Path.Combine(testdata, p))).ToList();
-        var heldOut = HeldOutPhotos.Select(p => ImageDecoder.Decode(Path.Combine(testdata, p))).ToList();
-        var people = HeldOutPeople.Select(p => ImageDecoder.Decode(Path.Combine(testdata, p))).ToList();
+        var calibration = ScenePhotoSets.Calibration.Select(p => ImageDecoder.Decode(Path.Combine(testdata, p))).ToList();
+        var heldOut = ScenePhotoSets.HeldOut.Select(p => ImageDecoder.Decode(Path.Combine(testdata, p))).ToList();
+        var people = ScenePhotoSets.PeopleHeldOut.Select(p => ImageDecoder.Decode(Path.Combine(testdata, p))).ToList();
         Console.WriteLine($"quantize-tasks: CPU {QuantizeThroughput.CpuFlags()}, {Environment.ProcessorCount} cores, load average {TrainComparison.LoadAverage()}, " +
                           $"{calibration.Count} calibration photos, {heldOut.Count} held out ({people.Count} with people for pose), {runs} timed runs per model");
         var rows = new List<string>();

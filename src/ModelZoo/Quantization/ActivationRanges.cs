@@ -241,22 +241,7 @@ internal static class ActivationRanges
         public static Probe Open(ModelProto floatModel, OnnxModel? preprocess, ModelCard card, IReadOnlyList<string> tensors,
             IReadOnlyList<RgbImage> images, SessionSettings settings)
         {
-            var probe = floatModel.Clone();
-            var existing = probe.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-            foreach (var name in tensors.Where(t => !existing.Contains(t)))
-            {
-                probe.Graph.Output.Add(new ValueInfoProto
-                {
-                    Name = name,
-                    Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
-                });
-            }
-            var model = OnnxModel.FromProto(probe);
-            if (preprocess is not null)
-            {
-                model = GraphComposer.Prepend(preprocess, model, card.Input!.Name);
-            }
-            var session = ModelSession.Open(model, settings);
+            var session = ExposedTensors.Open(floatModel, tensors, preprocess, card, settings);
             try
             {
                 return new Probe(session, card, tensors, images);

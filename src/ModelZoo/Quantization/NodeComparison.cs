@@ -53,8 +53,8 @@ internal static class NodeComparison
 
         var sample = images.Take(MaxImages).ToList();
         var stats = pairs.Keys.ToDictionary(k => k, _ => new Stats(), StringComparer.Ordinal);
-        using (var a = Open(floatModel, pairs.Keys, preprocess, card, settings))
-        using (var b = Open(quantized, pairs.Values.Distinct(StringComparer.Ordinal), preprocess, card, settings))
+        using (var a = ExposedTensors.Open(floatModel, pairs.Keys, preprocess, card, settings))
+        using (var b = ExposedTensors.Open(quantized, pairs.Values, preprocess, card, settings))
         {
             var ra = new ImageModelRunner(a, card);
             var rb = new ImageModelRunner(b, card);
@@ -110,26 +110,6 @@ internal static class NodeComparison
         var q = index.Consumers(tensor).FirstOrDefault(c => c.OpType == "QuantizeLinear" && c.Input[0] == tensor);
         var dq = q is null ? null : index.Consumers(q.Output[0]).FirstOrDefault(c => c.OpType == "DequantizeLinear");
         return dq?.Output[0] ?? tensor;
-    }
-
-    private static ModelSession Open(ModelProto model, IEnumerable<string> tensors, OnnxModel? preprocess, ModelCard card, SessionSettings settings)
-    {
-        var probe = model.Clone();
-        var existing = probe.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var name in tensors.Where(existing.Add))
-        {
-            probe.Graph.Output.Add(new ValueInfoProto
-            {
-                Name = name,
-                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = FloatType } },
-            });
-        }
-        var composed = OnnxModel.FromProto(probe);
-        if (preprocess is not null)
-        {
-            composed = GraphComposer.Prepend(preprocess, composed, card.Input!.Name);
-        }
-        return ModelSession.Open(composed, settings);
     }
 
     /// <summary>

@@ -54,10 +54,7 @@ public static class StaticQuantizer
         var spec = FeatureExtractor.RequireInput(card);
         CheckArguments(model, card, spec, calibration, options);
 
-        var work = model.Proto.Clone();
-        OpsetUpgrader.Upgrade(work);
-        BatchNormFolder.Fold(work.Graph);
-        BiasFolder.Fold(work.Graph);
+        var work = PrepareFloatGraph(model);
         ModelProto? pre = null;
         if (preprocess is not null)
         {
@@ -67,8 +64,6 @@ public static class StaticQuantizer
         var preModel = pre is null ? null : OnnxModel.FromProto(pre);
 
         var (plan, ranges) = PlanAndCalibrate(work, preModel, card, calibration, options, session);
-        // The rewrite edits the graph in place; the float graph it started from is what the per-node comparison needs.
-        var floatWork = work.Clone();
         var (tensors, weights) = QdqRewriter.Rewrite(work.Graph, plan, ranges);
         var result = OnnxModel.FromProto(work);
         result.Metadata["zoo.quantization"] = "static int8 QDQ (uint8 activations, int8 per-channel weights)";
@@ -76,8 +71,10 @@ public static class StaticQuantizer
 
         var agreement = MeasureAgreement(Compose(preprocess, model, spec), Compose(preModel, result, spec), card, calibration, session,
             options.MinimumAgreement);
-        // Only a refused result needs to say where it strays: the comparison runs every node's output twice.
-        var divergence = agreement.Passes ? new List<NodeDivergence>() : NodeComparison.Compare(floatWork, work, preModel, card, calibration, session);
+        // Only a refused result needs to say where it strays: the comparison runs every node's output twice, on the
+        // float graph prepared again (the rewrite edited the first one in place).
+        var divergence = agreement.Passes ? new List<NodeDivergence>()
+            : NodeComparison.Compare(PrepareFloatGraph(model), work, preModel, card, calibration, session);
         return new QuantizedModel(result, preModel, tensors, weights, plan.FloatNodes, agreement) { Divergence = divergence };
     }
 
@@ -202,12 +199,19 @@ public static class StaticQuantizer
         ArgumentNullException.ThrowIfNull(quantized);
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(images);
-        // The same opset as the int8 graph, so that both graphs name their tensors alike.
-        var work = floatModel.Proto.Clone();
+        return NodeComparison.Compare(PrepareFloatGraph(floatModel), quantized.Model.Proto, quantized.Preprocess, card, images, session ?? new SessionSettings());
+    }
+
+    /// <summary>A copy of the float graph as the plan is made on it: upgraded to the quantizer's opset, batch norms and
+    /// per-channel bias Adds folded. The per-node comparison prepares its float side the same way, so both graphs
+    /// name their tensors alike.</summary>
+    private static ModelProto PrepareFloatGraph(OnnxModel model)
+    {
+        var work = model.Proto.Clone();
         OpsetUpgrader.Upgrade(work);
         BatchNormFolder.Fold(work.Graph);
         BiasFolder.Fold(work.Graph);
-        return NodeComparison.Compare(work, quantized.Model.Proto, quantized.Preprocess, card, images, session ?? new SessionSettings());
+        return work;
     }
 
     private static OnnxModel Compose(OnnxModel? preprocess, OnnxModel model, InputSpec spec) =>

@@ -26,24 +26,13 @@ internal static class QuantizationImages
     ];
 
     /// <summary>Photos of scenes, for calibrating the detector and pose models (the benchmark's calibration set).</summary>
-    public static readonly string[] ScenePhotos =
-    [
-        "skimage/astronaut.png", "skimage/coffee.png", "skimage/rocket.jpg", "skimage/motorcycle_left.png", "skimage/hubble_deep_field.jpg",
-        "darknet/dog.jpg", "darknet/horses.jpg", "darknet/person.jpg",
-    ];
+    public static readonly string[] ScenePhotos = ScenePhotoSets.Calibration;
 
     /// <summary>Photos held out from <see cref="ScenePhotos"/>, for detectors.</summary>
-    public static readonly string[] SceneHeldOut =
-    [
-        "darknet/eagle.jpg", "darknet/giraffe.jpg", "darknet/kite.jpg", "darknet/scream.jpg", "skimage/chelsea.png", "skimage/motorcycle_right.png",
-    ];
+    public static readonly string[] SceneHeldOut = ScenePhotoSets.HeldOut;
 
     /// <summary>Pictures of people held out from <see cref="ScenePhotos"/>, for pose models: photos and Tux Paint stamps.</summary>
-    public static readonly string[] PeopleHeldOut =
-    [
-        "darknet/kite.jpg", "darknet/scream.jpg", "skimage/camera.png", "tuxpaint/people/fireman200b.png", "tuxpaint/people/fireman240a.png",
-        "tuxpaint/military/paratrooper.png", "tuxpaint/people/cartoon/mermaid.png",
-    ];
+    public static readonly string[] PeopleHeldOut = ScenePhotoSets.PeopleHeldOut;
 
     /// <summary>Copies the calibration files (stamps per folder, by name, then the photos) into <paramref name="folder"/>.</summary>
     public static string CreateCalibrationFolder(string folder, int stampsPerFolder = 5)
