@@ -35,6 +35,11 @@ public sealed class BenchCommand(ZooContext context) : AsyncCommand<BenchCommand
         [DefaultValue(5)]
         public int Runs { get; init; } = 5;
 
+        /// <summary>Whether photos are decoded at full size.</summary>
+        [CommandOption("--full-decode")]
+        [Description("Decode every photo at full size, as the verbs do with --full-decode (by default a JPEG much larger than the model input is decoded smaller by the codec).")]
+        public bool FullDecode { get; init; }
+
         /// <summary>JSON output.</summary>
         [CommandOption("--json")]
         [Description("Print one JSON object instead of tables.")]
@@ -65,7 +70,8 @@ public sealed class BenchCommand(ZooContext context) : AsyncCommand<BenchCommand
         var descriptor = TaskRegistry.Default.Get(card.Task);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         var report = await descriptor.Accept(new BenchRun(context, model, paths, settings.Batch, settings.Runs,
-            settings.Session(runtimeLog: settings.Verbose), cancellationToken)).ConfigureAwait(false);
+            new ImageTaskOptions { BatchSize = settings.Batch, Session = settings.Session(runtimeLog: settings.Verbose), ScaledDecode = !settings.FullDecode },
+            cancellationToken)).ConfigureAwait(false);
         if (settings.Json)
         {
             report.WriteJson(context.Output);

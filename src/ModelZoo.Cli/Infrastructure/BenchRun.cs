@@ -14,14 +14,14 @@ namespace ModelZoo.Cli.Infrastructure;
 /// inference, which one call at a time never shows.
 /// </summary>
 internal sealed class BenchRun(ZooContext context, LocalModel model, IReadOnlyList<string> paths, int batch, int runs,
-    SessionSettings session, CancellationToken ct) : ITaskDescriptorVisitor<Task<BenchReport>>
+    ImageTaskOptions imageOptions, CancellationToken ct) : ITaskDescriptorVisitor<Task<BenchReport>>
 {
     public Task<BenchReport> Visit<TResult, TOptions>(TaskDescriptor<TResult, TOptions> descriptor) where TOptions : class => RunAsync(descriptor);
 
     private async Task<BenchReport> RunAsync<TResult, TOptions>(TaskDescriptor<TResult, TOptions> descriptor) where TOptions : class
     {
         var options = descriptor.ParseOptions(TaskOptionValues.Empty);
-        using var opened = descriptor.Open(model, [], new ImageTaskOptions { BatchSize = batch, Session = session });
+        using var opened = descriptor.Open(model, [], imageOptions);
         if (opened is not ImagePipeline<TResult, TOptions> pipeline)
         {
             throw new ZooUsageException($"{TaskNames.Of(descriptor.Task)} models do not run on the image pipeline, so zoo bench cannot time them; time the task's own command instead.");
@@ -61,7 +61,7 @@ internal sealed class BenchRun(ZooContext context, LocalModel model, IReadOnlyLi
                 }
             }
         }, ct)).ConfigureAwait(false);
-        return new BenchReport(model.Card.Handle, TaskNames.Of(descriptor.Task), batch, session.IntraOpThreads, runs, imagesPerPass,
+        return new BenchReport(model.Card.Handle, TaskNames.Of(descriptor.Task), batch, imageOptions.Session.IntraOpThreads, runs, imagesPerPass,
             CpuFeatures.Flags(), BenchReport.Summarise(pipelineMs, (long)imagesPerPass * runs),
             BenchReport.Summarise(ortMs, (long)imagesPerPass * runs), recordings.Sum(r => r.Calls), stages,
             streamedMs > 0 ? (long)imagesPerPass * runs / (streamedMs / 1000) : 0);

@@ -18,6 +18,10 @@ public class ImageTaskSettings : RuntimeSettings
     [CommandOption("-b|--batch <N>"), Description("Images per inference call (default 8)."), DefaultValue(8)]
     public int Batch { get; init; } = 8;
 
+    /// <summary>Whether photos are decoded at full size even when the model input is much smaller.</summary>
+    [CommandOption("--full-decode"), Description("Decode every photo at full size (by default a JPEG much larger than the model input is decoded smaller by the codec, which is faster; results are in the photo's pixels either way).")]
+    public bool FullDecode { get; init; }
+
     /// <summary>Class names for a model file.</summary>
     [CommandOption("--labels <FILE>"), Description("Model file only: class names, one per line (or builtin:NAME, e.g. builtin:coco80).")]
     public string? Labels { get; init; }
@@ -56,6 +60,7 @@ public class ImageTaskSettings : RuntimeSettings
     public ImageTaskOptions ToOptions() => new()
     {
         BatchSize = Batch,
+        ScaledDecode = !FullDecode,
         Session = Session(runtimeLog: Verbose),
     };
 }

@@ -35,7 +35,12 @@ public static class VisionRun
         var results = new List<VisionResult<TResult>>(paths.Count);
         await ImageProgress.RunAsync(context, progress ?? descriptor.Command?.Progress ?? "running", paths.Count, async tick =>
         {
-            var outcomes = pipeline.RunFilesAsync(paths, options, (path, image, value) => Save(descriptor, path, image, value, saveDirectory, usedStems), ct);
+            // Only a drawing needs the decoded pixels; without one the pipeline may decode photos smaller.
+            var outcomes = saveDirectory is null
+                ? pipeline.RunFilesAsync(paths, options, ct).Select(o => o.Error is null
+                    ? new ImageOutcome<VisionResult<TResult>>(o.Path, new VisionResult<TResult>(o.Path, o.Value!, null), o.Width, o.Height, o.Transform, null)
+                    : new ImageOutcome<VisionResult<TResult>>(o.Path, null, o.Width, o.Height, o.Transform, o.Error))
+                : pipeline.RunFilesAsync(paths, options, (path, image, value) => Save(descriptor, path, image, value, saveDirectory, usedStems), ct);
             await foreach (var outcome in outcomes.ConfigureAwait(false))
             {
                 if (outcome.Error is { } error)

@@ -29,8 +29,39 @@ public static class ImageDecoder
     /// <exception cref="ImageDecodeException">The file is missing, unreadable, or not a decodable image.</exception>
     public static RgbImage Decode(string path, ImageDecodeOptions? options = null)
     {
+        var bytes = ReadFile(path, out var name);
+        return Decode(bytes, name, options);
+    }
+
+    /// <summary>
+    /// Reads and decodes an image file at the smallest size the codec can decode it at directly (JPEG's DCT scaling, in
+    /// eighths) that is still at least <paramref name="minimumScale"/> of its upright size on both axes; formats
+    /// without such scaling (PNG, BMP, GIF) and images already small enough are decoded at full size. A pipeline that only
+    /// shrinks the image into its model input asks for the scale it shrinks by, so the resampler still shrinks (never
+    /// enlarges) and the full-size pixels are never made.
+    /// </summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="options">Limits; <see cref="ImageDecodeOptions.Default"/> when null.</param>
+    /// <param name="minimumScale">The least scale wanted, given the upright width and height; null decodes at full size.</param>
+    internal static ScaledImage DecodeScaled(string path, ImageDecodeOptions? options, Func<int, int, double>? minimumScale)
+    {
+        var bytes = ReadFile(path, out var name);
+        options ??= ImageDecodeOptions.Default;
+        return WithCodec(bytes, name, (codec, label) =>
+        {
+            var plan = Plan(codec, options, label, name, minimumScale);
+            var image = DecodeWith(codec, plan, options, label, name);
+            var swap = options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
+            var (w, h) = swap ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
+            var (sx, sy) = swap ? (plan.ScaleY, plan.ScaleX) : (plan.ScaleX, plan.ScaleY);
+            return new ScaledImage(image, w, h, sx, sy);
+        });
+    }
+
+    private static byte[] ReadFile(string path, out string name)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var name = Path.GetFileName(path);
+        name = Path.GetFileName(path) is { Length: > 0 } fileName ? fileName : path;
         var info = new FileInfo(path);
         if (info.Exists && info.Length == 0)
         {
@@ -58,7 +89,7 @@ public static class ImageDecoder
             throw new ImageDecodeException(ImageDecodeException.NotFoundCode,
                 $"Image file '{path}' cannot be read ({e.Message}); check its permissions and size.", name, e);
         }
-        return Decode(bytes, name ?? path, options);
+        return bytes;
     }
 
     /// <summary>Decodes an encoded image held in memory.</summary>
@@ -69,7 +100,7 @@ public static class ImageDecoder
     public static RgbImage Decode(ReadOnlySpan<byte> data, string? nameForErrors = null, ImageDecodeOptions? options = null)
     {
         options ??= ImageDecodeOptions.Default;
-        return WithCodec(data, nameForErrors, (codec, label) => DecodeWith(codec, options, label, nameForErrors));
+        return WithCodec(data, nameForErrors, (codec, label) => DecodeWith(codec, Plan(codec, options, label, nameForErrors, null), options, label, nameForErrors));
     }
 
     /// <summary>
@@ -82,7 +113,7 @@ public static class ImageDecoder
         options ??= ImageDecodeOptions.Default;
         return WithCodec(data, nameForErrors, (codec, label) =>
         {
-            var plan = Plan(codec, options, label, nameForErrors);
+            var plan = Plan(codec, options, label, nameForErrors, null);
             var swap = options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
             var (w, h, dw, dh) = (codec.Info.Width, codec.Info.Height, plan.Width, plan.Height);
             return swap ? new ImageDecodeEstimate(h, w, dh, dw, plan.PeakBytes) : new ImageDecodeEstimate(w, h, dw, dh, plan.PeakBytes);
@@ -113,11 +144,13 @@ public static class ImageDecoder
     }
 
     /// <summary>How an image will be decoded: at full size, by the codec's own scaling, or reduced row by row by a box of
-    /// <see cref="Box"/> × <see cref="Box"/> pixels.</summary>
-    private readonly record struct DecodePlan(int Width, int Height, bool CodecScaled, int Box, bool Scanline, long PeakBytes);
+    /// <see cref="Box"/> × <see cref="Box"/> pixels; <see cref="ScaleX"/> and <see cref="ScaleY"/> are decoded pixels per
+    /// encoded pixel (before orientation).</summary>
+    private readonly record struct DecodePlan(int Width, int Height, bool CodecScaled, int Box, bool Scanline, long PeakBytes,
+        double ScaleX = 1, double ScaleY = 1);
 
     /// <summary>Checks the header's size against the limits and picks how to decode.</summary>
-    private static DecodePlan Plan(SKCodec codec, ImageDecodeOptions options, string label, string? name)
+    private static DecodePlan Plan(SKCodec codec, ImageDecodeOptions options, string label, string? name, Func<int, int, double>? minimumScale)
     {
         var info = codec.Info;
         int width = info.Width, height = info.Height;
@@ -135,6 +168,11 @@ public static class ImageDecoder
         }
         // RGBA from the codec plus the RGB image it becomes.
         static long Cost(long w, long h) => w * h * 7;
+        if (minimumScale is not null && CoveringScale(codec, options, minimumScale) is { } covering
+            && (options.MaxDecodedPixels is not long limit || (long)covering.Width * covering.Height <= limit))
+        {
+            return covering with { PeakBytes = Cost(covering.Width, covering.Height) };
+        }
         if (options.MaxDecodedPixels is not long max || pixels <= max)
         {
             return new DecodePlan(width, height, false, 1, false, Cost(width, height));
@@ -145,7 +183,7 @@ public static class ImageDecoder
             var scaled = codec.GetScaledDimensions(eighths / 8f);
             if (scaled.Width < width && scaled.Width > 0 && scaled.Height > 0 && (long)scaled.Width * scaled.Height <= max)
             {
-                return new DecodePlan(scaled.Width, scaled.Height, true, 1, false, Cost(scaled.Width, scaled.Height));
+                return CodecScaledPlan(codec, eighths, scaled) with { PeakBytes = Cost(scaled.Width, scaled.Height) };
             }
         }
         var box = (int)Math.Ceiling(Math.Sqrt((double)pixels / max));
@@ -158,18 +196,54 @@ public static class ImageDecoder
         // decoding (Skia's PNG) are decoded whole first, into native memory freed as soon as the image is reduced.
         var scanline = codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(SourceInfo(codec)) == SKCodecResult.Success;
         var transient = scanline ? 4L * width * box + 16L * outW : 4L * pixels;
-        return new DecodePlan(outW, outH, false, box, scanline, Cost(outW, outH) + transient);
+        return new DecodePlan(outW, outH, false, box, scanline, Cost(outW, outH) + transient, 1.0 / box, 1.0 / box);
     }
+
+    /// <summary>The smallest of the codec's own scales (in eighths) that is still at least the scale asked for, or null
+    /// when the codec cannot decode smaller (PNG) or no reduction is asked.</summary>
+    private static DecodePlan? CoveringScale(SKCodec codec, ImageDecodeOptions options, Func<int, int, double> minimumScale)
+    {
+        int width = codec.Info.Width, height = codec.Info.Height;
+        var swap = options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
+        var wanted = swap ? minimumScale(height, width) : minimumScale(width, height);
+        for (var eighths = 1; eighths <= 7; eighths++)
+        {
+            if (eighths / 8.0 < wanted)
+            {
+                continue;
+            }
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (scaled.Width <= 0 || scaled.Height <= 0 || scaled.Width >= width || scaled.Height >= height)
+            {
+                return null;
+            }
+            var plan = CodecScaledPlan(codec, eighths, scaled);
+            // The decoded image must still cover the scale on both axes (codecs other than JPEG round their sizes).
+            if (plan.ScaleX >= wanted && plan.ScaleY >= wanted)
+            {
+                return plan;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A decode by the codec's own scaling. JPEG decodes each 8×8 block into <paramref name="eighths"/> ×
+    /// <paramref name="eighths"/> pixels (the size rounded up over a partial last block), so its scale is exact in eighths;
+    /// other codecs' scale is the size ratio.</summary>
+    private static DecodePlan CodecScaledPlan(SKCodec codec, int eighths, SKSizeI scaled) =>
+        codec.EncodedFormat == SKEncodedImageFormat.Jpeg
+            ? new DecodePlan(scaled.Width, scaled.Height, true, 1, false, 0, eighths / 8.0, eighths / 8.0)
+            : new DecodePlan(scaled.Width, scaled.Height, true, 1, false, 0,
+                (double)scaled.Width / codec.Info.Width, (double)scaled.Height / codec.Info.Height);
 
     private static int Ceiling(int value, int divisor) => (value + divisor - 1) / divisor;
 
     private static SKImageInfo SourceInfo(SKCodec codec) => new(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888,
         codec.Info.AlphaType != SKAlphaType.Opaque ? SKAlphaType.Unpremul : SKAlphaType.Opaque);
 
-    private static RgbImage DecodeWith(SKCodec codec, ImageDecodeOptions options, string label, string? name)
+    private static RgbImage DecodeWith(SKCodec codec, DecodePlan plan, ImageDecodeOptions options, string label, string? name)
     {
         var info = codec.Info;
-        var plan = Plan(codec, options, label, name);
         if (plan.Box > 1)
         {
             return DecodeReduced(codec, plan, options, label, name);

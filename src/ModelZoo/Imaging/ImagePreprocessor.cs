@@ -119,6 +119,21 @@ public static class ImagePreprocessor
         return Plan.For(sourceWidth, sourceHeight, spec).Transform(sourceWidth, sourceHeight);
     }
 
+    /// <summary>
+    /// How much an image of this size is shrunk into the model input: the larger of the resized size's ratios to the
+    /// image on the two axes (at least 1 when the image is enlarged, and 1 for sizes that depend on each image). An image
+    /// decoded at this scale or more is still only shrunk by the resampler.
+    /// </summary>
+    internal static double ResizeScale(int width, int height, InputSpec spec)
+    {
+        if (spec.Resize == ResizeMode.LimitSide || width <= 0 || height <= 0)
+        {
+            return 1;
+        }
+        var plan = Plan.For(width, height, spec);
+        return Math.Max((double)plan.ResizedW / width, (double)plan.ResizedH / height);
+    }
+
     /// <summary>Packs rows of 0–255 pixels into a tensor of one element type.</summary>
     private delegate void Packer<T>(ReadOnlySpan<byte> rgb, InputSpec spec, Span<T> destination);
 

@@ -25,12 +25,13 @@ public interface ITaskPipeline<TResult, in TOptions> : IDisposable
     IReadOnlyList<TResult> Run(IReadOnlyList<RgbImage> images, IReadOnlyList<TOptions> options);
 
     /// <summary>Runs image files, decoding ahead of inference on worker threads; yields in input order. A file that
-    /// cannot be decoded yields an outcome with its error instead of stopping the run.</summary>
+    /// cannot be decoded yields an outcome with its error instead of stopping the run. Files may be decoded smaller than
+    /// their size (<see cref="ImageTaskOptions.ScaledDecode"/>); results are in the file's pixels either way.</summary>
     IAsyncEnumerable<ImageOutcome<TResult>> RunFilesAsync(IReadOnlyList<string> paths, TOptions options, CancellationToken ct = default);
 
     /// <summary>Runs image files as <see cref="RunFilesAsync(IReadOnlyList{string}, TOptions, CancellationToken)"/> does and
-    /// hands each file's path and decoded image with its result to <paramref name="withImage"/> before the image is released (the CLI
-    /// draws and saves the annotated image there).</summary>
+    /// hands each file's path and decoded image, at full size, with its result to <paramref name="withImage"/> before the
+    /// image is released (the CLI draws and saves the annotated image there).</summary>
     IAsyncEnumerable<ImageOutcome<TOut>> RunFilesAsync<TOut>(IReadOnlyList<string> paths, TOptions options,
         Func<string, RgbImage, TResult, TOut> withImage, CancellationToken ct = default);
 

@@ -79,6 +79,9 @@ public sealed class FaceEmbedder : ImagePipeline<IReadOnlyList<EmbeddedFace>, Fa
     /// <summary>The faces of one image with their embeddings, best detection first.</summary>
     public IReadOnlyList<EmbeddedFace> Embed(RgbImage image, FaceOptions? options = null) => Run(image, options ?? new FaceOptions());
 
+    /// <summary>Faces are cropped from the image itself.</summary>
+    private protected override bool ReadsSourcePixels => true;
+
     private protected override void Validate(FaceOptions options) => options.Validate();
 
     // Faces are cut from the decoded image once the detector has found them, so nothing is prepared ahead.

@@ -54,6 +54,9 @@ public sealed class FaceDetector : ImageModelPipeline<IReadOnlyList<Face>, FaceO
     /// <summary>Faces in one image, best first.</summary>
     public IReadOnlyList<Face> Detect(RgbImage image, FaceOptions? options = null) => Run(image, options ?? new FaceOptions());
 
+    /// <summary>Face attributes crop the faces from the image itself.</summary>
+    private protected override bool ReadsSourcePixels => _attributes is not null;
+
     private protected override void Validate(FaceOptions options) => options.Validate();
 
     private protected override IReadOnlyList<IReadOnlyList<Face>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FaceOptions> options)

@@ -141,7 +141,8 @@ public sealed class TextSpotter : IDisposable
     /// <summary>Reads image files one after another, decoding the next while the current one runs; in input order. A file
     /// that cannot be decoded yields an error outcome instead of stopping the run.</summary>
     public IAsyncEnumerable<ImageOutcome<OcrResult>> ReadFilesAsync(IReadOnlyList<string> paths, CancellationToken ct = default) =>
-        ImageFileLoop.RunAsync<ImageTransform, OcrResult>(paths, 1, Options.Decode, image => new ImageTransform(1f, 1f, 0f, 0f, image.Width, image.Height),
+        ImageFileLoop.RunAsync<ImageTransform, OcrResult>(paths, 1, Options.Decode, null,
+            decoded => new ImageTransform(1f, 1f, 0f, 0f, decoded.Image.Width, decoded.Image.Height),
             batch => [Read(batch[0].Image)], transform => transform, null, ct);
 
     /// <inheritdoc />

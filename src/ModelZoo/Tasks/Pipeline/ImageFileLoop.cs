@@ -7,20 +7,23 @@ namespace ModelZoo.Tasks;
 /// <summary>
 /// The one decode-ahead loop over image files: while a batch runs, the next one is decoded and prepared on worker
 /// threads. Results come out in input order; a file that cannot be decoded or prepared gives an outcome with its
-/// error instead of stopping the run.
+/// error instead of stopping the run. Given a minimum scale, a file is decoded by the codec's own scaling at the
+/// smallest size that still covers it (<c>ImageDecoder.DecodeScaled</c>); the outcome then still gives the file's size,
+/// and the preparation maps geometry back onto the file's pixels through <see cref="ScaledImage.ToSource"/>.
 /// </summary>
 internal static class ImageFileLoop
 {
     /// <param name="paths">Image files.</param>
     /// <param name="batchSize">Files per batch (1: one image ahead).</param>
     /// <param name="decodeOptions">Decoder limits.</param>
+    /// <param name="minimumScale">The least decode scale for an upright size; null decodes every file at full size.</param>
     /// <param name="prepare">Runs on a worker for each decoded image (preprocessing).</param>
     /// <param name="complete">Runs the decoded images of one batch, in order; returns one result each.</param>
     /// <param name="transformOf">The map back to the image a prepared item carries.</param>
     /// <param name="clock">Counts decode and preparation time; may be null.</param>
     /// <param name="ct">Cancellation.</param>
     public static async IAsyncEnumerable<ImageOutcome<TOut>> RunAsync<TPrepared, TOut>(IReadOnlyList<string> paths, int batchSize,
-        ImageDecodeOptions? decodeOptions, Func<RgbImage, TPrepared> prepare, Func<IReadOnlyList<LoadedImage<TPrepared>>, IReadOnlyList<TOut>> complete,
+        ImageDecodeOptions? decodeOptions, Func<int, int, double>? minimumScale, Func<ScaledImage, TPrepared> prepare, Func<IReadOnlyList<LoadedImage<TPrepared>>, IReadOnlyList<TOut>> complete,
         Func<TPrepared, ImageTransform> transformOf, StageClock? clock, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
@@ -33,14 +36,14 @@ internal static class ImageFileLoop
         {
             yield break;
         }
-        var next = Task.Run(() => Load(batches[0], decodeOptions, prepare, clock, ct), ct);
+        var next = Task.Run(() => Load(batches[0], decodeOptions, minimumScale, prepare, clock, ct), ct);
         for (var b = 0; b < batches.Count; b++)
         {
             var loaded = await next.ConfigureAwait(false);
             if (b + 1 < batches.Count)
             {
                 var following = batches[b + 1];
-                next = Task.Run(() => Load(following, decodeOptions, prepare, clock, ct), ct);
+                next = Task.Run(() => Load(following, decodeOptions, minimumScale, prepare, clock, ct), ct);
             }
             try
             {
@@ -54,7 +57,7 @@ internal static class ImageFileLoop
                     var (path, item, error) = loaded[i];
                     yield return item is null
                         ? new ImageOutcome<TOut>(path, default, 0, 0, default, error)
-                        : new ImageOutcome<TOut>(path, results[k++], item.Image.Width, item.Image.Height, transformOf(item.Prepared), null);
+                        : new ImageOutcome<TOut>(path, results[k++], item.SourceWidth, item.SourceHeight, transformOf(item.Prepared), null);
                 }
             }
             finally
@@ -68,7 +71,7 @@ internal static class ImageFileLoop
     }
 
     private static (string Path, LoadedImage<TPrepared>? Item, ZooException? Error)[] Load<TPrepared>(string[] paths,
-        ImageDecodeOptions? decodeOptions, Func<RgbImage, TPrepared> prepare, StageClock? clock, CancellationToken ct)
+        ImageDecodeOptions? decodeOptions, Func<int, int, double>? minimumScale, Func<ScaledImage, TPrepared> prepare, StageClock? clock, CancellationToken ct)
     {
         var items = new (string, LoadedImage<TPrepared>?, ZooException?)[paths.Length];
         if (paths.Length == 1)
@@ -87,12 +90,13 @@ internal static class ImageFileLoop
             try
             {
                 var start = Stopwatch.GetTimestamp();
-                image = ImageDecoder.Decode(paths[i], decodeOptions);
+                var scaled = ImageDecoder.DecodeScaled(paths[i], decodeOptions, minimumScale);
+                image = scaled.Image;
                 var decoded = Stopwatch.GetTimestamp();
                 clock?.Add(PipelineStage.Decode, decoded - start);
-                var prepared = prepare(image);
+                var prepared = prepare(scaled);
                 clock?.Add(PipelineStage.Preprocess, Stopwatch.GetTimestamp() - decoded);
-                items[i] = (paths[i], new LoadedImage<TPrepared>(paths[i], image, prepared), null);
+                items[i] = (paths[i], new LoadedImage<TPrepared>(paths[i], image, prepared, scaled.SourceWidth, scaled.SourceHeight), null);
             }
             catch (ZooException ex)
             {

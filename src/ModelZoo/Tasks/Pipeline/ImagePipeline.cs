@@ -91,23 +91,48 @@ public abstract class ImagePipeline<TResult, TOptions> : ITaskPipeline<TResult, 
         return Complete(prepared, options);
     }
 
+    /// <summary>Whether results are made from the image's pixels after inference (face crops, tiles), so files must be
+    /// decoded at full size.</summary>
+    private protected virtual bool ReadsSourcePixels => false;
+
     /// <inheritdoc />
     public IAsyncEnumerable<ImageOutcome<TResult>> RunFilesAsync(IReadOnlyList<string> paths, TOptions options, CancellationToken ct = default) =>
-        RunFilesAsync(paths, options, (_, _, result) => result, ct);
+        RunFiles(paths, options, (_, _, result) => result, ScaledDecode(), ct);
 
     /// <inheritdoc />
     public IAsyncEnumerable<ImageOutcome<TOut>> RunFilesAsync<TOut>(IReadOnlyList<string> paths, TOptions options,
-        Func<string, RgbImage, TResult, TOut> withImage, CancellationToken ct = default)
+        Func<string, RgbImage, TResult, TOut> withImage, CancellationToken ct = default) =>
+        RunFiles(paths, options, withImage, null, ct);
+
+    /// <summary>The least decode scale of <see cref="ImageTaskOptions.ScaledDecode"/>: the scale the card's resize shrinks
+    /// an image by; null when files are decoded at full size.</summary>
+    private Func<int, int, double>? ScaledDecode() =>
+        Options.ScaledDecode && !ReadsSourcePixels && Model.Card.Input is { } spec
+            ? (width, height) => ImagePreprocessor.ResizeScale(width, height, spec)
+            : null;
+
+    private IAsyncEnumerable<ImageOutcome<TOut>> RunFiles<TOut>(IReadOnlyList<string> paths, TOptions options,
+        Func<string, RgbImage, TResult, TOut> withImage, Func<int, int, double>? minimumScale, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(withImage);
         Validate(options);
-        return ImageFileLoop.RunAsync(paths, FileBatchSize, Options.Decode, Preprocess, batch =>
+        return ImageFileLoop.RunAsync(paths, FileBatchSize, Options.Decode, minimumScale, PreprocessFile, batch =>
         {
             _clock.CountImages(batch.Count);
             var results = Complete(batch.Select(b => b.Prepared).ToList(), Enumerable.Repeat(options, batch.Count).ToList());
             return batch.Select((b, i) => withImage(b.Path, b.Image, results[i])).ToList();
         }, p => p.Transform, _clock, ct);
+    }
+
+    /// <summary>Preprocesses a file's decoded image; when it was decoded smaller, the transform maps back onto the
+    /// file's pixels, so results do not depend on the decoded size.</summary>
+    private PreparedImage PreprocessFile(ScaledImage decoded)
+    {
+        var prepared = Preprocess(decoded.Image);
+        return decoded.ScaleX == 1 && decoded.ScaleY == 1
+            ? prepared
+            : prepared with { Transform = decoded.ToSource(prepared.Transform) };
     }
 
     /// <summary>Runs <paramref name="work"/> (calls on this pipeline) and returns the model-session calls it made, to be

@@ -69,6 +69,9 @@ public sealed class Upscaler : ImagePipeline<UpscaledImage, UpscaleOptions>
         }
     }
 
+    /// <summary>Tiles are cut from the image itself.</summary>
+    private protected override bool ReadsSourcePixels => true;
+
     private protected override void Validate(UpscaleOptions options) => options.Validate();
 
     // The tiles are cut in Complete: a whole-photo input tensor is what tiling avoids.
