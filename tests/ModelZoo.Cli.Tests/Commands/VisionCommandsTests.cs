@@ -95,6 +95,40 @@ public sealed class VisionCommandsTests
     }
 
     [Fact]
+    public void Detect_boxes_of_a_large_jpeg_are_the_same_in_file_pixels_with_a_scaled_and_a_full_decode()
+    {
+        // A 512×256 JPEG for a 64-pixel model decodes at 1/8 by default; the box must land where a full decode puts it.
+        using var home = new TempHome();
+        var spec = new InputSpec { Width = 64, Height = 64, Resize = ResizeMode.Letterbox };
+        float[] data = [32, 32, 16, 8, 0.1f, 0.9f];
+        using var fixture = FixedOutputModel.Create(ModelTask.ObjectDetection, "yolov8", spec, [new T("output0", data, 1, 6, 1)], ["cat", "dog"]);
+        ModelCatalog.Load(home.Settings()).Register(fixture.Card, home.Settings());
+        var imagePath = Path.Combine(home.Path, "wide.jpg");
+        using (var bitmap = new SKBitmap(512, 256))
+        using (var file = File.Create(imagePath))
+        {
+            bitmap.Erase(SKColors.Gray);
+            bitmap.Encode(file, SKEncodedImageFormat.Jpeg, 90);
+        }
+        var save = Path.Combine(home.Path, "drawn");
+
+        double[] Box(params string[] extra)
+        {
+            var result = CliRunner.Run(home.Settings(), ["detect", fixture.Card.Handle, imagePath, "--json", "--min-score", "0.5", .. extra]);
+            Assert.True(result.ExitCode == 0, result.AllText);
+            using var doc = JsonDocument.Parse(result.Output);
+            var box = Assert.Single(doc.RootElement[0].GetProperty("detections").EnumerateArray().ToList()).GetProperty("box");
+            return [.. new[] { "x", "y", "width", "height" }.Select(k => box.GetProperty(k).GetDouble())];
+        }
+
+        Assert.Equal([192.0, 96.0, 128.0, 64.0], Box());
+        Assert.Equal([192.0, 96.0, 128.0, 64.0], Box("--full-decode"));
+        Assert.Equal([192.0, 96.0, 128.0, 64.0], Box("--save", save));
+        using var png = SKBitmap.Decode(Path.Combine(save, "wide.png"));
+        Assert.Equal((512, 256), (png.Width, png.Height));
+    }
+
+    [Fact]
     public void Segment_saves_a_mask_png_and_reports_its_path_and_coverage()
     {
         using var home = new TempHome();
