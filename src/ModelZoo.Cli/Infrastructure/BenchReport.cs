@@ -10,7 +10,7 @@ namespace ModelZoo.Cli.Infrastructure;
 /// pipeline's mean time per image in each stage.</summary>
 internal sealed record BenchReport(string Model, string Task, int Batch, int Threads, int Runs, int Images,
     IReadOnlyList<string> CpuFlags, BenchReport.Speed Pipeline, BenchReport.Speed OrtAlone, int OrtCalls, StageTimings Stages,
-    double StreamedImagesPerSecond)
+    double StreamedImagesPerSecond, bool ScaledDecode)
 {
     /// <summary>Throughput over the measured passes and the latency of one call (a batch of images).</summary>
     internal sealed record Speed(double ImagesPerSecond, double MeanMs, double P50Ms, double P90Ms, double P99Ms, int Calls);
@@ -47,6 +47,7 @@ internal sealed record BenchReport(string Model, string Task, int Batch, int Thr
             writer.WriteNumber("threads", Threads);
             writer.WriteNumber("runs", Runs);
             writer.WriteNumber("images", Images);
+            writer.WriteBoolean("scaledDecode", ScaledDecode);
             writer.WriteStartArray("cpuFlags");
             foreach (var flag in CpuFlags)
             {
@@ -95,7 +96,7 @@ internal sealed record BenchReport(string Model, string Task, int Batch, int Thr
         static string F(double v) => v.ToString(v >= 100 ? "0" : "0.0#", CultureInfo.InvariantCulture);
         var threads = Threads == 0 ? "all cores" : Threads.ToString(CultureInfo.InvariantCulture);
         var flags = CpuFlags.Count == 0 ? "n/a" : string.Join(' ', CpuFlags);
-        console.MarkupLine(Markup.Escape($"{Model} ({Task}): {Images} image(s) × {Runs} run(s), batch {Batch}, threads {threads}, cpu {flags}"));
+        console.MarkupLine(Markup.Escape($"{Model} ({Task}): {Images} image(s) × {Runs} run(s), batch {Batch}, threads {threads}, {(ScaledDecode ? "scaled" : "full")} decode, cpu {flags}"));
         var speed = new TextTable().Column("").Column("images/s", right: true).Column("p50 ms", right: true)
             .Column("p90 ms", right: true).Column("p99 ms", right: true);
         foreach (var (name, s) in new[] { ("pipeline", Pipeline), ("ONNX Runtime alone", OrtAlone) })

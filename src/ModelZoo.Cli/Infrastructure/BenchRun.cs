@@ -64,7 +64,7 @@ internal sealed class BenchRun(ZooContext context, LocalModel model, IReadOnlyLi
         return new BenchReport(model.Card.Handle, TaskNames.Of(descriptor.Task), batch, imageOptions.Session.IntraOpThreads, runs, imagesPerPass,
             CpuFeatures.Flags(), BenchReport.Summarise(pipelineMs, (long)imagesPerPass * runs),
             BenchReport.Summarise(ortMs, (long)imagesPerPass * runs), recordings.Sum(r => r.Calls), stages,
-            streamedMs > 0 ? (long)imagesPerPass * runs / (streamedMs / 1000) : 0);
+            streamedMs > 0 ? (long)imagesPerPass * runs / (streamedMs / 1000) : 0, imageOptions.ScaledDecode);
     }
 
     private void RunCall<TResult, TOptions>(ImagePipeline<TResult, TOptions> pipeline, string[] call, TOptions options) where TOptions : class

@@ -46,6 +46,7 @@ public sealed class BenchCommandTests
         Assert.Equal(images, report.GetProperty("images").GetInt32());
         Assert.Equal(JsonValueKind.Array, report.GetProperty("cpuFlags").ValueKind);
         Assert.True(report.GetProperty("threads").GetInt32() >= 0);
+        Assert.True(report.GetProperty("scaledDecode").GetBoolean());
 
         AssertSpeed(report, images * Runs);
         AssertSpeed(report.GetProperty("ortAlone"), images * Runs);
@@ -76,6 +77,7 @@ public sealed class BenchCommandTests
         Assert.Equal("image-classification", report.GetProperty("task").GetString());
         Assert.Equal(1, report.GetProperty("threads").GetInt32());
         Assert.Equal(1, report.GetProperty("images").GetInt32());
+        Assert.False(Report(model, "--images", dog, "--full-decode").GetProperty("scaledDecode").GetBoolean());
         AssertSpeed(report, Runs);
         AssertSpeed(report.GetProperty("ortAlone"), Runs);
         Assert.Equal(Runs, report.GetProperty("stages").GetProperty("images").GetInt32());
