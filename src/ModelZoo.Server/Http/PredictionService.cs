@@ -77,6 +77,22 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         return (ImageDecoder.Decode(bytes, null, options.Decode), estimate);
     }
 
+    /// <summary>
+    /// <see cref="DecodeAsync"/> for one model's prediction: when <paramref name="minimumScale"/> is given (a task that only
+    /// maps geometry back, through <see cref="ImagePreprocessor.ResizeScale"/> of the card's input), a JPEG much larger
+    /// than the model input is decoded by the codec's own scaling at the smallest size the card's resize still shrinks.
+    /// The budget is charged for the size the image would decode at without it, an upper bound.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The bytes are not an image the server accepts.</exception>
+    /// <exception cref="ServeException">503 when the budget had no room in time.</exception>
+    public async Task<ScaledImage> DecodeScaledAsync(HttpContext http, byte[] bytes, Func<int, int, double>? minimumScale)
+    {
+        var estimate = ImageDecoder.Measure(bytes, null, options.Decode);
+        var charge = await decodeBudget.AcquireAsync(estimate.PeakBytes, options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
+        http.Response.RegisterForDispose(charge);
+        return ImageDecoder.DecodeScaled(bytes, null, options.Decode, minimumScale);
+    }
+
     /// <summary><see cref="DecodeAsync"/> for callers that only need the image.</summary>
     public async Task<RgbImage> DecodeImageAsync(HttpContext http, byte[] bytes) => (await DecodeAsync(http, bytes).ConfigureAwait(false)).Image;
 

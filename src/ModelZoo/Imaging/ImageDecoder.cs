@@ -43,11 +43,26 @@ public static class ImageDecoder
     /// <param name="path">The image file.</param>
     /// <param name="options">Limits; <see cref="ImageDecodeOptions.Default"/> when null.</param>
     /// <param name="minimumScale">The least scale wanted, given the upright width and height; null decodes at full size.</param>
-    internal static ScaledImage DecodeScaled(string path, ImageDecodeOptions? options, Func<int, int, double>? minimumScale)
+    /// <exception cref="ImageDecodeException">The file is missing, unreadable, or not a decodable image.</exception>
+    public static ScaledImage DecodeScaled(string path, ImageDecodeOptions? options, Func<int, int, double>? minimumScale)
     {
         var bytes = ReadFile(path, out var name);
+        return DecodeScaled(bytes, name, options, minimumScale);
+    }
+
+    /// <summary>Decodes an encoded image held in memory as <see cref="DecodeScaled(string, ImageDecodeOptions?, Func{int, int, double}?)"/>
+    /// decodes a file.</summary>
+    /// <param name="data">The encoded bytes.</param>
+    /// <param name="nameForErrors">A file name or label to put in error messages.</param>
+    /// <param name="options">Limits; <see cref="ImageDecodeOptions.Default"/> when null.</param>
+    /// <param name="minimumScale">The least scale wanted, given the upright width and height; null decodes at full size
+    /// (or smaller under <see cref="ImageDecodeOptions.MaxDecodedPixels"/>).</param>
+    /// <exception cref="ImageDecodeException">The data is empty, truncated, damaged, too large or not an image.</exception>
+    public static ScaledImage DecodeScaled(ReadOnlySpan<byte> data, string? nameForErrors, ImageDecodeOptions? options, Func<int, int, double>? minimumScale)
+    {
         options ??= ImageDecodeOptions.Default;
-        return WithCodec(bytes, name, (codec, label) =>
+        var name = nameForErrors;
+        return WithCodec(data, name, (codec, label) =>
         {
             var plan = Plan(codec, options, label, name, minimumScale);
             var image = DecodeWith(codec, plan, options, label, name);

@@ -124,7 +124,7 @@ public static class ImagePreprocessor
     /// image on the two axes (at least 1 when the image is enlarged, and 1 for sizes that depend on each image). An image
     /// decoded at this scale or more is still only shrunk by the resampler.
     /// </summary>
-    internal static double ResizeScale(int width, int height, InputSpec spec)
+    public static double ResizeScale(int width, int height, InputSpec spec)
     {
         if (spec.Resize == ResizeMode.LimitSide || width <= 0 || height <= 0)
         {

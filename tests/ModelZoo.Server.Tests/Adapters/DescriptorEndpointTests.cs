@@ -3,6 +3,7 @@ using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Tests.Infrastructure;
 using ModelZoo.Tasks;
+using ModelZoo.Tests;
 using ModelZoo.Tests.Infrastructure;
 
 namespace ModelZoo.Server.Tests.Adapters;
@@ -83,6 +84,45 @@ public sealed class DescriptorEndpointTests(RealModelsServer fixture)
         Assert.Equal(192, embedding.Count);
         Assert.Equal(1.0, Math.Sqrt(embedding.Sum(v => v * v)), 3);
     }
+
+    [Fact]
+    public async Task Boxes_and_keypoints_of_a_jpeg_decoded_at_a_dct_scale_match_the_full_size_decode()
+    {
+        // The fixture decodes a JPEG for the detector and MoveNet at the smallest scale their resize still shrinks
+        // (dog.jpg at 5/8 for NanoDet's 416, person.jpg at 3/8 for MoveNet's 192); answers are in the sent pixels.
+        using var store = new Store.ModelStore(SharedStore.Settings);
+        var catalog = Catalog.ModelCatalog.Load(SharedStore.Settings);
+        using var detector = ObjectDetector.Open(await store.OpenAsync(catalog.Get(RealModelsServer.Detector)));
+        var dogPath = TestAssets.Image("darknet/dog.jpg");
+        using var dogImage = ImageDecoder.Decode(dogPath);
+        using var served = await PredictAsync(fixture.Server, RealModelsServer.Detector, await File.ReadAllBytesAsync(dogPath));
+        var boxes = served.RootElement.GetProperty("detections").EnumerateArray()
+            .Select(d => (Label: d.GetProperty("label").GetString(), Box: BoxOf(d.GetProperty("box")))).ToList();
+        // The clear detections, the bicycle and the dog (the pickup's truck and car, near the 0.3 threshold, may flip either
+        // way, as between two JPEG encodings).
+        var reference = detector.Detect(dogImage).Where(d => d.Score >= 0.4f).ToList();
+        Assert.True(reference.Count >= 2, $"{reference.Count} clear detections in dog.jpg: {string.Join(", ", detector.Detect(dogImage))}");
+        foreach (var r in reference)
+        {
+            var best = boxes.Where(b => b.Label == r.Label).Select(b => b.Box.IntersectionOverUnion(r.Box)).DefaultIfEmpty(0).Max();
+            Assert.True(best >= 0.9f, $"{r.Label} at {r.Box}: best IoU {best:0.00} among {string.Join(", ", boxes)}");
+        }
+
+        var personPath = TestAssets.Image("darknet/person.jpg");
+        using var pose = PoseEstimator.Open(await store.OpenAsync(catalog.Get(RealModelsServer.Pose)));
+        using var personImage = ImageDecoder.Decode(personPath);
+        var expected = Assert.Single(pose.Estimate(personImage)).Keypoints;
+        using var poses = await PredictAsync(fixture.Server, RealModelsServer.Pose, await File.ReadAllBytesAsync(personPath));
+        var keypoints = poses.RootElement.GetProperty("poses")[0].GetProperty("keypoints").EnumerateArray().ToList();
+        Assert.Equal(expected.Count, keypoints.Count);
+        var diagonal = MathF.Sqrt(personImage.Width * personImage.Width + personImage.Height * personImage.Height);
+        var near = expected.Zip(keypoints).Count(p =>
+            MathF.Sqrt(MathF.Pow(p.First.X - p.Second.GetProperty("x").GetSingle(), 2) + MathF.Pow(p.First.Y - p.Second.GetProperty("y").GetSingle(), 2)) <= 0.02f * diagonal);
+        Assert.True(near >= expected.Count - 1, $"{near} of {expected.Count} keypoints within 2 % of the diagonal");
+    }
+
+    private static BoundingBox BoxOf(JsonElement box) => new(box.GetProperty("x").GetSingle(), box.GetProperty("y").GetSingle(),
+        box.GetProperty("width").GetSingle(), box.GetProperty("height").GetSingle());
 
     private static async Task<JsonDocument> PredictAsync(RunningServer server, string handle, byte[] body, string query = "")
     {
