@@ -64,10 +64,7 @@ public sealed class VisionCommandsTests
     public void Detect_json_has_label_score_and_box_in_original_pixels_for_a_user_catalog_model()
     {
         using var home = new TempHome();
-        var spec = new InputSpec { Width = 64, Height = 64, Resize = ResizeMode.Letterbox };
-        float[] data = [32, 32, 16, 8, 0.1f, 0.9f];
-        using var fixture = FixedOutputModel.Create(ModelTask.ObjectDetection, "yolov8", spec, [new T("output0", data, 1, 6, 1)], ["cat", "dog"]);
-        ModelCatalog.Load(home.Settings()).Register(fixture.Card, home.Settings());
+        using var fixture = RegisterFixedDogDetector(home);
         var imagePath = Path.Combine(home.Path, "wide.png");
         using (var bitmap = new SKBitmap(128, 64))
         using (var file = File.Create(imagePath))
@@ -99,10 +96,7 @@ public sealed class VisionCommandsTests
     {
         // A 512×256 JPEG for a 64-pixel model decodes at 1/8 by default; the box must land where a full decode puts it.
         using var home = new TempHome();
-        var spec = new InputSpec { Width = 64, Height = 64, Resize = ResizeMode.Letterbox };
-        float[] data = [32, 32, 16, 8, 0.1f, 0.9f];
-        using var fixture = FixedOutputModel.Create(ModelTask.ObjectDetection, "yolov8", spec, [new T("output0", data, 1, 6, 1)], ["cat", "dog"]);
-        ModelCatalog.Load(home.Settings()).Register(fixture.Card, home.Settings());
+        using var fixture = RegisterFixedDogDetector(home);
         var imagePath = Path.Combine(home.Path, "wide.jpg");
         using (var bitmap = new SKBitmap(512, 256))
         using (var file = File.Create(imagePath))
@@ -126,6 +120,17 @@ public sealed class VisionCommandsTests
         Assert.Equal([192.0, 96.0, 128.0, 64.0], Box("--save", save));
         using var png = SKBitmap.Decode(Path.Combine(save, "wide.png"));
         Assert.Equal((512, 256), (png.Width, png.Height));
+    }
+
+    /// <summary>A 64-pixel letterbox detector that always answers one dog at (32, 32, 16, 8) in model pixels, registered in
+    /// <paramref name="home"/>'s catalog.</summary>
+    private static FixedOutputModel RegisterFixedDogDetector(TempHome home)
+    {
+        var spec = new InputSpec { Width = 64, Height = 64, Resize = ResizeMode.Letterbox };
+        float[] data = [32, 32, 16, 8, 0.1f, 0.9f];
+        var fixture = FixedOutputModel.Create(ModelTask.ObjectDetection, "yolov8", spec, [new T("output0", data, 1, 6, 1)], ["cat", "dog"]);
+        ModelCatalog.Load(home.Settings()).Register(fixture.Card, home.Settings());
+        return fixture;
     }
 
     [Fact]
