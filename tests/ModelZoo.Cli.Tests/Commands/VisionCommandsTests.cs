@@ -65,13 +65,7 @@ public sealed class VisionCommandsTests
     {
         using var home = new TempHome();
         using var fixture = RegisterFixedDogDetector(home);
-        var imagePath = Path.Combine(home.Path, "wide.png");
-        using (var bitmap = new SKBitmap(128, 64))
-        using (var file = File.Create(imagePath))
-        {
-            bitmap.Erase(SKColors.Gray);
-            bitmap.Encode(file, SKEncodedImageFormat.Png, 100);
-        }
+        var imagePath = WriteGray(Path.Combine(home.Path, "wide.png"), 128, 64, SKEncodedImageFormat.Png);
 
         var result = CliRunner.Run(home.Settings(), "detect", fixture.Card.Handle, imagePath, "--json", "--min-score", "0.5");
 
@@ -97,13 +91,7 @@ public sealed class VisionCommandsTests
         // A 512×256 JPEG for a 64-pixel model decodes at 1/8 by default; the box must land where a full decode puts it.
         using var home = new TempHome();
         using var fixture = RegisterFixedDogDetector(home);
-        var imagePath = Path.Combine(home.Path, "wide.jpg");
-        using (var bitmap = new SKBitmap(512, 256))
-        using (var file = File.Create(imagePath))
-        {
-            bitmap.Erase(SKColors.Gray);
-            bitmap.Encode(file, SKEncodedImageFormat.Jpeg, 90);
-        }
+        var imagePath = WriteGray(Path.Combine(home.Path, "wide.jpg"), 512, 256, SKEncodedImageFormat.Jpeg);
         var save = Path.Combine(home.Path, "drawn");
 
         double[] Box(params string[] extra)
@@ -120,6 +108,16 @@ public sealed class VisionCommandsTests
         Assert.Equal([192.0, 96.0, 128.0, 64.0], Box("--save", save));
         using var png = SKBitmap.Decode(Path.Combine(save, "wide.png"));
         Assert.Equal((512, 256), (png.Width, png.Height));
+    }
+
+    /// <summary>Writes a plain grey image of the given size and format; returns its path.</summary>
+    private static string WriteGray(string path, int width, int height, SKEncodedImageFormat format)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        using var file = File.Create(path);
+        bitmap.Erase(SKColors.Gray);
+        bitmap.Encode(file, format, 95);
+        return path;
     }
 
     /// <summary>A 64-pixel letterbox detector that always answers one dog at (32, 32, 16, 8) in model pixels, registered in
