@@ -71,10 +71,18 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     /// <exception cref="ServeException">503 when the budget had no room in time.</exception>
     public async Task<(RgbImage Image, ImageDecodeEstimate Estimate)> DecodeAsync(HttpContext http, byte[] bytes)
     {
+        var estimate = await ChargeDecodeAsync(http, bytes).ConfigureAwait(false);
+        return (ImageDecoder.Decode(bytes, null, options.Decode), estimate);
+    }
+
+    /// <summary>Measures the decode of <paramref name="bytes"/> and charges its memory to the decode budget until the
+    /// request ends, waiting for room if need be.</summary>
+    private async Task<ImageDecodeEstimate> ChargeDecodeAsync(HttpContext http, byte[] bytes)
+    {
         var estimate = ImageDecoder.Measure(bytes, null, options.Decode);
         var charge = await decodeBudget.AcquireAsync(estimate.PeakBytes, options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
         http.Response.RegisterForDispose(charge);
-        return (ImageDecoder.Decode(bytes, null, options.Decode), estimate);
+        return estimate;
     }
 
     /// <summary>
@@ -87,9 +95,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     /// <exception cref="ServeException">503 when the budget had no room in time.</exception>
     public async Task<ScaledImage> DecodeScaledAsync(HttpContext http, byte[] bytes, Func<int, int, double>? minimumScale)
     {
-        var estimate = ImageDecoder.Measure(bytes, null, options.Decode);
-        var charge = await decodeBudget.AcquireAsync(estimate.PeakBytes, options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
-        http.Response.RegisterForDispose(charge);
+        await ChargeDecodeAsync(http, bytes).ConfigureAwait(false);
         return ImageDecoder.DecodeScaled(bytes, null, options.Decode, minimumScale);
     }
 

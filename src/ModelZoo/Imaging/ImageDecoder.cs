@@ -61,15 +61,14 @@ public static class ImageDecoder
     public static ScaledImage DecodeScaled(ReadOnlySpan<byte> data, string? nameForErrors, ImageDecodeOptions? options, Func<int, int, double>? minimumScale)
     {
         options ??= ImageDecodeOptions.Default;
-        var name = nameForErrors;
-        return WithCodec(data, name, (codec, label) =>
+        return WithCodec(data, nameForErrors, (codec, label) =>
         {
-            var plan = Plan(codec, options, label, name, minimumScale);
-            var image = DecodeWith(codec, plan, options, label, name);
-            var swap = options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
-            var (w, h) = swap ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
-            var (sx, sy) = swap ? (plan.ScaleY, plan.ScaleX) : (plan.ScaleX, plan.ScaleY);
-            return new ScaledImage(image, w, h, sx, sy);
+            var plan = Plan(codec, options, label, nameForErrors, minimumScale);
+            var image = DecodeWith(codec, plan, options, label, nameForErrors);
+            var (w, h) = (codec.Info.Width, codec.Info.Height);
+            return SwapsAxes(codec, options)
+                ? new ScaledImage(image, h, w, plan.ScaleY, plan.ScaleX)
+                : new ScaledImage(image, w, h, plan.ScaleX, plan.ScaleY);
         });
     }
 
@@ -112,11 +111,8 @@ public static class ImageDecoder
     /// <param name="nameForErrors">A file name or label to put in error messages.</param>
     /// <param name="options">Limits; <see cref="ImageDecodeOptions.Default"/> when null.</param>
     /// <exception cref="ImageDecodeException">The data is empty, truncated, damaged, too large or not an image.</exception>
-    public static RgbImage Decode(ReadOnlySpan<byte> data, string? nameForErrors = null, ImageDecodeOptions? options = null)
-    {
-        options ??= ImageDecodeOptions.Default;
-        return WithCodec(data, nameForErrors, (codec, label) => DecodeWith(codec, Plan(codec, options, label, nameForErrors, null), options, label, nameForErrors));
-    }
+    public static RgbImage Decode(ReadOnlySpan<byte> data, string? nameForErrors = null, ImageDecodeOptions? options = null) =>
+        DecodeScaled(data, nameForErrors, options, null).Image;
 
     /// <summary>
     /// Reads an image's header and tells the size it will be decoded at and the memory decoding it takes, without
@@ -129,9 +125,8 @@ public static class ImageDecoder
         return WithCodec(data, nameForErrors, (codec, label) =>
         {
             var plan = Plan(codec, options, label, nameForErrors, null);
-            var swap = options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
             var (w, h, dw, dh) = (codec.Info.Width, codec.Info.Height, plan.Width, plan.Height);
-            return swap ? new ImageDecodeEstimate(h, w, dh, dw, plan.PeakBytes) : new ImageDecodeEstimate(w, h, dw, dh, plan.PeakBytes);
+            return SwapsAxes(codec, options) ? new ImageDecodeEstimate(h, w, dh, dw, plan.PeakBytes) : new ImageDecodeEstimate(w, h, dw, dh, plan.PeakBytes);
         });
     }
 
@@ -181,12 +176,10 @@ public static class ImageDecoder
                 $"{label} is {width}x{height} ({pixels / 1e6:0.#} megapixels), more than the limit of {options.MaxPixels / 1e6:0.#}; " +
                 "downscale it or raise ImageDecodeOptions.MaxPixels.", name);
         }
-        // RGBA from the codec plus the RGB image it becomes.
-        static long Cost(long w, long h) => w * h * 7;
         if (minimumScale is not null && CoveringScale(codec, options, minimumScale) is { } covering
             && (options.MaxDecodedPixels is not long limit || (long)covering.Width * covering.Height <= limit))
         {
-            return covering with { PeakBytes = Cost(covering.Width, covering.Height) };
+            return covering;
         }
         if (options.MaxDecodedPixels is not long max || pixels <= max)
         {
@@ -198,7 +191,7 @@ public static class ImageDecoder
             var scaled = codec.GetScaledDimensions(eighths / 8f);
             if (scaled.Width < width && scaled.Width > 0 && scaled.Height > 0 && (long)scaled.Width * scaled.Height <= max)
             {
-                return CodecScaledPlan(codec, eighths, scaled) with { PeakBytes = Cost(scaled.Width, scaled.Height) };
+                return CodecScaledPlan(codec, eighths, scaled);
             }
         }
         var box = (int)Math.Ceiling(Math.Sqrt((double)pixels / max));
@@ -219,8 +212,7 @@ public static class ImageDecoder
     private static DecodePlan? CoveringScale(SKCodec codec, ImageDecodeOptions options, Func<int, int, double> minimumScale)
     {
         int width = codec.Info.Width, height = codec.Info.Height;
-        var swap = options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
-        var wanted = swap ? minimumScale(height, width) : minimumScale(width, height);
+        var wanted = SwapsAxes(codec, options) ? minimumScale(height, width) : minimumScale(width, height);
         for (var eighths = 1; eighths <= 7; eighths++)
         {
             if (eighths / 8.0 < wanted)
@@ -247,9 +239,17 @@ public static class ImageDecoder
     /// other codecs' scale is the size ratio.</summary>
     private static DecodePlan CodecScaledPlan(SKCodec codec, int eighths, SKSizeI scaled) =>
         codec.EncodedFormat == SKEncodedImageFormat.Jpeg
-            ? new DecodePlan(scaled.Width, scaled.Height, true, 1, false, 0, eighths / 8.0, eighths / 8.0)
-            : new DecodePlan(scaled.Width, scaled.Height, true, 1, false, 0,
+            ? new DecodePlan(scaled.Width, scaled.Height, true, 1, false, Cost(scaled.Width, scaled.Height), eighths / 8.0, eighths / 8.0)
+            : new DecodePlan(scaled.Width, scaled.Height, true, 1, false, Cost(scaled.Width, scaled.Height),
                 (double)scaled.Width / codec.Info.Width, (double)scaled.Height / codec.Info.Height);
+
+    /// <summary>Peak memory of a decode to <paramref name="width"/> × <paramref name="height"/>: RGBA from the codec plus
+    /// the RGB image it becomes.</summary>
+    private static long Cost(long width, long height) => width * height * 7;
+
+    /// <summary>Whether the image's upright orientation swaps its encoded width and height.</summary>
+    private static bool SwapsAxes(SKCodec codec, ImageDecodeOptions options) =>
+        options.ApplyOrientation && PixelConversion.SwapsAxes(codec.EncodedOrigin);
 
     private static int Ceiling(int value, int divisor) => (value + divisor - 1) / divisor;
 

@@ -125,14 +125,12 @@ public abstract class ImagePipeline<TResult, TOptions> : ITaskPipeline<TResult, 
         }, p => p.Transform, _clock, ct);
     }
 
-    /// <summary>Preprocesses a file's decoded image; when it was decoded smaller, the transform maps back onto the
-    /// file's pixels, so results do not depend on the decoded size.</summary>
+    /// <summary>Preprocesses a file's decoded image, its transform mapping back onto the file's pixels (the decoded
+    /// image's own at full size), so results do not depend on the decoded size.</summary>
     private PreparedImage PreprocessFile(ScaledImage decoded)
     {
         var prepared = Preprocess(decoded.Image);
-        return decoded.ScaleX == 1 && decoded.ScaleY == 1
-            ? prepared
-            : prepared with { Transform = decoded.ToSource(prepared.Transform) };
+        return prepared with { Transform = decoded.ToSource(prepared.Transform) };
     }
 
     /// <summary>Runs <paramref name="work"/> (calls on this pipeline) and returns the model-session calls it made, to be
