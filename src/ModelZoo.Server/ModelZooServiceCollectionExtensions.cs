@@ -48,7 +48,7 @@ public static class ModelZooServiceCollectionExtensions
             sp.GetRequiredService<ILogger<PredictionService>>()));
         services.AddSingleton(_ => new DecodeBudget(options.DecodeBudgetBytes));
         services.AddSingleton<IStartupFilter, RequestMetricsStartupFilter>();
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer<NativeApiDocument>());
         InferenceProtocol.InferenceProtocolEndpoints.AddServices(services, options);
         return services;
     }

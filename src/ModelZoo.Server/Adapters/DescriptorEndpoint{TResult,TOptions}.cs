@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
@@ -40,6 +41,9 @@ public sealed class DescriptorEndpoint<TResult, TOptions> : ITaskEndpoint
 
     /// <inheritdoc />
     public TaskInput Input => Descriptor.Input;
+
+    /// <inheritdoc />
+    public JsonObject JsonSchema() => Descriptor.JsonSchema(ResultJsonOptions.Response);
 
     /// <inheritdoc />
     public IReadOnlyList<ModelCard> Companions(ModelCard card, ModelCatalog catalog)

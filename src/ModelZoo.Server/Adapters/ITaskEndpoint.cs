@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
@@ -24,6 +25,10 @@ public interface ITaskEndpoint
 
     /// <summary>Whether requests carry an image or a text.</summary>
     TaskInput Input { get; }
+
+    /// <summary>The JSON Schema (draft 2020-12, built with <see cref="ResultSchema"/>) of the object a native predict
+    /// answers for this task; the server's OpenAPI document publishes it. A new node on every call.</summary>
+    JsonObject JsonSchema();
 
     /// <summary>Opens the task's pipeline over a pulled model. The runner owns its native session.</summary>
     /// <exception cref="ZooException">The model cannot be opened for this task.</exception>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
@@ -20,6 +21,9 @@ public sealed class OcrEndpoint : ITaskEndpoint
 
     /// <inheritdoc />
     public TaskInput Input => TaskInput.Image;
+
+    /// <inheritdoc />
+    public JsonObject JsonSchema() => ResultSchema.Object("Lines of text read in the image.", ResultSchema.Lines());
 
     /// <inheritdoc />
     public IReadOnlyList<ModelCard> Companions(ModelCard card, ModelCatalog catalog)

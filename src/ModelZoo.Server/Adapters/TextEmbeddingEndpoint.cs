@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
@@ -15,6 +16,12 @@ public sealed class TextEmbeddingEndpoint : ITaskEndpoint
 
     /// <inheritdoc />
     public TaskInput Input => TaskInput.Text;
+
+    /// <inheritdoc />
+    public JsonObject JsonSchema() => ResultSchema.Object("The text's embedding.",
+        ResultSchema.Required("vector", ResultSchema.Vector("The model's embedding of the text.")),
+        ResultSchema.Required("truncated", ResultSchema.Boolean("Whether the text was longer than the model reads and was cut.")),
+        ResultSchema.Required("tokenCount", ResultSchema.Integer("Tokens the model read.")));
 
     /// <inheritdoc />
     public ITaskRunner Open(LocalModel model, SessionSettings session) =>

@@ -1,13 +1,21 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Server.Hosting;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Http;
 
 /// <summary>The native API's error body, <c>{"error":{"code","message"}}</c>, and how library errors map to HTTP statuses.</summary>
 internal static class ApiErrors
 {
+    /// <summary>The JSON Schema of the error body, for the OpenAPI document.</summary>
+    public static JsonObject JsonSchema() => ResultSchema.Object("An error.",
+        ResultSchema.Required("error", ResultSchema.Object("What went wrong.",
+            ResultSchema.Required("code", ResultSchema.String("A stable code, e.g. 'model-not-found'.")),
+            ResultSchema.Required("message", ResultSchema.String("What went wrong and what to do next.")))));
+
     public static IResult Result(ZooError error, string message) =>
         new ErrorResult(error.HttpStatus ?? 500, error.Code, message, null);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -150,6 +151,23 @@ internal static class NativeApi
         }
         return options;
     }
+
+    /// <summary>The JSON Schema of <see cref="Summary"/>, for the OpenAPI document.</summary>
+    internal static JsonObject SummarySchema() => ResultSchema.Object("One catalog model as this server sees it.",
+        ResultSchema.Required("handle", ResultSchema.String("The catalog handle, e.g. 'face/blazeface/front_128'.")),
+        ResultSchema.Required("task", ResultSchema.String("The model's task; a predict answers in that task's shape.")),
+        ResultSchema.Required("accepts", ResultSchema.OrNull(ResultSchema.String("What a predict body holds: 'image' or 'text'; null when this server cannot serve the task."))),
+        ResultSchema.Required("version", ResultSchema.String("The card's version.")),
+        ResultSchema.Required("title", ResultSchema.OrNull(ResultSchema.String("A human title."))),
+        ResultSchema.Required("license", ResultSchema.String("SPDX licence identifier.")),
+        ResultSchema.Required("sizeBytes", ResultSchema.Integer("Total size of the model's files.")),
+        ResultSchema.Required("input", ResultSchema.OrNull(ResultSchema.Object("The model's input image size.",
+            ResultSchema.Required("width", ResultSchema.Integer("Width in pixels (0: any).")),
+            ResultSchema.Required("height", ResultSchema.Integer("Height in pixels (0: any)."))))),
+        ResultSchema.Required("labels", ResultSchema.OrNull(ResultSchema.Integer("How many labels the model has."))),
+        ResultSchema.Required("loaded", ResultSchema.Boolean("Whether it is in memory now.")),
+        ResultSchema.Required("cached", ResultSchema.Boolean("Whether its files are on this server's disk.")),
+        ResultSchema.Required("allowed", ResultSchema.Boolean("Whether a client may use it here.")));
 
     private static object Summary(ModelCard card, ITaskEndpoint? endpoint, bool loaded, bool cached, bool allowed) => new
     {

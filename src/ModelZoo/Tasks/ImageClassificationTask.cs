@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Store;
 
@@ -20,6 +21,13 @@ public sealed class ImageClassificationTask() : TaskDescriptor<IReadOnlyList<Pre
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<Prediction>, ClassificationOptions> Open(LocalModel model, ImageTaskOptions options) =>
         ImageClassifier.Open(model, options);
+
+    /// <inheritdoc />
+    public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("Classes of the image, best first.",
+        ResultSchema.Required("predictions", ResultSchema.ArrayOf(ResultSchema.Object("One class.",
+            ResultSchema.Required("label", ResultSchema.String("The class name.")),
+            ResultSchema.Required("index", ResultSchema.Integer("The class's index in the model's output.")),
+            ResultSchema.Required("score", ResultSchema.Score("Probability."))), "The top classes, best first.")));
 
     /// <summary>Writes <c>"predictions": [{"label", "index", "score"}]</c>, scores as computed.</summary>
     public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<Prediction> result, ResultJsonOptions options)

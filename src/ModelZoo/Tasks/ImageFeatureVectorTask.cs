@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Store;
 
@@ -18,6 +19,10 @@ public sealed class ImageFeatureVectorTask() : TaskDescriptor<float[], FeatureVe
     /// <inheritdoc />
     public override ITaskPipeline<float[], FeatureVectorOptions> Open(LocalModel model, ImageTaskOptions options) =>
         FeatureExtractor.Open(model, options);
+
+    /// <inheritdoc />
+    public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("The image's feature vector.",
+        ResultSchema.Required("vector", ResultSchema.Vector("The model's feature vector, as the card's output gives it.")));
 
     /// <summary>Writes <c>"vector": […]</c>, the model's output as it is.</summary>
     public override void WriteJson(Utf8JsonWriter writer, float[] result, ResultJsonOptions options)

@@ -43,19 +43,19 @@ public sealed class DescriptorEndpointTests(RealModelsServer fixture)
         var astronaut = await File.ReadAllBytesAsync(RealModelsServer.Astronaut);
         var face = RealModelsServer.AstronautFace;
 
-        using var poses = await PredictAsync(reduced, RealModelsServer.Pose, astronaut);
+        using var poses = await RealModelsServer.PredictAsync(reduced, RealModelsServer.Pose, astronaut);
         var nose = poses.RootElement.GetProperty("poses")[0].GetProperty("keypoints")[0];
         Assert.InRange(nose.GetProperty("x").GetSingle(), face.X, face.X + face.Width);
         Assert.InRange(nose.GetProperty("y").GetSingle(), face.Y, face.Y + face.Height);
 
-        using var faces = await PredictAsync(reduced, RealModelsServer.Faces, astronaut);
+        using var faces = await RealModelsServer.PredictAsync(reduced, RealModelsServer.Faces, astronaut);
         var box = faces.RootElement.GetProperty("faces")[0].GetProperty("box");
         Assert.InRange(box.GetProperty("x").GetSingle(), 140f, 200f);
         Assert.InRange(box.GetProperty("y").GetSingle(), 40f, 100f);
         Assert.InRange(box.GetProperty("width").GetSingle(), 60f, 160f);
 
         var dog = await File.ReadAllBytesAsync(RealModelsServer.Dog);
-        using var small = await PredictAsync(reduced, RealModelsServer.Detector, dog);
+        using var small = await RealModelsServer.PredictAsync(reduced, RealModelsServer.Detector, dog);
         using var full = await fixture.PredictAsync(RealModelsServer.Detector, dog);
         var (smallDog, fullDog) = (DogBox(small), DogBox(full));
         Assert.InRange(smallDog.X - fullDog.X, -40f, 40f);
@@ -76,7 +76,7 @@ public sealed class DescriptorEndpointTests(RealModelsServer fixture)
             TaskEndpointRegistry.CreateDefault(RealModelsServer.FaceAttributes).Find(Catalog.ModelTask.FaceEmbedding));
         Assert.Equal([FaceEmbedder.DefaultDetector], endpoint.CompanionHandles);
 
-        using var result = await PredictAsync(server, handle, await File.ReadAllBytesAsync(RealModelsServer.Astronaut));
+        using var result = await RealModelsServer.PredictAsync(server, handle, await File.ReadAllBytesAsync(RealModelsServer.Astronaut));
 
         var face = Assert.Single(result.RootElement.GetProperty("faces").EnumerateArray().ToList());
         Assert.InRange(face.GetProperty("box").GetProperty("x").GetSingle(), 140f, 200f);
@@ -95,7 +95,7 @@ public sealed class DescriptorEndpointTests(RealModelsServer fixture)
         using var detector = ObjectDetector.Open(await store.OpenAsync(catalog.Get(RealModelsServer.Detector)));
         var dogPath = TestAssets.Image("darknet/dog.jpg");
         using var dogImage = ImageDecoder.Decode(dogPath);
-        using var served = await PredictAsync(fixture.Server, RealModelsServer.Detector, await File.ReadAllBytesAsync(dogPath));
+        using var served = await RealModelsServer.PredictAsync(fixture.Server, RealModelsServer.Detector, await File.ReadAllBytesAsync(dogPath));
         var boxes = served.RootElement.GetProperty("detections").EnumerateArray()
             .Select(d => (Label: d.GetProperty("label").GetString(), Box: BoxOf(d.GetProperty("box")))).ToList();
         // The clear detections, the bicycle and the dog (the pickup's truck and car, near the 0.3 threshold, may flip either
@@ -112,7 +112,7 @@ public sealed class DescriptorEndpointTests(RealModelsServer fixture)
         using var pose = PoseEstimator.Open(await store.OpenAsync(catalog.Get(RealModelsServer.Pose)));
         using var personImage = ImageDecoder.Decode(personPath);
         var expected = Assert.Single(pose.Estimate(personImage)).Keypoints;
-        using var poses = await PredictAsync(fixture.Server, RealModelsServer.Pose, await File.ReadAllBytesAsync(personPath));
+        using var poses = await RealModelsServer.PredictAsync(fixture.Server, RealModelsServer.Pose, await File.ReadAllBytesAsync(personPath));
         var keypoints = poses.RootElement.GetProperty("poses")[0].GetProperty("keypoints").EnumerateArray().ToList();
         Assert.Equal(expected.Count, keypoints.Count);
         var diagonal = MathF.Sqrt(personImage.Width * personImage.Width + personImage.Height * personImage.Height);
@@ -123,14 +123,6 @@ public sealed class DescriptorEndpointTests(RealModelsServer fixture)
 
     private static BoundingBox BoxOf(JsonElement box) => new(box.GetProperty("x").GetSingle(), box.GetProperty("y").GetSingle(),
         box.GetProperty("width").GetSingle(), box.GetProperty("height").GetSingle());
-
-    private static async Task<JsonDocument> PredictAsync(RunningServer server, string handle, byte[] body, string query = "")
-    {
-        var response = await server.Client.PostAsync($"/v1/models/{handle}:predict{query}", new ByteArrayContent(body));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{handle}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text);
-    }
 
     private static (float X, float Y, float Width, float Height) DogBox(JsonDocument result)
     {

@@ -124,6 +124,7 @@ public sealed class TaskEndpointTests(RealModelsServer fixture)
                 new StringContent(text, Encoding.UTF8, "text/plain"));
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.IsSuccessStatusCode, body);
+            await PublishedSchemas.AssertPredictAnswerAsync(fixture.Server, RealModelsServer.TextEmbedder, body);
             using var document = JsonDocument.Parse(body);
             Assert.False(document.RootElement.GetProperty("truncated").GetBoolean());
             Assert.InRange(document.RootElement.GetProperty("tokenCount").GetInt32(), 3, 64);

@@ -82,6 +82,8 @@ public sealed class ShutdownTests(MobileNetHome home)
 
         public TaskInput Input => inner.Input;
 
+        public System.Text.Json.Nodes.JsonObject JsonSchema() => inner.JsonSchema();
+
         public void Release() => _release.Set();
 
         public ITaskRunner Open(LocalModel model, SessionSettings session)

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Tests.Infrastructure;
 using ModelZoo.Tasks;
+using ModelZoo.Tests.Infrastructure;
 
 namespace ModelZoo.Server.Tests.Http;
 
@@ -68,6 +70,41 @@ public sealed class NativeApiTests(MobileNetHome home)
         var paths = openApi.RootElement.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/v1/models", out _), "the OpenAPI document should describe GET /v1/models");
         Assert.True(paths.TryGetProperty("/v1/images:annotate", out _), "the OpenAPI document should describe the Vision endpoint");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_publishes_each_served_task_s_answer_and_real_answers_and_errors_conform()
+    {
+        await using var server = await RunningServer.StartAsync(home.Settings, o => o.Models.Add(MobileNetHome.Handle));
+        await server.WaitReadyAsync();
+        var document = JsonNode.Parse(await server.Client.GetStringAsync("/openapi/v1.json"))!;
+        Assert.StartsWith("3.1", document["openapi"]!.GetValue<string>());
+
+        var predict = document["paths"]!["/v1/models/{path}"]!["post"]!;
+        var answers = predict["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray()
+            .Select(r => r!["$ref"]!.GetValue<string>()).ToList();
+        var expected = TaskEndpointRegistry.CreateDefault().Tasks.Select(t => $"#/components/schemas/{t}Response").ToList();
+        Assert.Equal(expected, answers);
+        Assert.Equal("#/components/schemas/Error", predict["responses"]!["default"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(["top", "min_score"], predict["parameters"]!.AsArray()
+            .Where(p => p!["in"]!.GetValue<string>() == "query").Select(p => p!["name"]!.GetValue<string>()));
+        Assert.Contains("multipart/form-data", predict["requestBody"]!["content"]!.AsObject().Select(c => c.Key));
+
+        using var raw = new ByteArrayContent(await File.ReadAllBytesAsync(MobileNetHome.DogPhoto));
+        var answer = await (await server.Client.PostAsync(PredictPath + "?top=3", raw)).Content.ReadAsStringAsync();
+        await PublishedSchemas.AssertPredictAnswerAsync(server, MobileNetHome.Handle, answer);
+        // An answer of another task's shape does not pass as this one's.
+        var detections = await PublishedSchemas.ComponentAsync(server, "ObjectDetectionResponse");
+        Assert.NotEmpty(JsonSchemaCheck.Errors(detections, answer));
+
+        var list = JsonSchemaCheck.Inline(document, document["paths"]!["/v1/models"]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!);
+        Assert.Empty(JsonSchemaCheck.Errors(list, await server.Client.GetStringAsync("/v1/models")));
+        var summary = await PublishedSchemas.ComponentAsync(server, "ModelSummary");
+        Assert.Empty(JsonSchemaCheck.Errors(summary, await server.Client.GetStringAsync("/v1/models/" + MobileNetHome.Handle)));
+
+        var error = await PublishedSchemas.ComponentAsync(server, "Error");
+        var unknown = await server.Client.PostAsync("/v1/models/imagenet/no_such_model/classification:predict", new ByteArrayContent([1, 2, 3]));
+        Assert.Empty(JsonSchemaCheck.Errors(error, await unknown.Content.ReadAsStringAsync()));
     }
 
     [Fact]

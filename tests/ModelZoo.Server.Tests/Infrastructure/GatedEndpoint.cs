@@ -36,6 +36,8 @@ public sealed class GatedEndpoint<TResult>(ITaskEndpoint inner) : ITaskEndpoint
 
     public TaskInput Input => inner.Input;
 
+    public System.Text.Json.Nodes.JsonObject JsonSchema() => inner.JsonSchema();
+
     /// <summary>Lets every held and future batch run.</summary>
     public void Open() => _open.Set();
 

@@ -61,12 +61,17 @@ public sealed class RealModelsServer : IAsyncLifetime
         });
     }
 
-    /// <summary>POSTs a file to a model's predict route and returns the parsed body, asserting 200.</summary>
-    public async Task<JsonDocument> PredictAsync(string handle, byte[] body, string query = "")
+    /// <summary>POSTs a file to a model's predict route and returns the parsed body, asserting 200 and an answer in the
+    /// shape the server's OpenAPI document publishes for the model's task.</summary>
+    public Task<JsonDocument> PredictAsync(string handle, byte[] body, string query = "") => PredictAsync(Server, handle, body, query);
+
+    /// <summary><see cref="PredictAsync(string, byte[], string)"/> on another server.</summary>
+    public static async Task<JsonDocument> PredictAsync(RunningServer server, string handle, byte[] body, string query = "")
     {
-        var response = await Server.Client.PostAsync($"/v1/models/{handle}:predict{query}", new ByteArrayContent(body));
+        var response = await server.Client.PostAsync($"/v1/models/{handle}:predict{query}", new ByteArrayContent(body));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{handle}: {(int)response.StatusCode} {text}");
+        await PublishedSchemas.AssertPredictAnswerAsync(server, handle, text);
         return JsonDocument.Parse(text);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Store;
 
@@ -25,7 +26,7 @@ namespace ModelZoo.Tasks;
 /// template's <c>OpenPipeline</c>/<c>PullAndOpenAsync</c>.</item>
 /// <item>If results are drawn, write its <see cref="IAnnotationLayer"/> in the task's folder.</item>
 /// <item>Derive a descriptor from this class: the task, the decoders, <see cref="ParseOptions"/>,
-/// <see cref="WriteJson"/>, <see cref="Annotate"/>, <see cref="Present"/> and, for a command-line verb,
+/// <see cref="WriteJson"/> and its <see cref="JsonSchema"/>, <see cref="Annotate"/>, <see cref="Present"/> and, for a command-line verb,
 /// <see cref="Command"/>.</item>
 /// <item>If the pipeline needs a model of another task to run at all, override <see cref="CompanionTask"/> and
 /// <see cref="DefaultCompanions"/>; hosts then pull and pass that model to
@@ -117,6 +118,9 @@ public abstract class TaskDescriptor<TResult, TOptions> : ITaskDescriptor where 
     /// is the object alone. Shapes follow <see cref="ResultJson"/>.
     /// </summary>
     public abstract void WriteJson(Utf8JsonWriter writer, TResult result, ResultJsonOptions options);
+
+    /// <inheritdoc />
+    public abstract JsonObject JsonSchema(ResultJsonOptions options);
 
     /// <summary>What to draw over the image for <paramref name="result"/>; nothing by default.</summary>
     public virtual Annotations Annotate(TResult result) => new();

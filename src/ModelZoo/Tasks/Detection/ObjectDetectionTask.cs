@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Store;
 
@@ -20,6 +21,9 @@ public sealed class ObjectDetectionTask() : TaskDescriptor<IReadOnlyList<Detecti
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<Detection>, DetectionOptions> Open(LocalModel model, ImageTaskOptions options) =>
         ObjectDetector.Open(model, options);
+
+    /// <inheritdoc />
+    public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("Objects found in the image.", ResultSchema.Detections());
 
     /// <inheritdoc />
     public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<Detection> result, ResultJsonOptions options) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Store;
 
@@ -40,6 +41,13 @@ public sealed class FaceEmbeddingTask() : TaskDescriptor<IReadOnlyList<EmbeddedF
         ArgumentNullException.ThrowIfNull(companions);
         return companions.Count == 1 ? FaceEmbedder.Open(model, companions[0], options) : Open(model, options);
     }
+
+    /// <inheritdoc />
+    public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("Faces found in the image, each with its embedding.",
+        ResultSchema.Required("faces", ResultSchema.ArrayOf(ResultSchema.Object("One face.",
+            ResultSchema.Required("score", ResultSchema.Score("Detection confidence.")),
+            ResultSchema.Required("box", ResultSchema.Box()),
+            ResultSchema.Required("embedding", ResultSchema.Vector("The face's embedding, unit length."))), "Faces found, best first.")));
 
     /// <summary>Writes <c>"faces": [{"score", "box", "embedding": […]}]</c>.</summary>
     public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<EmbeddedFace> result, ResultJsonOptions options)

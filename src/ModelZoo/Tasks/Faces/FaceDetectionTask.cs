@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Store;
 
@@ -33,6 +34,10 @@ public sealed class FaceDetectionTask() : TaskDescriptor<IReadOnlyList<Face>, Fa
         ArgumentNullException.ThrowIfNull(companions);
         return FaceDetector.Open(model, companions, options);
     }
+
+    /// <inheritdoc />
+    public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("Faces found in the image, with attributes when attribute models run.",
+        ResultSchema.Faces());
 
     /// <inheritdoc />
     public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<Face> result, ResultJsonOptions options) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Store;
 
@@ -20,6 +21,14 @@ public sealed class PoseEstimationTask() : TaskDescriptor<IReadOnlyList<Pose>, P
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<Pose>, PoseOptions> Open(LocalModel model, ImageTaskOptions options) =>
         PoseEstimator.Open(model, options);
+
+    /// <inheritdoc />
+    public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("People's poses in the image.",
+        ResultSchema.Required("poses", ResultSchema.ArrayOf(ResultSchema.Object("One person.",
+            ResultSchema.Required("score", ResultSchema.Score("Confidence of the person.")),
+            ResultSchema.Optional("box", ResultSchema.Box()),
+            ResultSchema.Required("keypoints", ResultSchema.ArrayOf(ResultSchema.Point("A named body keypoint.", scored: true),
+                "The model's keypoints, in its order."))), "People found, best first.")));
 
     /// <inheritdoc />
     public override void WriteJson(Utf8JsonWriter writer, IReadOnlyList<Pose> result, ResultJsonOptions options) =>

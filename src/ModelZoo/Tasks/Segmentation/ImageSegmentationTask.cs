@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Store;
 
@@ -16,6 +17,26 @@ public sealed class ImageSegmentationTask() : TaskDescriptor<IReadOnlyList<Segme
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions> Open(LocalModel model, ImageTaskOptions options) =>
         Segmenter.Open(model, options);
+
+    /// <inheritdoc />
+    public override JsonObject JsonSchema(ResultJsonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<ResultSchemaProperty> mask =
+        [
+            ResultSchema.Required("label", ResultSchema.String("The class.")),
+            ResultSchema.Required("coverage", ResultSchema.Score("Share of the image's pixels in the mask.")),
+            ResultSchema.Required("width", ResultSchema.Integer("Mask width in pixels.")),
+            ResultSchema.Required("height", ResultSchema.Integer("Mask height in pixels.")),
+            ResultSchema.Optional("path", ResultSchema.String("Where the mask PNG was saved.")),
+        ];
+        if (options.EmbedImages)
+        {
+            mask.Add(ResultSchema.Required("png", ResultSchema.Png("The mask as a greyscale PNG.")));
+        }
+        return ResultSchema.Object("Per-class masks of the image.",
+            ResultSchema.Required("masks", ResultSchema.ArrayOf(ResultSchema.Object("One class's mask.", mask), "One mask per class found.")));
+    }
 
     /// <summary>Writes <c>"masks": [{"label", "coverage", "width", "height", "path"?, "png"?}]</c>: <c>path</c> where the
     /// mask was saved, <c>png</c> (base64) when <see cref="ResultJsonOptions.EmbedImages"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Store;
 using SkiaSharp;
@@ -43,6 +44,20 @@ public sealed class SuperResolutionTask : TaskDescriptor<UpscaledImage, UpscaleO
     /// <inheritdoc />
     public override ITaskPipeline<UpscaledImage, UpscaleOptions> Open(LocalModel model, ImageTaskOptions options) =>
         Upscaler.Open(model, options);
+
+    /// <inheritdoc />
+    public override JsonObject JsonSchema(ResultJsonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return ResultSchema.Object("The upscaled image.",
+            ResultSchema.Required("width", ResultSchema.Integer("Upscaled width in pixels.")),
+            ResultSchema.Required("height", ResultSchema.Integer("Upscaled height in pixels.")),
+            ResultSchema.Required("scale", ResultSchema.Integer("The model's upscaling factor.")),
+            ResultSchema.Required("tiles", ResultSchema.Integer("Tiles the image was run in.")),
+            options.EmbedImages
+                ? ResultSchema.Required("png", ResultSchema.Png("The upscaled image as a PNG."))
+                : ResultSchema.Optional("file", ResultSchema.String("Where the upscaled PNG was saved.")));
+    }
 
     /// <inheritdoc />
     public override void WriteJson(Utf8JsonWriter writer, UpscaledImage result, ResultJsonOptions options)
