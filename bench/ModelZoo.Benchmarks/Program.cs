@@ -11,7 +11,8 @@ namespace ModelZoo.Benchmarks;
 /// against the native endpoint: <c>… -- v2-latency [--requests N]</c>, or fp32 against int8 ResNet-18:
 /// <c>… -- quantize [--runs N]</c>, and int8 one-file classifiers and the int8 backbone's transfer accuracy:
 /// <c>… -- quantize-classifier [--sets a,b]</c>, and the int8 TFJS detector and MoveNet against fp32:
-/// <c>… -- quantize-tasks [--tails 0,2,4]</c>.</summary>
+/// <c>… -- quantize-tasks [--tails 0,2,4]</c>, and a folder of photo-sized JPEGs for timing training's decode:
+/// <c>… -- large-jpegs OUT [--side N]</c>.</summary>
 public static class Program
 {
     /// <summary>Entry point; <c>ocr-comparison [VARIANTS]</c> runs the OCR comparison against tesseract on rendered lines
@@ -61,6 +62,10 @@ public static class Program
         if (args.Length > 0 && args[0] is "finetune-accuracy" or "finetune-epoch")
         {
             return FineTuneBench.RunAsync(args[0], args[1..]).GetAwaiter().GetResult();
+        }
+        if (args.Length > 0 && args[0] == "large-jpegs")
+        {
+            return LargeJpegs.Run(args[1..]);
         }
         if (args.Length > 0 && args[0] == "verify-on-load")
         {

@@ -61,6 +61,10 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
         [CommandOption("--views <N>"), Description("Augmented views per training image with light/strong augmentation (default 4)."), DefaultValue(TransferOptions.DefaultAugmentViews)]
         public int Views { get; init; } = TransferOptions.DefaultAugmentViews;
 
+        /// <summary>Whether photos are decoded at full size for feature extraction.</summary>
+        [CommandOption("--full-decode"), Description("Decode every photo at full size for feature extraction (by default a JPEG much larger than the model input is decoded smaller by the codec, as `zoo classify` decodes it; augmented views always start from the full photo).")]
+        public bool FullDecode { get; init; }
+
         /// <summary>Head shape.</summary>
         [CommandOption("--head <KIND>"), Description("linear (default) or mlp (one hidden layer)."), DefaultValue("linear"), TypeConverter(typeof(ChoiceConverter<HeadKind>))]
         public HeadKind Head { get; init; }
@@ -120,6 +124,7 @@ public sealed class TrainCommand(ZooContext context) : AsyncCommand<TrainCommand
             Seed = Seed,
             Augment = Augment,
             AugmentViews = Views,
+            ScaledDecode = !FullDecode,
             Head = Head,
             Optimizer = Optimizer,
             HeadOptions = new HeadTrainingOptions { HiddenUnits = Hidden, EarlyStoppingPatience = Patience, BalanceClasses = Balance },

@@ -24,7 +24,8 @@ public sealed class BackboneFeatureExtractor : IDisposable
     private readonly ImageTaskOptions _options;
     private readonly FeatureCache _cache;
     private readonly string _backboneKey;
-    private readonly string _preprocessingKey;
+    private readonly string _fullDecodeKey;
+    private readonly string _scaledDecodeKey;
 
     private BackboneFeatureExtractor(OnnxModel graph, HeadlessModel backbone, InputSpec spec, FeatureCache cache, string backboneKey, ImageTaskOptions options)
     {
@@ -34,7 +35,8 @@ public sealed class BackboneFeatureExtractor : IDisposable
         _cache = cache;
         _options = options;
         _backboneKey = backboneKey;
-        _preprocessingKey = FeatureKeys.Preprocessing(spec);
+        _fullDecodeKey = FeatureKeys.Preprocessing(spec);
+        _scaledDecodeKey = FeatureKeys.Preprocessing(spec, scaledDecode: true);
         FeatureSize = backbone.FeatureSize;
     }
 
@@ -177,7 +179,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
         {
             var (image, view) = samples[r];
             var slot = slots[image];
-            _cache.Put(new FeatureKey(_backboneKey, _preprocessingKey, slot.Sha!, slot.Views[view].Key), rows[r]);
+            _cache.Put(new FeatureKey(_backboneKey, PreprocessingKey(slot.Views), slot.Sha!, slot.Views[view].Key), rows[r]);
             slot.Features[view] = rows[r];
         }
     }
@@ -211,7 +213,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
         var slot = new Slot(sha, views, null);
         for (var v = 0; v < views.Count; v++)
         {
-            if (_cache.TryGet(new FeatureKey(_backboneKey, _preprocessingKey, sha, views[v].Key), out var features) && features.Length == FeatureSize)
+            if (_cache.TryGet(new FeatureKey(_backboneKey, PreprocessingKey(views), sha, views[v].Key), out var features) && features.Length == FeatureSize)
             {
                 slot.Features[v] = features;
                 slot.Remaining--;
@@ -241,7 +243,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
                 }
 
                 var decodeStart = Stopwatch.GetTimestamp();
-                using var image = ImageDecoder.Decode(bytes, path, _options.Decode);
+                using var image = ImageDecoder.DecodeScaled(bytes, path, _options.Decode, DecodeScale(slot.Views)).Image;
                 var decoded = Stopwatch.GetTimestamp();
                 Interlocked.Add(ref stageTicks[0], decoded - decodeStart);
                 foreach (var (_, view, index) in group)
@@ -283,6 +285,16 @@ public sealed class BackboneFeatureExtractor : IDisposable
 
         return new Prepared(ok.Select(i => batch[i]).ToArray(), packed, ok.Length, watch.Elapsed);
     }
+
+    /// <summary>Whether an image with <paramref name="views"/> is decoded at a DCT scale (<see cref="ImageTaskOptions.ScaledDecode"/>):
+    /// only when every view is the image as it is, since a crop or rotation needs the pixels the resize alone would drop.</summary>
+    private bool Scaled(IReadOnlyList<AugmentationView> views) => _options.ScaledDecode && views.All(v => v.IsIdentity);
+
+    // Vectors from a scaled decode differ slightly from a full one's, so each is cached under its own recipe.
+    private string PreprocessingKey(IReadOnlyList<AugmentationView> views) => Scaled(views) ? _scaledDecodeKey : _fullDecodeKey;
+
+    private Func<int, int, double>? DecodeScale(IReadOnlyList<AugmentationView> views) =>
+        Scaled(views) ? (width, height) => ImagePreprocessor.ResizeScale(width, height, _spec) : null;
 
     private static ZooException Unreadable(string path, Exception ex) =>
         new(ZooErrors.ImageUnreadable, $"cannot read '{path}': {ex.Message}; check the path and permissions.", ex);

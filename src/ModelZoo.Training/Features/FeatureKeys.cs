@@ -19,11 +19,13 @@ public static class FeatureKeys
         return Sha256Hex($"backbone-v1\nmodel={modelSha256.ToLowerInvariant()}\ncut={cutTensor}\npreprocess={preprocessSha256?.ToLowerInvariant() ?? "-"}");
     }
 
-    /// <summary>Key of a preprocessing recipe: the SHA-256 of the input spec as card JSON. Lower-case hex.</summary>
-    public static string Preprocessing(InputSpec spec)
+    /// <summary>Key of a preprocessing recipe: the SHA-256 of the input spec as card JSON, and of the decode when
+    /// <paramref name="scaledDecode"/> (a JPEG decoded at the smallest DCT scale the resize still shrinks; see
+    /// <see cref="Tasks.ImageTaskOptions.ScaledDecode"/>). Lower-case hex; full-size keys are those of earlier versions.</summary>
+    public static string Preprocessing(InputSpec spec, bool scaledDecode = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return Sha256Hex("input-v1\n" + JsonSerializer.Serialize(spec, ModelCardJson.Options));
+        return Sha256Hex((scaledDecode ? "input-v1\ndecode=scaled\n" : "input-v1\n") + JsonSerializer.Serialize(spec, ModelCardJson.Options));
     }
 
     /// <summary>SHA-256 of a file's bytes, lower-case hex.</summary>

@@ -88,7 +88,7 @@ internal sealed class TrainingRun(ModelStore store, ModelCatalog catalog, ZooSet
         List<SkippedImage> skipped;
         DatasetSplit split;
         using (var extractor = BackboneFeatureExtractor.Open(frozen.Model, baseModel.Spec, baseModel.Preprocess, key, new FeatureCache(settings),
-                   new ImageTaskOptions { BatchSize = options.ExtractionBatchSize, Session = options.Session }))
+                   new ImageTaskOptions { BatchSize = options.ExtractionBatchSize, Session = options.Session, ScaledDecode = options.ScaledDecode }))
         {
             var paths = dataset.Images.Select(i => i.Path).ToList();
             var first = await extractor.ExtractAsync(paths, null, Relay(progress, TransferStage.Features, paths.Count), ct).ConfigureAwait(false);

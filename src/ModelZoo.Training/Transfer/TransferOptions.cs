@@ -65,6 +65,12 @@ public sealed record TransferOptions
     /// <summary>Augmented views per training image (besides the image itself) for light and strong augmentation.</summary>
     public int AugmentViews { get; init; } = DefaultAugmentViews;
 
+    /// <summary>Decode a JPEG much larger than the model input at the smallest DCT scale its resize still shrinks, as
+    /// the image pipelines do (<see cref="Tasks.ImageTaskOptions.ScaledDecode"/>), so the head learns from the vectors
+    /// classification will see; augmented views always start from the full photo. Vectors of either decode are cached
+    /// apart.</summary>
+    public bool ScaledDecode { get; init; } = true;
+
     /// <summary>Head shape.</summary>
     public HeadKind Head { get; init; } = HeadKind.Linear;
 
