@@ -203,7 +203,7 @@ public static class StaticQuantizer
     }
 
     /// <summary>A copy of the float graph as the plan is made on it: upgraded to the quantizer's opset, batch norms and
-    /// per-channel bias Adds folded. The per-node comparison prepares its float side the same way, so both graphs
+    /// per-channel bias Adds folded, Transposes moved past element-wise nodes and undone pairs removed. The per-node comparison prepares its float side the same way, so both graphs
     /// name their tensors alike.</summary>
     private static ModelProto PrepareFloatGraph(OnnxModel model)
     {
@@ -211,6 +211,7 @@ public static class StaticQuantizer
         OpsetUpgrader.Upgrade(work);
         BatchNormFolder.Fold(work.Graph);
         BiasFolder.Fold(work.Graph);
+        TransposeSinker.Sink(work.Graph);
         return work;
     }
 

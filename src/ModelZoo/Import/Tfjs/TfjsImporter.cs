@@ -19,8 +19,9 @@ public static class TfjsImporter
     /// <summary>The ONNX opset the importer writes.</summary>
     public const int Opset = 17;
 
-    /// <summary>Identifies the translation rules; stored in the model metadata so caches can tell stale imports apart.</summary>
-    public const string ImporterVersion = "tfjs-onnx/1";
+    /// <summary>Identifies the translation rules; stored in the model metadata so caches can tell stale imports apart.
+    /// Version 2 moves layout Transposes out of the graph (<see cref="TransposeSinker"/>).</summary>
+    public const string ImporterVersion = "tfjs-onnx/2";
 
     /// <summary>The TensorFlow ops the importer translates (plus Const, Placeholder and NoOp).</summary>
     public static IReadOnlyCollection<string> SupportedOperators => TfjsOps.Table.Keys.Order(StringComparer.Ordinal).ToList();
@@ -74,7 +75,9 @@ public static class TfjsImporter
             {
                 throw Malformed(path, "graph inputs, outputs or signature", ex);
             }
-            var onnx = OnnxGraphWriter.ToModel(graph, ImporterVersion, Opset);
+            // TensorFlow's NHWC layout arrives as a Transpose pair around every Conv; most cancel once moved together.
+        TransposeSinker.Sink(graph);
+        var onnx = OnnxGraphWriter.ToModel(graph, ImporterVersion, Opset);
             if (options.WriteMetadata)
             {
                 onnx.Metadata["modelzoo.importer"] = ImporterVersion;

@@ -17,8 +17,9 @@ public static class TfliteImporter
     /// <summary>The ONNX opset the importer writes.</summary>
     public const int Opset = 17;
 
-    /// <summary>Identifies the translation rules; stored in the model metadata so caches can tell stale imports apart.</summary>
-    public const string ImporterVersion = "tflite-onnx/1";
+    /// <summary>Identifies the translation rules; stored in the model metadata so caches can tell stale imports apart.
+    /// Version 2 moves layout Transposes out of the graph (<see cref="TransposeSinker"/>).</summary>
+    public const string ImporterVersion = "tflite-onnx/2";
 
     /// <summary>The TFLite operators the importer translates (builtin names and custom codes).</summary>
     public static IReadOnlyCollection<string> SupportedOperators => TfliteOps.Table.Keys.Order(StringComparer.Ordinal).ToList();
@@ -85,6 +86,8 @@ public static class TfliteImporter
             throw new TfliteModelException(path,
                 $"'{name}' holds a malformed tensor or buffer: {ex.Message.TrimEnd('.')}; check that the file is complete, or pull it again.", ex);
         }
+        // TensorFlow's NHWC layout arrives as a Transpose pair around every Conv; most cancel once moved together.
+        TransposeSinker.Sink(graph);
         var onnx = OnnxGraphWriter.ToModel(graph, ImporterVersion, Opset);
         onnx.Metadata["modelzoo.importer"] = ImporterVersion;
         onnx.Metadata["tflite.source"] = name;
