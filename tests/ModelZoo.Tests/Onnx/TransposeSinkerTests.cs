@@ -17,10 +17,7 @@ public sealed class TransposeSinkerTests
     public void Transposes_move_past_a_pad_a_scalar_mul_a_relu_and_an_add_of_twin_transposes_and_the_undone_pairs_vanish()
     {
         // x, y NCHW → each to NHWC → Add → Pad (NHWC pads) → Mul by a scalar → Relu → back to NCHW: the TensorFlow layout dance.
-        var graph = new GraphProto { Name = "layout" };
-        graph.Input.Add(TestGraphs.TensorValue("x", Float, 1L, 3L, 4L, 5L));
-        graph.Input.Add(TestGraphs.TensorValue("y", Float, 1L, 3L, 4L, 5L));
-        graph.Output.Add(TestGraphs.TensorValue("z", Float, 1L, 3L, 6L, 9L));
+        var graph = FloatGraph(["x", "y"], [1, 3, 4, 5], ("z", [1, 3, 6, 9]));
         graph.Initializer.Add(TestGraphs.Int64Tensor("pads", [0, 1, 2, 0, 0, 1, 2, 0], raw: true));
         graph.Initializer.Add(TestGraphs.FloatTensor("two", [2f]));
         graph.Node.Add(Transpose("x_nhwc", "x", "xt", 0, 2, 3, 1));
@@ -48,10 +45,7 @@ public sealed class TransposeSinkerTests
     [Fact]
     public void A_transpose_that_writes_a_graph_output_or_feeds_a_node_that_is_not_element_wise_stays()
     {
-        var graph = new GraphProto { Name = "kept" };
-        graph.Input.Add(TestGraphs.TensorValue("x", Float, 1L, 3L, 4L, 5L));
-        graph.Output.Add(TestGraphs.TensorValue("t", Float, 1L, 4L, 5L, 3L));
-        graph.Output.Add(TestGraphs.TensorValue("s", Float, 1L, 4L, 5L, 1L));
+        var graph = FloatGraph(["x"], [1, 3, 4, 5], ("t", [1, 4, 5, 3]), ("s", [1, 4, 5, 1]));
         graph.Initializer.Add(TestGraphs.Int64Tensor("axes", [3], raw: false));
         graph.Node.Add(Transpose("to_nhwc", "x", "t", 0, 2, 3, 1));
         graph.Node.Add(Transpose("again", "x", "u", 0, 2, 3, 1));
@@ -85,6 +79,15 @@ public sealed class TransposeSinkerTests
     {
         using var session = ModelSession.Open(model.ToBytes());
         return session.Run([new NamedTensor("x", x, [1, 3, 4, 5]), new NamedTensor("y", y, [1, 3, 4, 5])])[0].AsFloats();
+    }
+
+    /// <summary>A graph of float <paramref name="inputs"/> of one shape and the named float outputs.</summary>
+    private static GraphProto FloatGraph(string[] inputs, long[] inputShape, params (string Name, long[] Shape)[] outputs)
+    {
+        var graph = new GraphProto { Name = "layout" };
+        graph.Input.AddRange(inputs.Select(name => TestGraphs.TensorValue(name, Float, inputShape.Cast<object>().ToArray())));
+        graph.Output.AddRange(outputs.Select(o => TestGraphs.TensorValue(o.Name, Float, o.Shape.Cast<object>().ToArray())));
+        return graph;
     }
 
     private static NodeProto Transpose(string name, string input, string output, params long[] perm) => new()
