@@ -101,7 +101,7 @@ internal static class ActivationRanges
     }
 
     /// <summary>A Relu's or Clip's bounds; null when a Clip's bound is not a constant.</summary>
-    internal static (float Min, float Max)? ClampBounds(NodeProto clamp, GraphIndex index)
+    private static (float Min, float Max)? ClampBounds(NodeProto clamp, GraphIndex index)
     {
         if (clamp.OpType == "Relu")
         {

@@ -6,8 +6,8 @@ namespace ModelZoo.Quantization;
 /// <summary>
 /// Which nodes of a (BatchNorm-folded, opset 13) graph run in int8 and which activation tensors get a
 /// QuantizeLinear/DequantizeLinear pair. The choice follows what ONNX Runtime's CPU provider fuses into integer
-/// kernels: DQ → Conv/Gemm/MatMul/Add/pool → Q groups, with a Relu (or a Clip from 0, Relu6) right after such a node
-/// absorbed into the QuantizeLinear (a uint8 range starting at zero clamps exactly as Relu does).
+/// kernels: DQ → Conv/Gemm/MatMul/Add/pool → Q groups, with a Relu right after such a node absorbed into the
+/// QuantizeLinear (a uint8 range starting at zero clamps exactly as Relu does).
 /// </summary>
 internal sealed class QuantizationPlan
 {
@@ -89,15 +89,12 @@ internal sealed class QuantizationPlan
         return (integer, floatFed);
     }
 
-    /// <summary>Relus, and Clips from 0 (Relu6), absorbed into the integer node before them, by their output. A uint8
-    /// range starting at 0 clamps below as they do; a Clip's top is the calibrated top of its own output, which never
-    /// passes the Clip's bound, so the QuantizeLinear saturates where the Clip would.</summary>
+    /// <summary>Relus absorbed into the integer node before them, by the Relu's output.</summary>
     private static Dictionary<string, NodeProto> AbsorbedRelus(GraphProto graph, GraphIndex index, HashSet<NodeProto> integer,
         HashSet<string> outputs, IReadOnlySet<string> floatTensors)
     {
         var fused = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
-        foreach (var relu in graph.Node.Where(n => GraphIndex.IsDefaultDomain(n.Domain)
-                     && (n.OpType == "Relu" || (n.OpType == "Clip" && ActivationRanges.ClampBounds(n, index) is { Min: 0f }))))
+        foreach (var relu in graph.Node.Where(n => n.OpType == "Relu" && GraphIndex.IsDefaultDomain(n.Domain)))
         {
             var producer = index.Producer(relu.Input[0]);
             if (producer is not null && integer.Contains(producer) && producer.Output[0] == relu.Input[0]
@@ -147,7 +144,7 @@ internal sealed class QuantizationPlan
             }
             var output = node.Output[0];
             // The tensor the integer node writes is the Relu's output when the Relu is absorbed.
-            var relu = index.Consumers(output).FirstOrDefault(c => fused.ContainsKey(c.Output[0]));
+            var relu = index.Consumers(output).FirstOrDefault(c => c.OpType == "Relu" && fused.ContainsKey(c.Output[0]));
             var written = relu?.Output[0] ?? output;
             // A pool gains nothing from an int8 output that only float nodes read (e.g. the pooled features
             // feeding a float head): it would just round the features. Conv/Gemm/Add need theirs to fuse.
