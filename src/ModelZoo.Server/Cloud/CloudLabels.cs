@@ -16,7 +16,8 @@ namespace ModelZoo.Server.Cloud;
 internal static class CloudLabels
 {
     /// <returns>The classes and boxes (empty for a missing model), the model named as the label model (the classifier,
-    /// else the detector) and the decoded image's size.</returns>
+    /// else the detector) and the size of the image as sent, the boxes' pixels. A JPEG is decoded at the least scale
+    /// both models allow (<see cref="PredictionService.DecodeScaleFor"/>).</returns>
     /// <exception cref="ServeException">Neither a classifier nor a detector is configured or preloaded.</exception>
     public static async Task<(IReadOnlyList<Prediction> Labels, IReadOnlyList<Detection> Objects, ModelCard Model, int Width, int Height)> PredictAsync(
         HttpContext http, PredictionService service, byte[] bytes, PredictOptions labelOptions, PredictOptions objectOptions)
@@ -27,7 +28,8 @@ internal static class CloudLabels
         {
             classifier = service.LabelsModel();
         }
-        var image = await service.DecodeImageAsync(http, bytes).ConfigureAwait(false);
+        var decoded = await service.DecodeScaledAsync(http, bytes, DecodeScale(service, classifier, detector)).ConfigureAwait(false);
+        var image = decoded.Image;
         var (width, height) = (image.Width, image.Height);
         Task<IReadOnlyList<Prediction>>? labels = null;
         Task<IReadOnlyList<Detection>>? objects = null;
@@ -35,7 +37,8 @@ internal static class CloudLabels
         {
             // Each prediction owns its input, so the second model gets a copy.
             var copy = classifier is null ? image : RgbImage.FromPixels(width, height, image.Pixels.ToArray());
-            objects = service.PredictAsync<IReadOnlyList<Detection>>(http, detector, ImageOrText.FromImage(copy), objectOptions);
+            objects = service.PredictAsync<IReadOnlyList<Detection>>(http, detector, ImageOrText.FromImage(copy), objectOptions,
+                (float)(1 / decoded.ScaleX), (float)(1 / decoded.ScaleY));
         }
         if (classifier is not null)
         {
@@ -43,6 +46,13 @@ internal static class CloudLabels
         }
         var predictions = labels is null ? [] : await labels.ConfigureAwait(false);
         var detections = objects is null ? [] : await objects.ConfigureAwait(false);
-        return (predictions, detections, classifier ?? detector!, width, height);
+        return (predictions, detections, classifier ?? detector!, decoded.SourceWidth, decoded.SourceHeight);
+    }
+
+    /// <summary>The larger of the two models' least decode scales; null (full size) when either needs full size.</summary>
+    private static Func<int, int, double>? DecodeScale(PredictionService service, ModelCard? classifier, ModelCard? detector)
+    {
+        var scales = new[] { classifier, detector }.Where(c => c is not null).Select(c => service.DecodeScaleFor(c!)).ToList();
+        return scales.Any(s => s is null) ? null : (w, h) => scales.Max(s => s!(w, h));
     }
 }

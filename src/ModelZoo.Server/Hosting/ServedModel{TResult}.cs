@@ -58,13 +58,17 @@ public sealed class ServedModel<TResult> : ServedModel
         return _batcher.EnqueueAsync(new PredictRequest(input, options), ct);
     }
 
-    internal override async Task<byte[]> PredictJsonAsync(ImageOrText input, PredictOptions options, float scaleX, float scaleY, CancellationToken ct)
+    /// <summary><see cref="PredictAsync(ImageOrText, PredictOptions, CancellationToken)"/> on an image decoded smaller than it
+    /// was sent, its geometry scaled by <paramref name="scaleX"/> and <paramref name="scaleY"/> back to the sent pixels.</summary>
+    public async Task<TResult> PredictAsync(ImageOrText input, PredictOptions options, float scaleX, float scaleY, CancellationToken ct = default)
     {
         var result = await PredictAsync(input, options, ct).ConfigureAwait(false);
-        if (scaleX != 1f || scaleY != 1f)
-        {
-            result = _runner.ToSource(result, scaleX, scaleY);
-        }
+        return scaleX != 1f || scaleY != 1f ? _runner.ToSource(result, scaleX, scaleY) : result;
+    }
+
+    internal override async Task<byte[]> PredictJsonAsync(ImageOrText input, PredictOptions options, float scaleX, float scaleY, CancellationToken ct)
+    {
+        var result = await PredictAsync(input, options, scaleX, scaleY, ct).ConfigureAwait(false);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {

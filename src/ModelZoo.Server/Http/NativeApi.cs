@@ -96,7 +96,7 @@ internal static class NativeApi
                 return Json(await service.PredictJsonAsync(http, card, ImageOrText.FromText(Encoding.UTF8.GetString(body)), options).ConfigureAwait(false));
             }
             var decodeStart = Stopwatch.GetTimestamp();
-            var decoded = await service.DecodeScaledAsync(http, body, ScaledDecode(card, endpoint, service)).ConfigureAwait(false);
+            var decoded = await service.DecodeScaledAsync(http, body, service.DecodeScaleFor(card)).ConfigureAwait(false);
             metrics.ObserveDecode(card.Handle, Stopwatch.GetElapsedTime(decodeStart));
             // Geometry in the pixels of the image the client sent, also when it was decoded smaller.
             var (scaleX, scaleY) = ((float)(1 / decoded.ScaleX), (float)(1 / decoded.ScaleY));
@@ -111,21 +111,6 @@ internal static class NativeApi
             service.LogUnexpected(ex);
             return ApiErrors.FromException(ex);
         }
-    }
-
-    /// <summary>The least decode scale for a task whose answer is only mapped back to the sent image's pixels (labels,
-    /// vectors, boxes, keypoints), as the CLI's file loop decodes; null (full size) for tasks that read the image's pixels
-    /// after inference (face attributes, face embeddings, upscaling), answer in the decoded size (masks) or size their
-    /// input per image (text).</summary>
-    private static Func<int, int, double>? ScaledDecode(ModelCard card, ITaskEndpoint endpoint, PredictionService service)
-    {
-        var mapsGeometryOnly = card.Task switch
-        {
-            ModelTask.ImageClassification or ModelTask.ImageFeatureVector or ModelTask.ObjectDetection or ModelTask.PoseEstimation => true,
-            ModelTask.FaceDetection => endpoint.Companions(card, service.Catalog).Count == 0,
-            _ => false,
-        };
-        return mapsGeometryOnly && card.Input is { } spec ? (width, height) => ImagePreprocessor.ResizeScale(width, height, spec) : null;
     }
 
     private static IResult Json(byte[] body) => Results.Bytes(body, "application/json; charset=utf-8");

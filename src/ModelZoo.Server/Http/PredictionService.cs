@@ -4,6 +4,7 @@ using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Server.Adapters;
 using ModelZoo.Server.Hosting;
+using ModelZoo.Tasks;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Server.Http;
@@ -105,7 +106,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     /// <summary>
     /// Runs one prediction and returns the native response (the task's JSON, geometry scaled to the pixels of the
     /// image as sent), for the native API, which answers whatever the task returns. See
-    /// <see cref="PredictAsync{TResult}"/> for the deadline and ownership rules.
+    /// <see cref="PredictAsync{TResult}(HttpContext, ModelCard, ImageOrText, PredictOptions)"/> for the deadline and ownership rules.
     /// </summary>
     public Task<byte[]> PredictJsonAsync(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions, float scaleX = 1f,
         float scaleY = 1f) =>
@@ -121,23 +122,46 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     /// <exception cref="ServeException">500 <c>adapter-result-type</c> when the adapter registered for the card's task
     /// answers another type.</exception>
     public Task<TResult> PredictAsync<TResult>(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions) =>
+        PredictAsync<TResult>(http, card, input, predictOptions, 1f, 1f);
+
+    /// <summary><see cref="PredictAsync{TResult}(HttpContext, ModelCard, ImageOrText, PredictOptions)"/> on an image decoded
+    /// smaller than it was sent: geometry is scaled by <paramref name="scaleX"/> and <paramref name="scaleY"/> back to the
+    /// sent pixels.</summary>
+    public Task<TResult> PredictAsync<TResult>(HttpContext http, ModelCard card, ImageOrText input, PredictOptions predictOptions,
+        float scaleX, float scaleY) =>
         RunAsync(http, card, input, (model, ct) => model is ServedModel<TResult> typed
-            ? typed.PredictAsync(input, predictOptions, ct)
+            ? typed.PredictAsync(input, predictOptions, scaleX, scaleY, ct)
             : throw new ServeException(ZooErrors.AdapterResultType,
                 $"the adapter serving '{card.Handle}' ({model.Endpoint.GetType().Name}) does not answer {typeof(TResult).Name}; register the built-in adapter for {ModelPool.TaskName(card.Task)} models."));
 
     /// <summary>
-    /// Decodes <paramref name="bytes"/> (through <see cref="DecodeAsync"/>) and runs <see cref="PredictAsync{TResult}"/>
-    /// on the image: what a cloud operation answers from, with the decoded image's size, which its mapper needs and the
-    /// prediction does not keep.
+    /// Decodes <paramref name="bytes"/> as the native API does (at the least scale <see cref="DecodeScaleFor"/> allows)
+    /// and runs <see cref="PredictAsync{TResult}(HttpContext, ModelCard, ImageOrText, PredictOptions)"/> on the image: what
+    /// a cloud operation answers from, with geometry and size in the pixels of the image as sent, which its mapper needs.
     /// </summary>
     public async Task<(TResult Result, int Width, int Height)> PredictImageAsync<TResult>(HttpContext http, ModelCard card, byte[] bytes,
         PredictOptions predictOptions)
     {
-        var image = await DecodeImageAsync(http, bytes).ConfigureAwait(false);
-        var (width, height) = (image.Width, image.Height);
-        var result = await PredictAsync<TResult>(http, card, ImageOrText.FromImage(image), predictOptions).ConfigureAwait(false);
-        return (result, width, height);
+        var decoded = await DecodeScaledAsync(http, bytes, DecodeScaleFor(card)).ConfigureAwait(false);
+        var result = await PredictAsync<TResult>(http, card, ImageOrText.FromImage(decoded.Image), predictOptions,
+            (float)(1 / decoded.ScaleX), (float)(1 / decoded.ScaleY)).ConfigureAwait(false);
+        return (result, decoded.SourceWidth, decoded.SourceHeight);
+    }
+
+    /// <summary>The least decode scale for a model whose answer is only mapped back to the sent image's pixels (labels,
+    /// vectors, boxes, keypoints), as the CLI's file loop decodes; null (full size) for tasks that read the image's pixels
+    /// after inference (face attributes, face embeddings, upscaling), answer in the decoded size (masks) or size their
+    /// input per image (text).</summary>
+    public Func<int, int, double>? DecodeScaleFor(ModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var mapsGeometryOnly = card.Task switch
+        {
+            ModelTask.ImageClassification or ModelTask.ImageFeatureVector or ModelTask.ObjectDetection or ModelTask.PoseEstimation => true,
+            ModelTask.FaceDetection => Tasks.Find(card.Task) is { } endpoint && endpoint.Companions(card, Catalog).Count == 0,
+            _ => false,
+        };
+        return mapsGeometryOnly && card.Input is { } spec ? (width, height) => ImagePreprocessor.ResizeScale(width, height, spec) : null;
     }
 
     private async Task<T> RunAsync<T>(HttpContext http, ModelCard card, ImageOrText input, Func<ServedModel, CancellationToken, Task<T>> predict)

@@ -9,6 +9,44 @@ namespace ModelZoo.Server.Tests.Cloud;
 public sealed class VisionFeatureTests(RealModelsServer fixture)
 {
     [Fact]
+    public async Task Objects_of_a_jpeg_decoded_at_a_dct_scale_are_where_the_detector_puts_them_on_the_full_photo()
+    {
+        // dog.jpg (768 × 576) decodes at 5/8 for NanoDet's 416: the normalised boxes must still be the full photo's.
+        var path = ModelZoo.Tests.TestAssets.Image("darknet/dog.jpg");
+        using var store = new Store.ModelStore(ModelZoo.Tests.Infrastructure.SharedStore.Settings);
+        var catalog = Catalog.ModelCatalog.Load(ModelZoo.Tests.Infrastructure.SharedStore.Settings);
+        using var detector = Tasks.ObjectDetector.Open(await store.OpenAsync(catalog.Get(RealModelsServer.Detector)));
+        using var image = Imaging.ImageDecoder.Decode(path);
+        var reference = detector.Detect(image).Where(d => d.Score >= 0.4f).ToList();
+        Assert.True(reference.Count >= 2, $"{reference.Count} clear detections in dog.jpg");
+
+        var body = JsonSerializer.Serialize(new
+        {
+            requests = new[]
+            {
+                new { image = new { content = Convert.ToBase64String(await File.ReadAllBytesAsync(path)) },
+                    features = new[] { new { type = "OBJECT_LOCALIZATION", maxResults = 10 } } },
+            },
+        });
+        var response = await fixture.Server.Client.PostAsync("/v1/images:annotate", new StringContent(body, Encoding.UTF8, "application/json"));
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, json);
+        using var document = JsonDocument.Parse(json);
+        var boxes = document.RootElement.GetProperty("responses")[0].GetProperty("localizedObjectAnnotations").EnumerateArray().Select(o =>
+        {
+            var v = o.GetProperty("boundingPoly").GetProperty("normalizedVertices");
+            var (x0, y0) = (v[0].GetProperty("x").GetSingle() * image.Width, v[0].GetProperty("y").GetSingle() * image.Height);
+            var (x1, y1) = (v[2].GetProperty("x").GetSingle() * image.Width, v[2].GetProperty("y").GetSingle() * image.Height);
+            return new Tasks.BoundingBox(x0, y0, x1 - x0, y1 - y0);
+        }).ToList();
+        foreach (var r in reference)
+        {
+            var best = boxes.Select(b => b.IntersectionOverUnion(r.Box)).DefaultIfEmpty(0).Max();
+            Assert.True(best >= 0.9f, $"{r.Label} at {r.Box}: best IoU {best:0.00} among {string.Join(", ", boxes)}");
+        }
+    }
+
+    [Fact]
     public async Task Annotate_answers_objects_text_and_faces_in_the_vision_response_shapes()
     {
         string[] lines = ["Total 1250.00", "Order number 60613"];
