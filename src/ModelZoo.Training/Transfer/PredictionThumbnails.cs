@@ -4,7 +4,8 @@ using SkiaSharp;
 
 namespace ModelZoo.Training.Transfer;
 
-/// <summary>Writes a prediction grid of image files: decoded by the imaging pipeline, thumbnailed, mistakes first.</summary>
+/// <summary>Writes a prediction grid of image files: decoded by the imaging pipeline (JPEGs at a reduced DCT scale),
+/// thumbnailed, mistakes first.</summary>
 internal static class PredictionThumbnails
 {
     private const int ThumbnailSide = 160;
@@ -53,7 +54,9 @@ internal static class PredictionThumbnails
     {
         try
         {
-            using var image = ImageDecoder.Decode(path, decode);
+            // A phone photo is decoded at the smallest DCT scale that still leaves twice the thumbnail's side for the
+            // resize to filter down from, not at 12 megapixels.
+            using var image = ImageDecoder.DecodeScaled(path, decode, (width, height) => Math.Min(1.0, 2.0 * ThumbnailSide / Math.Max(width, height))).Image;
             using var full = image.ToBitmap();
             var scale = Math.Min(1.0, (double)ThumbnailSide / Math.Max(image.Width, image.Height));
             var w = Math.Max(1, (int)Math.Round(image.Width * scale));
