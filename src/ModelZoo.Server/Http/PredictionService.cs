@@ -64,33 +64,21 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         return catalog.Get(handle!);
     }
 
-    /// <summary>
-    /// Decodes a client's image under the server's pixel limit and decode budget: the decode's memory is charged
-    /// (waiting for room if need be) until the request ends. A huge image comes out reduced; the estimate says so.
-    /// </summary>
-    /// <exception cref="ImageDecodeException">The bytes are not an image the server accepts.</exception>
-    /// <exception cref="ServeException">503 when the budget had no room in time.</exception>
-    public async Task<(RgbImage Image, ImageDecodeEstimate Estimate)> DecodeAsync(HttpContext http, byte[] bytes)
-    {
-        var estimate = await ChargeDecodeAsync(http, bytes).ConfigureAwait(false);
-        return (ImageDecoder.Decode(bytes, null, options.Decode), estimate);
-    }
-
     /// <summary>Measures the decode of <paramref name="bytes"/> and charges its memory to the decode budget until the
     /// request ends, waiting for room if need be.</summary>
-    private async Task<ImageDecodeEstimate> ChargeDecodeAsync(HttpContext http, byte[] bytes)
+    private async Task ChargeDecodeAsync(HttpContext http, byte[] bytes)
     {
         var estimate = ImageDecoder.Measure(bytes, null, options.Decode);
         var charge = await decodeBudget.AcquireAsync(estimate.PeakBytes, options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
         http.Response.RegisterForDispose(charge);
-        return estimate;
     }
 
     /// <summary>
-    /// <see cref="DecodeAsync"/> for one model's prediction: when <paramref name="minimumScale"/> is given (a task that only
-    /// maps geometry back, through <see cref="ImagePreprocessor.ResizeScale"/> of the card's input), a JPEG much larger
-    /// than the model input is decoded by the codec's own scaling at the smallest size the card's resize still shrinks.
-    /// The budget is charged for the size the image would decode at without it, an upper bound.
+    /// Decodes a client's image under the server's pixel limit and decode budget: the decode's memory is charged
+    /// (waiting for room if need be) until the request ends, and a huge image comes out reduced. When
+    /// <paramref name="minimumScale"/> is given (<see cref="DecodeScaleFor"/>: a task that only maps geometry back), a JPEG
+    /// much larger than the model input is decoded by the codec's own scaling at the smallest size the card's resize still
+    /// shrinks. The budget is charged for the size the image would decode at without it, an upper bound.
     /// </summary>
     /// <exception cref="ImageDecodeException">The bytes are not an image the server accepts.</exception>
     /// <exception cref="ServeException">503 when the budget had no room in time.</exception>
@@ -100,8 +88,6 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         return ImageDecoder.DecodeScaled(bytes, null, options.Decode, minimumScale);
     }
 
-    /// <summary><see cref="DecodeAsync"/> for callers that only need the image.</summary>
-    public async Task<RgbImage> DecodeImageAsync(HttpContext http, byte[] bytes) => (await DecodeAsync(http, bytes).ConfigureAwait(false)).Image;
 
     /// <summary>
     /// Runs one prediction and returns the native response (the task's JSON, geometry scaled to the pixels of the
