@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 
 namespace ModelZoo.Server.Http;
@@ -10,60 +9,48 @@ namespace ModelZoo.Server.Http;
 /// </summary>
 internal static class OpenApiSchemaConverter
 {
+    // One setter per JSON Schema keyword the result schemas use.
+    private static readonly Dictionary<string, Action<OpenApiSchema, JsonNode>> Keywords = new(StringComparer.Ordinal)
+    {
+        ["type"] = (s, v) => s.Type = v is JsonArray types
+            ? types.Select(t => TypeOf(t!.GetValue<string>())).Aggregate((a, b) => a | b)
+            : TypeOf(v.GetValue<string>()),
+        ["description"] = (s, v) => s.Description = v.GetValue<string>(),
+        ["properties"] = (s, v) => s.Properties = v.AsObject().ToDictionary(p => p.Key, p => (IOpenApiSchema)Convert(p.Value!.AsObject()), StringComparer.Ordinal),
+        ["required"] = (s, v) => s.Required = v.AsArray().Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal),
+        ["additionalProperties"] = (s, v) =>
+        {
+            if (v is JsonObject additional)
+            {
+                s.AdditionalProperties = Convert(additional);
+            }
+            else
+            {
+                s.AdditionalPropertiesAllowed = v.GetValue<bool>();
+            }
+        },
+        ["items"] = (s, v) => s.Items = Convert(v.AsObject()),
+        // The literal as written: OpenAPI keeps bounds as text so as not to round them.
+        ["minimum"] = (s, v) => s.Minimum = v.ToJsonString(),
+        ["maximum"] = (s, v) => s.Maximum = v.ToJsonString(),
+        ["minItems"] = (s, v) => s.MinItems = v.GetValue<int>(),
+        ["maxItems"] = (s, v) => s.MaxItems = v.GetValue<int>(),
+        ["contentEncoding"] = (s, v) => s.ContentEncoding = v.GetValue<string>(),
+        ["contentMediaType"] = (s, v) => s.ContentMediaType = v.GetValue<string>(),
+    };
+
     public static OpenApiSchema Convert(JsonObject schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
         var result = new OpenApiSchema();
         foreach (var (keyword, value) in schema)
         {
-            switch (keyword)
+            if (!Keywords.TryGetValue(keyword, out var set) || value is null)
             {
-                case "type" when value is JsonArray types:
-                    result.Type = types.Select(t => TypeOf(t!.GetValue<string>())).Aggregate((a, b) => a | b);
-                    break;
-                case "type":
-                    result.Type = TypeOf(value!.GetValue<string>());
-                    break;
-                case "description":
-                    result.Description = value!.GetValue<string>();
-                    break;
-                case "properties":
-                    result.Properties = value!.AsObject().ToDictionary(p => p.Key, p => (IOpenApiSchema)Convert(p.Value!.AsObject()), StringComparer.Ordinal);
-                    break;
-                case "required":
-                    result.Required = value!.AsArray().Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
-                    break;
-                case "additionalProperties" when value is JsonObject additional:
-                    result.AdditionalProperties = Convert(additional);
-                    break;
-                case "additionalProperties":
-                    result.AdditionalPropertiesAllowed = value!.GetValue<bool>();
-                    break;
-                case "items":
-                    result.Items = Convert(value!.AsObject());
-                    break;
-                case "minimum":
-                    result.Minimum = Number(value!);
-                    break;
-                case "maximum":
-                    result.Maximum = Number(value!);
-                    break;
-                case "minItems":
-                    result.MinItems = value!.GetValue<int>();
-                    break;
-                case "maxItems":
-                    result.MaxItems = value!.GetValue<int>();
-                    break;
-                case "contentEncoding":
-                    result.ContentEncoding = value!.GetValue<string>();
-                    break;
-                case "contentMediaType":
-                    result.ContentMediaType = value!.GetValue<string>();
-                    break;
-                default:
-                    throw new InvalidOperationException(
-                        $"the OpenAPI document cannot carry the JSON Schema keyword '{keyword}'; build result schemas with ModelZoo.Tasks.ResultSchema.");
+                throw new InvalidOperationException(
+                    $"the OpenAPI document cannot carry the JSON Schema keyword '{keyword}'; build result schemas with ModelZoo.Tasks.ResultSchema.");
             }
+            set(result, value);
         }
         return result;
     }
@@ -79,7 +66,4 @@ internal static class OpenApiSchemaConverter
         "null" => JsonSchemaType.Null,
         _ => throw new InvalidOperationException($"JSON Schema type '{type}' is not one the result schemas use."),
     };
-
-    // The literal as written: OpenAPI keeps bounds as text so as not to round them.
-    private static string Number(JsonNode value) => value.ToJsonString();
 }

@@ -42,7 +42,7 @@ public interface ITaskDescriptor
     /// <summary>The JSON Schema of the properties one result is written as for <paramref name="options"/>: an object schema
     /// whose properties are those <c>WriteJson</c> writes (the server's native response is that object; the CLI's
     /// <c>--json</c> adds <c>"image"</c>). Built with <see cref="ResultSchema"/>; a new node on every call.</summary>
-    System.Text.Json.Nodes.JsonObject JsonSchema(ResultJsonOptions options);
+    JsonObject JsonSchema(ResultJsonOptions options);
 
     /// <summary>Calls <paramref name="visitor"/> with this descriptor at its own types.</summary>
     TReturn Accept<TReturn>(ITaskDescriptorVisitor<TReturn> visitor);
