@@ -158,7 +158,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
             {
                 // Keep only the model-sized image: a folder of large photos would not fit in memory at full size. A JPEG
                 // is decoded as the image verbs decode it, at the smallest DCT scale the card's resize still shrinks.
-                using var decoded = ImageDecoder.DecodeScaled(path, null, (width, height) => ImagePreprocessor.ResizeScale(width, height, spec)).Image;
+                using var decoded = ImageDecoder.DecodeScaled(path, null, ImagePreprocessor.DecodeScale(spec)).Image;
                 images.Add(ImagePreprocessor.Resize(decoded, spec, out _));
                 used.Add(path);
             }

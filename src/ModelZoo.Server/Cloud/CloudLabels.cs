@@ -37,8 +37,8 @@ internal static class CloudLabels
         {
             // Each prediction owns its input, so the second model gets a copy.
             var copy = classifier is null ? image : RgbImage.FromPixels(width, height, image.Pixels.ToArray());
-            objects = service.PredictAsync<IReadOnlyList<Detection>>(http, detector, ImageOrText.FromImage(copy), objectOptions,
-                (float)(1 / decoded.ScaleX), (float)(1 / decoded.ScaleY));
+            var (scaleX, scaleY) = decoded.SourcePerDecoded;
+            objects = service.PredictAsync<IReadOnlyList<Detection>>(http, detector, ImageOrText.FromImage(copy), objectOptions, scaleX, scaleY);
         }
         if (classifier is not null)
         {

@@ -23,6 +23,9 @@ internal static class NativeApi
 {
     private const string PredictVerb = ":predict";
 
+    /// <summary>OpenAPI operation ids of the model routes (<see cref="NativeApiDocument"/> completes them).</summary>
+    internal const string ListModelsOperation = "ListModels", GetModelOperation = "GetModel", PredictOperation = "Predict";
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/v1/models").AddEndpointFilter(async (context, next) =>
@@ -32,11 +35,11 @@ internal static class NativeApi
                 ? await next(context).ConfigureAwait(false)
                 : ApiErrors.Result(ZooErrors.Unauthorized, "this server needs an API key; send it as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'.");
         });
-        api.MapGet("", ListModels).WithMetadata(new ZooRouteAttribute("models")).WithName("ListModels")
+        api.MapGet("", ListModels).WithMetadata(new ZooRouteAttribute("models")).WithName(ListModelsOperation)
             .WithSummary("Catalog models whose task this server can serve.");
-        api.MapGet("/{**path}", GetModel).WithMetadata(new ZooRouteAttribute("model")).WithName("GetModel")
+        api.MapGet("/{**path}", GetModel).WithMetadata(new ZooRouteAttribute("model")).WithName(GetModelOperation)
             .WithSummary("One model's card summary.");
-        api.MapPost("/{**path}", Predict).WithMetadata(new ZooRouteAttribute("predict")).WithName("Predict")
+        api.MapPost("/{**path}", Predict).WithMetadata(new ZooRouteAttribute("predict")).WithName(PredictOperation)
             .WithSummary("POST /v1/models/{handle}:predict with a raw image (or, for text models, UTF-8 text) body or a multipart form with a 'file' field; ?top=K&min_score=S.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .DisableAntiforgery();
@@ -98,7 +101,7 @@ internal static class NativeApi
             var decoded = await service.DecodeScaledAsync(http, body, service.DecodeScaleFor(card)).ConfigureAwait(false);
             metrics.ObserveDecode(card.Handle, Stopwatch.GetElapsedTime(decodeStart));
             // Geometry in the pixels of the image the client sent, also when it was decoded smaller.
-            var (scaleX, scaleY) = ((float)(1 / decoded.ScaleX), (float)(1 / decoded.ScaleY));
+            var (scaleX, scaleY) = decoded.SourcePerDecoded;
             return Json(await service.PredictJsonAsync(http, card, ImageOrText.FromImage(decoded.Image), options, scaleX, scaleY).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)

@@ -29,7 +29,7 @@ internal sealed class NativeApiDocument : IOpenApiDocumentTransformer
         {
             switch (operation.OperationId)
             {
-                case "ListModels":
+                case NativeApi.ListModelsOperation:
                     Answer(operation, "The models.", new OpenApiSchema
                     {
                         Type = JsonSchemaType.Object,
@@ -37,10 +37,10 @@ internal sealed class NativeApiDocument : IOpenApiDocumentTransformer
                         Required = new HashSet<string> { "models" },
                     }, error);
                     break;
-                case "GetModel":
+                case NativeApi.GetModelOperation:
                     Answer(operation, "The model.", summary, error);
                     break;
-                case "Predict":
+                case NativeApi.PredictOperation:
                     Answer(operation, "The answer, in the shape of the model's task (its `task` in GET /v1/models/{handle}).",
                         new OpenApiSchema { OneOf = answers }, error);
                     DescribeRequest(operation);

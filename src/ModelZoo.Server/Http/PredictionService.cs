@@ -64,15 +64,6 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         return catalog.Get(handle!);
     }
 
-    /// <summary>Measures the decode of <paramref name="bytes"/> and charges its memory to the decode budget until the
-    /// request ends, waiting for room if need be.</summary>
-    private async Task ChargeDecodeAsync(HttpContext http, byte[] bytes)
-    {
-        var estimate = ImageDecoder.Measure(bytes, null, options.Decode);
-        var charge = await decodeBudget.AcquireAsync(estimate.PeakBytes, options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
-        http.Response.RegisterForDispose(charge);
-    }
-
     /// <summary>
     /// Decodes a client's image under the server's pixel limit and decode budget: the decode's memory is charged
     /// (waiting for room if need be) until the request ends, and a huge image comes out reduced. When
@@ -84,10 +75,11 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
     /// <exception cref="ServeException">503 when the budget had no room in time.</exception>
     public async Task<ScaledImage> DecodeScaledAsync(HttpContext http, byte[] bytes, Func<int, int, double>? minimumScale)
     {
-        await ChargeDecodeAsync(http, bytes).ConfigureAwait(false);
+        var estimate = ImageDecoder.Measure(bytes, null, options.Decode);
+        var charge = await decodeBudget.AcquireAsync(estimate.PeakBytes, options.RequestTimeout, http.RequestAborted).ConfigureAwait(false);
+        http.Response.RegisterForDispose(charge);
         return ImageDecoder.DecodeScaled(bytes, null, options.Decode, minimumScale);
     }
-
 
     /// <summary>
     /// Runs one prediction and returns the native response (the task's JSON, geometry scaled to the pixels of the
@@ -129,8 +121,8 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
         PredictOptions predictOptions)
     {
         var decoded = await DecodeScaledAsync(http, bytes, DecodeScaleFor(card)).ConfigureAwait(false);
-        var result = await PredictAsync<TResult>(http, card, ImageOrText.FromImage(decoded.Image), predictOptions,
-            (float)(1 / decoded.ScaleX), (float)(1 / decoded.ScaleY)).ConfigureAwait(false);
+        var (scaleX, scaleY) = decoded.SourcePerDecoded;
+        var result = await PredictAsync<TResult>(http, card, ImageOrText.FromImage(decoded.Image), predictOptions, scaleX, scaleY).ConfigureAwait(false);
         return (result, decoded.SourceWidth, decoded.SourceHeight);
     }
 
@@ -147,7 +139,7 @@ internal sealed class PredictionService(ModelPool pool, ModelCatalog catalog, Ta
             ModelTask.FaceDetection => Tasks.Find(card.Task) is { } endpoint && endpoint.Companions(card, Catalog).Count == 0,
             _ => false,
         };
-        return mapsGeometryOnly && card.Input is { } spec ? (width, height) => ImagePreprocessor.ResizeScale(width, height, spec) : null;
+        return mapsGeometryOnly && card.Input is { } spec ? ImagePreprocessor.DecodeScale(spec) : null;
     }
 
     private async Task<T> RunAsync<T>(HttpContext http, ModelCard card, ImageOrText input, Func<ServedModel, CancellationToken, Task<T>> predict)

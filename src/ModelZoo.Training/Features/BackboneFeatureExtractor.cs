@@ -294,7 +294,7 @@ public sealed class BackboneFeatureExtractor : IDisposable
     private string PreprocessingKey(IReadOnlyList<AugmentationView> views) => Scaled(views) ? _scaledDecodeKey : _fullDecodeKey;
 
     private Func<int, int, double>? DecodeScale(IReadOnlyList<AugmentationView> views) =>
-        Scaled(views) ? (width, height) => ImagePreprocessor.ResizeScale(width, height, _spec) : null;
+        Scaled(views) ? ImagePreprocessor.DecodeScale(_spec) : null;
 
     private static ZooException Unreadable(string path, Exception ex) =>
         new(ZooErrors.ImageUnreadable, $"cannot read '{path}': {ex.Message}; check the path and permissions.", ex);

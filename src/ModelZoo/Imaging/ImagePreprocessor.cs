@@ -134,6 +134,14 @@ public static class ImagePreprocessor
         return Math.Max((double)plan.ResizedW / width, (double)plan.ResizedH / height);
     }
 
+    /// <summary>The least decode scale for images fed to <paramref name="spec"/>: <see cref="ResizeScale"/> of each image's
+    /// size, as <see cref="ImageDecoder.DecodeScaled(string, ImageDecodeOptions?, Func{int, int, double}?)"/> takes it.</summary>
+    public static Func<int, int, double> DecodeScale(InputSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return (width, height) => ResizeScale(width, height, spec);
+    }
+
     /// <summary>Packs rows of 0–255 pixels into a tensor of one element type.</summary>
     private delegate void Packer<T>(ReadOnlySpan<byte> rgb, InputSpec spec, Span<T> destination);
 

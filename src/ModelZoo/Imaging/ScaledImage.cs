@@ -9,6 +9,10 @@ namespace ModelZoo.Imaging;
 /// <param name="ScaleY">Decoded pixels per file pixel along y.</param>
 public readonly record struct ScaledImage(RgbImage Image, int SourceWidth, int SourceHeight, double ScaleX, double ScaleY)
 {
+    /// <summary>File pixels per decoded pixel on each axis: what geometry found on the decoded image is multiplied by to
+    /// land in the file's pixels.</summary>
+    public (float X, float Y) SourcePerDecoded => ((float)(1 / ScaleX), (float)(1 / ScaleY));
+
     /// <summary>Turns a transform from the decoded image into one from the file's pixels, so that what a model predicts
     /// maps back onto the file as if it had been decoded at full size.</summary>
     public ImageTransform ToSource(ImageTransform decoded) => new(

@@ -203,8 +203,8 @@ public static class StaticQuantizer
     }
 
     /// <summary>A copy of the float graph as the plan is made on it: upgraded to the quantizer's opset, batch norms and
-    /// per-channel bias Adds folded, Transposes moved past element-wise nodes and undone pairs removed. The per-node comparison prepares its float side the same way, so both graphs
-    /// name their tensors alike.</summary>
+    /// per-channel bias Adds folded, then Transposes moved together again (a folded bias no longer keeps a pair apart).
+    /// The per-node comparison prepares its float side the same way, so both graphs name their tensors alike.</summary>
     private static ModelProto PrepareFloatGraph(OnnxModel model)
     {
         var work = model.Proto.Clone();

@@ -76,8 +76,8 @@ public static class TfjsImporter
                 throw Malformed(path, "graph inputs, outputs or signature", ex);
             }
             // TensorFlow's NHWC layout arrives as a Transpose pair around every Conv; most cancel once moved together.
-        TransposeSinker.Sink(graph);
-        var onnx = OnnxGraphWriter.ToModel(graph, ImporterVersion, Opset);
+            TransposeSinker.Sink(graph);
+            var onnx = OnnxGraphWriter.ToModel(graph, ImporterVersion, Opset);
             if (options.WriteMetadata)
             {
                 onnx.Metadata["modelzoo.importer"] = ImporterVersion;

@@ -25,8 +25,8 @@ namespace ModelZoo.Tasks;
 /// template's <c>OpenPipeline</c>/<c>PullAndOpenAsync</c>.</item>
 /// <item>If results are drawn, write its <see cref="IAnnotationLayer"/> in the task's folder.</item>
 /// <item>Derive a descriptor from this class: the task, the decoders, <see cref="ParseOptions"/>,
-/// <see cref="WriteJson"/> and its <see cref="JsonSchema"/>, <see cref="Annotate"/>, <see cref="Present"/> and, for a command-line verb,
-/// <see cref="Command"/>.</item>
+/// <see cref="WriteJson"/> and its <see cref="JsonSchema"/>, <see cref="Annotate"/>, <see cref="Present"/> and, for a
+/// command-line verb, <see cref="Command"/>.</item>
 /// <item>If the pipeline needs a model of another task to run at all, override <see cref="CompanionTask"/> and
 /// <see cref="DefaultCompanions"/>; hosts then pull and pass that model to
 /// <see cref="Open(LocalModel, IReadOnlyList{LocalModel}, ImageTaskOptions)"/>.</item>

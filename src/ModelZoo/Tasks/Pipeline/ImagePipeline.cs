@@ -108,7 +108,7 @@ public abstract class ImagePipeline<TResult, TOptions> : ITaskPipeline<TResult, 
     /// an image by; null when files are decoded at full size.</summary>
     private Func<int, int, double>? ScaledDecode() =>
         Options.ScaledDecode && !ReadsSourcePixels && Model.Card.Input is { } spec
-            ? (width, height) => ImagePreprocessor.ResizeScale(width, height, spec)
+            ? ImagePreprocessor.DecodeScale(spec)
             : null;
 
     private IAsyncEnumerable<ImageOutcome<TOut>> RunFiles<TOut>(IReadOnlyList<string> paths, TOptions options,
