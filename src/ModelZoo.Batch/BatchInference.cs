@@ -87,7 +87,7 @@ public sealed class BatchInference : IDisposable
         {
             await foreach (var o in files(pipeline, paths, ct).ConfigureAwait(false))
             {
-                yield return (o.Path, o.Value is { } v ? Write(w => write(w, v)) : null, o.Error);
+                yield return (o.Path, o.Value is { } v ? System.Text.Encoding.UTF8.GetString(ResultJson.Object(w => write(w, v))) : null, o.Error);
             }
         }
 
@@ -116,17 +116,5 @@ public sealed class BatchInference : IDisposable
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
-    }
-
-    private static string Write(Action<Utf8JsonWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

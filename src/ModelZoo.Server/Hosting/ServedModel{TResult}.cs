@@ -1,6 +1,6 @@
-using System.Text.Json;
 using ModelZoo.Catalog;
 using ModelZoo.Server.Adapters;
+using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Hosting;
 
@@ -69,14 +69,7 @@ public sealed class ServedModel<TResult> : ServedModel
     internal override async Task<byte[]> PredictJsonAsync(ImageOrText input, PredictOptions options, float scaleX, float scaleY, CancellationToken ct)
     {
         var result = await PredictAsync(input, options, scaleX, scaleY, ct).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            _runner.WriteJson(writer, result);
-            writer.WriteEndObject();
-        }
-        return buffer.ToArray();
+        return ResultJson.Object(w => _runner.WriteJson(w, result));
     }
 
     private protected override Task PredictAndDropAsync(ImageOrText input, PredictOptions options, CancellationToken ct) => PredictAsync(input, options, ct);

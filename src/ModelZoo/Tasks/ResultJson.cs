@@ -16,6 +16,21 @@ public static class ResultJson
     /// <summary>A pixel coordinate rounded to two decimals.</summary>
     public static double Coordinate(float value) => Math.Round(value, 2);
 
+    /// <summary>One JSON object, UTF-8, whose properties <paramref name="properties"/> writes (a task's
+    /// <c>WriteJson</c>): a server response or a batch result line.</summary>
+    public static byte[] Object(Action<Utf8JsonWriter> properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            properties(writer);
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
     /// <summary>Writes <c>"box": {"x", "y", "width", "height"}</c>.</summary>
     public static void WriteBox(Utf8JsonWriter writer, BoundingBox box, string name = "box")
     {

@@ -92,7 +92,7 @@ public sealed class ResultSchemaTests
     {
         var schema = ResultSchema.Object("Lines.", ResultSchema.Lines());
         TextPoint[] square = [new(0, 0), new(10, 0), new(10, 5), new(0, 5)];
-        var json = Object(w => ResultJson.WriteLines(w, [new TextLine("HELLO WORLD", 0.97f, square,
+        var json = Json(w => ResultJson.WriteLines(w, [new TextLine("HELLO WORLD", 0.97f, square,
             [new TextWord("HELLO", 0.98f, square), new TextWord("WORLD", null, null)])]));
         Assert.Empty(JsonSchemaCheck.Errors(schema, json));
         Assert.Empty(JsonSchemaCheck.DeclaredPaths(schema).Except(JsonSchemaCheck.WrittenPaths(json)));
@@ -101,22 +101,12 @@ public sealed class ResultSchemaTests
     // The emotion model's class names are keys of "emotionScores", declared as additionalProperties.
     private static readonly string[] EmotionNames = ["/faces/*/emotionScores/happiness", "/faces/*/emotionScores/neutral"];
 
+    private static string Json(Action<Utf8JsonWriter> write) => Encoding.UTF8.GetString(ResultJson.Object(write));
+
     private static IReadOnlyList<string> Write<TResult, TOptions>(ModelTask task, ResultJsonOptions options, params TResult[] results)
         where TOptions : class
     {
         var descriptor = TaskRegistry.Default.Get<TResult, TOptions>(task);
-        return results.Select(r => Object(w => descriptor.WriteJson(w, r, options))).ToList();
-    }
-
-    private static string Object(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return results.Select(r => Json(w => descriptor.WriteJson(w, r, options))).ToList();
     }
 }
