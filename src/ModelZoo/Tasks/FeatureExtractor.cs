@@ -54,7 +54,7 @@ public sealed class FeatureExtractor : ImagePipeline<float[], FeatureVectorOptio
 
     private protected override PreparedImage Preprocess(RgbImage image) => _runner.Preprocess(image);
 
-    private protected override IReadOnlyList<float[]> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FeatureVectorOptions> options) =>
+    private protected override Func<IReadOnlyList<float[]>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FeatureVectorOptions> options) =>
         Rows(batch, options, _runner, (row, _) => row);
 
     internal static InputSpec RequireInput(ModelCard card) => card.Input ?? throw ZooErrors.CardInputMissing.Raise(

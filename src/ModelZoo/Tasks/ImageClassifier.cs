@@ -78,7 +78,7 @@ public sealed class ImageClassifier : ImagePipeline<IReadOnlyList<Prediction>, C
 
     private protected override PreparedImage Preprocess(RgbImage image) => _runner.Preprocess(image);
 
-    private protected override IReadOnlyList<IReadOnlyList<Prediction>> Complete(IReadOnlyList<PreparedImage> batch,
+    private protected override Func<IReadOnlyList<IReadOnlyList<Prediction>>> Complete(IReadOnlyList<PreparedImage> batch,
         IReadOnlyList<ClassificationOptions> options) =>
         Rows(batch, options, _runner, Select);
 

@@ -44,7 +44,7 @@ public sealed class ObjectDetector : ImageModelPipeline<IReadOnlyList<Detection>
 
     private protected override void Validate(DetectionOptions options) => options.Validate();
 
-    private protected override IReadOnlyList<IReadOnlyList<Detection>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<DetectionOptions> options) =>
+    private protected override Func<IReadOnlyList<IReadOnlyList<Detection>>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<DetectionOptions> options) =>
         EachImage(batch, options, Runner, Decode);
 
     private IReadOnlyList<Detection> Decode(ModelOutputs outputs, DetectionOptions options)

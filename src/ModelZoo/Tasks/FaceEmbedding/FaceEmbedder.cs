@@ -88,8 +88,8 @@ public sealed class FaceEmbedder : ImagePipeline<IReadOnlyList<EmbeddedFace>, Fa
     private protected override PreparedImage Preprocess(RgbImage image) =>
         new(Array.Empty<float>(), new ImageTransform(1, 1, 0, 0, image.Width, image.Height), image);
 
-    private protected override IReadOnlyList<IReadOnlyList<EmbeddedFace>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FaceOptions> options) =>
-        batch.Select((prepared, i) => EmbedFaces(prepared.Source, options[i])).ToList();
+    private protected override Func<IReadOnlyList<IReadOnlyList<EmbeddedFace>>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FaceOptions> options) =>
+        Done(batch.Select((prepared, i) => EmbedFaces(prepared.Source, options[i])).ToList());
 
     private protected override void DisposeCore() => _detector.Dispose();
 

@@ -59,7 +59,7 @@ public sealed class FaceDetector : ImageModelPipeline<IReadOnlyList<Face>, FaceO
 
     private protected override void Validate(FaceOptions options) => options.Validate();
 
-    private protected override IReadOnlyList<IReadOnlyList<Face>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FaceOptions> options)
+    private protected override Func<IReadOnlyList<IReadOnlyList<Face>>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<FaceOptions> options)
     {
         var faces = EachImage(batch, options, Runner, Decode);
         if (_attributes is not { } attributes)
@@ -67,7 +67,7 @@ public sealed class FaceDetector : ImageModelPipeline<IReadOnlyList<Face>, FaceO
             return faces;
         }
         // Attribute models crop the image's own pixels, so they run once the detector has its faces.
-        return faces.Select((found, i) => options[i].Attributes && found.Count > 0
+        return () => faces().Select((found, i) => options[i].Attributes && found.Count > 0
             ? Postprocess(() => attributes.Apply(batch[i].Source, found))
             : found).ToList();
     }

@@ -143,7 +143,11 @@ public sealed class TextSpotter : IDisposable
     public IAsyncEnumerable<ImageOutcome<OcrResult>> ReadFilesAsync(IReadOnlyList<string> paths, CancellationToken ct = default) =>
         ImageFileLoop.RunAsync<ImageTransform, OcrResult>(paths, 1, Options.Decode, null,
             decoded => new ImageTransform(1f, 1f, 0f, 0f, decoded.Image.Width, decoded.Image.Height),
-            batch => [Read(batch[0].Image)], transform => transform, null, ct);
+            batch =>
+            {
+                OcrResult read = Read(batch[0].Image);
+                return () => [read];
+            }, transform => transform, null, ct);
 
     /// <inheritdoc />
     public void Dispose()

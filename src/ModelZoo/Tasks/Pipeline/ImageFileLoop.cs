@@ -1,29 +1,42 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using ModelZoo.Imaging;
 
 namespace ModelZoo.Tasks;
 
 /// <summary>
-/// The one decode-ahead loop over image files: while a batch runs, the next one is decoded and prepared on worker
-/// threads. Results come out in input order; a file that cannot be decoded or prepared gives an outcome with its
-/// error instead of stopping the run. Given a minimum scale, a file is decoded by the codec's own scaling at the
-/// smallest size that still covers it (<c>ImageDecoder.DecodeScaled</c>); the outcome then still gives the file's size,
-/// and the preparation maps geometry back onto the file's pixels through <see cref="ScaledImage.ToSource"/>.
+/// The one decode-ahead loop over image files, a three-stage pipeline: workers decode and prepare the next files while
+/// a batch is in inference on the loop's thread, and the previous batch's postprocessing runs on a worker meanwhile.
+/// Results come out in input order; a file that cannot be decoded or prepared gives an outcome with its error instead
+/// of stopping the run. Given a minimum scale, a file is decoded by the codec's own scaling at the smallest size that
+/// still covers it (<c>ImageDecoder.DecodeScaled</c>); the outcome then still gives the file's size, and the preparation
+/// maps geometry back onto the file's pixels through <see cref="ScaledImage.ToSource"/>.
 /// </summary>
+/// <remarks>With one file per batch, decoding one file is single-threaded, so several files are decoded at once (one
+/// more than the cores, at most <see cref="MaxFilesAhead"/>): when a photo takes longer to decode than the model takes
+/// to run, one decoder would leave the model waiting, and a core that finishes a file finds the next one started. A larger batch is decoded by a parallel loop over its files, one
+/// batch ahead. Postprocessing of consecutive batches never overlaps, so a caller's per-result callback runs one batch
+/// at a time, in order.</remarks>
 internal static class ImageFileLoop
 {
+    /// <summary>The most single-file batches decoded ahead: beyond this, memory grows with no gain on any machine the
+    /// inference stage keeps busy.</summary>
+    internal const int MaxFilesAhead = 4;
+
     /// <param name="paths">Image files.</param>
-    /// <param name="batchSize">Files per batch (1: one image ahead).</param>
+    /// <param name="batchSize">Files per batch (1: one image per inference call).</param>
     /// <param name="decodeOptions">Decoder limits.</param>
     /// <param name="minimumScale">The least decode scale for an upright size; null decodes every file at full size.</param>
     /// <param name="prepare">Runs on a worker for each decoded image (preprocessing).</param>
-    /// <param name="complete">Runs the decoded images of one batch, in order; returns one result each.</param>
+    /// <param name="infer">Runs inference on the decoded images of one batch, in order, on the loop's thread, and returns
+    /// their postprocessing (one result each), which runs on a worker while the next batch is in inference.</param>
     /// <param name="transformOf">The map back to the image a prepared item carries.</param>
     /// <param name="clock">Counts decode and preparation time; may be null.</param>
     /// <param name="ct">Cancellation.</param>
     public static async IAsyncEnumerable<ImageOutcome<TOut>> RunAsync<TPrepared, TOut>(IReadOnlyList<string> paths, int batchSize,
-        ImageDecodeOptions? decodeOptions, Func<int, int, double>? minimumScale, Func<ScaledImage, TPrepared> prepare, Func<IReadOnlyList<LoadedImage<TPrepared>>, IReadOnlyList<TOut>> complete,
+        ImageDecodeOptions? decodeOptions, Func<int, int, double>? minimumScale, Func<ScaledImage, TPrepared> prepare,
+        Func<IReadOnlyList<LoadedImage<TPrepared>>, Func<IReadOnlyList<TOut>>> infer,
         Func<TPrepared, ImageTransform> transformOf, StageClock? clock, [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
@@ -32,48 +45,144 @@ internal static class ImageFileLoop
             throw new ZooUsageException($"batch size must be at least 1, got {batchSize}; pass ImageTaskOptions.BatchSize 1 or more.");
         }
         var batches = paths.Chunk(batchSize).ToList();
-        if (batches.Count == 0)
+        var ahead = batchSize == 1 ? Math.Clamp(Environment.ProcessorCount + 1, 2, MaxFilesAhead) : 1;
+        var loads = new Queue<Task<Loaded<TPrepared>[]>>();
+        var started = 0;
+        Loaded<TPrepared>[]? current = null;
+        Loaded<TPrepared>[]? yielding = null;
+        (Loaded<TPrepared>[] Items, Task<IReadOnlyList<TOut>> Results)? pending = null;
+        try
         {
-            yield break;
-        }
-        var next = Task.Run(() => Load(batches[0], decodeOptions, minimumScale, prepare, clock, ct), ct);
-        for (var b = 0; b < batches.Count; b++)
-        {
-            var loaded = await next.ConfigureAwait(false);
-            if (b + 1 < batches.Count)
+            TopUp();
+            while (loads.Count > 0)
             {
-                var following = batches[b + 1];
-                next = Task.Run(() => Load(following, decodeOptions, minimumScale, prepare, clock, ct), ct);
-            }
-            try
-            {
+                current = await loads.Dequeue().ConfigureAwait(false);
+                TopUp();
                 ct.ThrowIfCancellationRequested();
-                var ok = loaded.Where(l => l.Item is not null).Select(l => l.Item!).ToList();
-                var results = ok.Count > 0 ? complete(ok) : [];
-                var k = 0;
-                for (var i = 0; i < loaded.Length; i++)
+                Func<IReadOnlyList<TOut>>? finish = null;
+                ExceptionDispatchInfo? failure = null;
+                try
+                {
+                    var ok = current.Where(l => l.Item is not null).Select(l => l.Item!).ToList();
+                    finish = ok.Count > 0 ? infer(ok) : static () => [];
+                }
+                catch (Exception ex)
+                {
+                    // The previous batch's results are still owed to the caller; they come out before the error.
+                    failure = ExceptionDispatchInfo.Capture(ex);
+                }
+                IReadOnlyList<TOut>? previousResults = null;
+                if (pending is { } previous)
+                {
+                    pending = null;
+                    yielding = previous.Items;
+                    previousResults = await previous.Results.ConfigureAwait(false);
+                }
+                if (finish is not null)
+                {
+                    // The last batch has nothing to overlap with, so it is postprocessed here, without a thread hop.
+                    pending = (current, loads.Count > 0 ? Task.Run(finish, ct) : RunHere(finish));
+                    current = null;
+                }
+                if (yielding is not null)
+                {
+                    foreach (var outcome in Outcomes(yielding, previousResults!, transformOf))
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        yield return outcome;
+                    }
+                    Release(yielding);
+                    yielding = null;
+                }
+                failure?.Throw();
+            }
+            if (pending is { } last)
+            {
+                pending = null;
+                yielding = last.Items;
+                var results = await last.Results.ConfigureAwait(false);
+                foreach (var outcome in Outcomes(yielding, results, transformOf))
                 {
                     ct.ThrowIfCancellationRequested();
-                    var (path, item, error) = loaded[i];
-                    yield return item is null
-                        ? new ImageOutcome<TOut>(path, default, 0, 0, default, error)
-                        : new ImageOutcome<TOut>(path, results[k++], item.SourceWidth, item.SourceHeight, transformOf(item.Prepared), null);
+                    yield return outcome;
+                }
+                Release(yielding);
+                yielding = null;
+            }
+        }
+        finally
+        {
+            // A caller that stops early (or an error) leaves work in flight: let it finish, then free its images.
+            foreach (var items in new[] { current, yielding })
+            {
+                if (items is not null)
+                {
+                    Release(items);
                 }
             }
-            finally
+            if (pending is { } unfinished)
             {
-                foreach (var l in loaded)
+                await Task.WhenAny(unfinished.Results).ConfigureAwait(false);
+                Release(unfinished.Items);
+            }
+            while (loads.Count > 0)
+            {
+                var load = loads.Dequeue();
+                await Task.WhenAny(load).ConfigureAwait(false);
+                if (load.IsCompletedSuccessfully)
                 {
-                    l.Item?.Image.Dispose();
+                    Release(load.Result);
                 }
+            }
+        }
+
+        void TopUp()
+        {
+            while (started < batches.Count && loads.Count < ahead)
+            {
+                var batch = batches[started++];
+                loads.Enqueue(Task.Run(() => Load(batch, decodeOptions, minimumScale, prepare, clock, ct), ct));
             }
         }
     }
 
-    private static (string Path, LoadedImage<TPrepared>? Item, ZooException? Error)[] Load<TPrepared>(string[] paths,
+    /// <summary>Runs <paramref name="finish"/> now; an exception becomes the task's, so it surfaces in order.</summary>
+    private static Task<IReadOnlyList<TOut>> RunHere<TOut>(Func<IReadOnlyList<TOut>> finish)
+    {
+        try
+        {
+            return Task.FromResult(finish());
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<IReadOnlyList<TOut>>(ex);
+        }
+    }
+
+    private static IEnumerable<ImageOutcome<TOut>> Outcomes<TPrepared, TOut>(Loaded<TPrepared>[] loaded, IReadOnlyList<TOut> results,
+        Func<TPrepared, ImageTransform> transformOf)
+    {
+        var k = 0;
+        foreach (var (path, item, error) in loaded)
+        {
+            yield return item is null
+                ? new ImageOutcome<TOut>(path, default, 0, 0, default, error)
+                : new ImageOutcome<TOut>(path, results[k++], item.SourceWidth, item.SourceHeight, transformOf(item.Prepared), null);
+        }
+    }
+
+    private static void Release<TPrepared>(Loaded<TPrepared>[] loaded)
+    {
+        foreach (var l in loaded)
+        {
+            l.Item?.Image.Dispose();
+        }
+    }
+
+    private static Loaded<TPrepared>[] Load<TPrepared>(string[] paths,
         ImageDecodeOptions? decodeOptions, Func<int, int, double>? minimumScale, Func<ScaledImage, TPrepared> prepare, StageClock? clock, CancellationToken ct)
     {
-        var items = new (string, LoadedImage<TPrepared>?, ZooException?)[paths.Length];
+        var items = new Loaded<TPrepared>[paths.Length];
         if (paths.Length == 1)
         {
             // One file (a batch of one): no parallel loop, whose helper tasks would only wake pool threads to spin.
@@ -96,14 +205,17 @@ internal static class ImageFileLoop
                 clock?.Add(PipelineStage.Decode, decoded - start);
                 var prepared = prepare(scaled);
                 clock?.Add(PipelineStage.Preprocess, Stopwatch.GetTimestamp() - decoded);
-                items[i] = (paths[i], new LoadedImage<TPrepared>(paths[i], image, prepared, scaled.SourceWidth, scaled.SourceHeight), null);
+                items[i] = new(paths[i], new LoadedImage<TPrepared>(paths[i], image, prepared, scaled.SourceWidth, scaled.SourceHeight), null);
             }
             catch (ZooException ex)
             {
                 // ImageDecoder reports missing and unreadable files as ImageDecodeException too.
                 image?.Dispose();
-                items[i] = (paths[i], null, ex);
+                items[i] = new(paths[i], null, ex);
             }
         }
     }
+
+    /// <summary>One file of a batch: decoded and prepared, or the error that stopped it.</summary>
+    private readonly record struct Loaded<TPrepared>(string Path, LoadedImage<TPrepared>? Item, ZooException? Error);
 }

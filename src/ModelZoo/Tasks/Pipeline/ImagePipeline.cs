@@ -52,9 +52,10 @@ public abstract class ImagePipeline<TResult, TOptions> : ITaskPipeline<TResult, 
     /// <summary>The model-input tensor of one image (called on worker threads).</summary>
     private protected abstract PreparedImage Preprocess(RgbImage image);
 
-    /// <summary>Inference and postprocessing of prepared images, one result each, in order; implementations time their
-    /// stages with <see cref="Infer{T}"/> and <see cref="Postprocess{T}"/>.</summary>
-    private protected abstract IReadOnlyList<TResult> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<TOptions> options);
+    /// <summary>Runs inference on prepared images now and returns their postprocessing (one result each, in order), which
+    /// the file loop runs on a worker while the next batch is in inference; implementations time their stages with
+    /// <see cref="Infer{T}"/> and <see cref="Postprocess{T}"/> (<see cref="Done"/> when everything ran now).</summary>
+    private protected abstract Func<IReadOnlyList<TResult>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<TOptions> options);
 
     /// <inheritdoc />
     public TResult Run(RgbImage image, TOptions options)
@@ -88,7 +89,7 @@ public abstract class ImagePipeline<TResult, TOptions> : ITaskPipeline<TResult, 
             return 0;
         });
         _clock.CountImages(images.Count);
-        return Complete(prepared, options);
+        return Complete(prepared, options)();
     }
 
     /// <summary>Whether results are made from the image's pixels after inference (face crops, tiles), so files must be
@@ -117,11 +118,15 @@ public abstract class ImagePipeline<TResult, TOptions> : ITaskPipeline<TResult, 
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(withImage);
         Validate(options);
-        return ImageFileLoop.RunAsync(paths, FileBatchSize, Options.Decode, minimumScale, PreprocessFile, batch =>
+        return ImageFileLoop.RunAsync<PreparedImage, TOut>(paths, FileBatchSize, Options.Decode, minimumScale, PreprocessFile, batch =>
         {
             _clock.CountImages(batch.Count);
-            var results = Complete(batch.Select(b => b.Prepared).ToList(), Enumerable.Repeat(options, batch.Count).ToList());
-            return batch.Select((b, i) => withImage(b.Path, b.Image, results[i])).ToList();
+            var finish = Complete(batch.Select(b => b.Prepared).ToList(), Enumerable.Repeat(options, batch.Count).ToList());
+            return () =>
+            {
+                var results = finish();
+                return batch.Select((b, i) => withImage(b.Path, b.Image, results[i])).ToList();
+            };
         }, p => p.Transform, _clock, ct);
     }
 
@@ -165,26 +170,28 @@ public abstract class ImagePipeline<TResult, TOptions> : ITaskPipeline<TResult, 
     private protected T Postprocess<T>(Func<T> run) => _clock.Time(PipelineStage.Postprocess, run);
 
     /// <summary><see cref="Complete"/> for models that take one image per inference and give several outputs.</summary>
-    private protected IReadOnlyList<TResult> EachImage(IReadOnlyList<PreparedImage> batch, IReadOnlyList<TOptions> options,
+    private protected Func<IReadOnlyList<TResult>> EachImage(IReadOnlyList<PreparedImage> batch, IReadOnlyList<TOptions> options,
         ImageModelRunner runner, Func<ModelOutputs, TOptions, TResult> decode)
     {
-        var results = new TResult[batch.Count];
+        var outputs = new ModelOutputs[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var outputs = Infer(() => runner.Infer(batch[i]));
-            var o = options[i];
-            results[i] = Postprocess(() => decode(outputs, o));
+            var prepared = batch[i];
+            outputs[i] = Infer(() => runner.Infer(prepared));
         }
-        return results;
+        return () => Postprocess(() => outputs.Select((o, i) => decode(o, options[i])).ToList());
     }
 
     /// <summary><see cref="Complete"/> for models that take a batch and give one output row per image.</summary>
-    private protected IReadOnlyList<TResult> Rows(IReadOnlyList<PreparedImage> batch, IReadOnlyList<TOptions> options,
+    private protected Func<IReadOnlyList<TResult>> Rows(IReadOnlyList<PreparedImage> batch, IReadOnlyList<TOptions> options,
         ImageBatchRunner runner, Func<float[], TOptions, TResult> decode)
     {
         var rows = Infer(() => runner.Infer(batch));
-        return Postprocess(() => rows.Select((row, i) => decode(row, options[i])).ToList());
+        return () => Postprocess(() => rows.Select((row, i) => decode(row, options[i])).ToList());
     }
+
+    /// <summary><see cref="Complete"/>'s answer when inference and postprocessing both ran already.</summary>
+    private protected static Func<IReadOnlyList<TResult>> Done(IReadOnlyList<TResult> results) => () => results;
 
     /// <summary>Checks the card (task, then <paramref name="check"/>, e.g. its decoder) and opens the pipeline over a
     /// new session that the pipeline owns.</summary>

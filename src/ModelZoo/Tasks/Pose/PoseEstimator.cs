@@ -38,7 +38,7 @@ public sealed class PoseEstimator : ImageModelPipeline<IReadOnlyList<Pose>, Pose
 
     private protected override void Validate(PoseOptions options) => options.Validate();
 
-    private protected override IReadOnlyList<IReadOnlyList<Pose>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<PoseOptions> options) =>
+    private protected override Func<IReadOnlyList<IReadOnlyList<Pose>>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<PoseOptions> options) =>
         EachImage(batch, options, Runner, (outputs, o) =>
         {
             var poses = _decoder.Decode(outputs, o.MinScore);

@@ -43,7 +43,7 @@ public sealed class Segmenter : ImageModelPipeline<IReadOnlyList<SegmentationMas
 
     private protected override void Validate(SegmentationOptions options) => options.Validate();
 
-    private protected override IReadOnlyList<IReadOnlyList<SegmentationMask>> Complete(IReadOnlyList<PreparedImage> batch,
+    private protected override Func<IReadOnlyList<IReadOnlyList<SegmentationMask>>> Complete(IReadOnlyList<PreparedImage> batch,
         IReadOnlyList<SegmentationOptions> options) =>
         EachImage(batch, options, Runner, (outputs, o) => _decoder.Decode(outputs, _labels, _labelOffset)
             .Select(map => ToMask(map, outputs.Transform, outputs.InputWidth, outputs.InputHeight, o))

@@ -78,8 +78,8 @@ public sealed class Upscaler : ImagePipeline<UpscaledImage, UpscaleOptions>
     private protected override PreparedImage Preprocess(RgbImage image) =>
         new(Array.Empty<float>(), new ImageTransform(1, 1, 0, 0, image.Width, image.Height), image);
 
-    private protected override IReadOnlyList<UpscaledImage> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<UpscaleOptions> options) =>
-        batch.Select((prepared, i) => Tile(prepared.Source, options[i])).ToList();
+    private protected override Func<IReadOnlyList<UpscaledImage>> Complete(IReadOnlyList<PreparedImage> batch, IReadOnlyList<UpscaleOptions> options) =>
+        Done(batch.Select((prepared, i) => Tile(prepared.Source, options[i])).ToList());
 
     private UpscaledImage Tile(RgbImage image, UpscaleOptions options)
     {

@@ -1,0 +1,129 @@
+using ModelZoo.Imaging;
+using ModelZoo.Tasks;
+
+namespace ModelZoo.Tests.Tasks.Pipeline;
+
+/// <summary>The file loop's three stages (decode ahead, inference on the loop's thread, postprocessing on a worker):
+/// order, one postprocessing at a time, errors after the results owed, and every image freed when a caller stops.</summary>
+public sealed class ImageFileLoopTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "zoo-file-loop-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly List<string> _files = [];
+
+    public ImageFileLoopTests()
+    {
+        Directory.CreateDirectory(_folder);
+        // Each file's width names it, so a result can be checked against the file it came out for.
+        for (var i = 0; i < 12; i++)
+        {
+            var path = Path.Combine(_folder, $"{i:D2}.png");
+            using var image = RgbImage.FromPixels(10 + i, 8, new byte[3 * (10 + i) * 8]);
+            Annotator.SavePng(image, new Annotations(), path);
+            _files.Add(path);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public async Task Results_come_out_in_input_order_with_one_postprocessing_at_a_time(int batchSize)
+    {
+        var running = 0;
+        var overlapped = false;
+        var postprocessed = new List<int>();
+        var outcomes = new List<ImageOutcome<int>>();
+        await foreach (var outcome in ImageFileLoop.RunAsync<int, int>(_files, batchSize, null, null, Identity, batch =>
+        {
+            var widths = batch.Select(b => b.Image.Width).ToList();
+            return () =>
+            {
+                overlapped |= Interlocked.Increment(ref running) > 1;
+                Thread.Sleep(5);
+                lock (postprocessed)
+                {
+                    postprocessed.AddRange(widths);
+                }
+                Interlocked.Decrement(ref running);
+                return widths;
+            };
+        }, _ => default, null))
+        {
+            outcomes.Add(outcome);
+        }
+
+        Assert.Equal(_files, outcomes.Select(o => o.Path));
+        Assert.Equal(Enumerable.Range(10, 12), outcomes.Select(o => o.Value));
+        Assert.Equal(Enumerable.Range(10, 12), postprocessed);
+        Assert.False(overlapped, "two batches were postprocessed at once");
+    }
+
+    [Fact]
+    public async Task An_inference_error_comes_after_the_results_of_the_batches_before_it()
+    {
+        var outcomes = new List<string>();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var outcome in ImageFileLoop.RunAsync<int, int>(_files, 1, null, null, Identity, batch =>
+            {
+                if (batch[0].Image.Width == 14)
+                {
+                    throw new InvalidOperationException("inference failed on the fifth file");
+                }
+                return () => [batch[0].Image.Width];
+            }, _ => default, null))
+            {
+                outcomes.Add(outcome.Path);
+            }
+        });
+
+        Assert.Equal("inference failed on the fifth file", error.Message);
+        Assert.Equal(_files.Take(4), outcomes);
+    }
+
+    [Fact]
+    public async Task A_postprocessing_error_comes_after_the_results_before_it()
+    {
+        var outcomes = new List<string>();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var outcome in ImageFileLoop.RunAsync<int, int>(_files, 1, null, null, Identity, batch =>
+            {
+                var width = batch[0].Image.Width;
+                return () => width == 17 ? throw new InvalidOperationException("postprocessing failed on the eighth file") : [width];
+            }, _ => default, null))
+            {
+                outcomes.Add(outcome.Path);
+            }
+        });
+
+        Assert.Equal("postprocessing failed on the eighth file", error.Message);
+        Assert.Equal(_files.Take(7), outcomes);
+    }
+
+    [Fact]
+    public async Task A_caller_that_stops_early_leaves_no_decoded_image_alive()
+    {
+        var decoded = new List<RgbImage>();
+        await foreach (var outcome in ImageFileLoop.RunAsync<int, int>(_files, 1, null, null, scaled =>
+        {
+            lock (decoded)
+            {
+                decoded.Add(scaled.Image);
+            }
+            return 0;
+        }, batch => () => [0], _ => default, null))
+        {
+            if (outcome.Path == _files[2])
+            {
+                break;
+            }
+        }
+
+        Assert.True(decoded.Count >= 3, $"{decoded.Count} files decoded before the caller stopped at the third");
+        Assert.All(decoded, image => Assert.Throws<ObjectDisposedException>(() => image.Pixels.Length));
+    }
+
+    private static int Identity(ScaledImage scaled) => scaled.Image.Width;
+}
