@@ -228,6 +228,7 @@ public sealed class ModelSession : IDisposable
             {
                 options.IntraOpNumThreads = settings.IntraOpThreads;
             }
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings.SpinWhileIdle ? "1" : "0");
             if (settings.InterOpThreads > 0)
             {
                 options.InterOpNumThreads = settings.InterOpThreads;
