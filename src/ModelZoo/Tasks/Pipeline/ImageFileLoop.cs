@@ -44,32 +44,23 @@ internal static class ImageFileLoop
         {
             throw new ZooUsageException($"batch size must be at least 1, got {batchSize}; pass ImageTaskOptions.BatchSize 1 or more.");
         }
-        var batches = paths.Chunk(batchSize).ToList();
         var ahead = batchSize == 1 ? Math.Clamp(Environment.ProcessorCount + 1, 2, MaxFilesAhead) : 1;
-        var loads = new Queue<Task<Loaded<TPrepared>[]>>();
-        var started = 0;
+        var decoding = new DecodeAhead<TPrepared>(paths.Chunk(batchSize).ToList(), ahead,
+            batch => Load(batch, decodeOptions, minimumScale, prepare, clock, ct), ct);
         Loaded<TPrepared>[]? current = null;
         Loaded<TPrepared>[]? yielding = null;
         (Loaded<TPrepared>[] Items, Task<IReadOnlyList<TOut>> Results)? pending = null;
         try
         {
-            TopUp();
-            while (loads.Count > 0)
+            while (decoding.HasNext || pending is not null)
             {
-                current = await loads.Dequeue().ConfigureAwait(false);
-                TopUp();
-                ct.ThrowIfCancellationRequested();
                 Func<IReadOnlyList<TOut>>? finish = null;
                 ExceptionDispatchInfo? failure = null;
-                try
+                if (decoding.HasNext)
                 {
-                    var ok = current.Where(l => l.Item is not null).Select(l => l.Item!).ToList();
-                    finish = ok.Count > 0 ? infer(ok) : static () => [];
-                }
-                catch (Exception ex)
-                {
-                    // The previous batch's results are still owed to the caller; they come out before the error.
-                    failure = ExceptionDispatchInfo.Capture(ex);
+                    current = await decoding.NextAsync().ConfigureAwait(false);
+                    ct.ThrowIfCancellationRequested();
+                    (finish, failure) = Start(current, infer);
                 }
                 IReadOnlyList<TOut>? previousResults = null;
                 if (pending is { } previous)
@@ -81,7 +72,7 @@ internal static class ImageFileLoop
                 if (finish is not null)
                 {
                     // The last batch has nothing to overlap with, so it is postprocessed here, without a thread hop.
-                    pending = (current, loads.Count > 0 ? Task.Run(finish, ct) : RunHere(finish));
+                    pending = (current!, decoding.HasNext ? Task.Run(finish, ct) : RunHere(finish));
                     current = null;
                 }
                 if (yielding is not null)
@@ -96,53 +87,34 @@ internal static class ImageFileLoop
                 }
                 failure?.Throw();
             }
-            if (pending is { } last)
-            {
-                pending = null;
-                yielding = last.Items;
-                var results = await last.Results.ConfigureAwait(false);
-                foreach (var outcome in Outcomes(yielding, results, transformOf))
-                {
-                    ct.ThrowIfCancellationRequested();
-                    yield return outcome;
-                }
-                Release(yielding);
-                yielding = null;
-            }
         }
         finally
         {
             // A caller that stops early (or an error) leaves work in flight: let it finish, then free its images.
-            foreach (var items in new[] { current, yielding })
-            {
-                if (items is not null)
-                {
-                    Release(items);
-                }
-            }
+            Release(current);
+            Release(yielding);
             if (pending is { } unfinished)
             {
                 await Task.WhenAny(unfinished.Results).ConfigureAwait(false);
                 Release(unfinished.Items);
             }
-            while (loads.Count > 0)
-            {
-                var load = loads.Dequeue();
-                await Task.WhenAny(load).ConfigureAwait(false);
-                if (load.IsCompletedSuccessfully)
-                {
-                    Release(load.Result);
-                }
-            }
+            await decoding.DrainAsync().ConfigureAwait(false);
         }
+    }
 
-        void TopUp()
+    /// <summary>Runs inference on a batch's decoded files; an exception is kept, because the previous batch's results
+    /// are still owed to the caller and come out before it.</summary>
+    private static (Func<IReadOnlyList<TOut>>? Finish, ExceptionDispatchInfo? Failure) Start<TPrepared, TOut>(Loaded<TPrepared>[] loaded,
+        Func<IReadOnlyList<LoadedImage<TPrepared>>, Func<IReadOnlyList<TOut>>> infer)
+    {
+        try
         {
-            while (started < batches.Count && loads.Count < ahead)
-            {
-                var batch = batches[started++];
-                loads.Enqueue(Task.Run(() => Load(batch, decodeOptions, minimumScale, prepare, clock, ct), ct));
-            }
+            var ok = loaded.Where(l => l.Item is not null).Select(l => l.Item!).ToList();
+            return (ok.Count > 0 ? infer(ok) : static () => [], null);
+        }
+        catch (Exception ex)
+        {
+            return (null, ExceptionDispatchInfo.Capture(ex));
         }
     }
 
@@ -171,9 +143,9 @@ internal static class ImageFileLoop
         }
     }
 
-    private static void Release<TPrepared>(Loaded<TPrepared>[] loaded)
+    private static void Release<TPrepared>(Loaded<TPrepared>[]? loaded)
     {
-        foreach (var l in loaded)
+        foreach (var l in loaded ?? [])
         {
             l.Item?.Image.Dispose();
         }
@@ -212,6 +184,47 @@ internal static class ImageFileLoop
                 // ImageDecoder reports missing and unreadable files as ImageDecodeException too.
                 image?.Dispose();
                 items[i] = new(paths[i], null, ex);
+            }
+        }
+    }
+
+    /// <summary>Batches decoding on workers, at most a given number in flight, taken in input order.</summary>
+    private sealed class DecodeAhead<TPrepared>(IReadOnlyList<string[]> batches, int ahead, Func<string[], Loaded<TPrepared>[]> load,
+        CancellationToken ct)
+    {
+        private readonly Queue<Task<Loaded<TPrepared>[]>> _loads = new();
+        private int _started;
+
+        public bool HasNext => _loads.Count > 0 || _started < batches.Count;
+
+        public async Task<Loaded<TPrepared>[]> NextAsync()
+        {
+            TopUp();
+            var next = _loads.Dequeue();
+            TopUp();
+            return await next.ConfigureAwait(false);
+        }
+
+        /// <summary>Waits for the batches still decoding and frees their images.</summary>
+        public async Task DrainAsync()
+        {
+            while (_loads.Count > 0)
+            {
+                var load = _loads.Dequeue();
+                await Task.WhenAny(load).ConfigureAwait(false);
+                if (load.IsCompletedSuccessfully)
+                {
+                    Release(load.Result);
+                }
+            }
+        }
+
+        private void TopUp()
+        {
+            while (_started < batches.Count && _loads.Count < ahead)
+            {
+                var batch = batches[_started++];
+                _loads.Enqueue(Task.Run(() => load(batch), ct));
             }
         }
     }
