@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Runtime;
@@ -103,7 +105,8 @@ public sealed class Segmenter : ImageModelPipeline<IReadOnlyList<SegmentationMas
             }
             var row = alpha.AsSpan(y * w, w);
             var gy = 1 - fy;
-            for (var x = 0; x < w; x++)
+            var x = Vector256.IsHardwareAccelerated ? BlendRows(topBlend, bottomBlend, gy, fy, threshold, soft, row, ref covered) : 0;
+            for (; x < w; x++)
             {
                 var p = topBlend[x] * gy + bottomBlend[x] * fy;
                 var inside = p >= threshold;
@@ -112,6 +115,43 @@ public sealed class Segmenter : ImageModelPipeline<IReadOnlyList<SegmentationMas
             }
         }
         return new SegmentationMask(map.Label, w, h, alpha, (float)covered / (w * h));
+    }
+
+    /// <summary>The scalar loop's work on whole blocks of 32 pixels, 8 lanes at a time (the same multiplies and adds, no
+    /// fused multiply-add, rounding half to even as <c>MathF.Round</c>), so the mask is the same to the byte; returns
+    /// the first column left for the scalar loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int BlendRows(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, float gy, float fy, float threshold, bool soft,
+        Span<byte> row, ref long covered)
+    {
+        var weightTop = Vector256.Create(gy);
+        var weightBottom = Vector256.Create(fy);
+        var cut = Vector256.Create(threshold);
+        var x = 0;
+        var count = 0;
+        for (; x + 32 <= row.Length; x += 32)
+        {
+            var low = Vector256.Narrow(Lane(top, bottom, x, weightTop, weightBottom, cut, soft, ref count),
+                Lane(top, bottom, x + 8, weightTop, weightBottom, cut, soft, ref count));
+            var high = Vector256.Narrow(Lane(top, bottom, x + 16, weightTop, weightBottom, cut, soft, ref count),
+                Lane(top, bottom, x + 24, weightTop, weightBottom, cut, soft, ref count));
+            Vector256.Narrow(low, high).CopyTo(row[x..]);
+        }
+        covered += count;
+        return x;
+    }
+
+    /// <summary>Eight pixels of <see cref="BlendRows"/>: their mask bytes, widened to 32 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Lane(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, int at, Vector256<float> weightTop,
+        Vector256<float> weightBottom, Vector256<float> cut, bool soft, ref int count)
+    {
+        var p = Vector256.Create(top.Slice(at, 8)) * weightTop + Vector256.Create(bottom.Slice(at, 8)) * weightBottom;
+        var inside = Vector256.GreaterThanOrEqual(p, cut);
+        count += BitOperations.PopCount(inside.ExtractMostSignificantBits());
+        return soft
+            ? Vector256.ConvertToUInt32(Vector256.Clamp(Vector256.Round(p * 255f), Vector256<float>.Zero, Vector256.Create(255f)))
+            : inside.AsUInt32() & Vector256.Create(255u);
     }
 
     /// <summary>One grid row sampled at every image column: <c>row[x0] * (1 - fx) + row[x1] * fx</c>.</summary>
