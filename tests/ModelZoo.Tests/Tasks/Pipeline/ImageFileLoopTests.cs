@@ -125,5 +125,33 @@ public sealed class ImageFileLoopTests : IDisposable
         Assert.All(decoded, image => Assert.Throws<ObjectDisposedException>(() => image.Pixels.Length));
     }
 
+    [Fact]
+    public async Task Cancelling_mid_run_stops_it_and_frees_every_decoded_image()
+    {
+        using var cancel = new CancellationTokenSource();
+        var decoded = new List<RgbImage>();
+        var outcomes = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var outcome in ImageFileLoop.RunAsync<int, int>(_files, 1, null, null, scaled =>
+            {
+                lock (decoded)
+                {
+                    decoded.Add(scaled.Image);
+                }
+                return 0;
+            }, batch => () => [0], _ => default, null, cancel.Token))
+            {
+                if (++outcomes == 3)
+                {
+                    await cancel.CancelAsync();
+                }
+            }
+        });
+
+        Assert.Equal(3, outcomes);
+        Assert.All(decoded, image => Assert.Throws<ObjectDisposedException>(() => image.Pixels.Length));
+    }
+
     private static int Identity(ScaledImage scaled) => scaled.Image.Width;
 }
