@@ -145,7 +145,7 @@ public sealed class TextSpotter : IDisposable
             decoded => new ImageTransform(1f, 1f, 0f, 0f, decoded.Image.Width, decoded.Image.Height),
             batch =>
             {
-                OcrResult read = Read(batch[0].Image);
+                var read = Read(batch[0].Image);
                 return () => [read];
             }, transform => transform, null, ct);
 

@@ -15,9 +15,9 @@ namespace ModelZoo.Tasks;
 /// </summary>
 /// <remarks>With one file per batch, decoding one file is single-threaded, so several files are decoded at once (one
 /// more than the cores, at most <see cref="MaxFilesAhead"/>): when a photo takes longer to decode than the model takes
-/// to run, one decoder would leave the model waiting, and a core that finishes a file finds the next one started. A larger batch is decoded by a parallel loop over its files, one
-/// batch ahead. Postprocessing of consecutive batches never overlaps, so a caller's per-result callback runs one batch
-/// at a time, in order.</remarks>
+/// to run, one decoder would leave the model waiting, and a core that finishes a file finds the next one started. A
+/// larger batch is decoded by a parallel loop over its files, one batch ahead. Postprocessing of consecutive batches
+/// never overlaps, so a caller's per-result callback runs one batch at a time, in order.</remarks>
 internal static class ImageFileLoop
 {
     /// <summary>The most single-file batches decoded ahead: beyond this, memory grows with no gain on any machine the
