@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using ModelZoo.Imaging;
 
 namespace ModelZoo.Tasks;
@@ -22,7 +21,7 @@ internal static class ImageFileLoop
 {
     /// <summary>The most single-file batches decoded ahead: beyond this, memory grows with no gain on any machine the
     /// inference stage keeps busy.</summary>
-    internal const int MaxFilesAhead = 4;
+    private const int MaxFilesAhead = 4;
 
     /// <param name="paths">Image files.</param>
     /// <param name="batchSize">Files per batch (1: one image per inference call).</param>
@@ -54,13 +53,13 @@ internal static class ImageFileLoop
         {
             while (decoding.HasNext || pending is not null)
             {
-                Func<IReadOnlyList<TOut>>? finish = null;
-                ExceptionDispatchInfo? failure = null;
+                // Inference's exception is held as a faulted task: the previous batch's results are still owed first.
+                Task<Func<IReadOnlyList<TOut>>>? started = null;
                 if (decoding.HasNext)
                 {
-                    current = await decoding.NextAsync().ConfigureAwait(false);
+                    var loaded = current = await decoding.NextAsync().ConfigureAwait(false);
                     ct.ThrowIfCancellationRequested();
-                    (finish, failure) = Start(current, infer);
+                    started = Capture(() => Infer(loaded, infer));
                 }
                 IReadOnlyList<TOut>? previousResults = null;
                 if (pending is { } previous)
@@ -69,10 +68,11 @@ internal static class ImageFileLoop
                     yielding = previous.Items;
                     previousResults = await previous.Results.ConfigureAwait(false);
                 }
-                if (finish is not null)
+                if (started is { IsCompletedSuccessfully: true })
                 {
                     // The last batch has nothing to overlap with, so it is postprocessed here, without a thread hop.
-                    pending = (current!, decoding.HasNext ? Task.Run(finish, ct) : RunHere(finish));
+                    var finish = started.Result;
+                    pending = (current!, decoding.HasNext ? Task.Run(finish, ct) : Capture(finish));
                     current = null;
                 }
                 if (yielding is not null)
@@ -85,7 +85,10 @@ internal static class ImageFileLoop
                     Release(yielding);
                     yielding = null;
                 }
-                failure?.Throw();
+                if (started is { IsFaulted: true })
+                {
+                    await started.ConfigureAwait(false);
+                }
             }
         }
         finally
@@ -102,32 +105,24 @@ internal static class ImageFileLoop
         }
     }
 
-    /// <summary>Runs inference on a batch's decoded files; an exception is kept, because the previous batch's results
-    /// are still owed to the caller and come out before it.</summary>
-    private static (Func<IReadOnlyList<TOut>>? Finish, ExceptionDispatchInfo? Failure) Start<TPrepared, TOut>(Loaded<TPrepared>[] loaded,
+    /// <summary>Runs inference on a batch's decoded files and returns their postprocessing.</summary>
+    private static Func<IReadOnlyList<TOut>> Infer<TPrepared, TOut>(Loaded<TPrepared>[] loaded,
         Func<IReadOnlyList<LoadedImage<TPrepared>>, Func<IReadOnlyList<TOut>>> infer)
     {
-        try
-        {
-            var ok = loaded.Where(l => l.Item is not null).Select(l => l.Item!).ToList();
-            return (ok.Count > 0 ? infer(ok) : static () => [], null);
-        }
-        catch (Exception ex)
-        {
-            return (null, ExceptionDispatchInfo.Capture(ex));
-        }
+        var ok = loaded.Where(l => l.Item is not null).Select(l => l.Item!).ToList();
+        return ok.Count > 0 ? infer(ok) : static () => [];
     }
 
-    /// <summary>Runs <paramref name="finish"/> now; an exception becomes the task's, so it surfaces in order.</summary>
-    private static Task<IReadOnlyList<TOut>> RunHere<TOut>(Func<IReadOnlyList<TOut>> finish)
+    /// <summary>Runs <paramref name="work"/> now; an exception becomes the task's, so it can surface in order.</summary>
+    private static Task<T> Capture<T>(Func<T> work)
     {
         try
         {
-            return Task.FromResult(finish());
+            return Task.FromResult(work());
         }
         catch (Exception ex)
         {
-            return Task.FromException<IReadOnlyList<TOut>>(ex);
+            return Task.FromException<T>(ex);
         }
     }
 

@@ -59,31 +59,10 @@ public sealed class ImageFileLoopTests : IDisposable
         Assert.False(overlapped, "two batches were postprocessed at once");
     }
 
-    [Fact]
-    public async Task An_inference_error_comes_after_the_results_of_the_batches_before_it()
-    {
-        var outcomes = new List<string>();
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-        {
-            await foreach (var outcome in ImageFileLoop.RunAsync<int, int>(_files, 1, null, null, Identity, batch =>
-            {
-                if (batch[0].Image.Width == 14)
-                {
-                    throw new InvalidOperationException("inference failed on the fifth file");
-                }
-                return () => [batch[0].Image.Width];
-            }, _ => default, null))
-            {
-                outcomes.Add(outcome.Path);
-            }
-        });
-
-        Assert.Equal("inference failed on the fifth file", error.Message);
-        Assert.Equal(_files.Take(4), outcomes);
-    }
-
-    [Fact]
-    public async Task A_postprocessing_error_comes_after_the_results_before_it()
+    [Theory]
+    [InlineData(true, 14, "inference failed on the fifth file", 4)]
+    [InlineData(false, 17, "postprocessing failed on the eighth file", 7)]
+    public async Task An_error_comes_after_the_results_of_the_batches_before_it(bool inInference, int failingWidth, string message, int before)
     {
         var outcomes = new List<string>();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
@@ -91,15 +70,19 @@ public sealed class ImageFileLoopTests : IDisposable
             await foreach (var outcome in ImageFileLoop.RunAsync<int, int>(_files, 1, null, null, Identity, batch =>
             {
                 var width = batch[0].Image.Width;
-                return () => width == 17 ? throw new InvalidOperationException("postprocessing failed on the eighth file") : [width];
+                if (inInference && width == failingWidth)
+                {
+                    throw new InvalidOperationException(message);
+                }
+                return () => width == failingWidth ? throw new InvalidOperationException(message) : [width];
             }, _ => default, null))
             {
                 outcomes.Add(outcome.Path);
             }
         });
 
-        Assert.Equal("postprocessing failed on the eighth file", error.Message);
-        Assert.Equal(_files.Take(7), outcomes);
+        Assert.Equal(message, error.Message);
+        Assert.Equal(_files.Take(before), outcomes);
     }
 
     [Fact]
