@@ -5,8 +5,8 @@ using System.Text.Json.Serialization.Metadata;
 namespace ModelZoo.Catalog;
 
 /// <summary>
-/// The JSON form of a <see cref="ModelCard"/>: camelCase names, enums as the strings their
-/// <see cref="JsonStringEnumMemberNameAttribute"/> declares, indented, nulls left out. Unknown
+/// The JSON form of a <see cref="ModelCard"/>: camelCase names, enums by the names <see cref="CatalogNamesAttribute"/>
+/// gives them, indented, nulls left out. Unknown
 /// properties are an error so that a misspelt field cannot be silently ignored.
 /// </summary>
 public static class ModelCardJson
