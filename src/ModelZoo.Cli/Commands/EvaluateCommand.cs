@@ -9,12 +9,8 @@ namespace ModelZoo.Cli.Commands;
 public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateCommand.Settings>
 {
     /// <summary>Options of <c>zoo evaluate</c>.</summary>
-    public sealed class Settings : ThreadSettings
+    public sealed class Settings : ModelSettings
     {
-        /// <summary>Model handle.</summary>
-        [CommandArgument(0, "<HANDLE>"), Description("An image-classification model, e.g. one registered by `zoo train`.")]
-        public string Handle { get; init; } = "";
-
         /// <summary>Labelled images.</summary>
         [CommandOption("--data <DIR>"), Description("Folder with one sub-folder per class (named like the model's labels), or a path,label CSV.")]
         public string? Data { get; init; }
@@ -45,13 +41,13 @@ public sealed class EvaluateCommand(ZooContext context) : AsyncCommand<EvaluateC
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.ImageClassification);
         var dataset = ImageDataset.Load(settings.Data!);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
         using var classifier = ImageClassifier.Open(model, new ImageTaskOptions
         {
             BatchSize = settings.Batch,
-            Session = settings.Session(),
+            Session = settings.Session(runtimeLog: settings.Verbose),
         });
         EvaluationResult? result = null;
         await ImageProgress.RunAsync(context, "evaluating", dataset.Images.Count, async tick =>

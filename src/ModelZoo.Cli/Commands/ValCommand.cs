@@ -9,12 +9,8 @@ namespace ModelZoo.Cli.Commands;
 public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Settings>
 {
     /// <summary>Options of <c>zoo val</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : ModelSettings
     {
-        /// <summary>Catalog handle or model file.</summary>
-        [CommandArgument(0, "<HANDLE>"), Description("An object-detection model: a catalog handle, or a model file (with --decoder and --labels).")]
-        public string Handle { get; init; } = "";
-
         /// <summary>The labelled folder.</summary>
         [CommandOption("--data <DIR>"), Description("Folder of labelled images: one COCO .json beside the images (or images/), or YOLO .txt labels with classes.txt.")]
         public string? Data { get; init; }
@@ -27,22 +23,6 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
         [CommandOption("-o|--out <DIR>"), Description("Write the precision/recall curves (pr-curves.png) and a report (report.md, metrics.json) there.")]
         public string? Out { get; init; }
 
-        /// <summary>Labels of a model file.</summary>
-        [CommandOption("--labels <FILE>"), Description("Model file only: class names, one per line (or builtin:NAME, e.g. builtin:coco80).")]
-        public string? Labels { get; init; }
-
-        /// <summary>Decoder of a model file.</summary>
-        [CommandOption("--decoder <NAME>"), Description("Model file only: the decoder reading its outputs (e.g. darknet-yolo for `zoo import darknet` output).")]
-        public string? Decoder { get; init; }
-
-        /// <summary>Mean of a model file's input normalisation.</summary>
-        [CommandOption("--mean <VALUES>"), Description("Model file only: per-channel mean after scaling to [0,1] (e.g. 0,0,0 for a Darknet import).")]
-        public string? Mean { get; init; }
-
-        /// <summary>Std of a model file's input normalisation.</summary>
-        [CommandOption("--std <VALUES>"), Description("Model file only: per-channel std after scaling to [0,1] (e.g. 1,1,1 for a Darknet import).")]
-        public string? Std { get; init; }
-
         /// <inheritdoc />
         public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
             (string.IsNullOrWhiteSpace(Data), "give the labelled images with --data DIR (COCO JSON or YOLO txt labels)."));
@@ -51,13 +31,10 @@ public sealed class ValCommand(ZooContext context) : AsyncCommand<ValCommand.Set
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var local = settings.Labels is not null || settings.Decoder is not null || settings.Mean is not null || settings.Std is not null
-            ? LocalModelCards.FromFlags(settings.Labels, settings.Mean, settings.Std, size: null, settings.Decoder)
-            : null;
-        var card = LocalModelCards.Resolve(context, settings.Handle, ModelZoo.Catalog.ModelTask.ObjectDetection, local);
+        var card = settings.ResolveCard(context, ModelZoo.Catalog.ModelTask.ObjectDetection);
         var dataset = DetectionDataset.Load(settings.Data!);
         var model = (await PullProgressDisplay.PullAsync(context, [card], cancellationToken).ConfigureAwait(false))[0];
-        using var detector = ObjectDetector.Open(model);
+        using var detector = ObjectDetector.Open(model, new ImageTaskOptions { Session = settings.Session(runtimeLog: settings.Verbose) });
         DetectionMetricsResult? result = null;
         await ImageProgress.RunAsync(context, "validating", dataset.Images.Count, async tick =>
         {

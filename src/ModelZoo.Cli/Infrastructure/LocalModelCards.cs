@@ -80,8 +80,13 @@ public static class LocalModelCards
             graph = OnnxModel.Load(full);
         }
         var assumed = new List<string>();
-        var input = InferInput(graph, task, options, assumed, path);
-        var labels = InferLabels(graph, task, options, files, assumed);
+        // A model the zoo exported carries its card's input spec and labels; read them before assuming anything.
+        var embedded = EmbeddedModelDescription.Read(graph.Metadata);
+        assumed.AddRange(embedded.Unreadable.Select(note => $"nothing from the file's own description: {note}"));
+        var input = embedded.Input is { } own ? Override(own, options, path) : InferInput(graph, task, options, assumed, path);
+        var labels = options.Labels is null && embedded.Labels is { } names
+            ? EmbeddedLabels(names, files[0].Sha256, files, settings)
+            : InferLabels(graph, task, options, files, assumed);
         var output = InferOutput(graph, task, options, assumed);
         var sha = files[0].Sha256;
         var card = new ModelCard
@@ -167,6 +172,40 @@ public static class LocalModelCards
             Resize = classifier ? ResizeMode.CenterCrop : ResizeMode.Letterbox,
             ResizeShorterSide = classifier ? (int)Math.Round(Math.Min(width.Value, height.Value) * 8.0 / 7.0) : null,
         };
+    }
+
+    /// <summary>An embedded input spec with the size, mean and std flags applied over it.</summary>
+    private static InputSpec Override(InputSpec spec, LocalCardOptions options, string path)
+    {
+        if ((options.Mean is not null || options.Std is not null) && spec.ElementType != "float32")
+        {
+            throw new ZooUsageException($"the input of '{path}' takes {spec.ElementType} pixels (0-255) as they are; --mean and --std do not apply to it.");
+        }
+        return spec with
+        {
+            Width = options.Size?.Width ?? spec.Width,
+            Height = options.Size?.Height ?? spec.Height,
+            Mean = options.Mean ?? spec.Mean,
+            Std = options.Std ?? spec.Std,
+        };
+    }
+
+    /// <summary>Embedded class names, written once per model into the import cache (keyed by the model's SHA-256) so that
+    /// the card can name them as a file like any other.</summary>
+    private static LabelsSpec EmbeddedLabels(IReadOnlyList<string> names, string modelSha, List<ModelFile> files, ZooSettings settings)
+    {
+        var root = ImportedModelCache.ForStore(settings).Root;
+        Directory.CreateDirectory(root);
+        var path = Path.Combine(root, modelSha + ".labels.txt");
+        var text = string.Join("\n", names) + "\n";
+        if (!File.Exists(path) || File.ReadAllText(path) != text)
+        {
+            var partial = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".partial";
+            File.WriteAllText(partial, text);
+            File.Move(partial, path, overwrite: true);
+        }
+        files.Add(FileEntry(path, "labels") with { Name = "labels.txt" });
+        return new LabelsSpec { Source = LabelSets.FilePrefix + "labels.txt", Count = names.Count };
     }
 
     /// <summary>Which axis of a 4-d image input holds the channels (1 or 3 of them), and the height and width where fixed.</summary>

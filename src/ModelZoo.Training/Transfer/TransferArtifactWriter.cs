@@ -70,13 +70,33 @@ internal static class TransferArtifactWriter
             finalTimings));
     }
 
+    private static readonly JsonSerializerOptions CompactCardJson = new(ModelCardJson.Options) { WriteIndented = false };
+
+    /// <summary>What the exported graph takes: RGB 0-255 pixels, resized as for the base model, whose normalisation is
+    /// inside the graph.</summary>
+    private static InputSpec ExportedInput(InputSpec baseInput) => new()
+    {
+        Name = ClassifierExporter.PixelsInput,
+        Layout = TensorLayout.Nchw,
+        Width = baseInput.Width,
+        Height = baseInput.Height,
+        ColorOrder = ColorOrder.Rgb,
+        Scale = 1f,
+        Mean = [0f, 0f, 0f],
+        Std = [1f, 1f, 1f],
+        Resize = baseInput.Resize,
+        ResizeShorterSide = baseInput.ResizeShorterSide,
+        PadValue = baseInput.PadValue,
+    };
+
     private static Dictionary<string, string> Metadata(TransferRun run)
     {
         var spec = run.BaseInput;
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["zoo.task"] = "image-classification",
-            ["zoo.labels"] = JsonSerializer.Serialize(run.Classes),
+            [ModelMetadataKeys.Task] = JsonSerializer.Serialize(ModelTask.ImageClassification).Trim('"'),
+            [ModelMetadataKeys.Labels] = JsonSerializer.Serialize(run.Classes),
+            [ModelMetadataKeys.Input] = JsonSerializer.Serialize(ExportedInput(spec), CompactCardJson),
             ["zoo.input_size"] = string.Create(CultureInfo.InvariantCulture, $"{spec.Width}x{spec.Height}"),
             ["zoo.resize"] = JsonSerializer.Serialize(spec.Resize, ModelCardJson.Options).Trim('"'),
             ["zoo.base_model"] = run.BaseCard.Handle,
@@ -123,20 +143,7 @@ internal static class TransferArtifactWriter
                 Url = b.License.Url,
                 Restrictions = [.. b.License.Restrictions, $"derived from {b.Handle}: its licence ({b.License.Spdx}) and restrictions apply to this model, and the training data's terms apply too"],
             },
-            Input = new InputSpec
-            {
-                Name = "pixels",
-                Layout = TensorLayout.Nchw,
-                Width = spec.Width,
-                Height = spec.Height,
-                ColorOrder = ColorOrder.Rgb,
-                Scale = 1f,
-                Mean = [0f, 0f, 0f],
-                Std = [1f, 1f, 1f],
-                Resize = spec.Resize,
-                ResizeShorterSide = spec.ResizeShorterSide,
-                PadValue = spec.PadValue,
-            },
+            Input = ExportedInput(spec),
             Output = new OutputSpec { Name = "probabilities", Kind = OutputKind.Probabilities, Size = run.Classes.Count },
             Labels = new LabelsSpec { Source = LabelSets.FilePrefix + TransferArtifacts.LabelsFile, Count = run.Classes.Count },
             Provenance = new Provenance

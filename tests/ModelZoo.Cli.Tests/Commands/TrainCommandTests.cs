@@ -153,6 +153,13 @@ public sealed class TrainCommandTests
                 Assert.Equal("roadsigns", predictions[0].GetProperty("label").GetString());
             }
 
+            var classifyFile = CliRunner.Run(settings, "classify", Path.Combine(outDir, "model.onnx"), image, "--json");
+            Assert.True(classifyFile.ExitCode == 0, classifyFile.AllText);
+            using (var doc = JsonDocument.Parse(classifyFile.Output))
+            {
+                Assert.Equal("roadsigns", doc.RootElement[0].GetProperty("predictions")[0].GetProperty("label").GetString());
+            }
+
             var evalDir = Path.Combine(work, "eval");
             var evaluate = CliRunner.Run(settings, "evaluate", handle, "--data", data, "--json", "--out", evalDir);
             Assert.True(evaluate.ExitCode == 0, evaluate.AllText);
@@ -179,6 +186,18 @@ public sealed class TrainCommandTests
             }
             Assert.True(new FileInfo(Path.Combine(evalDir, "grid.png")).Length > 0);
             Assert.True(new FileInfo(Path.Combine(evalDir, "confusion.png")).Length > 0);
+
+            // The trained model file alone works where the handle does, with the same figures: it carries its input spec
+            // and labels, so nothing is assumed (a bare NCHW file would be read as ImageNet-normalised).
+            var byFile = CliRunner.Run(settings, "evaluate", Path.Combine(outDir, "model.onnx"), "--data", data, "--json");
+            Assert.True(byFile.ExitCode == 0, byFile.AllText);
+            Assert.DoesNotContain("assumed", byFile.AllText, StringComparison.Ordinal);
+            using (var byHandle = JsonDocument.Parse(evaluate.Output))
+            using (var doc = JsonDocument.Parse(byFile.Output))
+            {
+                Assert.Equal(byHandle.RootElement.GetProperty("accuracy").GetDouble(), doc.RootElement.GetProperty("accuracy").GetDouble());
+                Assert.Equal(byHandle.RootElement.GetProperty("confusion").ToString(), doc.RootElement.GetProperty("confusion").ToString());
+            }
 
             var table = CliRunner.Run(settings, "evaluate", handle, "--data", data);
             Assert.Equal(0, table.ExitCode);

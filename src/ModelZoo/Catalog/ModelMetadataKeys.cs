@@ -1,0 +1,19 @@
+namespace ModelZoo.Catalog;
+
+/// <summary>
+/// The <c>metadata_props</c> keys through which an ONNX file written by the zoo (a trained classifier) describes itself,
+/// so that the bare file, copied anywhere, runs as its card would: a model file given where a handle goes reads them
+/// before it assumes anything.
+/// </summary>
+public static class ModelMetadataKeys
+{
+    /// <summary>The task, by its card name (<c>image-classification</c>).</summary>
+    public const string Task = "zoo.task";
+
+    /// <summary>The class names, as a JSON array of strings in output order.</summary>
+    public const string Labels = "zoo.labels";
+
+    /// <summary>The card's <see cref="InputSpec"/> as card JSON: the input tensor, its size, how photos are resized and how
+    /// pixels are scaled and normalised before they reach it.</summary>
+    public const string Input = "zoo.input";
+}

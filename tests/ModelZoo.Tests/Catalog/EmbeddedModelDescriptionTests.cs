@@ -1,0 +1,43 @@
+using ModelZoo.Catalog;
+
+namespace ModelZoo.Tests.Catalog;
+
+public sealed class EmbeddedModelDescriptionTests
+{
+    [Fact]
+    public void A_file_without_entries_says_nothing()
+    {
+        var description = EmbeddedModelDescription.Read(new Dictionary<string, string> { ["producer"] = "other" });
+        Assert.Null(description.Input);
+        Assert.Null(description.Labels);
+        Assert.Empty(description.Unreadable);
+    }
+
+    [Fact]
+    public void The_input_spec_and_labels_are_read_as_card_json()
+    {
+        var description = EmbeddedModelDescription.Read(new Dictionary<string, string>
+        {
+            [ModelMetadataKeys.Input] = """{"name":"pixels","layout":"NCHW","width":224,"height":224,"colorOrder":"RGB","scale":1,"mean":[0,0,0],"std":[1,1,1],"resize":"center-crop","resizeShorterSide":256}""",
+            [ModelMetadataKeys.Labels] = """["cat","dog"]""",
+        });
+        var input = Assert.IsType<InputSpec>(description.Input);
+        Assert.Equal(("pixels", TensorLayout.Nchw, 224, ResizeMode.CenterCrop, 256), (input.Name, input.Layout, input.Width, input.Resize, input.ResizeShorterSide));
+        Assert.Equal(1f, input.Scale);
+        Assert.Equal(["cat", "dog"], description.Labels);
+        Assert.Empty(description.Unreadable);
+    }
+
+    [Theory]
+    [InlineData("zoo.input", "{\"name\":\"pixels\",\"layout\":\"CHWN\"}")]
+    [InlineData("zoo.input", "not json")]
+    [InlineData("zoo.labels", "[\"cat\",\"\"]")]
+    [InlineData("zoo.labels", "{\"cat\":1}")]
+    public void An_unreadable_entry_is_left_out_and_named(string key, string value)
+    {
+        var description = EmbeddedModelDescription.Read(new Dictionary<string, string> { [key] = value });
+        Assert.Null(description.Input);
+        Assert.Null(description.Labels);
+        Assert.Contains(key, Assert.Single(description.Unreadable), StringComparison.Ordinal);
+    }
+}
