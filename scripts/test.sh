@@ -24,5 +24,10 @@ status=${PIPESTATUS[0]}
 set -e
 passed=$(awk '/^ +Passed: +[0-9]+/ {s += $2} END {print s + 0}' "$log")
 failed=$(awk '/^ +Failed: +[0-9]+/ {s += $2} END {print s + 0}' "$log")
+# CI keeps only the end of this output, so the failures are repeated last, each with the start of its message.
+if [ "$failed" -gt 0 ]; then
+  echo "failed tests:"
+  awk '/^ +Failed [A-Za-z_]/ {print; n = 5; next} n > 0 {print; n--}' "$log" | cut -c1-300 | head -n 80
+fi
 echo "tests: $passed passed, $failed failed"
 exit "$status"

@@ -80,14 +80,14 @@ public static class LocalModelCards
             graph = OnnxModel.Load(full);
         }
         var assumed = new List<string>();
-        // A model the zoo exported carries its card's input spec and labels; read them before assuming anything.
+        // A model the zoo wrote carries its card's input and output specs and labels; read them before assuming anything.
         var embedded = EmbeddedModelDescription.Read(graph.Metadata);
         assumed.AddRange(embedded.Unreadable.Select(note => $"nothing from the file's own description: {note}"));
         var input = embedded.Input is { } own ? Override(own, options, path) : InferInput(graph, task, options, assumed, path);
         var labels = options.Labels is null && embedded.Labels is { } names
             ? EmbeddedLabels(names, files[0].Sha256, files, settings)
             : InferLabels(graph, task, options, files, assumed);
-        var output = InferOutput(graph, task, options, assumed);
+        var output = options.Decoder is null && embedded.Output is { } described ? described : InferOutput(graph, task, options, assumed);
         var sha = files[0].Sha256;
         var card = new ModelCard
         {

@@ -70,8 +70,6 @@ internal static class TransferArtifactWriter
             finalTimings));
     }
 
-    private static readonly JsonSerializerOptions CompactCardJson = new(ModelCardJson.Options) { WriteIndented = false };
-
     /// <summary>What the exported graph takes: RGB 0-255 pixels, resized as for the base model, whose normalisation is
     /// inside the graph.</summary>
     private static InputSpec ExportedInput(InputSpec baseInput) => new()
@@ -89,14 +87,14 @@ internal static class TransferArtifactWriter
         PadValue = baseInput.PadValue,
     };
 
+    private static OutputSpec ExportedOutput(TransferRun run) =>
+        new() { Name = ClassifierExporter.ProbabilitiesOutput, Kind = OutputKind.Probabilities, Size = run.Classes.Count };
+
     private static Dictionary<string, string> Metadata(TransferRun run)
     {
         var spec = run.BaseInput;
-        return new Dictionary<string, string>(StringComparer.Ordinal)
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [ModelMetadataKeys.Task] = JsonSerializer.Serialize(ModelTask.ImageClassification).Trim('"'),
-            [ModelMetadataKeys.Labels] = JsonSerializer.Serialize(run.Classes),
-            [ModelMetadataKeys.Input] = JsonSerializer.Serialize(ExportedInput(spec), CompactCardJson),
             ["zoo.input_size"] = string.Create(CultureInfo.InvariantCulture, $"{spec.Width}x{spec.Height}"),
             ["zoo.resize"] = JsonSerializer.Serialize(spec.Resize, ModelCardJson.Options).Trim('"'),
             ["zoo.base_model"] = run.BaseCard.Handle,
@@ -110,6 +108,8 @@ internal static class TransferArtifactWriter
                 ["val_loss"] = run.Metrics.ValidationLoss,
             }),
         };
+        EmbeddedModelDescription.Write(metadata, ModelTask.ImageClassification, ExportedInput(spec), ExportedOutput(run), run.Classes);
+        return metadata;
     }
 
     private static ModelCard BuildCard(TransferRun run, string modelPath, byte[] modelBytes, string labelsPath, string finalLabelsPath, int? opset)
@@ -144,7 +144,7 @@ internal static class TransferArtifactWriter
                 Restrictions = [.. b.License.Restrictions, $"derived from {b.Handle}: its licence ({b.License.Spdx}) and restrictions apply to this model, and the training data's terms apply too"],
             },
             Input = ExportedInput(spec),
-            Output = new OutputSpec { Name = "probabilities", Kind = OutputKind.Probabilities, Size = run.Classes.Count },
+            Output = ExportedOutput(run),
             Labels = new LabelsSpec { Source = LabelSets.FilePrefix + TransferArtifacts.LabelsFile, Count = run.Classes.Count },
             Provenance = new Provenance
             {

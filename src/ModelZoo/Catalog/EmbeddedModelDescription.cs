@@ -3,14 +3,15 @@ using System.Text.Json;
 namespace ModelZoo.Catalog;
 
 /// <summary>
-/// What a model file says of itself in its <c>metadata_props</c> under <see cref="ModelMetadataKeys"/>: its input spec
-/// and its class names, where the zoo wrote them. An entry that is there but unreadable is left out and named in
+/// What a model file says of itself in its <c>metadata_props</c> under <see cref="ModelMetadataKeys"/>: its input spec,
+/// its output spec and its class names, where the zoo wrote them. An entry that is there but unreadable is left out and named in
 /// <see cref="Unreadable"/>, so that the caller can fall back to what it would assume for any file, and say so.
 /// </summary>
 /// <param name="Input">The input spec, or null when the file does not carry one.</param>
+/// <param name="Output">The output spec (decoder included), or null.</param>
 /// <param name="Labels">The class names in output order, or null.</param>
 /// <param name="Unreadable">One note per entry that was present but could not be read.</param>
-public sealed record EmbeddedModelDescription(InputSpec? Input, IReadOnlyList<string>? Labels, IReadOnlyList<string> Unreadable)
+public sealed record EmbeddedModelDescription(InputSpec? Input, OutputSpec? Output, IReadOnlyList<string>? Labels, IReadOnlyList<string> Unreadable)
 {
     /// <summary>Reads the entries from a model's metadata (an ONNX graph's <c>metadata_props</c>).</summary>
     public static EmbeddedModelDescription Read(IDictionary<string, string> metadata)
@@ -18,14 +19,39 @@ public sealed record EmbeddedModelDescription(InputSpec? Input, IReadOnlyList<st
         ArgumentNullException.ThrowIfNull(metadata);
         var unreadable = new List<string>();
         var input = Entry<InputSpec>(metadata, ModelMetadataKeys.Input, unreadable);
+        var output = Entry<OutputSpec>(metadata, ModelMetadataKeys.Output, unreadable);
         var labels = Entry<string[]>(metadata, ModelMetadataKeys.Labels, unreadable);
         if (labels is not null && (labels.Length == 0 || labels.Any(string.IsNullOrWhiteSpace)))
         {
             unreadable.Add($"{ModelMetadataKeys.Labels} holds an empty class name or none at all");
             labels = null;
         }
-        return new EmbeddedModelDescription(input, labels, unreadable);
+        return new EmbeddedModelDescription(input, output, labels, unreadable);
     }
+
+    /// <summary>
+    /// Writes the entries for a model whose card says <paramref name="task"/>, <paramref name="input"/>,
+    /// <paramref name="output"/> and (where it names classes) <paramref name="labels"/> into <paramref name="metadata"/>,
+    /// so that the file alone runs as the card would.
+    /// </summary>
+    public static void Write(IDictionary<string, string> metadata, ModelTask task, InputSpec input, OutputSpec? output,
+        IReadOnlyList<string>? labels)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(input);
+        metadata[ModelMetadataKeys.Task] = JsonSerializer.Serialize(task, ModelCardJson.Options).Trim('"');
+        metadata[ModelMetadataKeys.Input] = JsonSerializer.Serialize(input, CompactCardJson);
+        if (output is not null)
+        {
+            metadata[ModelMetadataKeys.Output] = JsonSerializer.Serialize(output, CompactCardJson);
+        }
+        if (labels is { Count: > 0 })
+        {
+            metadata[ModelMetadataKeys.Labels] = JsonSerializer.Serialize(labels);
+        }
+    }
+
+    private static readonly JsonSerializerOptions CompactCardJson = new(ModelCardJson.Options) { WriteIndented = false };
 
     private static T? Entry<T>(IDictionary<string, string> metadata, string key, List<string> unreadable) where T : class
     {

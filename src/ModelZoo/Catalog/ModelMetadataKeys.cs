@@ -3,7 +3,7 @@ namespace ModelZoo.Catalog;
 /// <summary>
 /// The <c>metadata_props</c> keys through which an ONNX file written by the zoo (a trained classifier) describes itself,
 /// so that the bare file, copied anywhere, runs as its card would: a model file given where a handle goes reads them
-/// before it assumes anything.
+/// before it assumes anything. Written by <c>zoo train</c> and <c>zoo quantize</c>.
 /// </summary>
 public static class ModelMetadataKeys
 {
@@ -16,4 +16,8 @@ public static class ModelMetadataKeys
     /// <summary>The card's <see cref="InputSpec"/> as card JSON: the input tensor, its size, how photos are resized and how
     /// pixels are scaled and normalised before they reach it.</summary>
     public const string Input = "zoo.input";
+
+    /// <summary>The card's <see cref="OutputSpec"/> as card JSON: which output to read and, for detection, pose and other
+    /// decoded tasks, the decoder and its constants (anchors, output tensor names).</summary>
+    public const string Output = "zoo.output";
 }

@@ -32,6 +32,7 @@ public static class QuantizedCard
         Directory.CreateDirectory(directory);
         var files = new List<ModelFile>();
         var modelName = Path.GetFileNameWithoutExtension(baseCard.ModelFile.Name) + ".int8.onnx";
+        Describe(result.Model, baseCard, local);
         files.Add(WriteFile(directory, modelName, "model", result.Model.ToBytes()));
         foreach (var file in baseCard.Files.Where(f => f != baseCard.ModelFile))
         {
@@ -91,6 +92,21 @@ public static class QuantizedCard
                 .Append(Convert.ToHexStringLower(SHA256.HashData(stream))).Append('\n');
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
+    }
+
+    /// <summary>
+    /// Writes the card's input and output specs and class names into the int8 file, so that the file copied anywhere runs as the card
+    /// would. Left out where the file alone cannot say it: a card whose normalisation is a separate preprocessing graph,
+    /// and class names that start at an offset in the output.
+    /// </summary>
+    private static void Describe(Onnx.OnnxModel model, ModelCard baseCard, LocalModel local)
+    {
+        if (baseCard.Input is not { PreprocessGraph: null } input || model.Metadata.ContainsKey(ModelMetadataKeys.Input))
+        {
+            return;
+        }
+        var labels = baseCard.Labels is { Offset: 0 } spec ? LabelSets.Load(spec, local.PathOf) : null;
+        EmbeddedModelDescription.Write(model.Metadata, baseCard.Task, input, baseCard.Output, labels);
     }
 
     private static ModelFile WriteFile(string dir, string fileName, string role, byte[] bytes)

@@ -12,6 +12,7 @@ namespace ModelZoo.Cli.Tests.Commands;
 public sealed class QuantizeCommandTests
 {
     private const string ResNet = "imagenet/resnet18/feature_vector";
+    private const string NanoDet = "coco/nanodet/detection";
 
     [Fact]
     public void Quantize_registers_an_int8_card_that_embed_and_train_use()
@@ -55,6 +56,10 @@ public sealed class QuantizeCommandTests
                 Assert.True(cosine >= 0.98, $"{photos[i]}: cosine {cosine} between int8 and fp32 embeddings");
             }
 
+            // ResNet's normalisation is a separate preprocessing graph beside the model: the int8 file alone cannot say it,
+            // so it claims no input spec of its own (a model-file card then says what it assumes).
+            Assert.DoesNotContain(ModelMetadataKeys.Input, OnnxModel.Load(modelPath).Metadata.Keys);
+
             // train --base takes the int8 card like any feature-vector base.
             var data = TuxpaintDataset.Create(Path.Combine(work, "tux"), perClass: 5, classes: 2);
             var train = CliRunner.Run(settings, "train", "--base", handle, "--data", data, "--out", Path.Combine(work, "run"),
@@ -69,6 +74,44 @@ public sealed class QuantizeCommandTests
         finally
         {
             Cleanup(settings, trained);
+            Cleanup(settings, handle);
+            DeleteQuiet(Path.Combine(settings.Home, "quantized", handle.Replace('/', '+')));
+            DeleteQuiet(work);
+        }
+    }
+
+    [Fact]
+    public void An_int8_detector_file_alone_detects_as_its_card_does()
+    {
+        var settings = SharedStore.Settings;
+        var work = Path.Combine(Path.GetTempPath(), "zoo-cli-quantize-" + Guid.NewGuid().ToString("N")[..8]);
+        var handle = "local/quantize-nanodet-" + Guid.NewGuid().ToString("N")[..6];
+        try
+        {
+            var calibration = Directory.CreateDirectory(Path.Combine(work, "calibration")).FullName;
+            foreach (var photo in QuantizationImages.ScenePhotos)
+            {
+                File.Copy(TestAssets.Image(photo), Path.Combine(calibration, photo.Replace('/', '_')));
+            }
+            var quantize = CliRunner.Run(settings, "quantize", NanoDet, "--calibration", calibration, "--name", handle);
+            Assert.True(quantize.ExitCode == 0, quantize.AllText);
+            var modelPath = ModelCatalog.Load(settings).Get(handle).ModelFile.Source["file:".Length..];
+
+            // The file carries the input spec (size, 0-1 scaling), the decoder and the COCO names, so nothing is assumed
+            // and the boxes are the card's on photos calibration never saw.
+            var photos = QuantizationImages.SceneHeldOut.Select(TestAssets.Image).ToArray();
+            var byHandle = CliRunner.Run(settings, ["detect", handle, .. photos, "--json"]);
+            var byFile = CliRunner.Run(settings, ["detect", modelPath, .. photos, "--json"]);
+            Assert.True(byHandle.ExitCode == 0, byHandle.AllText);
+            Assert.True(byFile.ExitCode == 0, byFile.AllText);
+            Assert.DoesNotContain("assumed", byFile.AllText, StringComparison.Ordinal);
+            using var expected = JsonDocument.Parse(byHandle.Output);
+            using var actual = JsonDocument.Parse(byFile.Output);
+            Assert.True(expected.RootElement.EnumerateArray().Sum(i => i.GetProperty("detections").GetArrayLength()) >= 5, byHandle.Output);
+            Assert.Equal(expected.RootElement.ToString(), actual.RootElement.ToString());
+        }
+        finally
+        {
             Cleanup(settings, handle);
             DeleteQuiet(Path.Combine(settings.Home, "quantized", handle.Replace('/', '+')));
             DeleteQuiet(work);

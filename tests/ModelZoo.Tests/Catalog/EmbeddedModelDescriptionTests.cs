@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ModelZoo.Catalog;
 
 namespace ModelZoo.Tests.Catalog;
@@ -28,7 +29,27 @@ public sealed class EmbeddedModelDescriptionTests
         Assert.Empty(description.Unreadable);
     }
 
+    [Fact]
+    public void What_is_written_reads_back_the_same()
+    {
+        var input = new InputSpec { Name = "input_1:0", Width = 416, Height = 416, Scale = 1f / 255, Resize = ResizeMode.Stretch };
+        var output = new OutputSpec { Name = "Identity:0", Decoder = "yolov4", Anchors = [[12f, 16f], [19f, 36f]], XyScales = [1.2f, 1.1f] };
+        var metadata = new Dictionary<string, string>();
+        EmbeddedModelDescription.Write(metadata, ModelTask.ObjectDetection, input, output, ["person", "bicycle"]);
+
+        Assert.Equal("object-detection", metadata[ModelMetadataKeys.Task]);
+        Assert.DoesNotContain('\n', metadata[ModelMetadataKeys.Input]);
+        var read = EmbeddedModelDescription.Read(metadata);
+        Assert.Empty(read.Unreadable);
+        Assert.Equal(JsonSerializer.Serialize(input, ModelCardJson.Options), JsonSerializer.Serialize(read.Input, ModelCardJson.Options));
+        Assert.Equal(("Identity:0", "yolov4", OutputKind.Raw), (read.Output!.Name, read.Output.Decoder, read.Output.Kind));
+        Assert.Equal([12f, 16f, 19f, 36f], read.Output.Anchors!.SelectMany(a => a));
+        Assert.Equal([1.2f, 1.1f], read.Output.XyScales);
+        Assert.Equal(["person", "bicycle"], read.Labels);
+    }
+
     [Theory]
+    [InlineData("zoo.output", "{\"kind\":\"histogram\"}")]
     [InlineData("zoo.input", "{\"name\":\"pixels\",\"layout\":\"CHWN\"}")]
     [InlineData("zoo.input", "not json")]
     [InlineData("zoo.labels", "[\"cat\",\"\"]")]
@@ -37,6 +58,7 @@ public sealed class EmbeddedModelDescriptionTests
     {
         var description = EmbeddedModelDescription.Read(new Dictionary<string, string> { [key] = value });
         Assert.Null(description.Input);
+        Assert.Null(description.Output);
         Assert.Null(description.Labels);
         Assert.Contains(key, Assert.Single(description.Unreadable), StringComparison.Ordinal);
     }
