@@ -199,6 +199,8 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         console.MarkupLine($"agreement with fp32: {Markup.Escape(measured)}, threshold {result.Agreement.Threshold.ToString(CultureInfo.InvariantCulture)}");
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"model {card.ModelFile.Size / 1e6:F1} MB (fp32 {Fp32Bytes(baseCard) / 1e6:F1} MB), sha256 {card.ModelFile.Sha256}"));
+        // The file alone runs too (it carries its input spec, decoder and labels where it can): say where it is.
+        console.MarkupLine($"file [bold]{Markup.Escape(card.ModelFile.Source["file:".Length..])}[/]");
         console.MarkupLine($"registered [bold]{Markup.Escape(cardPath)}[/]");
     }
 

@@ -96,6 +96,7 @@ public sealed class QuantizeCommandTests
             var quantize = CliRunner.Run(settings, "quantize", NanoDet, "--calibration", calibration, "--name", handle);
             Assert.True(quantize.ExitCode == 0, quantize.AllText);
             var modelPath = ModelCatalog.Load(settings).Get(handle).ModelFile.Source["file:".Length..];
+            Assert.Contains("file " + modelPath, quantize.AllText, StringComparison.Ordinal);
 
             // The file carries the input spec (size, 0-1 scaling), the decoder and the COCO names, so nothing is assumed
             // and the boxes are the card's on photos calibration never saw.
