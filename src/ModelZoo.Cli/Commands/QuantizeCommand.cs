@@ -210,11 +210,18 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         {
             return context.Catalog.Get(model);
         }
-        // A bare file has no preprocessing spec: find the registered card that points to it.
+        // A file gets the preprocessing of the registered card that points to it, else the one it carries itself.
         var full = Path.GetFullPath(model);
-        return context.Catalog.Cards.FirstOrDefault(c => c.ModelFile.Source.StartsWith("file:", StringComparison.Ordinal)
-                   && string.Equals(Path.GetFullPath(c.ModelFile.Source["file:".Length..]), full, StringComparison.Ordinal))
-               ?? throw new ZooUsageException(
-                   $"no registered card points to '{full}', so its input preprocessing is unknown; give the handle of a card (e.g. one `zoo train` registered) instead.");
+        var registered = context.Catalog.Cards.FirstOrDefault(c => c.ModelFile.Source.StartsWith("file:", StringComparison.Ordinal)
+            && string.Equals(Path.GetFullPath(c.ModelFile.Source["file:".Length..]), full, StringComparison.Ordinal));
+        if (registered is not null)
+        {
+            return registered;
+        }
+        var described = File.Exists(full) ? EmbeddedModelDescription.Read(OnnxModel.Load(full).Metadata) : null;
+        return described is { Task: { } task, Input: not null }
+            ? LocalModelCards.Resolve(context, full, task, null)
+            : throw new ZooUsageException(
+                $"no registered card points to '{full}' and the file does not carry its own input spec (files written by `zoo train` do), so its input preprocessing is unknown; give the handle of a card instead, or register one with `zoo card new`.");
     }
 }

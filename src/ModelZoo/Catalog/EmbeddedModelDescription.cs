@@ -7,17 +7,30 @@ namespace ModelZoo.Catalog;
 /// its output spec and its class names, where the zoo wrote them. An entry that is there but unreadable is left out and named in
 /// <see cref="Unreadable"/>, so that the caller can fall back to what it would assume for any file, and say so.
 /// </summary>
+/// <param name="Task">The task the file was written for, or null.</param>
 /// <param name="Input">The input spec, or null when the file does not carry one.</param>
 /// <param name="Output">The output spec (decoder included), or null.</param>
 /// <param name="Labels">The class names in output order, or null.</param>
 /// <param name="Unreadable">One note per entry that was present but could not be read.</param>
-public sealed record EmbeddedModelDescription(InputSpec? Input, OutputSpec? Output, IReadOnlyList<string>? Labels, IReadOnlyList<string> Unreadable)
+public sealed record EmbeddedModelDescription(ModelTask? Task, InputSpec? Input, OutputSpec? Output, IReadOnlyList<string>? Labels, IReadOnlyList<string> Unreadable)
 {
     /// <summary>Reads the entries from a model's metadata (an ONNX graph's <c>metadata_props</c>).</summary>
     public static EmbeddedModelDescription Read(IDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         var unreadable = new List<string>();
+        ModelTask? task = null;
+        if (metadata.TryGetValue(ModelMetadataKeys.Task, out var taskName))
+        {
+            try
+            {
+                task = JsonSerializer.Deserialize<ModelTask>(JsonSerializer.Serialize(taskName), ModelCardJson.Options);
+            }
+            catch (JsonException)
+            {
+                unreadable.Add($"{ModelMetadataKeys.Task} names no task this version knows ('{taskName}')");
+            }
+        }
         var input = Entry<InputSpec>(metadata, ModelMetadataKeys.Input, unreadable);
         var output = Entry<OutputSpec>(metadata, ModelMetadataKeys.Output, unreadable);
         var labels = Entry<string[]>(metadata, ModelMetadataKeys.Labels, unreadable);
@@ -26,7 +39,7 @@ public sealed record EmbeddedModelDescription(InputSpec? Input, OutputSpec? Outp
             unreadable.Add($"{ModelMetadataKeys.Labels} holds an empty class name or none at all");
             labels = null;
         }
-        return new EmbeddedModelDescription(input, output, labels, unreadable);
+        return new EmbeddedModelDescription(task, input, output, labels, unreadable);
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ namespace ModelZoo.Cli.Tests.Commands;
 public sealed class TrainCommandTests
 {
     private const string ResNet = "imagenet/resnet18/feature_vector";
+    private const string Int8Handle = "local/tux-cli-int8";
 
     private static string Folder(TempHome home, string name) => Path.Combine(home.Path, name);
 
@@ -98,11 +99,21 @@ public sealed class TrainCommandTests
         finally
         {
             var catalog = ModelCatalog.Load(settings);
-            if (catalog.TryGet(handle, out var card))
+            foreach (var registered in new[] { handle, Int8Handle })
             {
-                using var store = new ModelStore(settings);
-                store.Remove(card);
-                catalog.Unregister(handle, settings);
+                if (catalog.TryGet(registered, out var card))
+                {
+                    using var store = new ModelStore(settings);
+                    store.Remove(card);
+                    catalog.Unregister(registered, settings);
+                }
+            }
+            try
+            {
+                Directory.Delete(Path.Combine(settings.Home, "quantized", Int8Handle.Replace('/', '+')), recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
             }
 
             try
@@ -199,6 +210,25 @@ public sealed class TrainCommandTests
                 Assert.Equal(byHandle.RootElement.GetProperty("confusion").ToString(), doc.RootElement.GetProperty("confusion").ToString());
             }
 
+            // Copied anywhere, the file is quantized on its own description, and the int8 file it gives evaluates alone too.
+            var copied = Path.Combine(work, "copied", "tux.onnx");
+            Directory.CreateDirectory(Path.GetDirectoryName(copied)!);
+            File.Copy(Path.Combine(outDir, "model.onnx"), copied);
+            var quantize = CliRunner.Run(settings, "quantize", copied, "--calibration", data, "--name", Int8Handle, "--force");
+            Assert.True(quantize.ExitCode == 0, quantize.AllText);
+            Assert.DoesNotContain("assumed", quantize.AllText, StringComparison.Ordinal);
+            var int8File = ModelCatalog.Load(settings).Get(Int8Handle).ModelFile.Source["file:".Length..];
+            var int8 = CliRunner.Run(settings, "evaluate", int8File, "--data", data, "--json");
+            Assert.True(int8.ExitCode == 0, int8.AllText);
+            Assert.DoesNotContain("assumed", int8.AllText, StringComparison.Ordinal);
+            using (var byHandle = JsonDocument.Parse(evaluate.Output))
+            using (var doc = JsonDocument.Parse(int8.Output))
+            {
+                var fp32Accuracy = byHandle.RootElement.GetProperty("accuracy").GetDouble();
+                var int8Accuracy = doc.RootElement.GetProperty("accuracy").GetDouble();
+                Assert.True(int8Accuracy >= fp32Accuracy - 0.06, $"int8 accuracy {int8Accuracy} against fp32 {fp32Accuracy}");
+            }
+
             var table = CliRunner.Run(settings, "evaluate", handle, "--data", data);
             Assert.Equal(0, table.ExitCode);
             Assert.Contains("Precision", table.AllText);
@@ -207,11 +237,21 @@ public sealed class TrainCommandTests
         finally
         {
             var catalog = ModelCatalog.Load(settings);
-            if (catalog.TryGet(handle, out var card))
+            foreach (var registered in new[] { handle, Int8Handle })
             {
-                using var store = new ModelStore(settings);
-                store.Remove(card);
-                catalog.Unregister(handle, settings);
+                if (catalog.TryGet(registered, out var card))
+                {
+                    using var store = new ModelStore(settings);
+                    store.Remove(card);
+                    catalog.Unregister(registered, settings);
+                }
+            }
+            try
+            {
+                Directory.Delete(Path.Combine(settings.Home, "quantized", Int8Handle.Replace('/', '+')), recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
             }
             try
             {

@@ -38,6 +38,7 @@ public sealed class EmbeddedModelDescriptionTests
         EmbeddedModelDescription.Write(metadata, ModelTask.ObjectDetection, input, output, ["person", "bicycle"]);
 
         Assert.Equal("object-detection", metadata[ModelMetadataKeys.Task]);
+        Assert.Equal(ModelTask.ObjectDetection, EmbeddedModelDescription.Read(metadata).Task);
         Assert.DoesNotContain('\n', metadata[ModelMetadataKeys.Input]);
         var read = EmbeddedModelDescription.Read(metadata);
         Assert.Empty(read.Unreadable);
@@ -49,6 +50,7 @@ public sealed class EmbeddedModelDescriptionTests
     }
 
     [Theory]
+    [InlineData("zoo.task", "weather-forecast")]
     [InlineData("zoo.output", "{\"kind\":\"histogram\"}")]
     [InlineData("zoo.input", "{\"name\":\"pixels\",\"layout\":\"CHWN\"}")]
     [InlineData("zoo.input", "not json")]
@@ -57,6 +59,7 @@ public sealed class EmbeddedModelDescriptionTests
     public void An_unreadable_entry_is_left_out_and_named(string key, string value)
     {
         var description = EmbeddedModelDescription.Read(new Dictionary<string, string> { [key] = value });
+        Assert.Null(description.Task);
         Assert.Null(description.Input);
         Assert.Null(description.Output);
         Assert.Null(description.Labels);
