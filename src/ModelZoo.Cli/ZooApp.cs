@@ -153,6 +153,8 @@ public static class ZooApp
             branch.SetDescription("Model cards of your own model files.");
             branch.AddCommand<CardNewCommand>("new").WithDescription("Write the card of a local .onnx or TFJS model.json into the user catalog.")
                 .WithExample("card", "new", "model.onnx", "--task", "image-classification", "--labels", "labels.txt");
+            branch.AddCommand<CardRemoveCommand>("rm").WithDescription("Unregister cards you registered (train, quantize, card new) and drop their cached copy.")
+                .WithExample("card", "rm", "local/tux");
         });
         config.AddBranch("batch", Commands.Batch.BatchCommands.Register);
     }

@@ -110,6 +110,17 @@ public sealed class QuantizeCommandTests
             using var actual = JsonDocument.Parse(byFile.Output);
             Assert.True(expected.RootElement.EnumerateArray().Sum(i => i.GetProperty("detections").GetArrayLength()) >= 5, byHandle.Output);
             Assert.Equal(expected.RootElement.ToString(), actual.RootElement.ToString());
+
+            // card rm unregisters it and deletes the int8 file the zoo wrote into its home; a built-in card is refused.
+            var remove = CliRunner.Run(settings, "card", "rm", handle);
+            Assert.True(remove.ExitCode == 0, remove.AllText);
+            Assert.Contains($"unregistered {handle}", remove.AllText, StringComparison.Ordinal);
+            Assert.False(ModelCatalog.Load(settings).TryGet(handle, out _));
+            Assert.False(File.Exists(modelPath), modelPath);
+            var builtin = CliRunner.Run(settings, "card", "rm", NanoDet);
+            Assert.Equal(2, builtin.ExitCode);
+            Assert.Contains("built-in", builtin.AllText, StringComparison.Ordinal);
+            Assert.True(ModelCatalog.Load(settings).TryGet(NanoDet, out _));
         }
         finally
         {

@@ -229,6 +229,16 @@ public sealed class TrainCommandTests
                 Assert.True(int8Accuracy >= fp32Accuracy - 0.06, $"int8 accuracy {int8Accuracy} against fp32 {fp32Accuracy}");
             }
 
+            // card rm forgets the int8 card but keeps the training run's folder, which is the user's.
+            var remove = CliRunner.Run(settings, "card", "rm", Int8Handle, handle);
+            Assert.True(remove.ExitCode == 0, remove.AllText);
+            Assert.Contains($"its files in {outDir} are kept", remove.AllText, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(outDir, "model.onnx")));
+            Assert.False(File.Exists(int8File), int8File);
+            Assert.DoesNotContain(ModelCatalog.Load(settings).Cards, c => c.Handle == handle || c.Handle == Int8Handle);
+            var register = CliRunner.Run(settings, "card", "new", Path.Combine(outDir, "model.onnx"), "--task", "image-classification", "--handle", handle);
+            Assert.True(register.ExitCode == 0, register.AllText);
+
             var table = CliRunner.Run(settings, "evaluate", handle, "--data", data);
             Assert.Equal(0, table.ExitCode);
             Assert.Contains("Precision", table.AllText);
