@@ -11,7 +11,7 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
         public string File { get; init; } = "";
 
         /// <summary>What the model does.</summary>
-        [CommandOption("-t|--task <TASK>"), Description("image-classification, image-feature-vector, object-detection, pose-estimation, face-detection or image-segmentation.")]
+        [CommandOption("-t|--task <TASK>"), Description("Needed unless the file says it (zoo train and zoo quantize write files that do): image-classification, image-feature-vector, object-detection, pose-estimation, face-detection or image-segmentation.")]
         public string? Task { get; init; }
 
         /// <summary>The card's handle.</summary>
@@ -48,14 +48,16 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
 
         /// <inheritdoc />
         public override ValidationResult Validate() => OptionRules.FirstError(base.Validate,
-            (string.IsNullOrWhiteSpace(File), "give the model file (.onnx or model.json)."),
-            (string.IsNullOrWhiteSpace(Task), "give what the model does with --task, e.g. --task image-classification."));
+            (string.IsNullOrWhiteSpace(File), "give the model file (.onnx or model.json)."));
     }
 
     /// <inheritdoc />
     public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var task = Formatting.ParseTask(settings.Task!);
+        // A file the zoo wrote names its own task; any other file needs --task.
+        var task = settings.Task is { } named ? Formatting.ParseTask(named)
+            : LocalModelCards.DescribedTask(settings.File) ?? throw new ZooUsageException(
+                "give what the model does with --task, e.g. --task image-classification (only files written by `zoo train` or `zoo quantize` say it themselves).");
         if (settings.Handle is { } handle && !ModelZoo.Catalog.ModelCardValidator.IsValidHandle(handle))
         {
             throw new ZooUsageException($"'{handle}' is not a handle; use 2 to 4 lower-case segments separated by '/', e.g. local/my-model.");

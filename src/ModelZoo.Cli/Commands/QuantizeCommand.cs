@@ -218,8 +218,11 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         {
             return registered;
         }
-        var described = File.Exists(full) ? EmbeddedModelDescription.Read(OnnxModel.Load(full).Metadata) : null;
-        return described is { Task: { } task, Input: not null }
+        if (!File.Exists(full))
+        {
+            throw ZooErrors.ModelFileMissing.Raise($"The model file '{model}' does not exist; check the path, or give a catalog handle from `zoo list`.");
+        }
+        return LocalModelCards.DescribedTask(full) is { } task
             ? LocalModelCards.Resolve(context, full, task, null)
             : throw new ZooUsageException(
                 $"no registered card points to '{full}' and the file does not carry its own input spec (files written by `zoo train` do), so its input preprocessing is unknown; give the handle of a card instead, or register one with `zoo card new`.");

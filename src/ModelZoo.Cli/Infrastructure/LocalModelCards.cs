@@ -48,6 +48,24 @@ public static class LocalModelCards
         return card;
     }
 
+    /// <summary>The task an .onnx file written by the zoo says it was made for (<see cref="ModelMetadataKeys.Task"/>),
+    /// or null when the file is no .onnx, is unreadable, or says nothing that can run without flags (no input spec).</summary>
+    public static ModelTask? DescribedTask(string path)
+    {
+        if (!path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || !File.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            return EmbeddedModelDescription.Read(OnnxModel.Load(path).Metadata) is { Task: { } task, Input: not null } ? task : null;
+        }
+        catch (ZooException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Infers the card of the model file <paramref name="path"/> for <paramref name="task"/>; returns it with
     /// a one-line note of every default it assumed (empty when nothing was assumed).</summary>
     /// <exception cref="ZooException">The file is missing, unreadable, or its input is not an image tensor.</exception>

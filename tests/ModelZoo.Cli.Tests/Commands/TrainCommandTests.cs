@@ -236,8 +236,11 @@ public sealed class TrainCommandTests
             Assert.True(File.Exists(Path.Combine(outDir, "model.onnx")));
             Assert.False(File.Exists(int8File), int8File);
             Assert.DoesNotContain(ModelCatalog.Load(settings).Cards, c => c.Handle == handle || c.Handle == Int8Handle);
-            var register = CliRunner.Run(settings, "card", "new", Path.Combine(outDir, "model.onnx"), "--task", "image-classification", "--handle", handle);
+            // The file names its own task, input and labels: card new needs only the handle.
+            var register = CliRunner.Run(settings, "card", "new", Path.Combine(outDir, "model.onnx"), "--handle", handle);
             Assert.True(register.ExitCode == 0, register.AllText);
+            Assert.Contains("image-classification", register.AllText, StringComparison.Ordinal);
+            Assert.DoesNotContain("assumed", register.AllText, StringComparison.Ordinal);
 
             var table = CliRunner.Run(settings, "evaluate", handle, "--data", data);
             Assert.Equal(0, table.ExitCode);

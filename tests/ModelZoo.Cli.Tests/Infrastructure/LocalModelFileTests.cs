@@ -67,6 +67,11 @@ public sealed class LocalModelFileTests
         Assert.All(vectors, v => Assert.True(v.All(float.IsFinite) && v.Any(x => x > 0)));
         Assert.True(Cosine(vectors[0], vectors[1]) < 0.95, "two different photos should not embed alike");
 
+        // A file that does not name its task needs --task.
+        var untold = CliRunner.Run(settings, "card", "new", cut, "--handle", "local/mobilenet-cut");
+        Assert.Equal(2, untold.ExitCode);
+        Assert.Contains("--task", untold.AllText, StringComparison.Ordinal);
+
         var registered = CliRunner.Run(settings, "card", "new", cut, "--task", "image-feature-vector", "--handle", "local/mobilenet-cut");
         Assert.True(registered.ExitCode == 0, registered.AllText);
         var card = ModelCatalog.Load(settings).Get("local/mobilenet-cut");
