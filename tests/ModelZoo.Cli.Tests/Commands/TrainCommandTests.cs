@@ -98,23 +98,7 @@ public sealed class TrainCommandTests
         }
         finally
         {
-            var catalog = ModelCatalog.Load(settings);
-            foreach (var registered in new[] { handle, Int8Handle })
-            {
-                if (catalog.TryGet(registered, out var card))
-                {
-                    using var store = new ModelStore(settings);
-                    store.Remove(card);
-                    catalog.Unregister(registered, settings);
-                }
-            }
-            try
-            {
-                Directory.Delete(Path.Combine(settings.Home, "quantized", Int8Handle.Replace('/', '+')), recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-            }
+            Forget(settings, handle);
 
             try
             {
@@ -249,29 +233,34 @@ public sealed class TrainCommandTests
         }
         finally
         {
-            var catalog = ModelCatalog.Load(settings);
-            foreach (var registered in new[] { handle, Int8Handle })
-            {
-                if (catalog.TryGet(registered, out var card))
-                {
-                    using var store = new ModelStore(settings);
-                    store.Remove(card);
-                    catalog.Unregister(registered, settings);
-                }
-            }
-            try
-            {
-                Directory.Delete(Path.Combine(settings.Home, "quantized", Int8Handle.Replace('/', '+')), recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-            }
+            Forget(settings, handle, Int8Handle);
             try
             {
                 Directory.Delete(work, recursive: true);
             }
             catch (IOException)
             {
+            }
+        }
+    }
+
+    /// <summary>Unregisters the cards a test registered in the shared store (a run killed before this leaves them; the
+    /// next run's --force replaces them), with the int8 folder zoo quantize writes.</summary>
+    private static void Forget(ZooSettings settings, params string[] handles)
+    {
+        var catalog = ModelCatalog.Load(settings);
+        foreach (var registered in handles)
+        {
+            if (catalog.TryGet(registered, out var card))
+            {
+                using var store = new ModelStore(settings);
+                store.Remove(card);
+                catalog.Unregister(registered, settings);
+            }
+            var quantized = Path.Combine(settings.Home, "quantized", registered.Replace('/', '+'));
+            if (Directory.Exists(quantized))
+            {
+                Directory.Delete(quantized, recursive: true);
             }
         }
     }
