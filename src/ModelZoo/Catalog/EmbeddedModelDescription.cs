@@ -3,16 +3,17 @@ using System.Text.Json;
 namespace ModelZoo.Catalog;
 
 /// <summary>
-/// What a model file says of itself in its <c>metadata_props</c> under <see cref="ModelMetadataKeys"/>: its input spec,
-/// its output spec and its class names, where the zoo wrote them. An entry that is there but unreadable is left out and named in
-/// <see cref="Unreadable"/>, so that the caller can fall back to what it would assume for any file, and say so.
+/// What a model file says of itself in its <c>metadata_props</c> under <see cref="ModelMetadataKeys"/>: its task, input
+/// spec, output spec and class names, where the zoo wrote them. An entry that is there but unreadable is left out and
+/// named in <see cref="Unreadable"/>, so that the caller can fall back to what it would assume for any file, and say so.
 /// </summary>
 /// <param name="Task">The task the file was written for, or null.</param>
 /// <param name="Input">The input spec, or null when the file does not carry one.</param>
 /// <param name="Output">The output spec (decoder included), or null.</param>
 /// <param name="Labels">The class names in output order, or null.</param>
 /// <param name="Unreadable">One note per entry that was present but could not be read.</param>
-public sealed record EmbeddedModelDescription(ModelTask? Task, InputSpec? Input, OutputSpec? Output, IReadOnlyList<string>? Labels, IReadOnlyList<string> Unreadable)
+public sealed record EmbeddedModelDescription(
+    ModelTask? Task, InputSpec? Input, OutputSpec? Output, IReadOnlyList<string>? Labels, IReadOnlyList<string> Unreadable)
 {
     /// <summary>Reads the entries from a model's metadata (an ONNX graph's <c>metadata_props</c>).</summary>
     public static EmbeddedModelDescription Read(IDictionary<string, string> metadata)

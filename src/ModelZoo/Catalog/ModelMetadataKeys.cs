@@ -1,7 +1,7 @@
 namespace ModelZoo.Catalog;
 
 /// <summary>
-/// The <c>metadata_props</c> keys through which an ONNX file written by the zoo (a trained classifier) describes itself,
+/// The <c>metadata_props</c> keys through which an ONNX file written by the zoo describes itself,
 /// so that the bare file, copied anywhere, runs as its card would: a model file given where a handle goes reads them
 /// before it assumes anything. Written by <c>zoo train</c> and <c>zoo quantize</c>.
 /// </summary>

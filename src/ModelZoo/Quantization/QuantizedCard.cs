@@ -95,9 +95,9 @@ public static class QuantizedCard
     }
 
     /// <summary>
-    /// Writes the card's input and output specs and class names into the int8 file, so that the file copied anywhere runs as the card
-    /// would. Left out where the file alone cannot say it: a card whose normalisation is a separate preprocessing graph,
-    /// and class names that start at an offset in the output.
+    /// Writes the card's task, input and output specs and class names into the int8 file, so that the file copied
+    /// anywhere runs as the card would. Left out where the file alone cannot say it: a card whose normalisation is a
+    /// separate preprocessing graph, and class names that start at an offset in the output.
     /// </summary>
     private static void Describe(Onnx.OnnxModel model, ModelCard baseCard, LocalModel local)
     {
