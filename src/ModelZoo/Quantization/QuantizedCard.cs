@@ -11,7 +11,8 @@ namespace ModelZoo.Quantization;
 public static class QuantizedCard
 {
     /// <summary>
-    /// Writes the int8 model (and the card's other files: the float preprocessing graph, labels) into
+    /// Writes the int8 model (the card's float preprocessing graph joined in front, where it has one) and the card's
+    /// other files (labels) into
     /// <paramref name="directory"/> and returns the card for <paramref name="handle"/>; registering it is the caller's.
     /// </summary>
     /// <param name="baseCard">The float model's card.</param>
@@ -28,19 +29,21 @@ public static class QuantizedCard
         ArgumentNullException.ThrowIfNull(baseCard);
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(result);
-        var spec = baseCard.Input;
+        // The float preprocessing graph goes in front of the int8 model, so that one file takes the tensor the card
+        // describes and can say so in its own metadata; the graph runs as it did beside the model.
+        var (model, spec) = OneFile(baseCard.Input, result);
         Directory.CreateDirectory(directory);
         var files = new List<ModelFile>();
         var modelName = Path.GetFileNameWithoutExtension(baseCard.ModelFile.Name) + ".int8.onnx";
-        Describe(result.Model, baseCard, local);
-        files.Add(WriteFile(directory, modelName, "model", result.Model.ToBytes()));
+        Describe(model, baseCard with { Input = spec }, local);
+        files.Add(WriteFile(directory, modelName, "model", model.ToBytes()));
         foreach (var file in baseCard.Files.Where(f => f != baseCard.ModelFile))
         {
-            if (file.Name == spec?.PreprocessGraph && result.Preprocess is not null)
+            if (file.Name == baseCard.Input?.PreprocessGraph)
             {
-                files.Add(WriteFile(directory, file.Name, file.Role, result.Preprocess.ToBytes()));
+                continue;
             }
-            else if (baseCard.Format == ModelFormat.Onnx || file.Role == "labels")
+            if (baseCard.Format == ModelFormat.Onnx || file.Role == "labels")
             {
                 files.Add(WriteFile(directory, file.Name, file.Role, File.ReadAllBytes(local.PathOf(file.Name))));
             }
@@ -48,6 +51,7 @@ public static class QuantizedCard
         var agreement = result.Agreement;
         return baseCard with
         {
+            Input = spec,
             Handle = handle,
             Version = "1",
             Title = (baseCard.Title ?? baseCard.Handle) + " (int8)",
@@ -99,6 +103,18 @@ public static class QuantizedCard
     /// anywhere runs as the card would. Left out where the file alone cannot say it: a card whose normalisation is a
     /// separate preprocessing graph, and class names that start at an offset in the output.
     /// </summary>
+    /// <summary>The int8 model with the preprocessing graph (where the card has one) joined in front, and the input spec
+    /// of what it then takes.</summary>
+    private static (Onnx.OnnxModel Model, InputSpec? Input) OneFile(InputSpec? input, QuantizedModel result)
+    {
+        if (input?.PreprocessGraph is null || result.Preprocess is null)
+        {
+            return (result.Model, input);
+        }
+        var joined = Onnx.GraphComposer.Prepend(result.Preprocess, result.Model, input.Name);
+        return (joined, input with { Name = joined.Inputs[0].Name, PreprocessGraph = null });
+    }
+
     private static void Describe(Onnx.OnnxModel model, ModelCard baseCard, LocalModel local)
     {
         if (baseCard.Input is not { PreprocessGraph: null } input || model.Metadata.ContainsKey(ModelMetadataKeys.Input))

@@ -56,9 +56,15 @@ public sealed class QuantizeCommandTests
                 Assert.True(cosine >= 0.98, $"{photos[i]}: cosine {cosine} between int8 and fp32 embeddings");
             }
 
-            // ResNet's normalisation is a separate preprocessing graph beside the model: the int8 file alone cannot say it,
-            // so it claims no input spec of its own (a model-file card then says what it assumes).
-            Assert.DoesNotContain(ModelMetadataKeys.Input, OnnxModel.Load(modelPath).Metadata.Keys);
+            // ResNet's card normalises through a separate preprocessing graph: the int8 file has it joined in front, so it
+            // is one file that carries its input spec and embeds alone exactly as the card does, with nothing assumed.
+            Assert.Single(card.Files);
+            Assert.Null(card.Input!.PreprocessGraph);
+            Assert.Contains(ModelMetadataKeys.Input, OnnxModel.Load(modelPath).Metadata.Keys);
+            var byFile = CliRunner.Run(settings, ["embed", modelPath, .. photos]);
+            Assert.True(byFile.ExitCode == 0, byFile.AllText);
+            Assert.DoesNotContain("assumed", byFile.AllText, StringComparison.Ordinal);
+            Assert.Equal(a, Vectors(byFile.Output));
 
             // train --base takes the int8 card like any feature-vector base.
             var data = TuxpaintDataset.Create(Path.Combine(work, "tux"), perClass: 5, classes: 2);
