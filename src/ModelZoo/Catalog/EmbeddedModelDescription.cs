@@ -55,6 +55,9 @@ public sealed record EmbeddedModelDescription(
         ArgumentNullException.ThrowIfNull(input);
         metadata[ModelMetadataKeys.Task] = JsonSerializer.Serialize(task, ModelCardJson.Options).Trim('"');
         metadata[ModelMetadataKeys.Input] = JsonSerializer.Serialize(input, CompactCardJson);
+        // What is not given is taken out: a cut or converted model must not keep its source's decoder or class names.
+        metadata.Remove(ModelMetadataKeys.Output);
+        metadata.Remove(ModelMetadataKeys.Labels);
         if (output is not null)
         {
             metadata[ModelMetadataKeys.Output] = JsonSerializer.Serialize(output, CompactCardJson);

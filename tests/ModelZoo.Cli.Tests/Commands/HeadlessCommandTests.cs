@@ -50,6 +50,20 @@ public sealed class HeadlessCommandTests
         var written = OnnxModel.Load(output);
         Assert.Equal("OriginalInput", Assert.Single(written.Inputs).Name); // the package's preprocessing graph comes first
         Assert.Equal("features: float[batch,512]", Assert.Single(written.Outputs).ToString());
+
+        // The cut says what it takes and gives, so it embeds alone exactly as the card does, with nothing assumed.
+        var photo = TestAssets.Image("darknet/dog.jpg");
+        var byCard = CliRunner.Run(SharedStore.Settings, "embed", "imagenet/resnet18/feature_vector", photo);
+        var byCut = CliRunner.Run(SharedStore.Settings, "embed", output, photo);
+        Assert.True(byCut.ExitCode == 0, byCut.AllText);
+        Assert.DoesNotContain("assumed", byCut.AllText, StringComparison.Ordinal);
+        Assert.Equal(Vector(byCard.Output), Vector(byCut.Output));
+    }
+
+    private static float[] Vector(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return doc.RootElement[0].GetProperty("vector").EnumerateArray().Select(v => v.GetSingle()).ToArray();
     }
 
     [Fact]

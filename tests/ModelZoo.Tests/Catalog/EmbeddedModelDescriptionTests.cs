@@ -49,6 +49,19 @@ public sealed class EmbeddedModelDescriptionTests
         Assert.Equal(["person", "bicycle"], read.Labels);
     }
 
+    [Fact]
+    public void Writing_again_takes_out_what_is_no_longer_given()
+    {
+        var metadata = new Dictionary<string, string>();
+        EmbeddedModelDescription.Write(metadata, ModelTask.ImageClassification, new InputSpec { Width = 224, Height = 224 }, new OutputSpec { Kind = OutputKind.Logits }, ["cat"]);
+        EmbeddedModelDescription.Write(metadata, ModelTask.ImageFeatureVector, new InputSpec { Width = 224, Height = 224 }, null, null);
+
+        var read = EmbeddedModelDescription.Read(metadata);
+        Assert.Equal(ModelTask.ImageFeatureVector, read.Task);
+        Assert.Null(read.Output);
+        Assert.Null(read.Labels);
+    }
+
     [Theory]
     [InlineData("zoo.task", "weather-forecast")]
     [InlineData("zoo.output", "{\"kind\":\"histogram\"}")]
