@@ -8,31 +8,26 @@ namespace ModelZoo.Cli.Infrastructure;
 /// for tables and progress, and a plain writer for machine-readable output (JSON, CSV) that must never be
 /// wrapped or decorated.
 /// </summary>
-public sealed class ZooContext : IDisposable
+/// <param name="settings">Store location, offline flag, registries.</param>
+/// <param name="console">Human-readable output (tests pass in-memory consoles).</param>
+/// <param name="status">Progress bars, warnings and errors.</param>
+/// <param name="output">Machine-readable output.</param>
+public sealed class ZooContext(ZooSettings settings, IAnsiConsole console, IAnsiConsole status, TextWriter output) : IDisposable
 {
     private ModelCatalog? _catalog;
     private ModelStore? _store;
 
-    /// <summary>Creates a context over explicit settings and outputs (tests pass in-memory writers).</summary>
-    public ZooContext(ZooSettings settings, IAnsiConsole console, IAnsiConsole status, TextWriter output)
-    {
-        Settings = settings;
-        Console = console;
-        Status = status;
-        Output = output;
-    }
-
     /// <summary>Store location, offline flag, registries.</summary>
-    public ZooSettings Settings { get; }
+    public ZooSettings Settings { get; } = settings;
 
     /// <summary>Human-readable output (tables, panels).</summary>
-    public IAnsiConsole Console { get; }
+    public IAnsiConsole Console { get; } = console;
 
     /// <summary>Progress bars, warnings and errors (standard error).</summary>
-    public IAnsiConsole Status { get; }
+    public IAnsiConsole Status { get; } = status;
 
     /// <summary>Machine-readable output, written verbatim.</summary>
-    public TextWriter Output { get; }
+    public TextWriter Output { get; } = output;
 
     /// <summary>Built-in plus user catalog.</summary>
     public ModelCatalog Catalog => _catalog ??= ModelCatalog.Load(Settings);
