@@ -13,11 +13,11 @@ public class ModelSettings : RuntimeSettings
     public string? Labels { get; init; }
 
     /// <summary>Normalisation mean for a model file.</summary>
-    [CommandOption("--mean <VALUES>"), Description("Model file only: per-channel mean after scaling pixels to [[0,1]], e.g. 0.485,0.456,0.406 (0,0,0 for a `zoo import darknet` output).")]
+    [CommandOption("--mean <VALUES>"), Description("Model file only: per-channel mean after scaling pixels to [[0,1]], e.g. 0.485,0.456,0.406.")]
     public string? Mean { get; init; }
 
     /// <summary>Normalisation standard deviation for a model file.</summary>
-    [CommandOption("--std <VALUES>"), Description("Model file only: per-channel standard deviation, e.g. 0.229,0.224,0.225 (1,1,1 for a `zoo import darknet` output).")]
+    [CommandOption("--std <VALUES>"), Description("Model file only: per-channel standard deviation, e.g. 0.229,0.224,0.225.")]
     public string? Std { get; init; }
 
     /// <summary>Input size for a model file whose graph leaves it open.</summary>
@@ -25,7 +25,7 @@ public class ModelSettings : RuntimeSettings
     public string? Size { get; init; }
 
     /// <summary>Output decoder for a model file.</summary>
-    [CommandOption("--decoder <NAME>"), Description("Model file only: how to read the outputs of a detection, pose, face or segmentation model (darknet-yolo for a `zoo import darknet` output); the error lists the choices.")]
+    [CommandOption("--decoder <NAME>"), Description("Model file only: how to read the outputs of a detection, pose, face or segmentation model; the error lists the choices.")]
     public string? Decoder { get; init; }
 
     /// <summary>What the model-file flags say (all null for a catalog handle).</summary>

@@ -15,7 +15,9 @@ namespace ModelZoo.Import.Darknet;
 /// <c>region_N_anchors</c> [anchors, 2] holds the layer's anchor sizes (YOLO: input pixels of the masked anchors;
 /// region: grid cells). Any other network has one output <c>output</c> [1, N]: the flat vector
 /// <c>network_predict</c> returns. A layer or option the importer does not translate stops the import with a
-/// <see cref="DarknetModelException"/> naming its cfg line.
+/// <see cref="DarknetModelException"/> naming its cfg line. A detector (YOLO or region heads) or a classifier (a softmax
+/// last) carries its own description (<see cref="DarknetDescription"/>), so the file runs in <c>zoo detect</c> or
+/// <c>zoo classify</c> with Darknet's preprocessing and the right decoder and no flags.
 /// </summary>
 public static class DarknetImporter
 {
@@ -31,6 +33,7 @@ public static class DarknetImporter
     /// <summary>Imports <paramref name="cfgPath"/> with the weights in <paramref name="weightsPath"/>.</summary>
     /// <exception cref="DarknetModelException">A file is missing or malformed, the weights do not match the cfg, or a
     /// layer is not supported.</exception>
+    /// <exception cref="ArgumentException"><see cref="DarknetImportOptions.Labels"/> holds fewer names than the model has classes.</exception>
     public static DarknetImportResult Import(string cfgPath, string weightsPath, DarknetImportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(cfgPath);
@@ -93,6 +96,7 @@ public static class DarknetImporter
             model.Metadata["darknet.weights"] = Path.GetFileName(weightsFull);
             model.Metadata["darknet.version"] = weights.Version;
         }
+        DarknetDescription.Write(model, cfg, translator.Heads.Select(h => h.Kind), (width, height, channels), options.Labels);
         return new DarknetImportResult
         {
             Model = model,

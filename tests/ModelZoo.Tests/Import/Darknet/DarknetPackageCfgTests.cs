@@ -1,3 +1,4 @@
+using ModelZoo.Catalog;
 using ModelZoo.Import.Darknet;
 using ModelZoo.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -68,6 +69,34 @@ public sealed class DarknetPackageCfgTests(ITestOutputHelper log)
         Assert.False(Refused.ContainsKey(name), $"{name} imports now; take it off the refused list");
         var last = result.Model.Outputs.Where(o => !o.Name.EndsWith("_anchors", StringComparison.Ordinal)).Last();
         Assert.Equal(outputs, last.Shape.Aggregate(1L, (n, d) => n * d.Value!.Value));
+        AssertDescribed(name, cfg, result);
         log.WriteLine($"{name}: imported, {result.ParameterCount} parameters, outputs {string.Join(", ", result.Model.Outputs.Select(o => o.Name))}");
+    }
+
+    /// <summary>A detector names its decoder and a classifier its probabilities, both with Darknet's 0–1 input and
+    /// nothing subtracted; any other network says nothing rather than guess.</summary>
+    private void AssertDescribed(string name, string cfg, DarknetImportResult result)
+    {
+        var description = EmbeddedModelDescription.Read(result.Model.Metadata);
+        Assert.Empty(description.Unreadable);
+        var decoder = result.LayerCounts.ContainsKey("yolo") ? "darknet-yolo" : result.LayerCounts.ContainsKey("region") ? "darknet-region" : null;
+        var lastLayer = File.ReadAllLines(cfg).Select(l => l.Trim()).Where(l => l.StartsWith('[') && l != "[cost]").Last();
+        var classifier = decoder is null && lastLayer is "[softmax]" or "[soft]";
+        var (width, height, channels) = result.InputSize;
+        if ((decoder is null && !classifier) || channels is not (1 or 3) || width < 2)
+        {
+            Assert.Null(description.Task);
+            return;
+        }
+        log.WriteLine($"{name}: described as {description.Task}, decoder {description.Output?.Decoder ?? "none"}");
+        Assert.Equal(classifier ? ModelTask.ImageClassification : ModelTask.ObjectDetection, description.Task);
+        Assert.Equal(decoder, description.Output?.Decoder);
+        var input = Assert.IsType<InputSpec>(description.Input);
+        Assert.Equal((width, height), (input.Width, input.Height));
+        Assert.All(input.Mean, m => Assert.Equal(0f, m));
+        Assert.All(input.Std, s => Assert.Equal(1f, s));
+        Assert.Equal(1f / 255f, input.Scale);
+        Assert.Equal(classifier ? ResizeMode.CenterCrop : ResizeMode.Letterbox, input.Resize);
+        Assert.Null(description.Labels);
     }
 }
