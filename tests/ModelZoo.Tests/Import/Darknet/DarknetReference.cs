@@ -110,6 +110,27 @@ internal sealed partial class DarknetReference
     [GeneratedRegex(@"^[ \t]*(width|height)[ \t]*=[ \t]*\d+", RegexOptions.Multiline)]
     private static partial Regex SizeLine();
 
+    /// <summary>libdarknet's detector input for <paramref name="imagePath"/>: <c>load_image_color</c> then
+    /// <c>letterbox_image</c> to <paramref name="width"/> × <paramref name="height"/>, channel-major RGB in 0–1.</summary>
+    public static float[] Letterbox(string imagePath, int width, int height)
+    {
+        var harness = File.ReadAllText(Path.Combine(TestAssets.RepoRoot, "tests", "ModelZoo.Tests", "Import", "Darknet", "darknet-letterbox.c"));
+        var output = Path.Combine(Path.GetTempPath(), "darknet-letterbox-" + Guid.NewGuid().ToString("N")[..8] + ".bin");
+        try
+        {
+            var (code, log) = Exec(Compiled(harness), imagePath, width.ToString(CultureInfo.InvariantCulture),
+                height.ToString(CultureInfo.InvariantCulture), output);
+            Assert.True(code == 0, $"libdarknet could not letterbox {imagePath} (exit {code}): {log}");
+            var bytes = File.ReadAllBytes(output);
+            Assert.Equal(width * height * 3 * sizeof(float), bytes.Length);
+            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
     private static string Harness() => File.ReadAllText(Path.Combine(TestAssets.RepoRoot, "tests", "ModelZoo.Tests", "Import", "Darknet", "darknet-reference.c"));
 
     private static string Compiled(string harness)
