@@ -9,7 +9,7 @@ namespace ModelZoo.Tasks;
 /// Turns images into fixed-length feature vectors with an <see cref="ModelTask.ImageFeatureVector"/> model,
 /// preprocessing each image as its card says. Thread-safe; dispose to release the native session.
 /// </summary>
-public sealed class FeatureExtractor : ImagePipeline<float[], FeatureVectorOptions>
+public sealed class FeatureExtractor : ImagePipeline<FeatureExtractor, float[], FeatureVectorOptions>, IImagePipelineFactory<FeatureExtractor>
 {
     private readonly ImageBatchRunner _runner;
 
@@ -18,17 +18,17 @@ public sealed class FeatureExtractor : ImagePipeline<float[], FeatureVectorOptio
         _runner = new ImageBatchRunner(session, RequireInput(model.Card), model.Card.Output?.Name, model.Card);
     }
 
+    static ModelTask IImagePipelineFactory<FeatureExtractor>.PipelineTask => ModelTask.ImageFeatureVector;
+
+    static void IImagePipelineFactory<FeatureExtractor>.CheckCard(ModelCard card)
+    {
+    }
+
+    static FeatureExtractor IImagePipelineFactory<FeatureExtractor>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
+        new(model, session, options);
+
     /// <summary>The underlying session (for inspection).</summary>
     public ModelSession Session => PipelineSession;
-
-    /// <summary>Opens an extractor over a pulled model. The extractor owns the session it creates.</summary>
-    public static FeatureExtractor Open(LocalModel model, ImageTaskOptions? options = null) => OpenPipeline(model, options,
-        ModelTask.ImageFeatureVector, null, (m, session, o) => new FeatureExtractor(m, session, o));
-
-    /// <summary>Pulls the model if needed (verified) and opens an extractor over it.</summary>
-    public static Task<FeatureExtractor> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
-        IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
-        PullAndOpenAsync(card, store, progress, ct, model => Open(model, options));
 
     /// <summary>Feature vector of one image.</summary>
     public float[] Extract(RgbImage image) => Run(image, Default);

@@ -10,7 +10,7 @@ namespace ModelZoo.Tasks;
 /// Classifies images with an <see cref="ModelTask.ImageClassification"/> model: preprocessing from the card,
 /// softmax when the card says the output is logits, labels from the card. Thread-safe.
 /// </summary>
-public sealed class ImageClassifier : ImagePipeline<IReadOnlyList<Prediction>, ClassificationOptions>
+public sealed class ImageClassifier : ImagePipeline<ImageClassifier, IReadOnlyList<Prediction>, ClassificationOptions>, IImagePipelineFactory<ImageClassifier>
 {
     private readonly ImageBatchRunner _runner;
     private readonly IReadOnlyList<string> _labels;
@@ -25,17 +25,17 @@ public sealed class ImageClassifier : ImagePipeline<IReadOnlyList<Prediction>, C
         _labelOffset = labels.Offset;
     }
 
+    static ModelTask IImagePipelineFactory<ImageClassifier>.PipelineTask => ModelTask.ImageClassification;
+
+    static void IImagePipelineFactory<ImageClassifier>.CheckCard(ModelCard card)
+    {
+    }
+
+    static ImageClassifier IImagePipelineFactory<ImageClassifier>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
+        new(model, session, options);
+
     /// <summary>Class names in output order (after the card's label offset).</summary>
     public IReadOnlyList<string> Labels => _labels;
-
-    /// <summary>Opens a classifier over a pulled model. The classifier owns the session it creates.</summary>
-    public static ImageClassifier Open(LocalModel model, ImageTaskOptions? options = null) => OpenPipeline(model, options,
-        ModelTask.ImageClassification, null, (m, session, o) => new ImageClassifier(m, session, o));
-
-    /// <summary>Pulls the model if needed (verified) and opens a classifier over it.</summary>
-    public static Task<ImageClassifier> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
-        IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
-        PullAndOpenAsync(card, store, progress, ct, model => Open(model, options));
 
     /// <summary>The <paramref name="top"/> most likely classes of one image.</summary>
     public IReadOnlyList<Prediction> Classify(RgbImage image, int top = 5) => Run(image, new ClassificationOptions { Top = top });

@@ -19,10 +19,11 @@ namespace ModelZoo.Tasks;
 /// <item>Write its result record and options record (defaults as property initialisers, a <c>Validate</c> method).</item>
 /// <item>Write its decoders and their name → decoder table (<c>DecoderRegistry</c>) when cards choose how outputs
 /// are read.</item>
-/// <item>Write its pipeline: a class deriving from <see cref="ImagePipeline{TResult, TOptions}"/> that supplies
+/// <item>Write its pipeline: a class deriving from <see cref="ImagePipeline{TSelf, TResult, TOptions}"/> that supplies
 /// <c>Validate</c> (the options), <c>Preprocess</c> (through the shared image runners) and <c>Complete</c> (inference
 /// now, the decoder as the postprocessing it returns, timed through the template's helpers <c>EachImage</c>/<c>Rows</c>),
-/// with static <c>Open</c>/<c>OpenAsync</c> built on the template's <c>OpenPipeline</c>/<c>PullAndOpenAsync</c>.</item>
+/// and implements <see cref="IImagePipelineFactory{TSelf}"/> (its task, its card check, its constructor), from which the
+/// base gives it its public static <c>Open</c>/<c>OpenAsync</c>.</item>
 /// <item>If results are drawn, write its <see cref="IAnnotationLayer"/> in the task's folder.</item>
 /// <item>Derive a descriptor from this class: the task, the decoders, <see cref="ParseOptions"/>,
 /// <see cref="WriteJson"/> and its <see cref="JsonSchema"/>, <see cref="Annotate"/>, <see cref="Present"/> and, for a

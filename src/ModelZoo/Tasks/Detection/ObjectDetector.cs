@@ -11,7 +11,7 @@ namespace ModelZoo.Tasks;
 /// <c>ssd</c>/<c>tf-od-api</c>, <c>nanodet</c>, <c>centernet</c>), class-aware non-maximum suppression, and
 /// boxes mapped back to original-image pixels. Stateless apart from the session: thread-safe.
 /// </summary>
-public sealed class ObjectDetector : ImageModelPipeline<IReadOnlyList<Detection>, DetectionOptions>
+public sealed class ObjectDetector : ImageModelPipeline<ObjectDetector, IReadOnlyList<Detection>, DetectionOptions>, IImagePipelineFactory<ObjectDetector>
 {
     private readonly IDetectionDecoder _decoder;
     private readonly IReadOnlyList<string>? _labels;
@@ -25,19 +25,15 @@ public sealed class ObjectDetector : ImageModelPipeline<IReadOnlyList<Detection>
         _classCount = model.Card.Labels?.Count ?? (_labels is null ? null : _labels.Count + _labelOffset);
     }
 
+    static ModelTask IImagePipelineFactory<ObjectDetector>.PipelineTask => ModelTask.ObjectDetection;
+
+    static void IImagePipelineFactory<ObjectDetector>.CheckCard(ModelCard card) => DetectionDecoders.Registry.Get(card);
+
+    static ObjectDetector IImagePipelineFactory<ObjectDetector>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
+        new(model, session, options);
+
     /// <summary>Decoder names cards may use with this pipeline.</summary>
     public static IReadOnlyList<string> Decoders => DetectionDecoders.Registry.Names;
-
-    /// <summary>Opens a detector over a pulled model. The detector owns the session it creates.</summary>
-    /// <exception cref="ZooUsageException">The card is not an object-detection card.</exception>
-    /// <exception cref="ZooException">The card names a decoder this pipeline does not have (code <c>decoder-unknown</c>).</exception>
-    public static ObjectDetector Open(LocalModel model, ImageTaskOptions? options = null) => OpenPipeline(model, options,
-        ModelTask.ObjectDetection, card => DetectionDecoders.Registry.Get(card), (m, session, o) => new ObjectDetector(m, session, o));
-
-    /// <summary>Pulls the model if needed (verified) and opens a detector over it.</summary>
-    public static Task<ObjectDetector> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
-        IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
-        PullAndOpenAsync(card, store, progress, ct, model => Open(model, options));
 
     /// <summary>Objects in one image, best first, boxes in the image's pixels.</summary>
     public IReadOnlyList<Detection> Detect(RgbImage image, DetectionOptions? options = null) => Run(image, options ?? new DetectionOptions());

@@ -10,7 +10,7 @@ namespace ModelZoo.Tasks;
 /// card, the decoder it names (<c>blazeface</c>, <c>ultraface</c>), weighted or plain suppression, and boxes and landmarks mapped
 /// back to original-image pixels. Thread-safe.
 /// </summary>
-public sealed class FaceDetector : ImageModelPipeline<IReadOnlyList<Face>, FaceOptions>
+public sealed class FaceDetector : ImageModelPipeline<FaceDetector, IReadOnlyList<Face>, FaceOptions>, IImagePipelineFactory<FaceDetector>
 {
     private readonly IFaceDecoder _decoder;
     private FaceAttributes? _attributes;
@@ -20,14 +20,15 @@ public sealed class FaceDetector : ImageModelPipeline<IReadOnlyList<Face>, FaceO
         _decoder = FaceDecoders.Registry.Get(model.Card);
     }
 
+    static ModelTask IImagePipelineFactory<FaceDetector>.PipelineTask => ModelTask.FaceDetection;
+
+    static void IImagePipelineFactory<FaceDetector>.CheckCard(ModelCard card) => FaceDecoders.Registry.Get(card);
+
+    static FaceDetector IImagePipelineFactory<FaceDetector>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
+        new(model, session, options);
+
     /// <summary>Decoder names cards may use with this pipeline.</summary>
     public static IReadOnlyList<string> Decoders => FaceDecoders.Registry.Names;
-
-    /// <summary>Opens a detector over a pulled model. The detector owns the session it creates.</summary>
-    /// <exception cref="ZooUsageException">The card is not a face-detection card.</exception>
-    /// <exception cref="ZooException">The card names a decoder this pipeline does not have (code <c>decoder-unknown</c>).</exception>
-    public static FaceDetector Open(LocalModel model, ImageTaskOptions? options = null) => OpenPipeline(model, options,
-        ModelTask.FaceDetection, card => FaceDecoders.Registry.Get(card), (m, session, o) => new FaceDetector(m, session, o));
 
     /// <summary>A detector that runs the face-attribute <paramref name="attributeModels"/> on every face it finds
     /// (unless <see cref="FaceOptions.Attributes"/> is off); it owns their sessions too.</summary>
@@ -45,11 +46,6 @@ public sealed class FaceDetector : ImageModelPipeline<IReadOnlyList<Face>, FaceO
             throw;
         }
     }
-
-    /// <summary>Pulls the model if needed (verified) and opens a detector over it.</summary>
-    public static Task<FaceDetector> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
-        IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
-        PullAndOpenAsync(card, store, progress, ct, model => Open(model, options));
 
     /// <summary>Faces in one image, best first.</summary>
     public IReadOnlyList<Face> Detect(RgbImage image, FaceOptions? options = null) => Run(image, options ?? new FaceOptions());

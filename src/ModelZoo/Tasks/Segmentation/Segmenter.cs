@@ -13,7 +13,7 @@ namespace ModelZoo.Tasks;
 /// decoder it names (<c>selfie</c>, <c>meet</c>, <c>semantic-argmax</c>), and probabilities resampled (bilinear) onto the original image
 /// through the preprocessing transform, so letterbox padding never leaks into the mask. Thread-safe.
 /// </summary>
-public sealed class Segmenter : ImageModelPipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions>
+public sealed class Segmenter : ImageModelPipeline<Segmenter, IReadOnlyList<SegmentationMask>, SegmentationOptions>, IImagePipelineFactory<Segmenter>
 {
     private readonly ISegmentationDecoder _decoder;
     private readonly IReadOnlyList<string>? _labels;
@@ -25,19 +25,15 @@ public sealed class Segmenter : ImageModelPipeline<IReadOnlyList<SegmentationMas
         (_labels, _labelOffset) = TaskGuard.Labels(model);
     }
 
+    static ModelTask IImagePipelineFactory<Segmenter>.PipelineTask => ModelTask.ImageSegmentation;
+
+    static void IImagePipelineFactory<Segmenter>.CheckCard(ModelCard card) => SegmentationDecoders.Registry.Get(card);
+
+    static Segmenter IImagePipelineFactory<Segmenter>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
+        new(model, session, options);
+
     /// <summary>Decoder names cards may use with this pipeline.</summary>
     public static IReadOnlyList<string> Decoders => SegmentationDecoders.Registry.Names;
-
-    /// <summary>Opens a segmenter over a pulled model. The segmenter owns the session it creates.</summary>
-    /// <exception cref="ZooUsageException">The card is not an image-segmentation card.</exception>
-    /// <exception cref="ZooException">The card names a decoder this pipeline does not have (code <c>decoder-unknown</c>).</exception>
-    public static Segmenter Open(LocalModel model, ImageTaskOptions? options = null) => OpenPipeline(model, options,
-        ModelTask.ImageSegmentation, card => SegmentationDecoders.Registry.Get(card), (m, session, o) => new Segmenter(m, session, o));
-
-    /// <summary>Pulls the model if needed (verified) and opens a segmenter over it.</summary>
-    public static Task<Segmenter> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
-        IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
-        PullAndOpenAsync(card, store, progress, ct, model => Open(model, options));
 
     /// <summary>One mask per class the model segments, the size of <paramref name="image"/>.</summary>
     public IReadOnlyList<SegmentationMask> Segment(RgbImage image, SegmentationOptions? options = null) =>

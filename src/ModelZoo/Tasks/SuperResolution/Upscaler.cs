@@ -12,7 +12,7 @@ namespace ModelZoo.Tasks;
 /// scaled in; its output decoder says what range comes out: <c>rgb-255</c> (0–255) or <c>rgb-unit</c> (0–1).
 /// Thread-safe.
 /// </summary>
-public sealed class Upscaler : ImagePipeline<UpscaledImage, UpscaleOptions>
+public sealed class Upscaler : ImagePipeline<Upscaler, UpscaledImage, UpscaleOptions>, IImagePipelineFactory<Upscaler>
 {
     private static readonly DecoderRegistry<OutputRange> Registry = new("super-resolution",
     [
@@ -40,20 +40,15 @@ public sealed class Upscaler : ImagePipeline<UpscaledImage, UpscaleOptions>
         _pixelScale = spec.Scale;
     }
 
+    static ModelTask IImagePipelineFactory<Upscaler>.PipelineTask => ModelTask.SuperResolution;
+
+    static void IImagePipelineFactory<Upscaler>.CheckCard(ModelCard card) => CheckCard(card);
+
+    static Upscaler IImagePipelineFactory<Upscaler>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
+        new(model, session, options);
+
     /// <summary>Decoder names cards may use with this pipeline.</summary>
     public static IReadOnlyList<string> Decoders => Registry.Names;
-
-    /// <summary>Opens an upscaler over a pulled model; it owns the session it creates.</summary>
-    /// <exception cref="ZooUsageException">The card is not a super-resolution card.</exception>
-    /// <exception cref="ZooException">The card names a decoder this pipeline does not have (<c>decoder-unknown</c>), or
-    /// its input is not NHWC RGB (<c>upscale-input</c>).</exception>
-    public static Upscaler Open(LocalModel model, ImageTaskOptions? options = null) =>
-        OpenPipeline(model, options, ModelTask.SuperResolution, CheckCard, (m, s, o) => new Upscaler(m, s, o));
-
-    /// <summary>Pulls the model if needed (verified) and opens an upscaler over it.</summary>
-    public static Task<Upscaler> OpenAsync(ModelCard card, ModelStore store, ImageTaskOptions? options = null,
-        IProgress<PullProgress>? progress = null, CancellationToken ct = default) =>
-        PullAndOpenAsync(card, store, progress, ct, model => Open(model, options));
 
     /// <summary>Upscales one image (default tiling when <paramref name="options"/> is null).</summary>
     /// <exception cref="ZooUsageException">The options are out of range.</exception>
