@@ -103,7 +103,7 @@ public static class LocalModelCards
         assumed.AddRange(embedded.Unreadable.Select(note => $"nothing from the file's own description: {note}"));
         var input = embedded.Input is { } own ? Override(own, options, path) : InferInput(graph, task, options, assumed, path);
         var labels = options.Labels is null && embedded.Labels is { } names
-            ? EmbeddedLabels(names, files[0].Sha256, files, settings)
+            ? EmbeddedLabels(names, embedded.LabelOffset, files[0].Sha256, files, settings)
             : InferLabels(graph, task, options, files, assumed);
         var output = options.Decoder is null && embedded.Output is { } described ? described : InferOutput(graph, task, options, assumed);
         var sha = files[0].Sha256;
@@ -210,7 +210,7 @@ public static class LocalModelCards
 
     /// <summary>Embedded class names, written once per model into the import cache (keyed by the model's SHA-256) so that
     /// the card can name them as a file like any other.</summary>
-    private static LabelsSpec EmbeddedLabels(IReadOnlyList<string> names, string modelSha, List<ModelFile> files, ZooSettings settings)
+    private static LabelsSpec EmbeddedLabels(IReadOnlyList<string> names, int offset, string modelSha, List<ModelFile> files, ZooSettings settings)
     {
         var root = ImportedModelCache.ForStore(settings).Root;
         Directory.CreateDirectory(root);
@@ -223,7 +223,7 @@ public static class LocalModelCards
             File.Move(partial, path, overwrite: true);
         }
         files.Add(FileEntry(path, "labels") with { Name = "labels.txt" });
-        return new LabelsSpec { Source = LabelSets.FilePrefix + "labels.txt", Count = names.Count };
+        return new LabelsSpec { Source = LabelSets.FilePrefix + "labels.txt", Count = names.Count + offset, Offset = offset };
     }
 
     /// <summary>Which axis of a 4-d image input holds the channels (1 or 3 of them), and the height and width where fixed.</summary>

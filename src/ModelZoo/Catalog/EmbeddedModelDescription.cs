@@ -12,8 +12,10 @@ namespace ModelZoo.Catalog;
 /// <param name="Output">The output spec (decoder included), or null.</param>
 /// <param name="Labels">The class names in output order, or null.</param>
 /// <param name="Unreadable">One note per entry that was present but could not be read.</param>
+/// <param name="LabelOffset">How many output classes come before the first of <paramref name="Labels"/>.</param>
 public sealed record EmbeddedModelDescription(
-    ModelTask? Task, InputSpec? Input, OutputSpec? Output, IReadOnlyList<string>? Labels, IReadOnlyList<string> Unreadable)
+    ModelTask? Task, InputSpec? Input, OutputSpec? Output, IReadOnlyList<string>? Labels, IReadOnlyList<string> Unreadable,
+    int LabelOffset = 0)
 {
     /// <summary>Reads the entries from a model's metadata (an ONNX graph's <c>metadata_props</c>).</summary>
     public static EmbeddedModelDescription Read(IDictionary<string, string> metadata)
@@ -40,17 +42,26 @@ public sealed record EmbeddedModelDescription(
             unreadable.Add($"{ModelMetadataKeys.Labels} holds an empty class name or none at all");
             labels = null;
         }
-        return new EmbeddedModelDescription(task, input, output, labels, unreadable);
+        var offset = 0;
+        if (metadata.TryGetValue(ModelMetadataKeys.LabelOffset, out var offsetText)
+            && !(int.TryParse(offsetText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out offset) && offset >= 0))
+        {
+            unreadable.Add($"{ModelMetadataKeys.LabelOffset} is not a whole number ('{offsetText}')");
+            (labels, offset) = (null, 0);
+        }
+        return new EmbeddedModelDescription(task, input, output, labels, unreadable, labels is null ? 0 : offset);
     }
 
     /// <summary>
     /// Writes the entries for a model whose card says <paramref name="task"/>, <paramref name="input"/>,
     /// <paramref name="output"/> and (where it names classes) <paramref name="labels"/> into <paramref name="metadata"/>,
-    /// so that the file alone runs as the card would.
+    /// so that the file alone runs as the card would; <paramref name="labelOffset"/> output classes come before the first
+    /// name (the card's <c>labels.offset</c>).
     /// </summary>
     public static void Write(IDictionary<string, string> metadata, ModelTask task, InputSpec input, OutputSpec? output,
-        IReadOnlyList<string>? labels)
+        IReadOnlyList<string>? labels, int labelOffset = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(labelOffset);
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(input);
         metadata[ModelMetadataKeys.Task] = JsonSerializer.Serialize(task, ModelCardJson.Options).Trim('"');
@@ -58,6 +69,7 @@ public sealed record EmbeddedModelDescription(
         // What is not given is taken out: a cut or converted model must not keep its source's decoder or class names.
         metadata.Remove(ModelMetadataKeys.Output);
         metadata.Remove(ModelMetadataKeys.Labels);
+        metadata.Remove(ModelMetadataKeys.LabelOffset);
         if (output is not null)
         {
             metadata[ModelMetadataKeys.Output] = JsonSerializer.Serialize(output, CompactCardJson);
@@ -65,6 +77,10 @@ public sealed record EmbeddedModelDescription(
         if (labels is { Count: > 0 })
         {
             metadata[ModelMetadataKeys.Labels] = JsonSerializer.Serialize(labels);
+            if (labelOffset > 0)
+            {
+                metadata[ModelMetadataKeys.LabelOffset] = labelOffset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
     }
 

@@ -3,7 +3,7 @@ namespace ModelZoo.Catalog;
 /// <summary>
 /// The <c>metadata_props</c> keys through which an ONNX file written by the zoo describes itself,
 /// so that the bare file, copied anywhere, runs as its card would: a model file given where a handle goes reads them
-/// before it assumes anything. Written by <c>zoo train</c> and <c>zoo quantize</c>.
+/// before it assumes anything. Written by <c>zoo train</c>, <c>zoo quantize</c>, <c>zoo headless</c> and <c>zoo import darknet</c>.
 /// </summary>
 public static class ModelMetadataKeys
 {
@@ -12,6 +12,10 @@ public static class ModelMetadataKeys
 
     /// <summary>The class names, as a JSON array of strings in output order.</summary>
     public const string Labels = "zoo.labels";
+
+    /// <summary>How many output classes come before the first of <see cref="Labels"/> (1 where a background class comes
+    /// first), as a whole number; absent when none do.</summary>
+    public const string LabelOffset = "zoo.label_offset";
 
     /// <summary>The card's <see cref="InputSpec"/> as card JSON: the input tensor, its size, how photos are resized and how
     /// pixels are scaled and normalised before they reach it.</summary>

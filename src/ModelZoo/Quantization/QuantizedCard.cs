@@ -98,11 +98,6 @@ public static class QuantizedCard
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
     }
 
-    /// <summary>
-    /// Writes the card's task, input and output specs and class names into the int8 file, so that the file copied
-    /// anywhere runs as the card would. Left out where the file alone cannot say it: a card whose normalisation is a
-    /// separate preprocessing graph, and class names that start at an offset in the output.
-    /// </summary>
     /// <summary>The int8 model with the preprocessing graph (where the card has one) joined in front, and the input spec
     /// of what it then takes.</summary>
     private static (Onnx.OnnxModel Model, InputSpec? Input) OneFile(InputSpec? input, QuantizedModel result)
@@ -115,14 +110,19 @@ public static class QuantizedCard
         return (joined, input with { Name = joined.Inputs[0].Name, PreprocessGraph = null });
     }
 
+    /// <summary>
+    /// Writes the card's task, input and output specs and class names (with their offset) into the int8 file, so that
+    /// the file copied anywhere runs as the card would. Left out where the file already says it, or where its input is
+    /// still a separate preprocessing graph.
+    /// </summary>
     private static void Describe(Onnx.OnnxModel model, ModelCard baseCard, LocalModel local)
     {
         if (baseCard.Input is not { PreprocessGraph: null } input || model.Metadata.ContainsKey(ModelMetadataKeys.Input))
         {
             return;
         }
-        var labels = baseCard.Labels is { Offset: 0 } spec ? LabelSets.Load(spec, local.PathOf) : null;
-        EmbeddedModelDescription.Write(model.Metadata, baseCard.Task, input, baseCard.Output, labels);
+        var labels = baseCard.Labels is { } spec ? LabelSets.Load(spec, local.PathOf) : null;
+        EmbeddedModelDescription.Write(model.Metadata, baseCard.Task, input, baseCard.Output, labels, baseCard.Labels?.Offset ?? 0);
     }
 
     private static ModelFile WriteFile(string dir, string fileName, string role, byte[] bytes)

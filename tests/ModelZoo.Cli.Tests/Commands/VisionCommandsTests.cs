@@ -132,6 +132,27 @@ public sealed class VisionCommandsTests
     }
 
     [Fact]
+    public void A_model_file_with_names_after_a_background_class_labels_its_detections_by_the_offset()
+    {
+        using var home = new TempHome();
+        // Three classes, background first: the one box scores class 2, the second name.
+        var spec = new InputSpec { Width = 64, Height = 64, Resize = ResizeMode.Letterbox };
+        float[] data = [32, 32, 16, 8, 0.05f, 0.1f, 0.9f];
+        using var fixture = FixedOutputModel.Create(ModelTask.ObjectDetection, "yolov8", spec, [new T("output0", data, 1, 7, 1)]);
+        var model = ModelZoo.Onnx.OnnxModel.Load(fixture.Model.PathOf("model.onnx"));
+        EmbeddedModelDescription.Write(model.Metadata, ModelTask.ObjectDetection, fixture.Card.Input!, fixture.Card.Output, ["cat", "dog"], labelOffset: 1);
+        var file = Path.Combine(home.Path, "background-first.onnx");
+        model.Save(file);
+
+        var result = CliRunner.Run(home.Settings(), "detect", file, TestAssets.Image("darknet/dog.jpg"), "--json");
+
+        Assert.True(result.ExitCode == 0, result.AllText);
+        using var doc = JsonDocument.Parse(result.Output);
+        var detection = Assert.Single(doc.RootElement[0].GetProperty("detections").EnumerateArray().ToList());
+        Assert.Equal("dog", detection.GetProperty("label").GetString());
+    }
+
+    [Fact]
     public void Segment_saves_a_mask_png_and_reports_its_path_and_coverage()
     {
         using var home = new TempHome();

@@ -62,6 +62,37 @@ public sealed class EmbeddedModelDescriptionTests
         Assert.Null(read.Labels);
     }
 
+    [Fact]
+    public void A_label_offset_is_written_with_the_names_and_taken_out_with_them()
+    {
+        var metadata = new Dictionary<string, string>();
+        var input = new InputSpec { Width = 300, Height = 300 };
+        EmbeddedModelDescription.Write(metadata, ModelTask.ObjectDetection, input, new OutputSpec { Decoder = "ssd" }, ["person", "bicycle"], labelOffset: 1);
+
+        Assert.Equal("1", metadata[ModelMetadataKeys.LabelOffset]);
+        var read = EmbeddedModelDescription.Read(metadata);
+        Assert.Empty(read.Unreadable);
+        Assert.Equal(1, read.LabelOffset);
+        Assert.Equal(["person", "bicycle"], read.Labels);
+
+        EmbeddedModelDescription.Write(metadata, ModelTask.ObjectDetection, input, new OutputSpec { Decoder = "ssd" }, ["person", "bicycle"]);
+        Assert.False(metadata.ContainsKey(ModelMetadataKeys.LabelOffset));
+        Assert.Equal(0, EmbeddedModelDescription.Read(metadata).LabelOffset);
+    }
+
+    [Fact]
+    public void An_unreadable_label_offset_drops_the_names_it_would_shift()
+    {
+        var metadata = new Dictionary<string, string>();
+        EmbeddedModelDescription.Write(metadata, ModelTask.ObjectDetection, new InputSpec { Width = 8, Height = 8 }, null, ["cat"], labelOffset: 1);
+        metadata[ModelMetadataKeys.LabelOffset] = "-1";
+
+        var read = EmbeddedModelDescription.Read(metadata);
+        Assert.Null(read.Labels);
+        Assert.Equal(0, read.LabelOffset);
+        Assert.Contains(ModelMetadataKeys.LabelOffset, Assert.Single(read.Unreadable), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("zoo.task", "weather-forecast")]
     [InlineData("zoo.output", "{\"kind\":\"histogram\"}")]
@@ -69,6 +100,7 @@ public sealed class EmbeddedModelDescriptionTests
     [InlineData("zoo.input", "not json")]
     [InlineData("zoo.labels", "[\"cat\",\"\"]")]
     [InlineData("zoo.labels", "{\"cat\":1}")]
+    [InlineData("zoo.label_offset", "one")]
     public void An_unreadable_entry_is_left_out_and_named(string key, string value)
     {
         var description = EmbeddedModelDescription.Read(new Dictionary<string, string> { [key] = value });
