@@ -33,7 +33,7 @@ public sealed class BatchBroker : IAsyncDisposable
     {
         if (!Uri.TryCreate(broker, UriKind.Absolute, out var uri) || (uri.Scheme != "amqp" && uri.Scheme != "amqps"))
         {
-            throw new ZooUsageException($"--broker must be an AMQP address such as amqp://guest:guest@127.0.0.1:5672/, got '{Redact(broker)}'.");
+            throw new ZooUsageException($"BatchBroker.ConnectAsync broker must be an AMQP address such as amqp://guest:guest@127.0.0.1:5672/, got '{Redact(broker)}'.");
         }
         var endpoint = $"{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? (uri.Scheme == "amqps" ? 5671 : 5672) : uri.Port)}";
         var factory = new ConnectionFactory
@@ -58,7 +58,7 @@ public sealed class BatchBroker : IAsyncDisposable
             }
             var reason = inner.Message;
             throw new BatchException(ZooErrors.BrokerUnreachable,
-                $"cannot reach the RabbitMQ broker at {endpoint} ({reason.TrimEnd('.')}); start it or fix --broker, then run the command again.", ex);
+                $"cannot reach the RabbitMQ broker at {endpoint} ({reason.TrimEnd('.')}); start it or fix BatchBroker.ConnectAsync broker, then run the command again.", ex);
         }
         try
         {
@@ -94,7 +94,7 @@ public sealed class BatchBroker : IAsyncDisposable
         catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 406)
         {
             throw new BatchException(ZooErrors.BatchJobMismatch,
-                $"job queue {BatchQueues.Work(job)} already exists with other settings (another --attempts?); submit with the same settings or use a new --job.", ex);
+                $"job queue {BatchQueues.Work(job)} already exists with other settings (another BatchBroker.SubmitAsync attempts?); submit with the same settings or use a new BatchBroker.SubmitAsync job.", ex);
         }
     }
 
@@ -202,7 +202,7 @@ public sealed class BatchBroker : IAsyncDisposable
         }
         catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
         {
-            throw new BatchException(ZooErrors.BatchJobUnknown, $"the broker at {Endpoint} has no job '{job}'; submit it first with `zoo batch submit --job {job} …`.", ex);
+            throw new BatchException(ZooErrors.BatchJobUnknown, $"the broker at {Endpoint} has no job '{job}'; submit it first with BatchBroker.SubmitAsync.", ex);
         }
     }
 

@@ -17,7 +17,7 @@ public static class BatchCollector
         ArgumentNullException.ThrowIfNull(expected);
         if (!Directory.Exists(outputFolder))
         {
-            throw new BatchException(ZooErrors.BatchOutputMissing, $"'{outputFolder}' does not exist; pass the --out folder the workers wrote to.");
+            throw new BatchException(ZooErrors.BatchOutputMissing, $"'{outputFolder}' does not exist; pass as BatchCollector.Collect outputFolder the folder the workers wrote to.");
         }
         var intoFull = Path.GetFullPath(into);
         var seen = new SortedDictionary<(string Path, string Sha), JsonElement>();

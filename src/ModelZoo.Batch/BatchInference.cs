@@ -59,7 +59,7 @@ public sealed class BatchInference : IDisposable
         if (card.Task != task.ModelTask())
         {
             var wanted = JsonSerializer.Serialize(task.ModelTask()).Trim('"');
-            throw new ZooUsageException($"'{card.Handle}' is not an {wanted} model, so it cannot run --task {task.Name()}; pick one with `zoo list --task {wanted}`.");
+            throw new ZooUsageException($"'{card.Handle}' is not an {wanted} model, so it cannot run the {task.Name()} batch task; pick one with `zoo list --task {wanted}`.");
         }
     }
 

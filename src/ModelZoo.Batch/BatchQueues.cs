@@ -28,7 +28,7 @@ public static partial class BatchQueues
     /// <exception cref="ZooUsageException">The name is not usable.</exception>
     public static string CheckJob(string? job) => job is not null && JobPattern().IsMatch(job)
         ? job
-        : throw new ZooUsageException($"--job must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit; got '{job}'.");
+        : throw new ZooUsageException($"BatchQueues.CheckJob job must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit; got '{job}'.");
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
     private static partial Regex JobPattern();

@@ -122,5 +122,5 @@ public sealed class BatchResultLog : IDisposable
     public void Dispose() => _file.Dispose();
 
     private static BatchException Failed(string path, Exception ex) => new(ZooErrors.BatchOutputFailed,
-        $"cannot write results to '{path}' ({ex.Message.TrimEnd('.')}); free disk space or pick another --out, then run the worker again (unacknowledged work is redelivered).", ex);
+        $"cannot write results to '{path}' ({ex.Message.TrimEnd('.')}); free disk space or pick another BatchWorkerOptions.OutputFolder, then run the worker again (unacknowledged work is redelivered).", ex);
 }

@@ -26,7 +26,7 @@ public sealed record BatchShard(int Index, int Count)
         {
             return Create(index, count);
         }
-        throw new ZooUsageException($"--shard must be I/N with 0 <= I < N, such as 0/4; got '{text}'.");
+        throw new ZooUsageException($"BatchShard.Parse text must be I/N with 0 <= I < N, such as 0/4; got '{text}'.");
     }
 
     /// <summary>Checks and creates a shard.</summary>

@@ -41,6 +41,6 @@ public static class BatchTasks
         "embed" => BatchTask.Embed,
         "classify" => BatchTask.Classify,
         "detect" => BatchTask.Detect,
-        _ => throw new ZooUsageException($"--task must be embed, classify or detect, got '{name}'."),
+        _ => throw new ZooUsageException($"BatchTasks.Parse name must be embed, classify or detect, got '{name}'."),
     };
 }

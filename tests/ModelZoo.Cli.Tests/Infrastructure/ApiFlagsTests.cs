@@ -23,6 +23,23 @@ public sealed class ApiFlagsTests
     }
 
     [Fact]
+    public void Batch_library_messages_name_no_flag_and_the_cli_prints_its_flags()
+    {
+        var job = Assert.Throws<ZooUsageException>(() => BatchQueues.CheckJob("Bad Name"));
+        var shard = Assert.Throws<ZooUsageException>(() => BatchShard.Parse("4/4x"));
+        var task = Assert.Throws<ZooUsageException>(() => BatchTasks.Parse("segment"));
+        foreach (var message in new[] { job.Message, shard.Message, task.Message })
+        {
+            Assert.DoesNotContain("--", message, StringComparison.Ordinal);
+        }
+        Assert.StartsWith("--job must be 1 to 64 characters", ApiFlags.ToFlags(job.Message), StringComparison.Ordinal);
+        Assert.StartsWith("--shard must be I/N", ApiFlags.ToFlags(shard.Message), StringComparison.Ordinal);
+        Assert.StartsWith("--task must be embed, classify or detect", ApiFlags.ToFlags(task.Message), StringComparison.Ordinal);
+        Assert.Equal("the broker has no job 'j'; submit it first with `zoo batch submit`.",
+            ApiFlags.ToFlags("the broker has no job 'j'; submit it first with BatchBroker.SubmitAsync."));
+    }
+
+    [Fact]
     public void An_assignment_becomes_the_flag_and_its_value_and_a_longer_member_wins()
     {
         Assert.Equal("--unfreeze 0 is out of range; e.g. --unfreeze 2.",
@@ -35,6 +52,7 @@ public sealed class ApiFlagsTests
     public void Every_member_in_the_table_exists_in_the_library()
     {
         Type[] types = [typeof(ImageTaskOptions), typeof(ClassificationOptions), typeof(ModelCatalog), typeof(BatchWorkerOptions), typeof(BatchBroker),
+            typeof(BatchQueues), typeof(BatchShard), typeof(BatchTasks), typeof(BatchCollector),
             typeof(TransferOptions), typeof(HeadTrainingOptions), typeof(SessionSettings), typeof(HeadlessCutter)];
         foreach (var (member, _) in ApiFlags.Table)
         {

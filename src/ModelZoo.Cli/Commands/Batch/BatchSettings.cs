@@ -24,7 +24,7 @@ public class BatchSettings : ZooCommandSettings
         }
         catch (ZooUsageException ex)
         {
-            return ValidationResult.Error(ex.Message);
+            return ValidationResult.Error(ApiFlags.ToFlags(ex.Message));
         }
         return base.Validate();
     }
