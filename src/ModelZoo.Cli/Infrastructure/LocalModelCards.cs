@@ -40,12 +40,39 @@ public static class LocalModelCards
             }
             return context.Catalog.Get(model);
         }
+        if (options is null && CatalogTwin(context.Catalog, model, task) is { } twin)
+        {
+            context.Status.MarkupLine($"[grey]known model:[/] {Markup.Escape(model)} is the file of {Markup.Escape(twin.Handle)} (same SHA-256); it runs as that card says");
+            return twin;
+        }
         var (card, assumed) = Infer(model, task, options ?? new LocalCardOptions(), context.Settings);
         foreach (var note in assumed)
         {
             context.Status.MarkupLine($"[grey]assumed:[/] {Markup.Escape(note)}");
         }
         return card;
+    }
+
+    /// <summary>
+    /// The catalog card of <paramref name="task"/> whose one file is this very file (same size, then same SHA-256), with
+    /// the file as its source: a model file copied out of the cache, or fetched from the same package, then runs exactly
+    /// as its handle does (preprocessing, decoder, labels) instead of with the defaults guessed for an unknown graph.
+    /// </summary>
+    private static ModelCard? CatalogTwin(ModelCatalog catalog, string path, ModelTask task)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            return null;
+        }
+        var candidates = catalog.Cards.Where(c => c.Task == task && c.Files.Count == 1 && c.ModelFile.Size == file.Length).ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+        var sha = FileEntry(file.FullName, "model").Sha256;
+        var twin = candidates.FirstOrDefault(c => string.Equals(c.ModelFile.Sha256, sha, StringComparison.OrdinalIgnoreCase));
+        return twin is null ? null : twin with { Files = [twin.ModelFile with { Source = "file:" + file.FullName }] };
     }
 
     /// <summary>The task an .onnx file written by the zoo says it was made for (<see cref="ModelMetadataKeys.Task"/>),

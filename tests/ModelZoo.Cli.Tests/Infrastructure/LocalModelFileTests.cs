@@ -160,12 +160,42 @@ public sealed class LocalModelFileTests
     }
 
     [Fact]
+    public void A_copy_of_a_catalog_model_file_runs_as_its_card_with_no_flags()
+    {
+        using var home = new TempHome();
+        var astronaut = TestAssets.Image("skimage/astronaut.png");
+        const string Handle = "face/blazeface/front_128";
+        var copy = Path.Combine(home.Path, "my-face-detector.onnx");
+        File.Copy(HumanVisionModels.Pull(Handle).ModelPath, copy);
+
+        // A fresh, offline home: the card's file comes from the copy itself.
+        var fromFile = CliRunner.Run(home.Settings(offline: true), "faces", copy, astronaut, "--json");
+        var fromHandle = CliRunner.Run(SharedStore.Settings, "faces", Handle, astronaut, "--json");
+
+        Assert.True(fromFile.ExitCode == 0, fromFile.AllText);
+        Assert.True(fromHandle.ExitCode == 0, fromHandle.AllText);
+        Assert.Equal(fromHandle.Output, fromFile.Output);
+        Assert.NotEmpty(JsonDocument.Parse(fromFile.Output).RootElement[0].GetProperty("faces").EnumerateArray());
+        Assert.Contains($"is the file of {Handle}", fromFile.Status.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("assumed:", fromFile.Status, StringComparison.Ordinal);
+
+        // Flags mean the user describes the file: then nothing is taken from the card.
+        var described = CliRunner.Run(home.Settings(offline: true), "faces", copy, astronaut, "--decoder", "blazeface", "--json");
+        Assert.True(described.ExitCode == 0, described.AllText);
+        Assert.DoesNotContain("is the file of", described.Status, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Model_file_errors_say_what_to_give()
     {
         using var home = new TempHome();
         var settings = home.Settings(offline: true);
         var dog = TestAssets.Image("darknet/dog.jpg");
-        var face = HumanVisionModels.Pull("face/blazeface/front_128").ModelPath;
+        // The catalog's own file would run as its card (CatalogTwin); the same graph saved again is a file nobody described.
+        var face = Path.Combine(home.Path, "unknown-face.onnx");
+        var graph = ModelZoo.Onnx.OnnxModel.Load(HumanVisionModels.Pull("face/blazeface/front_128").ModelPath);
+        graph.Metadata["saved.by"] = "a test";
+        graph.Save(face);
 
         var noDecoder = CliRunner.Run(settings, "faces", face, dog);
         Assert.Equal(2, noDecoder.ExitCode);
