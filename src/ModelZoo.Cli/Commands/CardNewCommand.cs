@@ -54,14 +54,47 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
     /// <inheritdoc />
     public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        // A file the zoo wrote names its own task; any other file needs --task.
-        var task = settings.Task is { } named ? Formatting.ParseTask(named)
-            : LocalModelCards.DescribedTask(settings.File) ?? throw new ZooUsageException(
-                "give what the model does with --task, e.g. --task image-classification (only files written by `zoo train` or `zoo quantize` say it themselves).");
         if (settings.Handle is { } handle && !ModelZoo.Catalog.ModelCardValidator.IsValidHandle(handle))
         {
             throw new ZooUsageException($"'{handle}' is not a handle; use 2 to 4 lower-case segments separated by '/', e.g. local/my-model.");
         }
+        var named = settings.Task is { } taskName ? Formatting.ParseTask(taskName) : (ModelZoo.Catalog.ModelTask?)null;
+        var card = Described(settings, named) ?? Inferred(settings, named);
+        var task = card.Task;
+        var path = context.Catalog.Register(card, context.Settings, settings.Force);
+        context.ReloadCatalog();
+        var input = card.Input!;
+        context.Console.MarkupLine($"registered [bold]{Markup.Escape(card.Handle)}[/] ({Formatting.TaskName(task)}, {input.Layout.ToString().ToUpperInvariant()} {input.Width}x{input.Height} {input.ElementType})");
+        context.Console.MarkupLine($"[grey]card:[/] {Markup.Escape(path)}");
+        context.Console.MarkupLine($"[grey]next:[/] zoo info {Markup.Escape(card.Handle)}");
+        return 0;
+    }
+
+    /// <summary>The card of a file that is a catalog model's own file, under the new handle, when no flag describes it.</summary>
+    private ModelZoo.Catalog.ModelCard? Described(Settings settings, ModelZoo.Catalog.ModelTask? task)
+    {
+        var flags = settings.Labels ?? settings.Mean ?? settings.Std ?? settings.Size ?? settings.Decoder;
+        if (flags is not null || LocalModelCards.CatalogTwin(context.Catalog, settings.File, task) is not { } twin)
+        {
+            return null;
+        }
+        var full = Path.GetFullPath(settings.File);
+        context.Status.MarkupLine($"[grey]known model:[/] {Markup.Escape(settings.File)} is the file of {Markup.Escape(twin.Handle)} (same SHA-256); registered with its card");
+        return twin with
+        {
+            Handle = settings.Handle ?? LocalModelCards.HandleFor(full),
+            Description = $"Local copy of {twin.Handle}: {full}.",
+            License = settings.License is { } spdx ? new ModelZoo.Catalog.LicenseInfo { Spdx = spdx } : twin.License,
+            Tags = [.. twin.Tags.Where(t => t != "local"), "local"],
+        };
+    }
+
+    /// <summary>The card inferred from the graph, what the file says of itself and the flags.</summary>
+    private ModelZoo.Catalog.ModelCard Inferred(Settings settings, ModelZoo.Catalog.ModelTask? named)
+    {
+        // A file the zoo wrote names its own task; any other file needs --task.
+        var task = named ?? LocalModelCards.DescribedTask(settings.File) ?? throw new ZooUsageException(
+            "give what the model does with --task, e.g. --task image-classification (only files the zoo wrote, or a catalog model's own file, say it themselves).");
         var options = LocalModelCards.FromFlags(settings.Labels, settings.Mean, settings.Std, settings.Size, settings.Decoder) with
         {
             Handle = settings.Handle,
@@ -72,12 +105,6 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
         {
             context.Status.MarkupLine($"[grey]assumed:[/] {Markup.Escape(note)}");
         }
-        var path = context.Catalog.Register(card, context.Settings, settings.Force);
-        context.ReloadCatalog();
-        var input = card.Input!;
-        context.Console.MarkupLine($"registered [bold]{Markup.Escape(card.Handle)}[/] ({Formatting.TaskName(task)}, {input.Layout.ToString().ToUpperInvariant()} {input.Width}x{input.Height} {input.ElementType})");
-        context.Console.MarkupLine($"[grey]card:[/] {Markup.Escape(path)}");
-        context.Console.MarkupLine($"[grey]next:[/] zoo info {Markup.Escape(card.Handle)}");
-        return 0;
+        return card;
     }
 }

@@ -54,18 +54,20 @@ public static class LocalModelCards
     }
 
     /// <summary>
-    /// The catalog card of <paramref name="task"/> whose one file is this very file (same size, then same SHA-256), with
-    /// the file as its source: a model file copied out of the cache, or fetched from the same package, then runs exactly
-    /// as its handle does (preprocessing, decoder, labels) instead of with the defaults guessed for an unknown graph.
+    /// The catalog card (of <paramref name="task"/>, when given) whose one file is this very file (same size, then same
+    /// SHA-256), with the file as its source: a model file copied out of the cache, or fetched from the same package, then
+    /// runs exactly as its handle does (preprocessing, decoder, labels) instead of with the defaults guessed for an unknown
+    /// graph. Null when no card has this file.
     /// </summary>
-    private static ModelCard? CatalogTwin(ModelCatalog catalog, string path, ModelTask task)
+    public static ModelCard? CatalogTwin(ModelCatalog catalog, string path, ModelTask? task)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
         var file = new FileInfo(path);
         if (!file.Exists)
         {
             return null;
         }
-        var candidates = catalog.Cards.Where(c => c.Task == task && c.Files.Count == 1 && c.ModelFile.Size == file.Length).ToList();
+        var candidates = catalog.Cards.Where(c => (task is null || c.Task == task) && c.Files.Count == 1 && c.ModelFile.Size == file.Length).ToList();
         if (candidates.Count == 0)
         {
             return null;

@@ -183,6 +183,18 @@ public sealed class LocalModelFileTests
         var described = CliRunner.Run(home.Settings(offline: true), "faces", copy, astronaut, "--decoder", "blazeface", "--json");
         Assert.True(described.ExitCode == 0, described.AllText);
         Assert.DoesNotContain("is the file of", described.Status, StringComparison.Ordinal);
+
+        // card new needs no --task for it, and the registered card runs as the catalog's.
+        var register = CliRunner.Run(home.Settings(offline: true), "card", "new", copy, "--handle", "local/my-face-detector");
+        Assert.True(register.ExitCode == 0, register.AllText);
+        Assert.Contains("registered local/my-face-detector (face-detection", register.Console, StringComparison.Ordinal);
+        var byNewHandle = CliRunner.Run(home.Settings(offline: true), "faces", "local/my-face-detector", astronaut, "--json");
+        Assert.True(byNewHandle.ExitCode == 0, byNewHandle.AllText);
+        Assert.Equal(fromHandle.Output, byNewHandle.Output);
+        var info = CliRunner.Run(home.Settings(offline: true), "info", "local/my-face-detector", "--json");
+        Assert.Equal(
+            JsonDocument.Parse(CliRunner.Run(SharedStore.Settings, "info", Handle, "--json").Output).RootElement.GetProperty("license").GetRawText(),
+            JsonDocument.Parse(info.Output).RootElement.GetProperty("license").GetRawText());
     }
 
     [Fact]
