@@ -54,10 +54,11 @@ public static class LocalModelCards
     }
 
     /// <summary>
-    /// The catalog card (of <paramref name="task"/>, when given) whose one file is this very file (same size, then same
-    /// SHA-256), with the file as its source: a model file copied out of the cache, or fetched from the same package, then
-    /// runs exactly as its handle does (preprocessing, decoder, labels) instead of with the defaults guessed for an unknown
-    /// graph. Null when no card has this file.
+    /// The catalog card (of <paramref name="task"/>, when given) whose model file is this very file (same size, then same
+    /// SHA-256) and whose other files (TFJS weight shards, …) lie beside it under their card names, alike, with those
+    /// files as its sources: a model copied out of the cache, or taken from the package the card names, then runs exactly
+    /// as its handle does (preprocessing, decoder, labels) instead of with the defaults guessed for an unknown graph.
+    /// Null when no card has these files.
     /// </summary>
     public static ModelCard? CatalogTwin(ModelCatalog catalog, string path, ModelTask? task)
     {
@@ -67,14 +68,34 @@ public static class LocalModelCards
         {
             return null;
         }
-        var candidates = catalog.Cards.Where(c => (task is null || c.Task == task) && c.Files.Count == 1 && c.ModelFile.Size == file.Length).ToList();
+        var candidates = catalog.Cards.Where(c => (task is null || c.Task == task) && c.ModelFile.Size == file.Length).ToList();
         if (candidates.Count == 0)
         {
             return null;
         }
         var sha = FileEntry(file.FullName, "model").Sha256;
-        var twin = candidates.FirstOrDefault(c => string.Equals(c.ModelFile.Sha256, sha, StringComparison.OrdinalIgnoreCase));
-        return twin is null ? null : twin with { Files = [twin.ModelFile with { Source = "file:" + file.FullName }] };
+        var folder = file.DirectoryName!;
+        var twin = candidates.FirstOrDefault(c => SameFile(c.ModelFile, sha)
+            && c.Files.Where(f => f != c.ModelFile).All(f => IsBeside(folder, f)));
+        if (twin is null)
+        {
+            return null;
+        }
+        return twin with
+        {
+            Files = [.. twin.Files.Select(f => f with
+            {
+                Source = "file:" + (f.Name == twin.ModelFile.Name ? file.FullName : Path.Combine(folder, f.Name)),
+            })],
+        };
+    }
+
+    private static bool SameFile(ModelFile expected, string sha) => string.Equals(expected.Sha256, sha, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsBeside(string folder, ModelFile expected)
+    {
+        var path = Path.Combine(folder, expected.Name);
+        return new FileInfo(path) is { Exists: true } found && found.Length == expected.Size && SameFile(expected, FileEntry(path, expected.Role).Sha256);
     }
 
     /// <summary>The task an .onnx file written by the zoo says it was made for (<see cref="ModelMetadataKeys.Task"/>),

@@ -198,6 +198,38 @@ public sealed class LocalModelFileTests
     }
 
     [Fact]
+    public void A_tfjs_model_json_with_its_shards_as_the_package_ships_them_runs_as_its_card()
+    {
+        using var home = new TempHome();
+        const string Handle = "body/movenet/lightning";
+        var astronaut = TestAssets.Image("skimage/astronaut.png");
+        var cached = HumanVisionModels.Pull(Handle);
+        var folder = Path.Combine(home.Path, "models");
+        Directory.CreateDirectory(folder);
+        foreach (var file in cached.Card.Files)
+        {
+            File.Copy(cached.PathOf(file.Name), Path.Combine(folder, file.Name));
+        }
+        var json = Path.Combine(folder, cached.Card.ModelFile.Name);
+
+        var fromFile = CliRunner.Run(home.Settings(offline: true), "pose", json, astronaut, "--json");
+        var fromHandle = CliRunner.Run(SharedStore.Settings, "pose", Handle, astronaut, "--json");
+        Assert.True(fromFile.ExitCode == 0, fromFile.AllText);
+        Assert.Equal(fromHandle.Output, fromFile.Output);
+        Assert.Contains("known model:", fromFile.Status, StringComparison.Ordinal);
+
+        // A shard that is not the card's makes it a file nobody described: the graph's guesses and their questions.
+        var shard = Path.Combine(folder, cached.Card.Files.First(f => f.Role != "model").Name);
+        var bytes = File.ReadAllBytes(shard);
+        bytes[^1] ^= 0x01;
+        File.WriteAllBytes(shard, bytes);
+        var changed = CliRunner.Run(home.Settings(offline: true), "pose", json, astronaut, "--json");
+        Assert.DoesNotContain("known model:", changed.AllText, StringComparison.Ordinal);
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("--decoder", changed.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Model_file_errors_say_what_to_give()
     {
         using var home = new TempHome();
