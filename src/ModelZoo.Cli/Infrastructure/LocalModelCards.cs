@@ -154,7 +154,7 @@ public static class LocalModelCards
         var input = embedded.Input is { } own ? Override(own, options, path) : InferInput(graph, task, options, assumed, path);
         var labels = options.Labels is null && embedded.Labels is { } names
             ? EmbeddedLabels(names, embedded.LabelOffset, files[0].Sha256, files, settings)
-            : InferLabels(graph, task, options, files, assumed);
+            : InferLabels(graph, task, options, files, assumed, described: embedded.Input is not null);
         var output = options.Decoder is null && embedded.Output is { } described ? described : InferOutput(graph, task, options, assumed);
         var sha = files[0].Sha256;
         var card = new ModelCard
@@ -292,7 +292,10 @@ public static class LocalModelCards
             $"cannot tell the channel axis of input {image} in '{path}' (neither axis 1 nor axis 3 is 1 or 3); use a model with an RGB or gray image input.");
     }
 
-    private static LabelsSpec? InferLabels(OnnxModel graph, ModelTask task, LocalCardOptions options, List<ModelFile> files, List<string> assumed)
+    // A file that carries its own description but names no classes is never given ImageNet's by guess (`described`): a
+    // Darknet ImageNet classifier, for one, orders them otherwise.
+    private static LabelsSpec? InferLabels(OnnxModel graph, ModelTask task, LocalCardOptions options, List<ModelFile> files, List<string> assumed,
+        bool described)
     {
         if (options.Labels is { } labels)
         {
@@ -315,14 +318,15 @@ public static class LocalModelCards
             var classes = ClassCount(graph);
             return new LabelsSpec { Source = LabelSets.FilePrefix + entry.Name, Offset = classes == count + 1 ? 1 : 0 };
         }
-        if (task == ModelTask.ImageClassification && ClassCount(graph) is 1000 or 1001)
+        if (task == ModelTask.ImageClassification && ClassCount(graph) is 1000 or 1001 && !described)
         {
             assumed.Add("ImageNet-1k class names (the output has 1000 classes); pass --labels FILE for others");
             return new LabelsSpec { Source = LabelSets.BuiltinPrefix + "imagenet1k", Offset = ClassCount(graph) == 1001 ? 1 : 0 };
         }
         if (task is ModelTask.ImageClassification or ModelTask.ObjectDetection)
         {
-            throw new ZooUsageException($"a {Formatting.TaskName(task)} model needs class names: give --labels FILE (one per line) or --labels builtin:NAME ({string.Join(", ", LabelSets.BuiltinNames)}).");
+            var why = described ? "; the file describes itself but names none, and a guessed order could mislabel every result" : "";
+            throw new ZooUsageException($"a {Formatting.TaskName(task)} model needs class names: give --labels FILE (one per line) or --labels builtin:NAME ({string.Join(", ", LabelSets.BuiltinNames)}){why}.");
         }
         return null;
     }

@@ -84,6 +84,13 @@ public sealed class DarknetPipelineTests
         var settings = home.Settings(offline: true);
         var onnx = Path.Combine(home.Path, "darknet19.onnx");
 
+        // Without names the file says what it is but not its classes: ImageNet's standard order is not guessed for it.
+        var unnamed = Path.Combine(home.Path, "unnamed.onnx");
+        Assert.Equal(0, CliRunner.Run(settings, "import", "darknet", reference.Cfg, reference.Weights, "--out", unnamed).ExitCode);
+        var guess = CliRunner.Run(settings, "classify", unnamed, TestAssets.Image("darknet/dog.jpg"));
+        Assert.Equal(2, guess.ExitCode);
+        Assert.Contains("describes itself but names none", System.Text.RegularExpressions.Regex.Replace(guess.AllText, @"\s+", " "), StringComparison.Ordinal);
+
         var import = CliRunner.Run(settings, "import", "darknet", reference.Cfg, reference.Weights, "--out", onnx, "--labels", names);
         Assert.True(import.ExitCode == 0, import.AllText);
         var all = File.ReadAllLines(names);

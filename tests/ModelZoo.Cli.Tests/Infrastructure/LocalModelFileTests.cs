@@ -176,7 +176,7 @@ public sealed class LocalModelFileTests
         Assert.True(fromHandle.ExitCode == 0, fromHandle.AllText);
         Assert.Equal(fromHandle.Output, fromFile.Output);
         Assert.NotEmpty(JsonDocument.Parse(fromFile.Output).RootElement[0].GetProperty("faces").EnumerateArray());
-        Assert.Contains($"is the file of {Handle}", fromFile.Status.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains($"is the file of {Handle}", System.Text.RegularExpressions.Regex.Replace(fromFile.Status, @"\s+", " "), StringComparison.Ordinal);
         Assert.DoesNotContain("assumed:", fromFile.Status, StringComparison.Ordinal);
 
         // Flags mean the user describes the file: then nothing is taken from the card.
