@@ -36,7 +36,7 @@ public sealed class ImportCommand(ZooContext context) : Command<ImportCommand.Se
             (UnsupportedOperatorsException ex) => ImportReport.Refuse(context, ex.Nodes, "node",
                 $"{ex.Operators.Count} operator(s) in {ex.Nodes.Count} node(s) cannot be translated (listed above); " +
                 "nothing was written. Choose a model whose ops are all supported, or re-export it without them."),
-            result => ImportReport.Publish(context, result.Model, target, ("TensorFlow op", "nodes", result.TfOperatorCounts),
+            result => ImportReport.Publish(context, source, result.Model, target, ("TensorFlow op", "nodes", result.TfOperatorCounts),
                 $"{result.TfNodeCount} TensorFlow nodes, {result.WeightCount} weights", TfjsImporter.Opset, result.Elapsed));
     }
 }

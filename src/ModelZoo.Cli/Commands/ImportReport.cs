@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelZoo.Catalog;
 using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx;
 
@@ -59,15 +60,35 @@ internal static class ImportReport
 
     /// <summary>Saves a translated model to <paramref name="target"/> and prints its report: the source model's
     /// operator counts (<paramref name="source"/>: what an operator is called, the count column, the counts), the ONNX
-    /// summary and the closing line; the exit code, 0.</summary>
-    public static int Publish(ZooContext context, OnnxModel model, string target,
+    /// summary and the closing line; the exit code, 0. A translated catalog model (<see cref="DescribeKnown"/>) carries its
+    /// card's description.</summary>
+    public static int Publish(ZooContext context, string sourcePath, OnnxModel model, string target,
         (string Kind, string CountColumn, IEnumerable<KeyValuePair<string, int>> Counts) source, string read, int opset, TimeSpan elapsed)
     {
+        DescribeKnown(context, sourcePath, model);
         Save(model, target);
         WriteCounts(context, source.Kind, source.CountColumn, source.Counts);
         WriteOnnxSummary(context, model);
         WriteDone(context, read, model, opset, elapsed, target);
         return 0;
+    }
+
+    /// <summary>
+    /// When the imported file is a catalog card's own (<see cref="LocalModelCards.CatalogTwin"/>: a package's TFJS or
+    /// TFLite model), writes that card's task, input, output and labels into the translation, so that the .onnx runs
+    /// as the card does with no flags.
+    /// </summary>
+    private static void DescribeKnown(ZooContext context, string sourcePath, OnnxModel model)
+    {
+        if (LocalModelCards.CatalogTwin(context.Catalog, sourcePath, null) is not { Input: { PreprocessGraph: null } input } twin)
+        {
+            return;
+        }
+        var folder = Path.GetDirectoryName(Path.GetFullPath(sourcePath))!;
+        var labels = twin.Labels is { } spec ? LabelSets.Load(spec, name => Path.Combine(folder, name)) : null;
+        EmbeddedModelDescription.Write(model.Metadata, twin.Task, input, twin.Output, labels, twin.Labels?.Offset ?? 0);
+        context.Console.MarkupLine(
+            $"[grey]known model:[/] the file of {Markup.Escape(twin.Handle)}; the .onnx carries its card's input, output and labels");
     }
 
     /// <summary>Saves <paramref name="model"/> to <paramref name="target"/>, creating its folder.</summary>

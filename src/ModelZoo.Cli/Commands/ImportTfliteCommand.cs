@@ -19,6 +19,6 @@ public sealed class ImportTfliteCommand(ZooContext context) : Command<ImportComm
         (TfliteUnsupportedOperatorsException ex) => ImportReport.Refuse(context, ex.Operators, "operator",
             $"{ex.Operators.Select(o => o.Op).Distinct(StringComparer.Ordinal).Count()} operator type(s) in {ex.Operators.Count} operator(s) " +
             "cannot be translated (listed above); nothing was written. Choose a model whose ops are all supported."),
-        result => ImportReport.Publish(context, result.Model, target, ("TFLite op", "operators", result.TfliteOperatorCounts),
+        result => ImportReport.Publish(context, source, result.Model, target, ("TFLite op", "operators", result.TfliteOperatorCounts),
             $"{result.OperatorCount} TFLite operators, {result.TensorCount} tensors", TfliteImporter.Opset, result.Elapsed));
 }

@@ -218,6 +218,16 @@ public sealed class LocalModelFileTests
         Assert.Equal(fromHandle.Output, fromFile.Output);
         Assert.Contains("known model:", fromFile.Status, StringComparison.Ordinal);
 
+        // Imported, the .onnx carries the card's description and runs the same, with no flags.
+        var onnx = Path.Combine(home.Path, "movenet.onnx");
+        var import = CliRunner.Run(home.Settings(offline: true), "import", "tfjs", json, "--out", onnx);
+        Assert.True(import.ExitCode == 0, import.AllText);
+        Assert.Contains($"the file of {Handle}", import.Console, StringComparison.Ordinal);
+        var fromImport = CliRunner.Run(home.Settings(offline: true), "pose", onnx, astronaut, "--json");
+        Assert.True(fromImport.ExitCode == 0, fromImport.AllText);
+        Assert.Equal(fromHandle.Output, fromImport.Output);
+        Assert.DoesNotContain("assumed:", fromImport.Status, StringComparison.Ordinal);
+
         // A shard that is not the card's makes it a file nobody described: the graph's guesses and their questions.
         var shard = Path.Combine(folder, cached.Card.Files.First(f => f.Role != "model").Name);
         var bytes = File.ReadAllBytes(shard);
