@@ -38,7 +38,8 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
             : await LoadCatalogModelAsync(settings.Model, cancellationToken).ConfigureAwait(false);
         var headless = card is null ? HeadlessCutter.Cut(model, settings.At) : HeadlessCutter.Cut(model, card, settings.At);
         var output = Path.GetFullPath(settings.Out!);
-        Describe(headless, card?.Input ?? EmbeddedModelDescription.Read(model.Metadata).Input);
+        var own = EmbeddedModelDescription.Read(model.Metadata);
+        Describe(headless, card?.Input ?? own.Input, card?.License ?? own.License);
         SaveLoadable(headless.Model, output, source);
 
         var console = context.Console;
@@ -58,11 +59,12 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
     /// <summary>Says in the cut's metadata that it gives feature vectors of the input the source's card (or the source
     /// file's own description) describes, so that `zoo embed cut.onnx` preprocesses as that card does; a source that
     /// describes nothing leaves the cut undescribed, and a model-file card then says what it assumes.</summary>
-    private static void Describe(HeadlessModel headless, InputSpec? sourceInput)
+    private static void Describe(HeadlessModel headless, InputSpec? sourceInput, LicenseInfo? license)
     {
         if (sourceInput is null)
         {
-            foreach (var key in new[] { ModelMetadataKeys.Task, ModelMetadataKeys.Input, ModelMetadataKeys.Output, ModelMetadataKeys.Labels })
+            // The licence, where the source said it, still holds for the cut.
+            foreach (var key in new[] { ModelMetadataKeys.Task, ModelMetadataKeys.Input, ModelMetadataKeys.Output, ModelMetadataKeys.Labels, ModelMetadataKeys.LabelOffset })
             {
                 headless.Model.Metadata.Remove(key);
             }
@@ -71,7 +73,7 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
         // Any preprocessing graph was joined in front of the cut, which now takes the tensor the card describes.
         var input = sourceInput with { Name = headless.Model.Inputs[0].Name, PreprocessGraph = null };
         var output = new OutputSpec { Name = headless.OutputName, Kind = OutputKind.Features, Size = headless.FeatureSize };
-        EmbeddedModelDescription.Write(headless.Model.Metadata, ModelTask.ImageFeatureVector, input, output, null);
+        EmbeddedModelDescription.Write(headless.Model.Metadata, ModelTask.ImageFeatureVector, input, output, null, license: license);
     }
 
     /// <summary>Writes the model beside <paramref name="output"/>, opens it in ONNX Runtime (which resolves unknown ops,

@@ -86,9 +86,9 @@ internal static class ImportReport
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(sourcePath))!;
         var labels = twin.Labels is { } spec ? LabelSets.Load(spec, name => Path.Combine(folder, name)) : null;
-        EmbeddedModelDescription.Write(model.Metadata, twin.Task, input, twin.Output, labels, twin.Labels?.Offset ?? 0);
+        EmbeddedModelDescription.Write(model.Metadata, twin.Task, input, twin.Output, labels, twin.Labels?.Offset ?? 0, twin.License);
         context.Console.MarkupLine(
-            $"[grey]known model:[/] the file of {Markup.Escape(twin.Handle)}; the .onnx carries its card's input, output and labels");
+            $"[grey]known model:[/] the file of {Markup.Escape(twin.Handle)}; the .onnx carries its card's input, output, labels and licence ({Markup.Escape(twin.License.Spdx)})");
     }
 
     /// <summary>Saves <paramref name="model"/> to <paramref name="target"/>, creating its folder.</summary>

@@ -3,14 +3,14 @@ using ModelZoo.Catalog;
 
 namespace ModelZoo.Cli.Commands;
 
-/// <summary><c>zoo info</c>: one card in full, licence first.</summary>
+/// <summary><c>zoo info</c>: one card in full, licence first; for a model file, the card it runs as.</summary>
 public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settings>
 {
     /// <summary>Options of <c>zoo info</c>.</summary>
     public sealed class Settings : ZooCommandSettings
     {
         /// <summary>Model handle.</summary>
-        [CommandArgument(0, "<HANDLE>"), Description("Model handle, as shown by `zoo list`.")]
+        [CommandArgument(0, "<HANDLE>"), Description("Model handle, as shown by `zoo list`, or a model file: a catalog model's own file, or one the zoo wrote (train, quantize, headless, import), shown as the card it runs as.")]
         public string Handle { get; init; } = "";
 
         /// <summary>JSON output.</summary>
@@ -21,7 +21,7 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
     /// <inheritdoc />
     public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = context.Catalog.Get(settings.Handle);
+        var card = LocalModelCards.IsModelFile(settings.Handle) ? FileCard(settings.Handle) : context.Catalog.Get(settings.Handle);
         if (settings.Json)
         {
             context.Output.WriteLine(ModelCardJson.Serialize(card));
@@ -32,6 +32,28 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
         console.Write(Details(card));
         WriteFiles(console, card);
         return 0;
+    }
+
+    /// <summary>The card a model file runs as with no flags: its catalog card, or the one it describes itself with.</summary>
+    private ModelCard FileCard(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw ZooErrors.ModelFileMissing.Raise($"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
+        }
+        if (LocalModelCards.CatalogTwin(context.Catalog, path, null) is { } twin)
+        {
+            context.Status.MarkupLine($"[grey]known model:[/] {Markup.Escape(path)} is the file of {Markup.Escape(twin.Handle)} (same SHA-256)");
+            return twin;
+        }
+        var task = LocalModelCards.DescribedTask(path) ?? throw new ZooUsageException(
+            $"'{path}' is neither a catalog model's file nor one that describes itself, so what it does is not known; run it with a command and flags (`zoo classify {path} --labels FILE …`) or describe it with `zoo card new {path} --task TASK`.");
+        var (card, assumed) = LocalModelCards.Infer(path, task, new LocalCardOptions(), context.Settings);
+        foreach (var note in assumed)
+        {
+            context.Status.MarkupLine($"[grey]assumed:[/] {Markup.Escape(note)}");
+        }
+        return card;
     }
 
     private static void WriteHeader(IAnsiConsole console, ModelCard card)

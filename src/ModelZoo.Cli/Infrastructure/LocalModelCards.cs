@@ -166,7 +166,7 @@ public static class LocalModelCards
             Task = task,
             Format = tflite ? ModelFormat.Tflite : tfjs ? ModelFormat.Tfjs : ModelFormat.Onnx,
             Files = files,
-            License = new LicenseInfo { Spdx = options.License ?? "NOASSERTION" },
+            License = options.License is { } spdx ? new LicenseInfo { Spdx = spdx } : embedded.License ?? new LicenseInfo { Spdx = "NOASSERTION" },
             Input = input,
             Output = output,
             Labels = labels,

@@ -108,9 +108,18 @@ internal static class TransferArtifactWriter
                 ["val_loss"] = run.Metrics.ValidationLoss,
             }),
         };
-        EmbeddedModelDescription.Write(metadata, ModelTask.ImageClassification, ExportedInput(spec), ExportedOutput(run), run.Classes);
+        EmbeddedModelDescription.Write(metadata, ModelTask.ImageClassification, ExportedInput(spec), ExportedOutput(run), run.Classes,
+            license: DerivedLicense(run.BaseCard));
         return metadata;
     }
+
+    /// <summary>The base model's licence, with the restriction that it applies to the trained model too.</summary>
+    private static LicenseInfo DerivedLicense(ModelCard b) => new()
+    {
+        Spdx = b.License.Spdx,
+        Url = b.License.Url,
+        Restrictions = [.. b.License.Restrictions, $"derived from {b.Handle}: its licence ({b.License.Spdx}) and restrictions apply to this model, and the training data's terms apply too"],
+    };
 
     private static ModelCard BuildCard(TransferRun run, string modelPath, byte[] modelBytes, string labelsPath, string finalLabelsPath, int? opset)
     {
@@ -137,12 +146,7 @@ internal static class TransferArtifactWriter
                 new ModelFile { Name = TransferArtifacts.ModelFile, Role = "model", Source = "file:" + modelPath, Sha256 = Sha(modelBytes), Size = modelBytes.Length },
                 new ModelFile { Name = TransferArtifacts.LabelsFile, Role = "labels", Source = "file:" + finalLabelsPath, Sha256 = Sha(labelBytes), Size = labelBytes.Length },
             ],
-            License = new LicenseInfo
-            {
-                Spdx = b.License.Spdx,
-                Url = b.License.Url,
-                Restrictions = [.. b.License.Restrictions, $"derived from {b.Handle}: its licence ({b.License.Spdx}) and restrictions apply to this model, and the training data's terms apply too"],
-            },
+            License = DerivedLicense(b),
             Input = ExportedInput(spec),
             Output = ExportedOutput(run),
             Labels = new LabelsSpec { Source = LabelSets.FilePrefix + TransferArtifacts.LabelsFile, Count = run.Classes.Count },

@@ -13,9 +13,10 @@ namespace ModelZoo.Catalog;
 /// <param name="Labels">The class names in output order, or null.</param>
 /// <param name="Unreadable">One note per entry that was present but could not be read.</param>
 /// <param name="LabelOffset">How many output classes come before the first of <paramref name="Labels"/>.</param>
+/// <param name="License">The licence of the weights, or null when the file does not say it.</param>
 public sealed record EmbeddedModelDescription(
     ModelTask? Task, InputSpec? Input, OutputSpec? Output, IReadOnlyList<string>? Labels, IReadOnlyList<string> Unreadable,
-    int LabelOffset = 0)
+    int LabelOffset = 0, LicenseInfo? License = null)
 {
     /// <summary>Reads the entries from a model's metadata (an ONNX graph's <c>metadata_props</c>).</summary>
     public static EmbeddedModelDescription Read(IDictionary<string, string> metadata)
@@ -49,17 +50,18 @@ public sealed record EmbeddedModelDescription(
             unreadable.Add($"{ModelMetadataKeys.LabelOffset} is not a whole number ('{offsetText}')");
             (labels, offset) = (null, 0);
         }
-        return new EmbeddedModelDescription(task, input, output, labels, unreadable, labels is null ? 0 : offset);
+        var license = Entry<LicenseInfo>(metadata, ModelMetadataKeys.License, unreadable);
+        return new EmbeddedModelDescription(task, input, output, labels, unreadable, labels is null ? 0 : offset, license);
     }
 
     /// <summary>
     /// Writes the entries for a model whose card says <paramref name="task"/>, <paramref name="input"/>,
     /// <paramref name="output"/> and (where it names classes) <paramref name="labels"/> into <paramref name="metadata"/>,
     /// so that the file alone runs as the card would; <paramref name="labelOffset"/> output classes come before the first
-    /// name (the card's <c>labels.offset</c>).
+    /// name (the card's <c>labels.offset</c>), and <paramref name="license"/> is the licence of the weights.
     /// </summary>
     public static void Write(IDictionary<string, string> metadata, ModelTask task, InputSpec input, OutputSpec? output,
-        IReadOnlyList<string>? labels, int labelOffset = 0)
+        IReadOnlyList<string>? labels, int labelOffset = 0, LicenseInfo? license = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(labelOffset);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -70,6 +72,11 @@ public sealed record EmbeddedModelDescription(
         metadata.Remove(ModelMetadataKeys.Output);
         metadata.Remove(ModelMetadataKeys.Labels);
         metadata.Remove(ModelMetadataKeys.LabelOffset);
+        metadata.Remove(ModelMetadataKeys.License);
+        if (license is not null)
+        {
+            metadata[ModelMetadataKeys.License] = JsonSerializer.Serialize(license, CompactCardJson);
+        }
         if (output is not null)
         {
             metadata[ModelMetadataKeys.Output] = JsonSerializer.Serialize(output, CompactCardJson);

@@ -24,4 +24,8 @@ public static class ModelMetadataKeys
     /// <summary>The card's <see cref="OutputSpec"/> as card JSON: which output to read and, for detection, pose and other
     /// decoded tasks, the decoder and its constants (anchors, output tensor names).</summary>
     public const string Output = "zoo.output";
+
+    /// <summary>The card's <see cref="LicenseInfo"/> as card JSON: the licence of the weights, with any restrictions
+    /// (a derived model adds that its source's licence applies).</summary>
+    public const string License = "zoo.license";
 }

@@ -122,7 +122,7 @@ public static class QuantizedCard
             return;
         }
         var labels = baseCard.Labels is { } spec ? LabelSets.Load(spec, local.PathOf) : null;
-        EmbeddedModelDescription.Write(model.Metadata, baseCard.Task, input, baseCard.Output, labels, baseCard.Labels?.Offset ?? 0);
+        EmbeddedModelDescription.Write(model.Metadata, baseCard.Task, input, baseCard.Output, labels, baseCard.Labels?.Offset ?? 0, baseCard.License);
     }
 
     private static ModelFile WriteFile(string dir, string fileName, string role, byte[] bytes)

@@ -225,6 +225,13 @@ public sealed class TrainCommandTests
             Assert.True(register.ExitCode == 0, register.AllText);
             Assert.Contains("image-classification", register.AllText, StringComparison.Ordinal);
             Assert.DoesNotContain("assumed", register.AllText, StringComparison.Ordinal);
+            // and its licence: the base model's, with the restriction that says so.
+            using (var info = JsonDocument.Parse(CliRunner.Run(settings, "info", handle, "--json").Output))
+            {
+                var license = info.RootElement.GetProperty("license");
+                Assert.NotEqual("NOASSERTION", license.GetProperty("spdx").GetString());
+                Assert.Contains(license.GetProperty("restrictions").EnumerateArray(), r => r.GetString()!.StartsWith("derived from ", StringComparison.Ordinal));
+            }
 
             var table = CliRunner.Run(settings, "evaluate", handle, "--data", data);
             Assert.Equal(0, table.ExitCode);

@@ -227,6 +227,9 @@ public sealed class LocalModelFileTests
         Assert.True(fromImport.ExitCode == 0, fromImport.AllText);
         Assert.Equal(fromHandle.Output, fromImport.Output);
         Assert.DoesNotContain("assumed:", fromImport.Status, StringComparison.Ordinal);
+        static string License(CliRunner.Result result) => JsonDocument.Parse(result.Output).RootElement.GetProperty("license").GetRawText();
+        Assert.Equal(License(CliRunner.Run(SharedStore.Settings, "info", Handle, "--json")),
+            License(CliRunner.Run(home.Settings(offline: true), "info", onnx, "--json")));
 
         // A shard that is not the card's makes it a file nobody described: the graph's guesses and their questions.
         var shard = Path.Combine(folder, cached.Card.Files.First(f => f.Role != "model").Name);

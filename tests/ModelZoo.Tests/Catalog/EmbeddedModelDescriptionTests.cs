@@ -81,6 +81,19 @@ public sealed class EmbeddedModelDescriptionTests
     }
 
     [Fact]
+    public void The_licence_is_written_as_card_json_and_read_back()
+    {
+        var metadata = new Dictionary<string, string>();
+        var license = new LicenseInfo { Spdx = "Apache-2.0", Url = "https://www.apache.org/licenses/LICENSE-2.0", Restrictions = ["derived from x/y"] };
+        EmbeddedModelDescription.Write(metadata, ModelTask.ImageClassification, new InputSpec { Width = 8, Height = 8 }, null, ["cat"], license: license);
+
+        var read = EmbeddedModelDescription.Read(metadata).License;
+        Assert.Equal(("Apache-2.0", license.Url), (read!.Spdx, read.Url));
+        Assert.Equal(["derived from x/y"], read.Restrictions);
+        Assert.Null(EmbeddedModelDescription.Read(new Dictionary<string, string>()).License);
+    }
+
+    [Fact]
     public void An_unreadable_label_offset_drops_the_names_it_would_shift()
     {
         var metadata = new Dictionary<string, string>();
@@ -101,6 +114,7 @@ public sealed class EmbeddedModelDescriptionTests
     [InlineData("zoo.labels", "[\"cat\",\"\"]")]
     [InlineData("zoo.labels", "{\"cat\":1}")]
     [InlineData("zoo.label_offset", "one")]
+    [InlineData("zoo.license", "[1, 2]")]
     public void An_unreadable_entry_is_left_out_and_named(string key, string value)
     {
         var description = EmbeddedModelDescription.Read(new Dictionary<string, string> { [key] = value });
