@@ -254,6 +254,10 @@ public sealed class LocalModelFileTests
         graph.Metadata["saved.by"] = "a test";
         graph.Save(face);
 
+        var unknownInfo = CliRunner.Run(settings, "info", face);
+        Assert.Equal(2, unknownInfo.ExitCode);
+        Assert.Contains("neither a catalog model's file nor one that describes itself", System.Text.RegularExpressions.Regex.Replace(unknownInfo.AllText, @"\s+", " "), StringComparison.Ordinal);
+
         var noDecoder = CliRunner.Run(settings, "faces", face, dog);
         Assert.Equal(2, noDecoder.ExitCode);
         Assert.Contains("--decoder", noDecoder.AllText);
