@@ -63,8 +63,9 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
         var task = card.Task;
         var path = context.Catalog.Register(card, context.Settings, settings.Force);
         context.ReloadCatalog();
-        var input = card.Input!;
-        context.Console.MarkupLine($"registered [bold]{Markup.Escape(card.Handle)}[/] ({Formatting.TaskName(task)}, {input.Layout.ToString().ToUpperInvariant()} {input.Width}x{input.Height} {input.ElementType})");
+        // A catalog card registered for its own file may be one without an image input (a text model).
+        var shape = card.Input is { } input ? $", {input.Layout.ToString().ToUpperInvariant()} {input.Width}x{input.Height} {input.ElementType}" : "";
+        context.Console.MarkupLine($"registered [bold]{Markup.Escape(card.Handle)}[/] ({Formatting.TaskName(task)}{shape})");
         context.Console.MarkupLine($"[grey]card:[/] {Markup.Escape(path)}");
         context.Console.MarkupLine($"[grey]next:[/] zoo info {Markup.Escape(card.Handle)}");
         return 0;

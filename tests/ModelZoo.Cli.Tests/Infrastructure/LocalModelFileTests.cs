@@ -243,6 +243,27 @@ public sealed class LocalModelFileTests
     }
 
     [Fact]
+    public void Card_new_of_a_text_models_own_files_registers_it_with_its_card()
+    {
+        using var home = new TempHome();
+        var cached = HumanVisionModels.Pull("text/all-minilm-l6-v2/embedding");
+        var folder = Path.Combine(home.Path, "minilm");
+        Directory.CreateDirectory(folder);
+        foreach (var file in cached.Card.Files)
+        {
+            File.Copy(cached.PathOf(file.Name), Path.Combine(folder, file.Name));
+        }
+
+        var register = CliRunner.Run(home.Settings(offline: true), "card", "new", Path.Combine(folder, cached.Card.ModelFile.Name), "--handle", "local/my-minilm");
+        Assert.True(register.ExitCode == 0, register.AllText);
+        Assert.Contains("registered local/my-minilm (text-embedding)", register.Console, StringComparison.Ordinal);
+        var own = CliRunner.Run(home.Settings(offline: true), "embed-text", "local/my-minilm", "Hello world.", "--json");
+        var catalog = CliRunner.Run(SharedStore.Settings, "embed-text", cached.Card.Handle, "Hello world.", "--json");
+        Assert.True(own.ExitCode == 0, own.AllText);
+        Assert.Equal(catalog.Output, own.Output);
+    }
+
+    [Fact]
     public void Model_file_errors_say_what_to_give()
     {
         using var home = new TempHome();
