@@ -33,16 +33,8 @@ public sealed class ImportDarknetCommand(ZooContext context) : Command<ImportDar
         var weights = Path.GetFullPath(settings.Weights);
         var target = settings.TargetFor(weights);
         // Import before creating anything, so that a refused model leaves no file or folder behind.
-        var labels = ReadLabels(settings.Labels);
-        DarknetImportResult result;
-        try
-        {
-            result = DarknetImporter.Import(settings.Cfg, weights, new DarknetImportOptions { Labels = labels });
-        }
-        catch (ArgumentException ex) when (ex.ParamName == "labels")
-        {
-            throw new ZooUsageException($"--labels '{settings.Labels}': {ex.Message.Split(" (Parameter")[0]}");
-        }
+        var labels = settings.Labels is { } option ? LocalModelCards.LabelNames(option) : null;
+        var result = DarknetImporter.Import(settings.Cfg, weights, new DarknetImportOptions { Labels = labels });
         ImportReport.Save(result.Model, target);
         ImportReport.WriteCounts(context, "Darknet layer", "count", result.LayerCounts.OrderBy(kv => kv.Key, StringComparer.Ordinal));
         var outputs = string.Join(", ", result.Model.Outputs.Select(o => $"{o.Name}[{string.Join(",", o.Shape.Select(d => d.Value?.ToString(CultureInfo.InvariantCulture) ?? "?"))}]"));
@@ -53,23 +45,6 @@ public sealed class ImportDarknetCommand(ZooContext context) : Command<ImportDar
             result.Model, DarknetImporter.Opset, result.Elapsed, target);
         WriteDescription(result.Model, target, labels);
         return 0;
-    }
-
-    private static IReadOnlyList<string>? ReadLabels(string? option)
-    {
-        if (option is null)
-        {
-            return null;
-        }
-        if (option.StartsWith(LabelSets.BuiltinPrefix, StringComparison.Ordinal))
-        {
-            return LabelSets.Builtin(option[LabelSets.BuiltinPrefix.Length..]);
-        }
-        if (!File.Exists(option))
-        {
-            throw new ZooUsageException($"the label file '{option}' does not exist; give a text file with one class name per line (Darknet's .names), or builtin:NAME ({string.Join(", ", LabelSets.BuiltinNames)}).");
-        }
-        return LabelSets.Parse(File.ReadAllText(option));
     }
 
     /// <summary>Says what the file tells the zoo about itself, and how to run it.</summary>

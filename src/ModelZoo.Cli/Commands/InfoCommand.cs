@@ -37,23 +37,10 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
     /// <summary>The card a model file runs as with no flags: its catalog card, or the one it describes itself with.</summary>
     private ModelCard FileCard(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw ZooErrors.ModelFileMissing.Raise($"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
-        }
-        if (LocalModelCards.CatalogTwin(context.Catalog, path, null) is { } twin)
-        {
-            context.Status.MarkupLine($"[grey]known model:[/] {Markup.Escape(path)} is the file of {Markup.Escape(twin.Handle)} (same SHA-256)");
-            return twin;
-        }
-        var task = LocalModelCards.DescribedTask(path) ?? throw new ZooUsageException(
+        LocalModelCards.RequireFile(path);
+        var task = LocalModelCards.CatalogTwin(context.Catalog, path, null)?.Task ?? LocalModelCards.DescribedTask(path) ?? throw new ZooUsageException(
             $"'{path}' is neither a catalog model's file nor one that describes itself, so what it does is not known; run it with a command and flags (`zoo classify {path} --labels FILE …`) or describe it with `zoo card new {path} --task TASK`.");
-        var (card, assumed) = LocalModelCards.Infer(path, task, new LocalCardOptions(), context.Settings);
-        foreach (var note in assumed)
-        {
-            context.Status.MarkupLine($"[grey]assumed:[/] {Markup.Escape(note)}");
-        }
-        return card;
+        return LocalModelCards.Resolve(context, path, task, null);
     }
 
     private static void WriteHeader(IAnsiConsole console, ModelCard card)

@@ -218,10 +218,7 @@ public sealed class QuantizeCommand(ZooContext context) : AsyncCommand<QuantizeC
         {
             return registered;
         }
-        if (!File.Exists(full))
-        {
-            throw ZooErrors.ModelFileMissing.Raise($"The model file '{model}' does not exist; check the path, or give a catalog handle from `zoo list`.");
-        }
+        LocalModelCards.RequireFile(model);
         return LocalModelCards.DescribedTask(full) is { } task
             ? LocalModelCards.Resolve(context, full, task, null)
             : throw new ZooUsageException(

@@ -44,6 +44,7 @@ public static class ApiFlags
         ("SessionSettings.IntraOpThreads", "--threads"),
         ("SessionSettings.Provider", "--device"),
         ("HeadlessCutter.Cut at", "--at"),
+        ("DarknetImportOptions.Labels", "--labels"),
     ];
 
     // Longest first, so that a member that starts another (Unfreeze, UnfreezeFrom) never replaces part of it.

@@ -53,6 +53,33 @@ public static class LocalModelCards
         return card;
     }
 
+    /// <summary>The full path of the model file <paramref name="path"/> names.</summary>
+    /// <exception cref="ZooException">The file does not exist (code <c>model-file-missing</c>).</exception>
+    public static string RequireFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return File.Exists(full) ? full : throw ZooErrors.ModelFileMissing.Raise(
+            $"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
+    }
+
+    /// <summary>The class names a <c>--labels</c> value gives: a file's lines, or a built-in set for <c>builtin:NAME</c>.</summary>
+    /// <exception cref="ZooUsageException">The file does not exist, or the set is not built in.</exception>
+    public static IReadOnlyList<string> LabelNames(string labels) => LabelFile(labels) is { } path
+        ? LabelSets.Parse(File.ReadAllText(path))
+        : LabelSets.Builtin(labels[LabelSets.BuiltinPrefix.Length..]);
+
+    /// <summary>The full path of a <c>--labels FILE</c>; null for <c>builtin:NAME</c>.</summary>
+    private static string? LabelFile(string labels)
+    {
+        if (labels.StartsWith(LabelSets.BuiltinPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var full = Path.GetFullPath(labels);
+        return File.Exists(full) ? full : throw new ZooUsageException(
+            $"the label file '{labels}' does not exist; give a text file with one label per line, or builtin:NAME ({string.Join(", ", LabelSets.BuiltinNames)}).");
+    }
+
     /// <summary>
     /// The catalog card (of <paramref name="task"/>, when given) whose model file is this very file (same size, then same
     /// SHA-256) and whose other files (TFJS weight shards, …) lie beside it under their card names, alike, with those
@@ -123,12 +150,7 @@ public static class LocalModelCards
     public static (ModelCard Card, IReadOnlyList<string> Assumed) Infer(string path, ModelTask task, LocalCardOptions options, ZooSettings settings)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw ZooErrors.ModelFileMissing.Raise(
-                $"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
-        }
+        var full = RequireFile(path);
         var tfjs = full.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         var tflite = !tfjs && ModelZoo.Import.Tflite.TfliteImporter.IsTflite(full);
         var files = new List<ModelFile> { FileEntry(full, "model") };
@@ -299,14 +321,9 @@ public static class LocalModelCards
     {
         if (options.Labels is { } labels)
         {
-            if (labels.StartsWith(LabelSets.BuiltinPrefix, StringComparison.Ordinal))
+            if (LabelFile(labels) is not { } full)
             {
                 return new LabelsSpec { Source = labels };
-            }
-            var full = Path.GetFullPath(labels);
-            if (!File.Exists(full))
-            {
-                throw new ZooUsageException($"the label file '{labels}' does not exist; give a text file with one label per line, or builtin:NAME ({string.Join(", ", LabelSets.BuiltinNames)}).");
             }
             var entry = FileEntry(full, "labels");
             if (files.Any(f => string.Equals(f.Name, entry.Name, StringComparison.OrdinalIgnoreCase)))

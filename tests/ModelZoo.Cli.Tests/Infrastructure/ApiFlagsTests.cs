@@ -52,7 +52,7 @@ public sealed class ApiFlagsTests
     public void Every_member_in_the_table_exists_in_the_library()
     {
         Type[] types = [typeof(ImageTaskOptions), typeof(ClassificationOptions), typeof(ModelCatalog), typeof(BatchWorkerOptions), typeof(BatchBroker),
-            typeof(BatchQueues), typeof(BatchShard), typeof(BatchTasks), typeof(BatchCollector),
+            typeof(BatchQueues), typeof(BatchShard), typeof(BatchTasks), typeof(BatchCollector), typeof(ModelZoo.Import.Darknet.DarknetImportOptions),
             typeof(TransferOptions), typeof(HeadTrainingOptions), typeof(SessionSettings), typeof(HeadlessCutter)];
         foreach (var (member, _) in ApiFlags.Table)
         {

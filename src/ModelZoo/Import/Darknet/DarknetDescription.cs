@@ -16,7 +16,8 @@ internal static class DarknetDescription
 
     /// <summary>Writes the description when the network is a detector or a classifier over an image; leaves any other
     /// network (a regressor, a recurrent text model) undescribed, since what its output means is not in the cfg.</summary>
-    /// <exception cref="ArgumentException"><paramref name="labels"/> holds fewer names than the model has classes.</exception>
+    /// <exception cref="ZooUsageException"><paramref name="labels"/> holds fewer names than the model has classes, or the
+    /// network takes no class names.</exception>
     public static void Write(OnnxModel model, DarknetCfg cfg, IEnumerable<string> headKinds, (int Width, int Height, int Channels) size,
         IReadOnlyList<string>? labels)
     {
@@ -30,14 +31,14 @@ internal static class DarknetDescription
         {
             if (labels is not null)
             {
-                throw new ArgumentException("class names were given for a network that is neither a detector nor a classifier.", nameof(labels));
+                throw new ZooUsageException("DarknetImportOptions.Labels gives class names for a network that is neither a detector nor a classifier; leave them out.");
             }
             return;
         }
         var classes = ClassCount(model, classifier);
         if (labels is not null && labels.Count < classes)
         {
-            throw new ArgumentException($"{labels.Count} class names were given for a model with {classes} classes; give one name per class.", nameof(labels));
+            throw new ZooUsageException($"{labels.Count} class names were given for a model with {classes} classes (DarknetImportOptions.Labels); give one name per class.");
         }
         // libdarknet reads the whole names file and uses the first `classes` entries: its ImageNet-1k models name their
         // classes with the first 1000 lines of the 21842-line imagenet.shortnames.list.

@@ -33,7 +33,8 @@ public static class DarknetImporter
     /// <summary>Imports <paramref name="cfgPath"/> with the weights in <paramref name="weightsPath"/>.</summary>
     /// <exception cref="DarknetModelException">A file is missing or malformed, the weights do not match the cfg, or a
     /// layer is not supported.</exception>
-    /// <exception cref="ArgumentException"><see cref="DarknetImportOptions.Labels"/> holds fewer names than the model has classes.</exception>
+    /// <exception cref="ZooUsageException"><see cref="DarknetImportOptions.Labels"/> holds fewer names than the model has
+    /// classes, or the network takes none.</exception>
     public static DarknetImportResult Import(string cfgPath, string weightsPath, DarknetImportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(cfgPath);
