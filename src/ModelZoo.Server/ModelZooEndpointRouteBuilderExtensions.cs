@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using ModelZoo.Server.Cloud;
-using ModelZoo.Server.Http;
 using ModelZoo.Server.Web;
 
 namespace ModelZoo.Server;

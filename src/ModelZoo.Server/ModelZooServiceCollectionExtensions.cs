@@ -2,12 +2,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Server.Adapters;
-using ModelZoo.Server.Hosting;
-using ModelZoo.Server.Http;
-using ModelZoo.Store;
 
 namespace ModelZoo.Server;
 

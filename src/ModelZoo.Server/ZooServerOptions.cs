@@ -1,8 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Server.Adapters;
-using ModelZoo.Store;
-
 namespace ModelZoo.Server;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using ModelZoo.Cli.Infrastructure;
-using ModelZoo.Tasks;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,5 +1,3 @@
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo card rm</c>: unregisters cards you registered (<c>zoo train</c>, <c>zoo quantize</c>, <c>zoo card

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Numerics.Tensors;
-using ModelZoo.Tasks;
 
 namespace ModelZoo.Cli.Commands;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using ModelZoo.Tasks;
 using ModelZoo.Training.Data;
 using ModelZoo.Training.Transfer;
 

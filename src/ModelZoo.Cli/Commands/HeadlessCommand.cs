@@ -1,7 +1,4 @@
-using System.Globalization;
-using ModelZoo.Catalog;
 using ModelZoo.Onnx;
-using ModelZoo.Runtime;
 
 namespace ModelZoo.Cli.Commands;
 

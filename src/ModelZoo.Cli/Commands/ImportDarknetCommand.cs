@@ -1,5 +1,3 @@
-using System.Globalization;
-using ModelZoo.Catalog;
 using ModelZoo.Import.Darknet;
 
 namespace ModelZoo.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo info</c>: one card in full, licence first; for a model file, the card it runs as.</summary>

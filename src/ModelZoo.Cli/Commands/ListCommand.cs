@@ -1,5 +1,3 @@
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo list</c>: the catalog as a table or JSON.</summary>

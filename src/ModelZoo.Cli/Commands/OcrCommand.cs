@@ -1,7 +1,4 @@
-using System.Globalization;
 using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-using ModelZoo.Tasks;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Cli.Commands;

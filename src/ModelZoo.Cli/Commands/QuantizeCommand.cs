@@ -1,5 +1,3 @@
-using System.Globalization;
-using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Import;
 using ModelZoo.Onnx;

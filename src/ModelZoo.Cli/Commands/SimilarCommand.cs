@@ -1,6 +1,3 @@
-using System.Globalization;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo similar</c>: texts ranked by cosine similarity to a query.</summary>

@@ -1,5 +1,3 @@
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary>The image-task verbs (<c>zoo detect</c>, <c>pose</c>, <c>segment</c>, …): one command over the task

@@ -1,5 +1,3 @@
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary>Registers one verb per task descriptor that has one (<see cref="TaskRegistry.Commands"/>), in registration

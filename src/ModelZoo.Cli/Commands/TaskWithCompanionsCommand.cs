@@ -1,5 +1,3 @@
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary>An image-task verb whose task takes companion models (<c>zoo faces --attributes</c>); otherwise the same

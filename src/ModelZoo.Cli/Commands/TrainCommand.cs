@@ -1,4 +1,3 @@
-using System.Globalization;
 using ModelZoo.Training.Data;
 using ModelZoo.Training.FineTuning;
 using ModelZoo.Training.Heads;

@@ -1,5 +1,3 @@
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Cli.Commands;
 
 /// <summary><c>zoo upscale</c>: super-resolution of images, written as PNGs; output, JSON and console view come from

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using ModelZoo.Tasks;
 using ModelZoo.Training.DetectionMetrics;
 
 namespace ModelZoo.Cli.Commands;

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ModelZoo.Tasks;
 using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using ModelZoo.Runtime;
 using ModelZoo.Store;
-using ModelZoo.Tasks;
 using Spectre.Console;
 
 namespace ModelZoo.Cli.Infrastructure;

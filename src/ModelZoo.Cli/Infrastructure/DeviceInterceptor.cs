@@ -1,5 +1,3 @@
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Gives every command with <c>--device</c> the settings' default device (<c>ZOO_DEVICE</c>) when the flag is

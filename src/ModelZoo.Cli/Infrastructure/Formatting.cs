@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using ModelZoo.Catalog;
 
 namespace ModelZoo.Cli.Infrastructure;
 

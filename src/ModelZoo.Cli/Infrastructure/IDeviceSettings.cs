@@ -1,5 +1,3 @@
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Settings of a command that takes <c>--device</c>; <see cref="DeviceInterceptor"/> fills it from

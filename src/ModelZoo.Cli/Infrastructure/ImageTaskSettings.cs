@@ -1,6 +1,3 @@
-using ModelZoo.Runtime;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Options shared by commands that run an image model over files.</summary>

@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using ModelZoo.Catalog;
 using ModelZoo.Import;
 using ModelZoo.Onnx;
-using ModelZoo.Tasks;
 
 namespace ModelZoo.Cli.Infrastructure;
 

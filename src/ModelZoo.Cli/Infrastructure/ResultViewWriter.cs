@@ -1,5 +1,3 @@
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Draws a task's <see cref="ResultView"/> on the console: the image's heading, then its tables (rounded

@@ -1,5 +1,3 @@
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Options of commands that run a model through ONNX Runtime: its threads and its execution provider.</summary>

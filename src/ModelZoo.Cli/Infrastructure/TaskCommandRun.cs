@@ -1,5 +1,3 @@
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using ModelZoo.Catalog;
 
 namespace ModelZoo.Cli.Infrastructure;
 

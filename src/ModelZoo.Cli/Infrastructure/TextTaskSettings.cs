@@ -1,6 +1,3 @@
-using ModelZoo.Runtime;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>

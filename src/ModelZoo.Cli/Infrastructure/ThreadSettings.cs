@@ -1,5 +1,3 @@
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Cli.Infrastructure;
 
 /// <summary>Options of commands that run a model on the CPU through ONNX Runtime: how many threads it may use.</summary>

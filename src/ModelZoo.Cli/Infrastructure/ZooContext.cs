@@ -1,4 +1,3 @@
-using ModelZoo.Catalog;
 using ModelZoo.Store;
 
 namespace ModelZoo.Cli.Infrastructure;

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Server.Adapters;
 
 /// <summary>

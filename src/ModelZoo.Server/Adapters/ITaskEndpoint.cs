@@ -1,8 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Server.Adapters;
 
 /// <summary>

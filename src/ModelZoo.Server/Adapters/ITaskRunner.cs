@@ -1,6 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Server.Hosting;
-
 namespace ModelZoo.Server.Adapters;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using ModelZoo.Server.Hosting;
-
 namespace ModelZoo.Server.Adapters;
 
 /// <summary>A loaded model whose predictions are <typeparamref name="TResult"/> results.</summary>

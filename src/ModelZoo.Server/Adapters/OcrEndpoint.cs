@@ -1,8 +1,3 @@
-using System.Text.Json;
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
-using ModelZoo.Tasks;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Server.Adapters;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Adapters;
 

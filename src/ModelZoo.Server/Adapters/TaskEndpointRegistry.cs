@@ -1,6 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Server.Adapters;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Server.Adapters;
 
 /// <summary>Serves <see cref="ModelTask.TextEmbedding"/> models through <see cref="TextEmbedder"/>: the request body is one

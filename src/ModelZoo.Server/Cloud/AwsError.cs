@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace ModelZoo.Server.Cloud;
 
 /// <summary>An error in the AWS JSON protocol's shape: <c>{"__type":"…Exception","message":"…"}</c> with an HTTP status.</summary>

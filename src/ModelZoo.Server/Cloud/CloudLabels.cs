@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Server.Adapters;
-using ModelZoo.Server.Hosting;
-using ModelZoo.Server.Http;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Server.Cloud;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using ModelZoo.Catalog;
-using ModelZoo.Tasks;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Server.Cloud;

@@ -1,11 +1,5 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using ModelZoo.Server.Adapters;
-using ModelZoo.Server.Hosting;
-using ModelZoo.Server.Http;
-using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Cloud;
 

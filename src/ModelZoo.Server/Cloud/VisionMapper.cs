@@ -1,4 +1,3 @@
-using ModelZoo.Tasks;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Server.Cloud;

@@ -1,5 +1,3 @@
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Server.Hosting;
 
 /// <summary>What the <see cref="ModelPool"/> loads, charges and evicts: a task pipeline (<see cref="ServedModel"/>) or a

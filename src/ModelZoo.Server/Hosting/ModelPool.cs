@@ -1,10 +1,6 @@
 using Microsoft.Extensions.Logging;
-using ModelZoo.Catalog;
 using ModelZoo.Import;
-using ModelZoo.Runtime;
-using ModelZoo.Server.Adapters;
 using ModelZoo.Server.InferenceProtocol;
-using ModelZoo.Store;
 
 namespace ModelZoo.Server.Hosting;
 

@@ -1,8 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Server.Adapters;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Server.Hosting;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Server.Adapters;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Server.Hosting;
 
 /// <summary>A served task pipeline whose predictions are <typeparamref name="TResult"/> results.</summary>

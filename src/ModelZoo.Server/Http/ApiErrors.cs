@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Server.Hosting;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Server.Http;
 
 /// <summary>The native API's error body, <c>{"error":{"code","message"}}</c>, and how library errors map to HTTP statuses.</summary>

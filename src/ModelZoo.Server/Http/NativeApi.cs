@@ -2,15 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Server.Adapters;
-using ModelZoo.Server.Hosting;
-using ModelZoo.Store;
-using ModelZoo.Tasks;
 
 namespace ModelZoo.Server.Http;
 

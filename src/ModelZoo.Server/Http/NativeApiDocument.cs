@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
-using ModelZoo.Server.Adapters;
 
 namespace ModelZoo.Server.Http;
 

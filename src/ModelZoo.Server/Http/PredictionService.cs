@@ -1,10 +1,4 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Server.Adapters;
-using ModelZoo.Server.Hosting;
-using ModelZoo.Tasks;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Server.Http;

@@ -1,7 +1,5 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using ModelZoo.Server.Hosting;
 
 namespace ModelZoo.Server.Http;
 

@@ -2,10 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ModelZoo.Catalog;
-using ModelZoo.Server.Hosting;
-using ModelZoo.Server.Http;
-using ModelZoo.Store;
 
 namespace ModelZoo.Server.InferenceProtocol;
 

@@ -1,8 +1,4 @@
 using Microsoft.Extensions.Logging;
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Server.Hosting;
-using ModelZoo.Store;
 
 namespace ModelZoo.Server.InferenceProtocol;
 

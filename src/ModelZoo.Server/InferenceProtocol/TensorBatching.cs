@@ -1,6 +1,3 @@
-using ModelZoo.Runtime;
-using ModelZoo.Server.Hosting;
-
 namespace ModelZoo.Server.InferenceProtocol;
 
 /// <summary>

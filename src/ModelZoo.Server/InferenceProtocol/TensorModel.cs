@@ -1,7 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Server.Hosting;
-
 namespace ModelZoo.Server.InferenceProtocol;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Server.InferenceProtocol;
 
 /// <summary>One tensor-level inference: the model's inputs by name, already checked against the model, and the

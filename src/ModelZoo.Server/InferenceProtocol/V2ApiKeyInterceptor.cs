@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using ModelZoo.Server.Http;
 
 namespace ModelZoo.Server.InferenceProtocol;
 

@@ -1,7 +1,5 @@
 using Google.Protobuf;
 using Grpc.Core;
-using ModelZoo.Runtime;
-using ModelZoo.Server.Http;
 using ModelZoo.Server.InferenceProtocol.Grpc;
 
 namespace ModelZoo.Server.InferenceProtocol;

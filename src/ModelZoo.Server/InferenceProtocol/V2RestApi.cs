@@ -1,13 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Server.Hosting;
-using ModelZoo.Server.Http;
 
 namespace ModelZoo.Server.InferenceProtocol;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ModelZoo.Training.Data;
 
 /// <summary>Checks that a labelled image set can train a classifier.</summary>

@@ -1,5 +1,3 @@
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Training.DetectionMetrics;
 
 /// <summary>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using ModelZoo.Imaging;
-using ModelZoo.Tasks;
 
 namespace ModelZoo.Training.DetectionMetrics;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using ModelZoo.Training.Reports;
 using ScottPlot;
 
 namespace ModelZoo.Training.DetectionMetrics;

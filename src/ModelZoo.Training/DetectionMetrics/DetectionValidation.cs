@@ -1,5 +1,3 @@
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Training.DetectionMetrics;
 
 /// <summary>Runs a detector over a labelled set and scores it with <see cref="CocoDetectionMetric"/>.</summary>

@@ -1,5 +1,3 @@
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Training.DetectionMetrics;
 
 /// <summary>One labelled object: its class name, box in image pixels, COCO's <c>iscrowd</c> flag and, when the labels

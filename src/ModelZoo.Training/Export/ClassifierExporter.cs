@@ -1,6 +1,3 @@
-using ModelZoo.Training.Heads;
-using System.Globalization;
-using ModelZoo.Catalog;
 using ModelZoo.Import;
 using ModelZoo.Onnx;
 using ModelZoo.Onnx.Proto;

@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using ModelZoo.Catalog;
 using ModelZoo.Imaging;
 using ModelZoo.Onnx;
 using ModelZoo.Runtime;
-using ModelZoo.Tasks;
-using ModelZoo.Training.Data;
 
 namespace ModelZoo.Training.Features;
 

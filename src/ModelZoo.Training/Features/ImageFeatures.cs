@@ -1,5 +1,3 @@
-using ModelZoo.Training.Data;
-
 namespace ModelZoo.Training.Features;
 
 /// <summary>The feature vectors of one image, or why it has none.</summary>

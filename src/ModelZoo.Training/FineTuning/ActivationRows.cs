@@ -1,4 +1,3 @@
-using ModelZoo.Training.Data;
 using ModelZoo.Training.Metrics;
 using ModelZoo.Training.Transfer;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ModelZoo.Training.Heads;
 using ModelZoo.Training.Metrics;
 using ModelZoo.Training.Optimizers;
 using ModelZoo.Training.Transfer;

@@ -1,6 +1,5 @@
 using ModelZoo.Runtime;
 using ModelZoo.Training.FineTuning.Gradients;
-using ModelZoo.Training.Heads;
 using ModelZoo.Training.Optimizers;
 
 namespace ModelZoo.Training.FineTuning;

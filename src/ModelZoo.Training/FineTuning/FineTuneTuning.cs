@@ -1,5 +1,3 @@
-using ModelZoo.Training.Heads;
-
 namespace ModelZoo.Training.FineTuning;
 
 /// <summary>What the fine-tuning epochs did; <see cref="BestEpoch"/> 0 means the frozen start stayed best.</summary>

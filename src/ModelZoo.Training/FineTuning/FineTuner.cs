@@ -1,7 +1,5 @@
-using ModelZoo.Catalog;
 using ModelZoo.Onnx;
 using ModelZoo.Store;
-using ModelZoo.Training.Data;
 using ModelZoo.Training.Features;
 using ModelZoo.Training.Transfer;
 

@@ -1,9 +1,7 @@
-using System.Globalization;
 using ModelZoo.Onnx;
 using ModelZoo.Onnx.Proto;
 using ModelZoo.Runtime;
 using ModelZoo.Training.FineTuning.Gradients;
-using ModelZoo.Training.Heads;
 using static ModelZoo.Training.FineTuning.Gradients.GraphEmitter;
 
 namespace ModelZoo.Training.FineTuning;

@@ -1,11 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
-using ModelZoo.Catalog;
 using ModelZoo.Onnx;
 using ModelZoo.Runtime;
 using ModelZoo.Training.FineTuning.Gradients;
-using ModelZoo.Training.Heads;
-using ModelZoo.Training.Reports;
 using ModelZoo.Training.Transfer;
 
 namespace ModelZoo.Training.FineTuning;

@@ -1,7 +1,4 @@
-using ModelZoo.Tasks;
-using ModelZoo.Training.Data;
 using ModelZoo.Training.Metrics;
-using ModelZoo.Training.Reports;
 
 namespace ModelZoo.Training.Transfer;
 

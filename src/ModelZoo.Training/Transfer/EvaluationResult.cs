@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ModelZoo.Training.Metrics;
-using ModelZoo.Training.Reports;
 
 namespace ModelZoo.Training.Transfer;
 

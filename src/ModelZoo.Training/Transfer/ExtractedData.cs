@@ -1,7 +1,3 @@
-using ModelZoo.Training.Data;
-using ModelZoo.Training.Heads;
-using ModelZoo.Training.Reports;
-
 namespace ModelZoo.Training.Transfer;
 
 /// <summary>What a run's extraction produced: one vector per usable image, the augmented views of the training images, the split.</summary>

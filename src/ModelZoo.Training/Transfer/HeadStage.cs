@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using ModelZoo.Catalog;
-using ModelZoo.Training.Heads;
-using ModelZoo.Training.Reports;
 
 namespace ModelZoo.Training.Transfer;
 

@@ -1,5 +1,4 @@
 using ModelZoo.Imaging;
-using ModelZoo.Training.Reports;
 using SkiaSharp;
 
 namespace ModelZoo.Training.Transfer;

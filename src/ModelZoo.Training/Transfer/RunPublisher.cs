@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
-using ModelZoo.Catalog;
 using ModelZoo.Onnx.Proto;
-using ModelZoo.Training.Reports;
 
 namespace ModelZoo.Training.Transfer;
 

@@ -1,5 +1,3 @@
-using ModelZoo.Training.Reports;
-
 namespace ModelZoo.Training.Transfer;
 
 /// <summary>What a stage trains on.</summary>

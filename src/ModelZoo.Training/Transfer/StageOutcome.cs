@@ -1,5 +1,4 @@
 using ModelZoo.Onnx;
-using ModelZoo.Training.Heads;
 
 namespace ModelZoo.Training.Transfer;
 

@@ -1,9 +1,6 @@
-using ModelZoo.Catalog;
 using ModelZoo.Import;
 using ModelZoo.Onnx;
 using ModelZoo.Store;
-using ModelZoo.Tasks;
-using ModelZoo.Training.Data;
 
 namespace ModelZoo.Training.Transfer;
 

@@ -1,12 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
-using ModelZoo.Catalog;
 using ModelZoo.Store;
-using ModelZoo.Tasks;
-using ModelZoo.Training.Data;
 using ModelZoo.Training.Features;
 using ModelZoo.Training.Metrics;
-using ModelZoo.Training.Reports;
 
 namespace ModelZoo.Training.Transfer;
 

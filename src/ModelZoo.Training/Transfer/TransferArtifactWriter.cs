@@ -1,11 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using ModelZoo.Catalog;
 using ModelZoo.Training.Export;
-using ModelZoo.Training.Heads;
-using ModelZoo.Training.Reports;
 
 namespace ModelZoo.Training.Transfer;
 

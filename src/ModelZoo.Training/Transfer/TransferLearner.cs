@@ -1,7 +1,5 @@
-using ModelZoo.Catalog;
 using ModelZoo.Runtime;
 using ModelZoo.Store;
-using ModelZoo.Training.Data;
 using ModelZoo.Training.Features;
 
 namespace ModelZoo.Training.Transfer;

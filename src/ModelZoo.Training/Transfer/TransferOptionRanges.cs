@@ -1,6 +1,3 @@
-using System.Globalization;
-using ModelZoo.Training.Data;
-using ModelZoo.Training.Heads;
 using static ModelZoo.Training.OptionCheck;
 
 namespace ModelZoo.Training.Transfer;

@@ -1,7 +1,4 @@
-using System.Globalization;
 using ModelZoo.Runtime;
-using ModelZoo.Training.Data;
-using ModelZoo.Training.Heads;
 using ModelZoo.Training.Optimizers;
 
 namespace ModelZoo.Training.Transfer;

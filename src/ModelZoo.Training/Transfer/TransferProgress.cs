@@ -1,5 +1,3 @@
-using ModelZoo.Training.Heads;
-
 namespace ModelZoo.Training.Transfer;
 
 /// <summary>A progress event of <see cref="TransferLearner.TrainAsync"/>.</summary>

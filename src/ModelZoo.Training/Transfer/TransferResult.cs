@@ -1,8 +1,5 @@
-using ModelZoo.Catalog;
 using ModelZoo.Training.FineTuning;
-using ModelZoo.Training.Heads;
 using ModelZoo.Training.Metrics;
-using ModelZoo.Training.Reports;
 
 namespace ModelZoo.Training.Transfer;
 

@@ -1,9 +1,5 @@
-using ModelZoo.Catalog;
 using ModelZoo.Onnx;
-using ModelZoo.Training.Data;
-using ModelZoo.Training.Heads;
 using ModelZoo.Training.Metrics;
-using ModelZoo.Training.Reports;
 
 namespace ModelZoo.Training.Transfer;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ModelZoo.Store;
 
 namespace ModelZoo.Catalog;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using ModelZoo.Catalog;
 
 namespace ModelZoo.Imaging;
 

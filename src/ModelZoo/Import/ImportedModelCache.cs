@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using ModelZoo.Catalog;
 using ModelZoo.Import.Tflite;
 using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx;
-using ModelZoo.Store;
 
 namespace ModelZoo.Import;
 

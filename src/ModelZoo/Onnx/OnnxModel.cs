@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using ModelZoo.Onnx.Proto;
-using ModelZoo.Runtime;
 
 namespace ModelZoo.Onnx;
 

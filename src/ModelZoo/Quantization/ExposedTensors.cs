@@ -1,7 +1,5 @@
-using ModelZoo.Catalog;
 using ModelZoo.Onnx;
 using ModelZoo.Onnx.Proto;
-using ModelZoo.Runtime;
 
 namespace ModelZoo.Quantization;
 

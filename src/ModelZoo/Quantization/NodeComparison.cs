@@ -1,9 +1,5 @@
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
 using ModelZoo.Onnx;
 using ModelZoo.Onnx.Proto;
-using ModelZoo.Runtime;
-using ModelZoo.Tasks;
 
 namespace ModelZoo.Quantization;
 

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using ModelZoo.Catalog;
-using ModelZoo.Store;
 
 namespace ModelZoo.Quantization;
 

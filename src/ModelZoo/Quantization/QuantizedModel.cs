@@ -1,4 +1,3 @@
-using System.Globalization;
 using ModelZoo.Onnx;
 
 namespace ModelZoo.Quantization;

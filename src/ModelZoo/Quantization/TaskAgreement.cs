@@ -1,9 +1,3 @@
-using System.Globalization;
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-using ModelZoo.Tasks;
-
 namespace ModelZoo.Quantization;
 
 /// <summary>

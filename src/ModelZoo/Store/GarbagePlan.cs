@@ -1,5 +1,3 @@
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Store;
 
 /// <summary>What a garbage collection will delete, computed before anything is deleted (plan, then execute).</summary>

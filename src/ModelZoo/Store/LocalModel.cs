@@ -1,5 +1,3 @@
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Store;
 
 /// <summary>A model whose files are all in the store, with the local path of each file by its card name.

@@ -1,8 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>

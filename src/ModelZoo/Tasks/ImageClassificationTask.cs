@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using ModelZoo.Catalog;
-using ModelZoo.Store;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ImageClassification"/> task: <see cref="ImageClassifier"/>, the most likely classes

@@ -1,8 +1,4 @@
 using System.Numerics.Tensors;
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
 
 namespace ModelZoo.Tasks;
 

@@ -1,7 +1,3 @@
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>

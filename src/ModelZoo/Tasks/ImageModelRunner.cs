@@ -1,7 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using ModelZoo.Imaging;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>The result of one image in a batch run: a value, or the error that kept the image out.</summary>

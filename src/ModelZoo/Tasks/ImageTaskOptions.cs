@@ -1,6 +1,3 @@
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>Options shared by the image task pipelines.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ModelZoo.Tasks.Ocr;
 
 namespace ModelZoo.Tasks;

@@ -1,5 +1,3 @@
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>The decoder names each task's pipeline has, for checking cards before they are used.</summary>

@@ -1,5 +1,3 @@
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>Checks shared by the task pipelines' <c>Open</c> methods.</summary>

@@ -1,8 +1,5 @@
-using ModelZoo.Catalog;
 using ModelZoo.Import;
 using ModelZoo.Onnx;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
 
 namespace ModelZoo.Tasks;
 

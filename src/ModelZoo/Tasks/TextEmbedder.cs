@@ -1,7 +1,4 @@
 using System.Numerics.Tensors;
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
 
 namespace ModelZoo.Tasks;
 

@@ -1,5 +1,4 @@
 using Microsoft.ML.Tokenizers;
-using ModelZoo.Catalog;
 
 namespace ModelZoo.Tasks;
 

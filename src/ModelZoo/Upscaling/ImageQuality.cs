@@ -1,5 +1,3 @@
-using ModelZoo.Imaging;
-
 namespace ModelZoo.Upscaling;
 
 /// <summary>Full-reference image quality figures.</summary>

@@ -1,6 +1,3 @@
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Upscaling;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ModelZoo.Batch;
 
 namespace ModelZoo.Cli.Commands.Batch;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using Google.Protobuf;
 using ModelZoo.Import;
 using ModelZoo.Onnx.Proto;

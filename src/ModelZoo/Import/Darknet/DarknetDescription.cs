@@ -1,4 +1,3 @@
-using ModelZoo.Catalog;
 using ModelZoo.Onnx;
 
 namespace ModelZoo.Import.Darknet;

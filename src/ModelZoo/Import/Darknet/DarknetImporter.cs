@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using ModelZoo.Onnx;
 using ModelZoo.Import.Tfjs;
 using ModelZoo.Onnx.Proto;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ModelZoo.Import.Darknet;
 
 /// <summary>One <c>[type]</c> section of a Darknet cfg with its <c>key=value</c> options and the lines they came from.

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ModelZoo.Import.Darknet;
 
 /// <summary>

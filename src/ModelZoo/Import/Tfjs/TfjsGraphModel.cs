@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ModelZoo.Import.Tfjs;
 
 /// <summary>The parts of a TFJS <c>model.json</c> the importer uses.</summary>

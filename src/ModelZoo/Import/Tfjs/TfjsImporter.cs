@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text.Json;
 using ModelZoo.Import.Tfjs.Layers;
 using ModelZoo.Onnx;
 using ModelZoo.Onnx.Proto;

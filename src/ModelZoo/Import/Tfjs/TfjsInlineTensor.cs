@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ModelZoo.Import.Tfjs;
 
 /// <summary>Reads a TensorFlow <c>TensorProto</c> written inline in a node attribute (<c>tensorContent</c> or typed value

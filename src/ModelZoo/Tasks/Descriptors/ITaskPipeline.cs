@@ -1,6 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>Cell text shared by the tasks' <see cref="ResultView"/>s, so that every table writes a box the same way.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>The names tasks have in model cards and on the command line (<c>object-detection</c>, …).</summary>

@@ -1,6 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>

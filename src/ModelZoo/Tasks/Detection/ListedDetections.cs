@@ -1,5 +1,3 @@
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>Reads detectors whose graph already lists its detections as parallel tensors: four box coordinates,

@@ -1,5 +1,3 @@
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using ModelZoo.Catalog;
 
 namespace ModelZoo.Tasks;
 

@@ -1,5 +1,3 @@
-using ModelZoo.Imaging;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>Cuts the square around a face that attribute models are fed.</summary>

@@ -1,5 +1,3 @@
-using ModelZoo.Catalog;
-
 namespace ModelZoo.Tasks.Ocr;
 
 /// <summary>The cards an OCR pipeline runs: a text detector, a line recogniser and, optionally, a 0°/180° classifier.</summary>

@@ -1,6 +1,3 @@
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-
 namespace ModelZoo.Tasks.Ocr;
 
 /// <summary>Thresholds and limits of the <see cref="TextSpotter"/> pipeline; the defaults are PaddleOCR's inference defaults.</summary>

@@ -1,5 +1,3 @@
-using ModelZoo.Imaging;
-
 namespace ModelZoo.Tasks.Ocr;
 
 /// <summary>

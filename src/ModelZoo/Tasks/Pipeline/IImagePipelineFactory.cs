@@ -1,7 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Store;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ModelZoo.Runtime;
 
 namespace ModelZoo.Tasks;
 

@@ -1,5 +1,3 @@
-using ModelZoo.Imaging;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>A file the loop decoded and prepared on a worker, with the file's upright size (the image may be decoded

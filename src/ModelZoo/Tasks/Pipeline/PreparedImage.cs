@@ -1,5 +1,3 @@
-using ModelZoo.Imaging;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>One image as the model takes it: its input tensor (float, uint8 or int32 elements, one image's worth), the

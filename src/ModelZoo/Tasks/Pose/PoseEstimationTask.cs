@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using ModelZoo.Catalog;
-using ModelZoo.Store;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.PoseEstimation"/> task: <see cref="PoseEstimator"/>, 17 COCO keypoints per person.

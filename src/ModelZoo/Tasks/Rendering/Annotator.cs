@@ -1,4 +1,3 @@
-using ModelZoo.Imaging;
 using SkiaSharp;
 
 namespace ModelZoo.Tasks;

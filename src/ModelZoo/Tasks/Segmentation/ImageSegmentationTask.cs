@@ -1,7 +1,3 @@
-using System.Text.Json;
-using ModelZoo.Catalog;
-using ModelZoo.Store;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ImageSegmentation"/> task: <see cref="Segmenter"/>, one mask per class.

@@ -1,10 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
 
 namespace ModelZoo.Tasks;
 

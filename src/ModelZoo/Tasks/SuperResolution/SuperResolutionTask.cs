@@ -1,6 +1,3 @@
-using System.Text.Json;
-using ModelZoo.Catalog;
-using ModelZoo.Store;
 using SkiaSharp;
 
 namespace ModelZoo.Tasks;

@@ -1,5 +1,3 @@
-using ModelZoo.Imaging;
-
 namespace ModelZoo.Tasks;
 
 /// <summary>The result of upscaling one image.</summary>

@@ -1,7 +1,3 @@
-using ModelZoo.Catalog;
-using ModelZoo.Imaging;
-using ModelZoo.Runtime;
-using ModelZoo.Store;
 using ModelZoo.Upscaling;
 
 namespace ModelZoo.Tasks;

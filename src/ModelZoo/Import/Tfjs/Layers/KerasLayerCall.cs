@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ModelZoo.Import.Tfjs.Layers;
 
 /// <summary>One call of a Keras layer: its class, configuration and input tensors, and the graph builder its

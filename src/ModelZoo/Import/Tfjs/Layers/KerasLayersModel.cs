@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ModelZoo.Import.Tfjs.Layers;
 
 /// <summary>
