@@ -28,7 +28,7 @@ internal static class TaskAgreement
 
     private static QuantizationAgreement Detections(ImageModelRunner a, ImageModelRunner b, ModelCard card, IReadOnlyList<RgbImage> images, double threshold)
     {
-        var decoder = DetectionDecoders.Registry.Get(card);
+        var decoder = ObjectDetector.DecoderTable.Get(card);
         var classCount = card.Labels?.Count;
         var options = new DetectionOptions();
         int floatBoxes = 0, intBoxes = 0, matched = 0;
@@ -100,7 +100,7 @@ internal static class TaskAgreement
 
     private static QuantizationAgreement Keypoints(ImageModelRunner a, ImageModelRunner b, ModelCard card, IReadOnlyList<RgbImage> images, double threshold)
     {
-        var decoder = PoseDecoders.Registry.Get(card);
+        var decoder = PoseEstimator.DecoderTable.Get(card);
         var minScore = new PoseOptions().MinScore;
         int compared = 0, within = 0;
         double distanceSum = 0;

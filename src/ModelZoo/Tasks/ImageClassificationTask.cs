@@ -2,7 +2,7 @@ namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ImageClassification"/> task: <see cref="ImageClassifier"/>, the most likely classes
 /// of each image. <c>top</c> is how many, <c>min_score</c> leaves out less likely ones.</summary>
-public sealed class ImageClassificationTask() : TaskDescriptor<IReadOnlyList<Prediction>, ClassificationOptions>(ModelTask.ImageClassification,
+public sealed class ImageClassificationTask() : ImageTaskDescriptor<ImageClassifier, IReadOnlyList<Prediction>, ClassificationOptions>(ModelTask.ImageClassification,
     new ClassificationOptions())
 {
     /// <inheritdoc />
@@ -12,9 +12,6 @@ public sealed class ImageClassificationTask() : TaskDescriptor<IReadOnlyList<Pre
         MinScore = values.Float(TaskOptionKeys.MinScore) ?? DefaultOptions.MinScore,
     }, o => o.Validate());
 
-    /// <inheritdoc />
-    public override ITaskPipeline<IReadOnlyList<Prediction>, ClassificationOptions> Open(LocalModel model, ImageTaskOptions options) =>
-        ImageClassifier.Open(model, options);
 
     /// <inheritdoc />
     public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("Classes of the image, best first.",

@@ -1,7 +1,7 @@
 namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ImageFeatureVector"/> task: <see cref="FeatureExtractor"/>, one embedding per image.</summary>
-public sealed class ImageFeatureVectorTask() : TaskDescriptor<float[], FeatureVectorOptions>(ModelTask.ImageFeatureVector, new FeatureVectorOptions())
+public sealed class ImageFeatureVectorTask() : ImageTaskDescriptor<FeatureExtractor, float[], FeatureVectorOptions>(ModelTask.ImageFeatureVector, new FeatureVectorOptions())
 {
     /// <inheritdoc />
     public override FeatureVectorOptions ParseOptions(TaskOptionValues values)
@@ -10,9 +10,6 @@ public sealed class ImageFeatureVectorTask() : TaskDescriptor<float[], FeatureVe
         return DefaultOptions;
     }
 
-    /// <inheritdoc />
-    public override ITaskPipeline<float[], FeatureVectorOptions> Open(LocalModel model, ImageTaskOptions options) =>
-        FeatureExtractor.Open(model, options);
 
     /// <inheritdoc />
     public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("The image's feature vector.",

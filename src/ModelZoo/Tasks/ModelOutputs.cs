@@ -46,6 +46,10 @@ internal sealed class ModelOutputs
     public ZooException ShapeError(string decoder, string expected) => new(ZooErrors.ModelOutputShape,
         $"'{Card.Handle}' has outputs {Describe()}, but decoder '{decoder}' expects {expected}; check output.decoder in the model card.");
 
+    /// <summary>The single value of a model whose output is one number per image (age, a gender probability).</summary>
+    internal float Scalar(string decoder) =>
+        Primary.ElementCount == 1 ? Floats(Primary)[0] : throw ShapeError(decoder, "one output with a single value, e.g. [1, 1]");
+
     /// <summary>Outputs as <c>name[d0,d1,…]</c>.</summary>
     public string Describe() => string.Join(", ", Tensors.Select(t => $"{t.Name}[{string.Join(",", t.Shape)}]"));
 

@@ -7,5 +7,5 @@ internal static class TaskDecoders
     /// decoder table (its outputs are read without one, or by a pipeline of its own).</summary>
     /// <remarks>Face attributes have a table but no descriptor: they run as companions of face detection.</remarks>
     public static IReadOnlyList<string>? NamesFor(ModelTask task) =>
-        task == ModelTask.FaceAttributes ? FaceAttributeDecoders.Registry.Names : TaskRegistry.Default.Find(task)?.Decoders;
+        task == ModelTask.FaceAttributes ? FaceAttributes.DecoderTable.Names : TaskRegistry.Default.Find(task)?.Decoders;
 }

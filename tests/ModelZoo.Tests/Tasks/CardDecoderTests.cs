@@ -13,7 +13,7 @@ public sealed class CardDecoderTests
     private static readonly Dictionary<ModelTask, IReadOnlyList<string>> DecodersByTask = new(TaskRegistry.Default.All
         .Where(d => d.Decoders is not null)
         .Select(d => KeyValuePair.Create(d.Task, d.Decoders!))
-        .Append(KeyValuePair.Create(ModelTask.FaceAttributes, FaceAttributes.Decoders)));
+        .Append(KeyValuePair.Create(ModelTask.FaceAttributes, FaceAttributes.DecoderTable.Names)));
 
     /// <summary>
     /// Decoders named by built-in cards that no pipeline has yet: <c>retinanet</c> (anchor generation over five FPN

@@ -2,8 +2,8 @@ namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ObjectDetection"/> task: <see cref="ObjectDetector"/>, labelled boxes.
 /// <c>min_score</c> is the score threshold, <c>top</c> caps the boxes.</summary>
-public sealed class ObjectDetectionTask() : TaskDescriptor<IReadOnlyList<Detection>, DetectionOptions>(ModelTask.ObjectDetection, new DetectionOptions(),
-    DetectionDecoders.Registry.Names, new TaskCommandInfo("detect", "Labelled boxes in images (JSON, annotated PNGs).", "detecting",
+public sealed class ObjectDetectionTask() : ImageTaskDescriptor<ObjectDetector, IReadOnlyList<Detection>, DetectionOptions>(ModelTask.ObjectDetection, new DetectionOptions(),
+    ObjectDetector.DecoderTable.Names, new TaskCommandInfo("detect", "Labelled boxes in images (JSON, annotated PNGs).", "detecting",
         ["detect", "coco/ssd_mobilenet_v1/detection", "samples/dog.jpg", "--save", "out/"]))
 {
     /// <inheritdoc />
@@ -13,9 +13,6 @@ public sealed class ObjectDetectionTask() : TaskDescriptor<IReadOnlyList<Detecti
         MaxDetections = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxDetections,
     }, o => o.Validate());
 
-    /// <inheritdoc />
-    public override ITaskPipeline<IReadOnlyList<Detection>, DetectionOptions> Open(LocalModel model, ImageTaskOptions options) =>
-        ObjectDetector.Open(model, options);
 
     /// <inheritdoc />
     public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("Objects found in the image.", ResultSchema.Detections());

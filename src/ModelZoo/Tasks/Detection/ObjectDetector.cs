@@ -13,22 +13,37 @@ public sealed class ObjectDetector : ImageModelPipeline<ObjectDetector, IReadOnl
     private readonly int _labelOffset;
     private readonly int? _classCount;
 
+    /// <summary>The object-detection decoders by the names cards use in <c>output.decoder</c>; entries are added here by hand.</summary>
+    internal static DecoderRegistry<IDetectionDecoder> DecoderTable { get; } = new("object detection",
+    [
+        ("yolov8", new YoloV8Decoder()),
+        ("yolov11", new YoloV8Decoder()),
+        ("yolov5", new YoloV5Decoder()),
+        ("ssd", new SsdDecoder()),
+        ("tf-od-api", new SsdDecoder()),
+        ("nanodet", new NanoDetDecoder()),
+        ("centernet", new CenterNetDecoder()),
+        ("yolov3-nms", new YoloV3NmsDecoder()),
+        ("yolov4", new YoloV4Decoder()),
+        ("boxes-labels-scores", new BoxesLabelsScoresDecoder()),
+        ("darknet-yolo", new DarknetYoloDecoder()),
+        ("darknet-region", new DarknetRegionDecoder()),
+    ]);
+
     private ObjectDetector(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
-        _decoder = DetectionDecoders.Registry.Get(model.Card);
+        _decoder = DecoderTable.Get(model.Card);
         (_labels, _labelOffset) = TaskGuard.Labels(model);
         _classCount = model.Card.Labels?.Count ?? (_labels is null ? null : _labels.Count + _labelOffset);
     }
 
     static ModelTask IImagePipelineFactory<ObjectDetector>.PipelineTask => ModelTask.ObjectDetection;
 
-    static void IImagePipelineFactory<ObjectDetector>.CheckCard(ModelCard card) => DetectionDecoders.Registry.Get(card);
+    static void IImagePipelineFactory<ObjectDetector>.CheckCard(ModelCard card) => DecoderTable.Get(card);
 
     static ObjectDetector IImagePipelineFactory<ObjectDetector>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
         new(model, session, options);
 
-    /// <summary>Decoder names cards may use with this pipeline.</summary>
-    public static IReadOnlyList<string> Decoders => DetectionDecoders.Registry.Names;
 
     /// <summary>Objects in one image, best first, boxes in the image's pixels.</summary>
     public IReadOnlyList<Detection> Detect(RgbImage image, DetectionOptions? options = null) => Run(image, options ?? new DetectionOptions());

@@ -11,6 +11,16 @@ public sealed class FaceAttributes : IDisposable
     private readonly List<Estimator> _estimators;
     private readonly float _margin;
 
+    /// <summary>The face-attribute decoders by the names cards use in <c>output.decoder</c>; entries are added here by hand.</summary>
+    internal static DecoderRegistry<IFaceAttributeDecoder> DecoderTable { get; } = new("face attributes",
+    [
+        ("gear", new GearDecoder()),
+        ("ssrnet-age", new SsrNetAgeDecoder()),
+        ("ssrnet-gender", new SsrNetGenderDecoder()),
+        ("gender", new GenderDecoder()),
+        ("emotion", new EmotionDecoder()),
+    ]);
+
     private FaceAttributes(List<Estimator> estimators, float margin)
     {
         _estimators = estimators;
@@ -20,8 +30,6 @@ public sealed class FaceAttributes : IDisposable
     /// <summary>The attribute models' cards, in the order they run.</summary>
     public IReadOnlyList<ModelCard> Cards => _estimators.Select(e => e.Runner.Card).ToList();
 
-    /// <summary>Decoder names cards may use with this pipeline.</summary>
-    public static IReadOnlyList<string> Decoders => FaceAttributeDecoders.Registry.Names;
 
     /// <summary>Opens the given attribute models. The pipeline owns the sessions it creates.</summary>
     /// <param name="models">Pulled face-attribute models.</param>
@@ -43,7 +51,7 @@ public sealed class FaceAttributes : IDisposable
         foreach (var model in models)
         {
             TaskGuard.RequireTask(model.Card, ModelTask.FaceAttributes);
-            FaceAttributeDecoders.Registry.Get(model.Card);
+            DecoderTable.Get(model.Card);
         }
         options ??= new ImageTaskOptions();
         var estimators = new List<Estimator>();
@@ -55,7 +63,7 @@ public sealed class FaceAttributes : IDisposable
                 try
                 {
                     estimators.Add(new Estimator(session, new ImageModelRunner(session, model.Card),
-                        FaceAttributeDecoders.Registry.Get(model.Card), TaskGuard.Labels(model).Labels));
+                        DecoderTable.Get(model.Card), TaskGuard.Labels(model).Labels));
                 }
                 catch
                 {

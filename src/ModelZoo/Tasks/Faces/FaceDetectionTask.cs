@@ -3,8 +3,8 @@ namespace ModelZoo.Tasks;
 /// <summary>The <see cref="ModelTask.FaceDetection"/> task: <see cref="FaceDetector"/>, face boxes and landmarks, with
 /// <see cref="ModelTask.FaceAttributes"/> companions (<see cref="FaceAttributes"/>) run on each face. <c>min_score</c> is
 /// the face threshold, <c>top</c> caps the faces, <c>face_attributes</c> turns the companions off per call.</summary>
-public sealed class FaceDetectionTask() : TaskDescriptor<IReadOnlyList<Face>, FaceOptions>(ModelTask.FaceDetection, new FaceOptions(),
-    FaceDecoders.Registry.Names, new TaskCommandInfo("faces", "Faces with landmarks, optionally age, gender and emotion.", "finding faces",
+public sealed class FaceDetectionTask() : ImageTaskDescriptor<FaceDetector, IReadOnlyList<Face>, FaceOptions>(ModelTask.FaceDetection, new FaceOptions(),
+    FaceDetector.DecoderTable.Names, new TaskCommandInfo("faces", "Faces with landmarks, optionally age, gender and emotion.", "finding faces",
         ["faces", "face/blazeface/front_128", "photo.jpg", "--json"]))
 {
     /// <inheritdoc />
@@ -18,9 +18,6 @@ public sealed class FaceDetectionTask() : TaskDescriptor<IReadOnlyList<Face>, Fa
         Attributes = values.Bool(TaskOptionKeys.FaceAttributes) ?? DefaultOptions.Attributes,
     }, o => o.Validate());
 
-    /// <inheritdoc />
-    public override ITaskPipeline<IReadOnlyList<Face>, FaceOptions> Open(LocalModel model, ImageTaskOptions options) =>
-        FaceDetector.Open(model, options);
 
     /// <inheritdoc />
     public override ITaskPipeline<IReadOnlyList<Face>, FaceOptions> Open(LocalModel model, IReadOnlyList<LocalModel> companions, ImageTaskOptions options)

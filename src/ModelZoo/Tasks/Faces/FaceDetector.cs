@@ -10,20 +10,25 @@ public sealed class FaceDetector : ImageModelPipeline<FaceDetector, IReadOnlyLis
     private readonly IFaceDecoder _decoder;
     private FaceAttributes? _attributes;
 
+    /// <summary>The face-detection decoders by the names cards use in <c>output.decoder</c>; entries are added here by hand.</summary>
+    internal static DecoderRegistry<IFaceDecoder> DecoderTable { get; } = new("face detection",
+    [
+        ("blazeface", new BlazeFaceDecoder()),
+        ("ultraface", new UltraFaceDecoder()),
+    ]);
+
     private FaceDetector(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
-        _decoder = FaceDecoders.Registry.Get(model.Card);
+        _decoder = DecoderTable.Get(model.Card);
     }
 
     static ModelTask IImagePipelineFactory<FaceDetector>.PipelineTask => ModelTask.FaceDetection;
 
-    static void IImagePipelineFactory<FaceDetector>.CheckCard(ModelCard card) => FaceDecoders.Registry.Get(card);
+    static void IImagePipelineFactory<FaceDetector>.CheckCard(ModelCard card) => DecoderTable.Get(card);
 
     static FaceDetector IImagePipelineFactory<FaceDetector>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
         new(model, session, options);
 
-    /// <summary>Decoder names cards may use with this pipeline.</summary>
-    public static IReadOnlyList<string> Decoders => FaceDecoders.Registry.Names;
 
     /// <summary>A detector that runs the face-attribute <paramref name="attributeModels"/> on every face it finds
     /// (unless <see cref="FaceOptions.Attributes"/> is off); it owns their sessions too.</summary>

@@ -4,5 +4,5 @@ namespace ModelZoo.Tasks;
 internal sealed class SsrNetAgeDecoder : IFaceAttributeDecoder
 {
     public FaceAttributeValues Decode(ModelOutputs outputs, IReadOnlyList<string>? labels) =>
-        new(Age: FaceAttributeDecoders.Scalar(outputs, "ssrnet-age"));
+        new(Age: outputs.Scalar("ssrnet-age"));
 }

@@ -4,5 +4,5 @@ namespace ModelZoo.Tasks;
 internal sealed class SsrNetGenderDecoder : IFaceAttributeDecoder
 {
     public FaceAttributeValues Decode(ModelOutputs outputs, IReadOnlyList<string>? labels) =>
-        FaceAttributeValues.FromMaleProbability(Math.Clamp(FaceAttributeDecoders.Scalar(outputs, "ssrnet-gender"), 0f, 1f));
+        FaceAttributeValues.FromMaleProbability(Math.Clamp(outputs.Scalar("ssrnet-gender"), 0f, 1f));
 }

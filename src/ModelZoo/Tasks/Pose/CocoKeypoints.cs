@@ -11,6 +11,13 @@ public static class CocoKeypoints
         "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
     ];
 
+    /// <summary>Keypoint <paramref name="index"/> given as (y, x) normalised to the model input, mapped onto the original image.</summary>
+    internal static Keypoint Map(ModelOutputs outputs, int index, float y, float x, float score)
+    {
+        var (sx, sy) = outputs.Transform.ClampToSource(x * outputs.InputWidth, y * outputs.InputHeight);
+        return new Keypoint(Names[index], sx, sy, score);
+    }
+
     /// <summary>Pairs of keypoint indices drawn as limbs.</summary>
     public static IReadOnlyList<(int From, int To)> Skeleton { get; } =
     [

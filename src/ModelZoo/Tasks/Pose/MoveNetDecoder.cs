@@ -17,7 +17,7 @@ internal sealed class MoveNetDecoder : IPoseDecoder
         var keypoints = new Keypoint[17];
         for (var k = 0; k < 17; k++)
         {
-            keypoints[k] = PoseDecoders.MapKeypoint(outputs, k, data[3 * k], data[3 * k + 1], data[3 * k + 2]);
+            keypoints[k] = CocoKeypoints.Map(outputs, k, data[3 * k], data[3 * k + 1], data[3 * k + 2]);
         }
         var score = keypoints.Average(k => k.Score);
         return score >= minScore ? [new Pose(score, keypoints)] : [];

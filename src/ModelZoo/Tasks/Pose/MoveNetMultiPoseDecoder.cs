@@ -29,7 +29,7 @@ internal sealed class MoveNetMultiPoseDecoder : IPoseDecoder
             var keypoints = new Keypoint[17];
             for (var k = 0; k < 17; k++)
             {
-                keypoints[k] = PoseDecoders.MapKeypoint(outputs, k, row[3 * k], row[3 * k + 1], row[3 * k + 2]);
+                keypoints[k] = CocoKeypoints.Map(outputs, k, row[3 * k], row[3 * k + 1], row[3 * k + 2]);
             }
             var (x1, y1) = transform.ClampToSource(row[52] * outputs.InputWidth, row[51] * outputs.InputHeight);
             var (x2, y2) = transform.ClampToSource(row[54] * outputs.InputWidth, row[53] * outputs.InputHeight);

@@ -2,8 +2,8 @@ namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.PoseEstimation"/> task: <see cref="PoseEstimator"/>, 17 COCO keypoints per person.
 /// <c>min_score</c> drops weaker poses, <c>top</c> caps how many are returned.</summary>
-public sealed class PoseEstimationTask() : TaskDescriptor<IReadOnlyList<Pose>, PoseOptions>(ModelTask.PoseEstimation, new PoseOptions(),
-    PoseDecoders.Registry.Names, new TaskCommandInfo("pose", "Body keypoints (17 COCO points) in images.", "estimating poses"))
+public sealed class PoseEstimationTask() : ImageTaskDescriptor<PoseEstimator, IReadOnlyList<Pose>, PoseOptions>(ModelTask.PoseEstimation, new PoseOptions(),
+    PoseEstimator.DecoderTable.Names, new TaskCommandInfo("pose", "Body keypoints (17 COCO points) in images.", "estimating poses"))
 {
     /// <inheritdoc />
     public override PoseOptions ParseOptions(TaskOptionValues values) => Checked(DefaultOptions with
@@ -12,9 +12,6 @@ public sealed class PoseEstimationTask() : TaskDescriptor<IReadOnlyList<Pose>, P
         MaxPoses = values.Int(TaskOptionKeys.Top) ?? DefaultOptions.MaxPoses,
     }, o => o.Validate());
 
-    /// <inheritdoc />
-    public override ITaskPipeline<IReadOnlyList<Pose>, PoseOptions> Open(LocalModel model, ImageTaskOptions options) =>
-        PoseEstimator.Open(model, options);
 
     /// <inheritdoc />
     public override JsonObject JsonSchema(ResultJsonOptions options) => ResultSchema.Object("People's poses in the image.",

@@ -9,20 +9,26 @@ public sealed class PoseEstimator : ImageModelPipeline<PoseEstimator, IReadOnlyL
 {
     private readonly IPoseDecoder _decoder;
 
+    /// <summary>The pose decoders by the names cards use in <c>output.decoder</c>; entries are added here by hand.</summary>
+    internal static DecoderRegistry<IPoseDecoder> DecoderTable { get; } = new("pose estimation",
+    [
+        ("movenet", new MoveNetDecoder()),
+        ("movenet-multipose", new MoveNetMultiPoseDecoder()),
+        ("blazepose-landmarks", new BlazePoseLandmarkDecoder()),
+    ]);
+
     private PoseEstimator(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
-        _decoder = PoseDecoders.Registry.Get(model.Card);
+        _decoder = DecoderTable.Get(model.Card);
     }
 
     static ModelTask IImagePipelineFactory<PoseEstimator>.PipelineTask => ModelTask.PoseEstimation;
 
-    static void IImagePipelineFactory<PoseEstimator>.CheckCard(ModelCard card) => PoseDecoders.Registry.Get(card);
+    static void IImagePipelineFactory<PoseEstimator>.CheckCard(ModelCard card) => DecoderTable.Get(card);
 
     static PoseEstimator IImagePipelineFactory<PoseEstimator>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
         new(model, session, options);
 
-    /// <summary>Decoder names cards may use with this pipeline.</summary>
-    public static IReadOnlyList<string> Decoders => PoseDecoders.Registry.Names;
 
     /// <summary>Poses in one image, best first.</summary>
     public IReadOnlyList<Pose> Estimate(RgbImage image, PoseOptions? options = null) => Run(image, options ?? new PoseOptions());

@@ -2,16 +2,13 @@ namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.ImageSegmentation"/> task: <see cref="Segmenter"/>, one mask per class.
 /// <c>min_score</c> is the probability a pixel needs to be in a mask.</summary>
-public sealed class ImageSegmentationTask() : TaskDescriptor<IReadOnlyList<SegmentationMask>, SegmentationOptions>(ModelTask.ImageSegmentation,
-    new SegmentationOptions(), SegmentationDecoders.Registry.Names, new TaskCommandInfo("segment", "Per-pixel masks (PNG) of images.", "segmenting"))
+public sealed class ImageSegmentationTask() : ImageTaskDescriptor<Segmenter, IReadOnlyList<SegmentationMask>, SegmentationOptions>(ModelTask.ImageSegmentation,
+    new SegmentationOptions(), Segmenter.DecoderTable.Names, new TaskCommandInfo("segment", "Per-pixel masks (PNG) of images.", "segmenting"))
 {
     /// <inheritdoc />
     public override SegmentationOptions ParseOptions(TaskOptionValues values) => Checked(
         DefaultOptions with { Threshold = Require(values).Float(TaskOptionKeys.MinScore) ?? DefaultOptions.Threshold }, o => o.Validate());
 
-    /// <inheritdoc />
-    public override ITaskPipeline<IReadOnlyList<SegmentationMask>, SegmentationOptions> Open(LocalModel model, ImageTaskOptions options) =>
-        Segmenter.Open(model, options);
 
     /// <inheritdoc />
     public override JsonObject JsonSchema(ResultJsonOptions options)

@@ -15,21 +15,27 @@ public sealed class Segmenter : ImageModelPipeline<Segmenter, IReadOnlyList<Segm
     private readonly IReadOnlyList<string>? _labels;
     private readonly int _labelOffset;
 
+    /// <summary>The segmentation decoders by the names cards use in <c>output.decoder</c>; entries are added here by hand.</summary>
+    internal static DecoderRegistry<ISegmentationDecoder> DecoderTable { get; } = new("image segmentation",
+    [
+        ("selfie", new PersonMaskDecoder()),
+        ("meet", new PersonMaskDecoder()),
+        ("semantic-argmax", new SemanticArgmaxDecoder()),
+    ]);
+
     private Segmenter(LocalModel model, ModelSession session, ImageTaskOptions options) : base(model, session, options)
     {
-        _decoder = SegmentationDecoders.Registry.Get(model.Card);
+        _decoder = DecoderTable.Get(model.Card);
         (_labels, _labelOffset) = TaskGuard.Labels(model);
     }
 
     static ModelTask IImagePipelineFactory<Segmenter>.PipelineTask => ModelTask.ImageSegmentation;
 
-    static void IImagePipelineFactory<Segmenter>.CheckCard(ModelCard card) => SegmentationDecoders.Registry.Get(card);
+    static void IImagePipelineFactory<Segmenter>.CheckCard(ModelCard card) => DecoderTable.Get(card);
 
     static Segmenter IImagePipelineFactory<Segmenter>.Create(LocalModel model, ModelSession session, ImageTaskOptions options) =>
         new(model, session, options);
 
-    /// <summary>Decoder names cards may use with this pipeline.</summary>
-    public static IReadOnlyList<string> Decoders => SegmentationDecoders.Registry.Names;
 
     /// <summary>One mask per class the model segments, the size of <paramref name="image"/>.</summary>
     public IReadOnlyList<SegmentationMask> Segment(RgbImage image, SegmentationOptions? options = null) =>

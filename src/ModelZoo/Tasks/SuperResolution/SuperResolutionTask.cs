@@ -4,7 +4,8 @@ namespace ModelZoo.Tasks;
 
 /// <summary>The <see cref="ModelTask.SuperResolution"/> task: <see cref="Upscaler"/>, an image upscaled tile by tile.
 /// Options <c>tile</c> and <c>overlap</c> (input pixels) set the tiling; the result is written as a PNG.</summary>
-public sealed class SuperResolutionTask : TaskDescriptor<UpscaledImage, UpscaleOptions>
+public sealed class SuperResolutionTask() : ImageTaskDescriptor<Upscaler, UpscaledImage, UpscaleOptions>(ModelTask.SuperResolution, new UpscaleOptions(),
+    Upscaler.Decoders)
 {
     /// <summary>Option key: tile side in input pixels.</summary>
     public const string TileKey = "tile";
@@ -12,17 +13,8 @@ public sealed class SuperResolutionTask : TaskDescriptor<UpscaledImage, UpscaleO
     /// <summary>Option key: context around each tile in input pixels.</summary>
     public const string OverlapKey = "overlap";
 
-    /// <inheritdoc />
-    public override ModelTask Task => ModelTask.SuperResolution;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<string> Decoders => Upscaler.Decoders;
-
     // No descriptor verb: `zoo upscale` (UpscaleCommand) has options of its own shape (--out, --tile, --overlap)
     // that the shared image-task verb does not carry, and writes no annotated copy of the input.
-
-    /// <inheritdoc />
-    public override UpscaleOptions DefaultOptions { get; } = new();
 
     /// <inheritdoc />
     public override UpscaleOptions ParseOptions(TaskOptionValues values)
@@ -37,9 +29,6 @@ public sealed class SuperResolutionTask : TaskDescriptor<UpscaledImage, UpscaleO
         return options;
     }
 
-    /// <inheritdoc />
-    public override ITaskPipeline<UpscaledImage, UpscaleOptions> Open(LocalModel model, ImageTaskOptions options) =>
-        Upscaler.Open(model, options);
 
     /// <inheritdoc />
     public override JsonObject JsonSchema(ResultJsonOptions options)

@@ -19,10 +19,10 @@ public sealed class TaskRegistryTests
     {
         var registry = TaskRegistry.Default;
         Assert.Equal(registry.All.Count, registry.All.Select(d => d.Task).Distinct().Count());
-        Assert.Equal(ObjectDetector.Decoders, registry.Get(ModelTask.ObjectDetection).Decoders);
-        Assert.Equal(PoseEstimator.Decoders, registry.Get(ModelTask.PoseEstimation).Decoders);
-        Assert.Equal(FaceDetector.Decoders, registry.Get(ModelTask.FaceDetection).Decoders);
-        Assert.Equal(Segmenter.Decoders, registry.Get(ModelTask.ImageSegmentation).Decoders);
+        Assert.Equal(ObjectDetector.DecoderTable.Names, registry.Get(ModelTask.ObjectDetection).Decoders);
+        Assert.Equal(PoseEstimator.DecoderTable.Names, registry.Get(ModelTask.PoseEstimation).Decoders);
+        Assert.Equal(FaceDetector.DecoderTable.Names, registry.Get(ModelTask.FaceDetection).Decoders);
+        Assert.Equal(Segmenter.DecoderTable.Names, registry.Get(ModelTask.ImageSegmentation).Decoders);
         Assert.Null(registry.Get(ModelTask.ImageClassification).Decoders);
         Assert.Null(registry.Find(ModelTask.Ocr));
         Assert.Equal(["detect", "pose", "faces", "segment", "faceid"], registry.Commands.Select(d => d.Command!.Verb));
