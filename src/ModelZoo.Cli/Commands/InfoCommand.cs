@@ -18,7 +18,8 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
     /// <inheritdoc />
     public override int Execute(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var card = LocalModelCards.IsModelFile(settings.Handle) ? FileCard(settings.Handle) : context.Catalog.Get(settings.Handle);
+        var card = LocalModelCards.IsModelFile(settings.Handle) ? LocalModelCards.RunsAs(context, settings.Handle,
+            $"run it with a command and flags (`zoo classify {settings.Handle} --labels FILE …`)") : context.Catalog.Get(settings.Handle);
         if (settings.Json)
         {
             context.Output.WriteLine(ModelCardJson.Serialize(card));
@@ -29,15 +30,6 @@ public sealed class InfoCommand(ZooContext context) : Command<InfoCommand.Settin
         console.Write(Details(card));
         WriteFiles(console, card);
         return 0;
-    }
-
-    /// <summary>The card a model file runs as with no flags: its catalog card, or the one it describes itself with.</summary>
-    private ModelCard FileCard(string path)
-    {
-        LocalModelCards.RequireFile(path);
-        var task = LocalModelCards.CatalogTwin(context.Catalog, path, null)?.Task ?? LocalModelCards.DescribedTask(path) ?? throw new ZooUsageException(
-            $"'{path}' is neither a catalog model's file nor one that describes itself, so what it does is not known; run it with a command and flags (`zoo classify {path} --labels FILE …`) or describe it with `zoo card new {path} --task TASK`.");
-        return LocalModelCards.Resolve(context, path, task, null);
     }
 
     private static void WriteHeader(IAnsiConsole console, ModelCard card)

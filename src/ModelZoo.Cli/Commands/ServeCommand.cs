@@ -24,7 +24,7 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
         public int? GrpcPort { get; init; }
 
         /// <summary>Models to preload.</summary>
-        [CommandOption("-m|--models <HANDLES>"), Description("Comma-separated handles loaded and warmed at startup; clients can use only these and the cloud APIs' models unless --allow-pull (default: coco/nanodet/detection, face/blazeface/back_256, ocr/ppocrv4/det, all fetchable from NuGet/npm).")]
+        [CommandOption("-m|--models <HANDLES>"), Description("Comma-separated handles, or model files (a catalog model's own file, or one the zoo wrote: train, quantize, headless, import), loaded and warmed at startup; clients can use only these and the cloud APIs' models unless --allow-pull (default: coco/nanodet/detection, face/blazeface/back_256, ocr/ppocrv4/det, all fetchable from NuGet/npm).")]
         public string? Models { get; init; }
 
         /// <summary>API key clients must send.</summary>
@@ -148,6 +148,7 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var options = settings.ToOptions(context.Settings);
+        await ServeModelFilesAsync(options, cancellationToken).ConfigureAwait(false);
         options.Catalog = context.Catalog;
         options.Store = context.Store;
         WebApplication built;
@@ -187,6 +188,61 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         context.Status.MarkupLine("stopped");
         return 0;
+    }
+
+    /// <summary>Replaces each model file among the served models (<c>--models</c>, the cloud APIs' models, the face
+    /// attributes) with the handle it is served under. A catalog model's file is served as that card, from this file
+    /// (it is put in the store as a pull would); a file that describes itself gets a card for this run, registered
+    /// nowhere.</summary>
+    private async Task ServeModelFilesAsync(ZooServerOptions options, CancellationToken cancellationToken)
+    {
+        var handles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var catalogFiles = new List<ModelCard>();
+        string HandleOf(string model)
+        {
+            if (!LocalModelCards.IsModelFile(model))
+            {
+                return model;
+            }
+            var full = LocalModelCards.RequireFile(model);
+            if (handles.TryGetValue(full, out var known))
+            {
+                return known;
+            }
+            var card = LocalModelCards.RunsAs(context, full, "serve a catalog handle instead");
+            if (context.Catalog.TryGet(card.Handle, out var catalogCard)
+                && string.Equals(catalogCard.ModelFile.Sha256, card.ModelFile.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                catalogFiles.Add(card);
+            }
+            else
+            {
+                try
+                {
+                    context.Catalog.Include(card, full);
+                }
+                catch (DuplicateModelException)
+                {
+                    throw new ZooUsageException($"'{model}' would be served as '{card.Handle}', the handle of another card ({context.Catalog.OriginOf(card.Handle)}); register the file under a handle of its own with `zoo card new {model} --handle NAME` and serve that handle.");
+                }
+            }
+            context.Status.MarkupLine($"[grey]serving[/] {Markup.Escape(model)} as {Markup.Escape(card.Handle)}");
+            return handles[full] = card.Handle;
+        }
+
+        var models = options.Models.Select(HandleOf).ToList();
+        options.Models.Clear();
+        models.ForEach(options.Models.Add);
+        var attributes = options.FaceAttributes.Select(HandleOf).ToList();
+        options.FaceAttributes.Clear();
+        attributes.ForEach(options.FaceAttributes.Add);
+        options.LabelsModel = options.LabelsModel is { } labels ? HandleOf(labels) : null;
+        options.ObjectsModel = options.ObjectsModel is { } objects ? HandleOf(objects) : null;
+        options.FacesModel = options.FacesModel is { } faces ? HandleOf(faces) : null;
+        if (catalogFiles.Count > 0)
+        {
+            await PullProgressDisplay.PullAsync(context, catalogFiles, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The server names its options by <see cref="ZooServerOptions"/> member; this command's users know its flags.</summary>

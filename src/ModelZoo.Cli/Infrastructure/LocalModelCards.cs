@@ -50,6 +50,22 @@ public static class LocalModelCards
         return card;
     }
 
+    /// <summary>The card a model file runs as with no flags: its catalog card (<see cref="CatalogTwin"/>), or the one
+    /// it describes itself with (<see cref="DescribedTask"/>).</summary>
+    /// <param name="context">The zoo the file is run in.</param>
+    /// <param name="path">The model file.</param>
+    /// <param name="run">How to run such a file instead, for the message when it says nothing of itself, e.g.
+    /// "run it with a command and flags (`zoo classify FILE --labels FILE …`)".</param>
+    /// <exception cref="ZooUsageException">The file is neither a catalog model's nor self-describing.</exception>
+    public static ModelCard RunsAs(ZooContext context, string path, string run)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        RequireFile(path);
+        var task = CatalogTwin(context.Catalog, path, null)?.Task ?? DescribedTask(path) ?? throw new ZooUsageException(
+            $"'{path}' is neither a catalog model's file nor one that describes itself, so what it does is not known; {run} or describe it with `zoo card new {path} --task TASK`.");
+        return Resolve(context, path, task, null);
+    }
+
     /// <summary>The full path of the model file <paramref name="path"/> names.</summary>
     /// <exception cref="ZooException">The file does not exist (code <c>model-file-missing</c>).</exception>
     public static string RequireFile(string path)

@@ -169,6 +169,32 @@ public sealed class ModelCatalog
         return path;
     }
 
+    /// <summary>
+    /// Adds <paramref name="card"/> to this catalog only, writing nothing: a host that serves a model file for one run
+    /// gives it a card this way. <paramref name="origin"/> (the file's path) is what <see cref="OriginOf"/> reports.
+    /// </summary>
+    /// <exception cref="InvalidModelCardException">The card fails validation.</exception>
+    /// <exception cref="DuplicateModelException">A card with this handle is already in the catalog.</exception>
+    public void Include(ModelCard card, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        ArgumentException.ThrowIfNullOrEmpty(origin);
+        var problems = ModelCardValidator.ValidateUserCard(card);
+        if (problems.Count > 0)
+        {
+            throw new InvalidModelCardException(origin, string.Join("; ", problems));
+        }
+        lock (_gate)
+        {
+            if (_byHandle.TryGetValue(card.Handle, out var existing))
+            {
+                throw new DuplicateModelException(card.Handle, existing.Origin, origin,
+                    "give the model file another handle (ModelCard.Handle), or use the card already registered under it.");
+            }
+            Publish(new Dictionary<string, Entry>(_byHandle, StringComparer.Ordinal) { [card.Handle] = new Entry(card, origin, IsBuiltin: false) });
+        }
+    }
+
     /// <summary>Removes a user card (its file and its entry). Returns false when no user card has this handle.</summary>
     /// <exception cref="ZooUsageException">The handle is a built-in card.</exception>
     public bool Unregister(string handle, ZooSettings settings)
