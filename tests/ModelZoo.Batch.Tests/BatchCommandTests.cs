@@ -30,5 +30,8 @@ public sealed class BatchCommandTests
         var noOut = await ZooProcess.RunAsync("batch", "work", "--broker", "amqp://127.0.0.1:1/", "--job", "j");
         Assert.Equal(2, noOut.ExitCode);
         Assert.Contains("--out DIR is required", noOut.Output, StringComparison.Ordinal);
+        var file = await ZooProcess.RunAsync("batch", "submit", "--broker", "amqp://127.0.0.1:1/", "--job", "j", "--model", "my/model.onnx", "--task", "classify", ".");
+        Assert.Equal(2, file.ExitCode);
+        Assert.Contains("workers load the model by handle", file.Output, StringComparison.Ordinal);
     }
 }

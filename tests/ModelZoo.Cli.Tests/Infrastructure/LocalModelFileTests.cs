@@ -45,6 +45,40 @@ public sealed class LocalModelFileTests
     }
 
     [Fact]
+    public void Batch_run_of_a_model_file_with_its_flags_gives_what_classify_of_the_file_gives()
+    {
+        using var home = new TempHome();
+        var settings = home.Settings(offline: true);
+        var synset = TestAssets.SharedTestData("imagenet/synset.txt");
+        var photos = Path.Combine(home.Path, "photos");
+        Directory.CreateDirectory(photos);
+        foreach (var name in new[] { "dog.jpg", "horses.jpg", "eagle.jpg" })
+        {
+            File.Copy(TestAssets.Image("darknet/" + name), Path.Combine(photos, name));
+        }
+        var output = Path.Combine(home.Path, "out");
+
+        var shard = CliRunner.Run(settings, "batch", "run", MobileNetFile, photos, "--labels", synset, "--task", "classify", "--shard", "0/1", "--out", output);
+        var classify = CliRunner.Run(settings, "classify", MobileNetFile, photos, "--labels", synset, "--json");
+
+        Assert.True(shard.ExitCode == 0, shard.AllText);
+        Assert.True(classify.ExitCode == 0, classify.AllText);
+        Assert.Contains("3 done", shard.Console, StringComparison.Ordinal);
+        using var expected = JsonDocument.Parse(classify.Output);
+        var best = expected.RootElement.EnumerateArray().ToDictionary(
+            r => Path.GetFileName(r.GetProperty("image").GetString()!), r => r.GetProperty("predictions")[0].GetProperty("label").GetString());
+        var rows = File.ReadAllLines(Assert.Single(Directory.GetFiles(output, "*.jsonl"))).Select(line => JsonDocument.Parse(line)).ToList();
+        Assert.Equal(3, rows.Count);
+        foreach (var row in rows)
+        {
+            var text = row.RootElement.GetRawText();
+            var image = best.Keys.Single(name => text.Contains(name, StringComparison.Ordinal));
+            Assert.Contains($"\"label\":\"{best[image]}\"", text, StringComparison.Ordinal);
+            row.Dispose();
+        }
+    }
+
+    [Fact]
     public void Embed_of_a_headless_cut_embeds_a_folder_and_card_new_registers_the_same_model()
     {
         using var home = new TempHome();

@@ -35,7 +35,7 @@ public sealed class BatchRunCommand(ZooContext context) : AsyncCommand<BatchRunC
     {
         var shard = settings.Shard is { } text ? BatchShard.Parse(text) : FromEnvironment(settings.Shards!.Value);
         var task = ChoiceConverter<BatchTask>.Required(settings.Task, "--task");
-        var card = context.Catalog.Get(settings.Handle);
+        var card = settings.ResolveCard(context, task.ModelTask());
         var paths = ImagePaths.Expand(settings.Paths);
         context.Status.MarkupLine($"shard {shard.Index}/{shard.Count}: writing {Markup.Escape(shard.ResultsPath(Path.GetFullPath(settings.Out)))}");
         var started = System.Diagnostics.Stopwatch.StartNew();
