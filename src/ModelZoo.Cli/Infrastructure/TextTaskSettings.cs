@@ -15,7 +15,7 @@ public class TextTaskSettings : RuntimeSettings
     public string[] Arguments { get; init; } = [];
 
     /// <summary>Model handle, instead of a leading handle argument.</summary>
-    [CommandOption("-m|--model <HANDLE>"), Description("Text-embedding model (default " + DefaultHandle + ").")]
+    [CommandOption("-m|--model <HANDLE>"), Description("Text-embedding model (default " + DefaultHandle + "), or a catalog text model's own model file with its tokenizer files beside it.")]
     public string? Model { get; init; }
 
     /// <summary>A UTF-8 file with one text per line.</summary>

@@ -295,6 +295,11 @@ public sealed class LocalModelFileTests
         var catalog = CliRunner.Run(SharedStore.Settings, "embed-text", cached.Card.Handle, "Hello world.", "--json");
         Assert.True(own.ExitCode == 0, own.AllText);
         Assert.Equal(catalog.Output, own.Output);
+
+        // The files themselves, unregistered, run as the catalog card too.
+        var byFile = CliRunner.Run(home.Settings(offline: true), "embed-text", "--model", Path.Combine(folder, cached.Card.ModelFile.Name), "Hello world.", "--json");
+        Assert.True(byFile.ExitCode == 0, byFile.AllText);
+        Assert.Equal(catalog.Output, byFile.Output);
     }
 
     [Fact]
