@@ -31,8 +31,8 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var (model, source, card) = IsFile(settings.Model)
-            ? (LoadFile(settings.Model), Path.GetFileName(settings.Model), null)
-            : await LoadCatalogModelAsync(settings.Model, cancellationToken).ConfigureAwait(false);
+            ? await LoadFileAsync(settings.Model, cancellationToken).ConfigureAwait(false)
+            : await LoadCatalogModelAsync(context.Catalog.Get(settings.Model), cancellationToken).ConfigureAwait(false);
         var headless = card is null ? HeadlessCutter.Cut(model, settings.At) : HeadlessCutter.Cut(model, card, settings.At);
         var output = Path.GetFullPath(settings.Out!);
         var own = EmbeddedModelDescription.Read(model.Metadata);
@@ -121,21 +121,24 @@ public sealed class HeadlessCommand(ZooContext context) : AsyncCommand<HeadlessC
     private static bool IsFile(string model) =>
         File.Exists(model) || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
-    private static OnnxModel LoadFile(string path)
+    /// <summary>A model file: as the catalog card it is the file of (<see cref="LocalModelCards.CatalogTwin"/>), so that
+    /// it is cut where that card says and carries its preprocessing, else the bare graph.</summary>
+    private async Task<(OnnxModel, string, ModelCard?)> LoadFileAsync(string path, CancellationToken ct)
     {
-        if (!File.Exists(path))
+        var full = LocalModelCards.RequireFile(path);
+        if (LocalModelCards.CatalogTwin(context.Catalog, full, null) is { Format: ModelFormat.Onnx } twin)
         {
-            throw ZooErrors.ModelFileMissing.Raise(
-                $"The model file '{path}' does not exist; check the path, or give a catalog handle from `zoo list`.");
+            context.Status.MarkupLine($"[grey]known model:[/] {Markup.Escape(path)} is the file of {Markup.Escape(twin.Handle)} (same SHA-256); it is cut as that card says");
+            var (model, _, card) = await LoadCatalogModelAsync(twin, ct).ConfigureAwait(false);
+            return (model, Path.GetFileName(path), card);
         }
-        return OnnxModel.Load(path);
+        return (OnnxModel.Load(full), Path.GetFileName(path), null);
     }
 
     /// <summary>The card's model file, pulled if needed, with the card's preprocessing graph joined in front so that
     /// the headless model takes the tensor the card's input spec describes (as `zoo embed` does).</summary>
-    private async Task<(OnnxModel, string, ModelCard?)> LoadCatalogModelAsync(string handle, CancellationToken ct)
+    private async Task<(OnnxModel, string, ModelCard?)> LoadCatalogModelAsync(ModelCard card, CancellationToken ct)
     {
-        var card = context.Catalog.Get(handle);
         if (card.Format != ModelFormat.Onnx)
         {
             throw new ZooUsageException(

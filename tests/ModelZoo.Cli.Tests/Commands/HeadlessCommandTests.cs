@@ -60,6 +60,38 @@ public sealed class HeadlessCommandTests
         Assert.Equal(Vector(byCard.Output), Vector(byCut.Output));
     }
 
+    [Fact]
+    public void Headless_of_a_copy_of_a_catalog_models_files_cuts_it_as_the_handle_does()
+    {
+        using var home = new TempHome();
+        const string Handle = "imagenet/resnet18/feature_vector";
+        var cached = HumanVisionModels.Pull(Handle);
+        var folder = Path.Combine(home.Path, "resnet");
+        Directory.CreateDirectory(folder);
+        foreach (var file in cached.Card.Files)
+        {
+            File.Copy(cached.PathOf(file.Name), Path.Combine(folder, file.Name));
+        }
+        var byHandle = Path.Combine(home.Path, "by-handle.onnx");
+        var byFile = Path.Combine(home.Path, "by-file.onnx");
+
+        var fromHandle = CliRunner.Run(SharedStore.Settings, "headless", Handle, "--out", byHandle);
+        // A fresh offline home: the card's files come from the copies.
+        var fromFile = CliRunner.Run(home.Settings(offline: true), "headless", Path.Combine(folder, cached.Card.ModelFile.Name), "--out", byFile);
+
+        Assert.True(fromHandle.ExitCode == 0, fromHandle.AllText);
+        Assert.True(fromFile.ExitCode == 0, fromFile.AllText);
+        Assert.Contains($"is the file of {Handle}", System.Text.RegularExpressions.Regex.Replace(fromFile.Status, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Contains("declared by the card", fromFile.Console, StringComparison.Ordinal);
+        Assert.Equal("OriginalInput", Assert.Single(OnnxModel.Load(byFile).Inputs).Name);
+        var photo = TestAssets.Image("darknet/dog.jpg");
+        var expected = CliRunner.Run(SharedStore.Settings, "embed", byHandle, photo);
+        var actual = CliRunner.Run(home.Settings(offline: true), "embed", byFile, photo);
+        Assert.True(actual.ExitCode == 0, actual.AllText);
+        Assert.DoesNotContain("assumed", actual.AllText, StringComparison.Ordinal);
+        Assert.Equal(Vector(expected.Output), Vector(actual.Output));
+    }
+
     private static float[] Vector(string json)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(json);
