@@ -60,10 +60,16 @@ public static class LocalModelCards
     public static ModelCard RunsAs(ZooContext context, string path, string run)
     {
         ArgumentNullException.ThrowIfNull(context);
-        RequireFile(path);
-        var task = CatalogTwin(context.Catalog, path, null)?.Task ?? DescribedTask(path) ?? throw new ZooUsageException(
+        var full = RequireFile(path);
+        var task = CatalogTwin(context.Catalog, full, null)?.Task;
+        if (task is null && full.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            // Loaded here so that a damaged file is reported as damaged, not as one that says nothing of itself.
+            OnnxModel.Load(full);
+        }
+        task ??= DescribedTask(full) ?? throw new ZooUsageException(
             $"'{path}' is neither a catalog model's file nor one that describes itself, so what it does is not known; {run} or describe it with `zoo card new {path} --task TASK`.");
-        return Resolve(context, path, task, null);
+        return Resolve(context, path, task.Value, null);
     }
 
     /// <summary>The full path of the model file <paramref name="path"/> names.</summary>

@@ -318,6 +318,14 @@ public sealed class LocalModelFileTests
         Assert.Equal(2, unknownInfo.ExitCode);
         Assert.Contains("neither a catalog model's file nor one that describes itself", System.Text.RegularExpressions.Regex.Replace(unknownInfo.AllText, @"\s+", " "), StringComparison.Ordinal);
 
+        // A damaged file is reported as damaged, not as one that says nothing of itself.
+        var truncated = Path.Combine(home.Path, "truncated.onnx");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(face)[..4000]);
+        var damagedInfo = CliRunner.Run(settings, "info", truncated);
+        Assert.NotEqual(0, damagedInfo.ExitCode);
+        Assert.Contains("is not an ONNX model", System.Text.RegularExpressions.Regex.Replace(damagedInfo.AllText, @"\s+", " "), StringComparison.Ordinal);
+        Assert.DoesNotContain("describes itself", damagedInfo.AllText, StringComparison.Ordinal);
+
         var noDecoder = CliRunner.Run(settings, "faces", face, dog);
         Assert.Equal(2, noDecoder.ExitCode);
         Assert.Contains("--decoder", noDecoder.AllText);
