@@ -60,10 +60,14 @@ internal static class ImportReport
     /// operator counts (<paramref name="source"/>: what an operator is called, the count column, the counts), the ONNX
     /// summary and the closing line; the exit code, 0. A translated catalog model (<see cref="DescribeKnown"/>) carries its
     /// card's description.</summary>
-    public static int Publish(ZooContext context, string sourcePath, OnnxModel model, string target,
+    public static int Publish(ZooContext context, string sourcePath, OnnxModel model, string target, ImportDescription? description,
         (string Kind, string CountColumn, IEnumerable<KeyValuePair<string, int>> Counts) source, string read, int opset, TimeSpan elapsed)
     {
-        DescribeKnown(context, sourcePath, model);
+        var known = DescribeKnown(context, sourcePath, model);
+        if (description is not null)
+        {
+            Describe(context, model, target, description, known);
+        }
         Save(model, target);
         WriteCounts(context, source.Kind, source.CountColumn, source.Counts);
         WriteOnnxSummary(context, model);
@@ -76,17 +80,60 @@ internal static class ImportReport
     /// TFLite model), writes that card's task, input, output and labels into the translation, so that the .onnx runs
     /// as the card does with no flags.
     /// </summary>
-    private static void DescribeKnown(ZooContext context, string sourcePath, OnnxModel model)
+    private static ModelTask? DescribeKnown(ZooContext context, string sourcePath, OnnxModel model)
     {
         if (LocalModelCards.CatalogTwin(context.Catalog, sourcePath, null) is not { Input: { PreprocessGraph: null } input } twin)
         {
-            return;
+            return null;
         }
         var folder = Path.GetDirectoryName(Path.GetFullPath(sourcePath))!;
         var labels = twin.Labels is { } spec ? LabelSets.Load(spec, name => Path.Combine(folder, name)) : null;
         EmbeddedModelDescription.Write(model.Metadata, twin.Task, input, twin.Output, labels, twin.Labels?.Offset ?? 0, twin.License);
         context.Console.MarkupLine(
             $"[grey]known model:[/] the file of {Markup.Escape(twin.Handle)}; the .onnx carries its card's input, output, labels and licence ({Markup.Escape(twin.License.Spdx)})");
+        return twin.Task;
+    }
+
+    /// <summary>
+    /// Writes the description the flags give (<paramref name="description"/>, over what a known source already wrote)
+    /// into the translation: the card <c>zoo card new</c> would infer for the .onnx with those flags, so that the file
+    /// runs and serves with none. Nothing is written when the flags do not describe a runnable model.
+    /// </summary>
+    private static void Describe(ZooContext context, OnnxModel model, string target, ImportDescription description, ModelTask? known)
+    {
+        var task = description.Task ?? known ?? throw new ZooUsageException(
+            "--labels, --mean, --std, --size, --decoder and --license describe the imported model for a task; add --task TASK (e.g. --task image-classification). Nothing was written.");
+        // Inferred from the translated graph as a model file would be, through a copy beside the target.
+        var draft = Path.Combine(Path.GetDirectoryName(target)!,
+            Path.GetFileNameWithoutExtension(target) + "." + Guid.NewGuid().ToString("N")[..8] + ".describe.onnx");
+        ModelCard card;
+        IReadOnlyList<string> assumed;
+        try
+        {
+            Save(model, draft);
+            (card, assumed) = LocalModelCards.Infer(draft, task, description.Options, context.Settings);
+        }
+        catch (ZooException ex) when (ex.Message.Contains(draft, StringComparison.Ordinal))
+        {
+            // The user knows the file by the name it is about to have.
+            var message = ex.Message.Replace(draft, target, StringComparison.Ordinal) + " Nothing was written.";
+            throw ex is ZooUsageException ? new ZooUsageException(message) : new ZooException(ex.Code, message, ex);
+        }
+        finally
+        {
+            File.Delete(draft);
+        }
+        var labels = card.Labels is { } spec
+            ? LabelSets.Load(spec, name => card.Files.First(f => f.Name == name).Source["file:".Length..])
+            : null;
+        // The card's licence is the flag's, else what the translation already carried; NOASSERTION is not written.
+        var license = card.License.Spdx == "NOASSERTION" ? null : card.License;
+        EmbeddedModelDescription.Write(model.Metadata, task, card.Input!, card.Output, labels, card.Labels?.Offset ?? 0, license);
+        foreach (var note in assumed)
+        {
+            context.Status.MarkupLine($"[grey]assumed:[/] {Markup.Escape(note.Replace(draft, target, StringComparison.Ordinal))}");
+        }
+        context.Console.MarkupLine($"[grey]described:[/] {Formatting.TaskName(task)}; the .onnx runs with no flags (`zoo info {Markup.Escape(target)}`)");
     }
 
     /// <summary>Saves <paramref name="model"/> to <paramref name="target"/>, creating its folder.</summary>

@@ -10,15 +10,16 @@ public sealed class ImportTfliteCommand(ZooContext context) : Command<ImportComm
     public override int Execute(CommandContext commandContext, ImportCommand.Settings settings, CancellationToken cancellationToken)
     {
         var source = Path.GetFullPath(settings.ModelJson);
-        return Run(context, source, settings.TargetFor(source));
+        return Run(context, source, settings.TargetFor(source), settings.Description());
     }
 
-    /// <summary>Imports <paramref name="source"/> to <paramref name="target"/>, printing the op table; the exit code.</summary>
-    internal static int Run(ZooContext context, string source, string target) => ImportReport.Translate(
+    /// <summary>Imports <paramref name="source"/> to <paramref name="target"/> (described as <paramref name="description"/> says, when
+    /// given), printing the op table; the exit code.</summary>
+    internal static int Run(ZooContext context, string source, string target, ImportDescription? description) => ImportReport.Translate(
         () => TfliteImporter.ImportWithReport(source),
         (TfliteUnsupportedOperatorsException ex) => ImportReport.Refuse(context, ex.Operators, "operator",
             $"{ex.Operators.Select(o => o.Op).Distinct(StringComparer.Ordinal).Count()} operator type(s) in {ex.Operators.Count} operator(s) " +
             "cannot be translated (listed above); nothing was written. Choose a model whose ops are all supported."),
-        result => ImportReport.Publish(context, source, result.Model, target, ("TFLite op", "operators", result.TfliteOperatorCounts),
+        result => ImportReport.Publish(context, source, result.Model, target, description, ("TFLite op", "operators", result.TfliteOperatorCounts),
             $"{result.OperatorCount} TFLite operators, {result.TensorCount} tensors", TfliteImporter.Opset, result.Elapsed));
 }

@@ -157,6 +157,45 @@ public sealed class LocalModelFileTests
     }
 
     [Fact]
+    public void Import_tfjs_with_task_flags_writes_an_onnx_that_runs_with_no_flags_as_the_catalog_card_does()
+    {
+        using var home = new TempHome();
+        const string Handle = "body/movenet/lightning";
+        var movenet = HumanVisionModels.Pull(Handle);
+        var folder = Path.Combine(home.Path, "movenet");
+        Directory.CreateDirectory(folder);
+        foreach (var file in movenet.Card.Files)
+        {
+            File.Copy(movenet.PathOf(file.Name), Path.Combine(folder, file.Name));
+        }
+        // Written again, indented: the same model, but not the catalog's file, so nothing is known of it.
+        var json = Path.Combine(folder, movenet.Card.ModelFile.Name);
+        File.WriteAllText(json, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var settings = home.Settings(offline: true);
+        var astronaut = TestAssets.Image("skimage/astronaut.png");
+        var untold = Path.Combine(home.Path, "untold.onnx");
+        var described = Path.Combine(home.Path, "described.onnx");
+
+        var noTask = CliRunner.Run(settings, "import", "tfjs", json, "--decoder", "movenet", "--out", untold);
+        var import = CliRunner.Run(settings, "import", "tfjs", json, "--task", "pose-estimation", "--decoder", "movenet", "--license", "Apache-2.0", "--out", described);
+
+        Assert.Equal(2, noTask.ExitCode);
+        Assert.Contains("--task", noTask.AllText, StringComparison.Ordinal);
+        Assert.False(File.Exists(untold), "nothing is written when the flags cannot describe the model");
+        Assert.True(import.ExitCode == 0, import.AllText);
+        Assert.DoesNotContain("known model", import.AllText, StringComparison.Ordinal);
+        Assert.Contains("described:", import.Console, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(home.Path, "*.tmp"));
+        var fromCard = CliRunner.Run(SharedStore.Settings, "pose", Handle, astronaut, "--json");
+        var fromFile = CliRunner.Run(settings, "pose", described, astronaut, "--json");
+        Assert.True(fromFile.ExitCode == 0, fromFile.AllText);
+        Assert.Equal(Keypoints(fromCard.Output), Keypoints(fromFile.Output));
+        using var info = JsonDocument.Parse(CliRunner.Run(settings, "info", described, "--json").Output);
+        Assert.Equal("pose-estimation", info.RootElement.GetProperty("task").GetString());
+        Assert.Equal("Apache-2.0", info.RootElement.GetProperty("license").GetProperty("spdx").GetString());
+    }
+
+    [Fact]
     public async Task Segment_runs_a_tflite_file_as_the_catalog_card_of_the_same_file_does()
     {
         using var home = new TempHome();
