@@ -141,11 +141,11 @@ public static class ZooApp
         config.AddBranch("import", branch =>
         {
             branch.SetDescription("Translate models from other formats to ONNX.");
-            branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph or layers model (model.json + shards) to one ONNX file.")
+            branch.AddCommand<ImportCommand>("tfjs").WithDescription("TensorFlow.js graph or layers model (model.json + shards) to one ONNX file; --task and the flags that describe a model file are written into it, so it runs with none.")
                 .WithExample("import", "tfjs", "models/movenet/model.json", "--out", "movenet.onnx");
             branch.AddCommand<ImportDarknetCommand>("darknet").WithDescription("Darknet cfg + weights (YOLOv2/v3, Darknet classifiers) to one ONNX file.")
                 .WithExample("import", "darknet", "yolov3-tiny.cfg", "yolov3-tiny.weights", "--out", "yolov3-tiny.onnx");
-            branch.AddCommand<ImportTfliteCommand>("tflite").WithDescription("TensorFlow Lite model (.tflite) to one ONNX file.")
+            branch.AddCommand<ImportTfliteCommand>("tflite").WithDescription("TensorFlow Lite model (.tflite) to one ONNX file; --task and the flags that describe a model file are written into it, so it runs with none.")
                 .WithExample("import", "tflite", "face_detection_short_range.tflite");
         });
         config.AddBranch("card", branch =>

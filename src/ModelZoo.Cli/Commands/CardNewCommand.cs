@@ -4,43 +4,15 @@ namespace ModelZoo.Cli.Commands;
 public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.Settings>
 {
     /// <summary>Options of <c>zoo card new</c>.</summary>
-    public sealed class Settings : ZooCommandSettings
+    public sealed class Settings : ModelDescriptionSettings
     {
         /// <summary>The model file.</summary>
         [CommandArgument(0, "<FILE>"), Description("The model file: an .onnx file or a TFJS model.json (its weight files beside it).")]
         public string File { get; init; } = "";
 
-        /// <summary>What the model does.</summary>
-        [CommandOption("-t|--task <TASK>"), Description("Needed unless the file says it (zoo train and zoo quantize write files that do): image-classification, image-feature-vector, object-detection, pose-estimation, face-detection or image-segmentation.")]
-        public string? Task { get; init; }
-
         /// <summary>The card's handle.</summary>
         [CommandOption("--handle <HANDLE>"), Description("Handle to register (default local/FILE-NAME).")]
         public string? Handle { get; init; }
-
-        /// <summary>Licence of the weights.</summary>
-        [CommandOption("--license <SPDX>"), Description("SPDX licence of the weights (default NOASSERTION).")]
-        public string? License { get; init; }
-
-        /// <summary>Class names.</summary>
-        [CommandOption("--labels <FILE>"), Description("Class names, one per line (or builtin:NAME, e.g. builtin:coco80).")]
-        public string? Labels { get; init; }
-
-        /// <summary>Normalisation mean.</summary>
-        [CommandOption("--mean <VALUES>"), Description("Per-channel mean after scaling pixels to [[0,1]], e.g. 0.485,0.456,0.406.")]
-        public string? Mean { get; init; }
-
-        /// <summary>Normalisation standard deviation.</summary>
-        [CommandOption("--std <VALUES>"), Description("Per-channel standard deviation, e.g. 0.229,0.224,0.225.")]
-        public string? Std { get; init; }
-
-        /// <summary>Input size.</summary>
-        [CommandOption("--size <N>"), Description("Input size N or WxH, when the graph does not fix it.")]
-        public string? Size { get; init; }
-
-        /// <summary>Output decoder.</summary>
-        [CommandOption("--decoder <NAME>"), Description("How to read the outputs (detection, pose, face and segmentation models).")]
-        public string? Decoder { get; init; }
 
         /// <summary>Replace an existing user card.</summary>
         [CommandOption("--force"), Description("Replace a user card with the same handle.")]
@@ -58,7 +30,7 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
         {
             throw new ZooUsageException($"'{handle}' is not a handle; use 2 to 4 lower-case segments separated by '/', e.g. local/my-model.");
         }
-        var named = settings.Task is { } taskName ? Formatting.ParseTask(taskName) : (ModelZoo.Catalog.ModelTask?)null;
+        var named = settings.NamedTask();
         var card = Described(settings, named) ?? Inferred(settings, named);
         var task = card.Task;
         var path = context.Catalog.Register(card, context.Settings, settings.Force);
@@ -74,8 +46,7 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
     /// <summary>The card of a file that is a catalog model's own file, under the new handle, when no flag describes it.</summary>
     private ModelZoo.Catalog.ModelCard? Described(Settings settings, ModelZoo.Catalog.ModelTask? task)
     {
-        var flags = settings.Labels ?? settings.Mean ?? settings.Std ?? settings.Size ?? settings.Decoder;
-        if (flags is not null || LocalModelCards.CatalogTwin(context.Catalog, settings.File, task) is not { } twin)
+        if (settings.DescribesGraph || LocalModelCards.CatalogTwin(context.Catalog, settings.File, task) is not { } twin)
         {
             return null;
         }
@@ -96,11 +67,7 @@ public sealed class CardNewCommand(ZooContext context) : Command<CardNewCommand.
         // A file the zoo wrote names its own task; any other file needs --task.
         var task = named ?? LocalModelCards.DescribedTask(settings.File) ?? throw new ZooUsageException(
             "give what the model does with --task, e.g. --task image-classification (only files the zoo wrote, or a catalog model's own file, say it themselves).");
-        var options = LocalModelCards.FromFlags(settings.Labels, settings.Mean, settings.Std, settings.Size, settings.Decoder) with
-        {
-            Handle = settings.Handle,
-            License = settings.License,
-        };
+        var options = settings.DescriptionOptions() with { Handle = settings.Handle };
         var (card, assumed) = LocalModelCards.Infer(settings.File, task, options, context.Settings);
         foreach (var note in assumed)
         {

@@ -10,7 +10,7 @@ public sealed class ImportTfliteCommand(ZooContext context) : Command<ImportComm
     public override int Execute(CommandContext commandContext, ImportCommand.Settings settings, CancellationToken cancellationToken)
     {
         var source = Path.GetFullPath(settings.ModelJson);
-        return Run(context, source, settings.TargetFor(source), settings.Description());
+        return Run(context, source, ImportSettings.Target(settings.Out, source), settings.Description());
     }
 
     /// <summary>Imports <paramref name="source"/> to <paramref name="target"/> (described as <paramref name="description"/> says, when

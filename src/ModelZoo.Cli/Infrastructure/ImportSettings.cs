@@ -9,5 +9,8 @@ public class ImportSettings : ZooCommandSettings
 
     /// <summary>The full path to write: <see cref="Out"/>, else <paramref name="source"/> with its extension replaced by .onnx.</summary>
     /// <param name="source">The file the default name comes from (model.json, the .tflite file, the Darknet weights).</param>
-    public string TargetFor(string source) => Path.GetFullPath(Out ?? Path.ChangeExtension(source, ".onnx"));
+    public string TargetFor(string source) => Target(Out, source);
+
+    /// <summary>The full path to write: <paramref name="out"/>, else <paramref name="source"/> with its extension replaced by .onnx.</summary>
+    public static string Target(string? @out, string source) => Path.GetFullPath(@out ?? Path.ChangeExtension(source, ".onnx"));
 }
