@@ -65,19 +65,13 @@ public sealed class HeadlessCommandTests
     {
         using var home = new TempHome();
         const string Handle = "imagenet/resnet18/feature_vector";
-        var cached = HumanVisionModels.Pull(Handle);
-        var folder = Path.Combine(home.Path, "resnet");
-        Directory.CreateDirectory(folder);
-        foreach (var file in cached.Card.Files)
-        {
-            File.Copy(cached.PathOf(file.Name), Path.Combine(folder, file.Name));
-        }
+        var copy = HumanVisionModels.CopyFiles(Handle, Path.Combine(home.Path, "resnet"));
         var byHandle = Path.Combine(home.Path, "by-handle.onnx");
         var byFile = Path.Combine(home.Path, "by-file.onnx");
 
         var fromHandle = CliRunner.Run(SharedStore.Settings, "headless", Handle, "--out", byHandle);
         // A fresh offline home: the card's files come from the copies.
-        var fromFile = CliRunner.Run(home.Settings(offline: true), "headless", Path.Combine(folder, cached.Card.ModelFile.Name), "--out", byFile);
+        var fromFile = CliRunner.Run(home.Settings(offline: true), "headless", copy, "--out", byFile);
 
         Assert.True(fromHandle.ExitCode == 0, fromHandle.AllText);
         Assert.True(fromFile.ExitCode == 0, fromFile.AllText);

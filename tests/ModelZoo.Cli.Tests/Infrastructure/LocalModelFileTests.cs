@@ -161,15 +161,8 @@ public sealed class LocalModelFileTests
     {
         using var home = new TempHome();
         const string Handle = "body/movenet/lightning";
-        var movenet = HumanVisionModels.Pull(Handle);
-        var folder = Path.Combine(home.Path, "movenet");
-        Directory.CreateDirectory(folder);
-        foreach (var file in movenet.Card.Files)
-        {
-            File.Copy(movenet.PathOf(file.Name), Path.Combine(folder, file.Name));
-        }
         // Written again, indented: the same model, but not the catalog's file, so nothing is known of it.
-        var json = Path.Combine(folder, movenet.Card.ModelFile.Name);
+        var json = HumanVisionModels.CopyFiles(Handle, Path.Combine(home.Path, "movenet"));
         File.WriteAllText(json, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var settings = home.Settings(offline: true);
         var astronaut = TestAssets.Image("skimage/astronaut.png");
@@ -286,14 +279,8 @@ public sealed class LocalModelFileTests
         using var home = new TempHome();
         const string Handle = "body/movenet/lightning";
         var astronaut = TestAssets.Image("skimage/astronaut.png");
-        var cached = HumanVisionModels.Pull(Handle);
-        var folder = Path.Combine(home.Path, "models");
-        Directory.CreateDirectory(folder);
-        foreach (var file in cached.Card.Files)
-        {
-            File.Copy(cached.PathOf(file.Name), Path.Combine(folder, file.Name));
-        }
-        var json = Path.Combine(folder, cached.Card.ModelFile.Name);
+        var json = HumanVisionModels.CopyFiles(Handle, Path.Combine(home.Path, "models"));
+        var folder = Path.GetDirectoryName(json)!;
 
         var fromFile = CliRunner.Run(home.Settings(offline: true), "pose", json, astronaut, "--json");
         var fromHandle = CliRunner.Run(SharedStore.Settings, "pose", Handle, astronaut, "--json");
@@ -315,7 +302,7 @@ public sealed class LocalModelFileTests
             License(CliRunner.Run(home.Settings(offline: true), "info", onnx, "--json")));
 
         // A shard that is not the card's makes it a file nobody described: the graph's guesses and their questions.
-        var shard = Path.Combine(folder, cached.Card.Files.First(f => f.Role != "model").Name);
+        var shard = Path.Combine(folder, HumanVisionModels.Pull(Handle).Card.Files.First(f => f.Role != "model").Name);
         var bytes = File.ReadAllBytes(shard);
         bytes[^1] ^= 0x01;
         File.WriteAllBytes(shard, bytes);
@@ -330,14 +317,9 @@ public sealed class LocalModelFileTests
     {
         using var home = new TempHome();
         var cached = HumanVisionModels.Pull("text/all-minilm-l6-v2/embedding");
-        var folder = Path.Combine(home.Path, "minilm");
-        Directory.CreateDirectory(folder);
-        foreach (var file in cached.Card.Files)
-        {
-            File.Copy(cached.PathOf(file.Name), Path.Combine(folder, file.Name));
-        }
+        var model = HumanVisionModels.CopyFiles(cached.Card.Handle, Path.Combine(home.Path, "minilm"));
 
-        var register = CliRunner.Run(home.Settings(offline: true), "card", "new", Path.Combine(folder, cached.Card.ModelFile.Name), "--handle", "local/my-minilm");
+        var register = CliRunner.Run(home.Settings(offline: true), "card", "new", model, "--handle", "local/my-minilm");
         Assert.True(register.ExitCode == 0, register.AllText);
         Assert.Contains("registered local/my-minilm (text-embedding)", register.Console, StringComparison.Ordinal);
         var own = CliRunner.Run(home.Settings(offline: true), "embed-text", "local/my-minilm", "Hello world.", "--json");
@@ -346,7 +328,7 @@ public sealed class LocalModelFileTests
         Assert.Equal(catalog.Output, own.Output);
 
         // The files themselves, unregistered, run as the catalog card too.
-        var byFile = CliRunner.Run(home.Settings(offline: true), "embed-text", "--model", Path.Combine(folder, cached.Card.ModelFile.Name), "Hello world.", "--json");
+        var byFile = CliRunner.Run(home.Settings(offline: true), "embed-text", "--model", model, "Hello world.", "--json");
         Assert.True(byFile.ExitCode == 0, byFile.AllText);
         Assert.Equal(catalog.Output, byFile.Output);
     }

@@ -39,6 +39,20 @@ public sealed class HumanVisionModels : IDisposable
         return store.OpenAsync(ModelCatalog.Load(settings).Get(handle)).GetAwaiter().GetResult();
     }
 
+    /// <summary>Copies every file of <paramref name="handle"/>'s card, pulled into the shared store, into
+    /// <paramref name="folder"/> under its card name, as a user who took them out of the cache would have them; the
+    /// copied model file's path.</summary>
+    public static string CopyFiles(string handle, string folder)
+    {
+        var model = Pull(handle);
+        Directory.CreateDirectory(folder);
+        foreach (var file in model.Card.Files)
+        {
+            File.Copy(model.PathOf(file.Name), Path.Combine(folder, file.Name));
+        }
+        return Path.Combine(folder, model.Card.ModelFile.Name);
+    }
+
     private T Get<T>(string key, Func<T> open) where T : IDisposable =>
         (T)_open.GetOrAdd(key, _ => new Lazy<IDisposable>(() => open())).Value;
 
