@@ -255,6 +255,19 @@ public sealed class LocalModelFileTests
         Assert.Contains($"is the file of {Handle}", System.Text.RegularExpressions.Regex.Replace(fromFile.Status, @"\s+", " "), StringComparison.Ordinal);
         Assert.DoesNotContain("assumed:", fromFile.Status, StringComparison.Ordinal);
 
+        // verify checks the copy against the card's SHA-256, and a damaged copy fails.
+        var verified = CliRunner.Run(home.Settings(offline: true), "verify", copy);
+        Assert.True(verified.ExitCode == 0, verified.AllText);
+        Assert.Contains($"the file of {Handle}", System.Text.RegularExpressions.Regex.Replace(verified.Console, @"\s+", " "), StringComparison.Ordinal);
+        var damaged = Path.Combine(home.Path, "damaged-face-detector.onnx");
+        var bytes = File.ReadAllBytes(copy);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(damaged, bytes);
+        var failed = CliRunner.Run(home.Settings(offline: true), "verify", damaged);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("no catalog card has this file", System.Text.RegularExpressions.Regex.Replace(failed.AllText, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Contains($"the size of the model file of {Handle}", System.Text.RegularExpressions.Regex.Replace(failed.AllText, @"\s+", " "), StringComparison.Ordinal);
+
         // Flags mean the user describes the file: then nothing is taken from the card.
         var described = CliRunner.Run(home.Settings(offline: true), "faces", copy, astronaut, "--decoder", "blazeface", "--json");
         Assert.True(described.ExitCode == 0, described.AllText);
