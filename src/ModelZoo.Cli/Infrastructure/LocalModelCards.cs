@@ -67,8 +67,12 @@ public static class LocalModelCards
             // Loaded here so that a damaged file is reported as damaged, not as one that says nothing of itself.
             OnnxModel.Load(full);
         }
+        // Only an .onnx can describe itself; a TFJS or TFLite file becomes one through its import.
+        var describe = full.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? $"describe it with `zoo card new {path} --task TASK`"
+            : $"translate it into an .onnx that describes itself with `zoo import {(ModelZoo.Import.Tflite.TfliteImporter.IsTflite(full) ? "tflite" : "tfjs")} {path} --task TASK`, or register it with `zoo card new {path} --task TASK`";
         task ??= DescribedTask(full) ?? throw new ZooUsageException(
-            $"'{path}' is neither a catalog model's file nor one that describes itself, so what it does is not known; {run} or describe it with `zoo card new {path} --task TASK`.");
+            $"'{path}' is neither a catalog model's file nor one that describes itself, so what it does is not known; {run} or {describe}.");
         return Resolve(context, path, task.Value, null);
     }
 

@@ -169,6 +169,9 @@ public sealed class LocalModelFileTests
         var untold = Path.Combine(home.Path, "untold.onnx");
         var described = Path.Combine(home.Path, "described.onnx");
 
+        var unknown = CliRunner.Run(settings, "info", json);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains($"zoo import tfjs {json} --task TASK", System.Text.RegularExpressions.Regex.Replace(unknown.AllText, @"\s+", " "), StringComparison.Ordinal);
         var noTask = CliRunner.Run(settings, "import", "tfjs", json, "--decoder", "movenet", "--out", untold);
         var import = CliRunner.Run(settings, "import", "tfjs", json, "--task", "pose-estimation", "--decoder", "movenet", "--license", "Apache-2.0", "--out", described);
 
