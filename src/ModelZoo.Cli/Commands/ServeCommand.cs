@@ -230,12 +230,15 @@ public sealed class ServeCommand(ZooContext context) : AsyncCommand<ServeCommand
             return handles[full] = card.Handle;
         }
 
-        var models = options.Models.Select(HandleOf).ToList();
-        options.Models.Clear();
-        models.ForEach(options.Models.Add);
-        var attributes = options.FaceAttributes.Select(HandleOf).ToList();
-        options.FaceAttributes.Clear();
-        attributes.ForEach(options.FaceAttributes.Add);
+        void ReplaceAll(IList<string> list)
+        {
+            var served = list.Select(HandleOf).ToList();
+            list.Clear();
+            served.ForEach(list.Add);
+        }
+
+        ReplaceAll(options.Models);
+        ReplaceAll(options.FaceAttributes);
         options.LabelsModel = options.LabelsModel is { } labels ? HandleOf(labels) : null;
         options.ObjectsModel = options.ObjectsModel is { } objects ? HandleOf(objects) : null;
         options.FacesModel = options.FacesModel is { } faces ? HandleOf(faces) : null;

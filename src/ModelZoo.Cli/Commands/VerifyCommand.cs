@@ -14,7 +14,7 @@ public sealed class VerifyCommand(ZooContext context) : AsyncCommand<VerifyComma
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
-        var files = settings.Handles.Where(h => LocalModelCards.IsModelFile(h) && !context.Catalog.TryGet(h, out _)).ToList();
+        var files = settings.Handles.Where(LocalModelCards.IsModelFile).ToList();
         var cards = settings.Handles.Length > 0
             ? settings.Handles.Except(files).Select(context.Catalog.Get).ToList()
             : context.Catalog.Cards.Where(context.Store.IsCached).ToList();

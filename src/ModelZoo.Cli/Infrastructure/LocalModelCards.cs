@@ -37,12 +37,22 @@ public static class LocalModelCards
             }
             return context.Catalog.Get(model);
         }
-        if (options is null && CatalogTwin(context.Catalog, model, task) is { } twin)
-        {
-            context.Status.MarkupLine($"[grey]known model:[/] {Markup.Escape(model)} is the file of {Markup.Escape(twin.Handle)} (same SHA-256); it runs as that card says");
-            return twin;
-        }
-        var (card, assumed) = Infer(model, task, options ?? new LocalCardOptions(), context.Settings);
+        return options is null && CatalogTwin(context.Catalog, model, task) is { } twin
+            ? Known(context, model, twin)
+            : Inferred(context, model, task, options ?? new LocalCardOptions());
+    }
+
+    /// <summary>A catalog model's own file runs as its card; says so on the status console.</summary>
+    private static ModelCard Known(ZooContext context, string model, ModelCard twin)
+    {
+        context.Status.MarkupLine($"[grey]known model:[/] {Markup.Escape(model)} is the file of {Markup.Escape(twin.Handle)} (same SHA-256); it runs as that card says");
+        return twin;
+    }
+
+    /// <summary>The card inferred for a model file, with every default it assumed noted on the status console.</summary>
+    private static ModelCard Inferred(ZooContext context, string model, ModelTask task, LocalCardOptions options)
+    {
+        var (card, assumed) = Infer(model, task, options, context.Settings);
         foreach (var note in assumed)
         {
             context.Status.MarkupLine($"[grey]assumed:[/] {Markup.Escape(note)}");
@@ -51,7 +61,7 @@ public static class LocalModelCards
     }
 
     /// <summary>The card a model file runs as with no flags: its catalog card (<see cref="CatalogTwin"/>), or the one
-    /// it describes itself with (<see cref="DescribedTask"/>).</summary>
+    /// it describes itself with (<see cref="DescribedTask(string)"/>).</summary>
     /// <param name="context">The zoo the file is run in.</param>
     /// <param name="path">The model file.</param>
     /// <param name="run">How to run such a file instead, for the message when it says nothing of itself, e.g.
@@ -61,19 +71,20 @@ public static class LocalModelCards
     {
         ArgumentNullException.ThrowIfNull(context);
         var full = RequireFile(path);
-        var task = CatalogTwin(context.Catalog, full, null)?.Task;
-        if (task is null && full.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        if (CatalogTwin(context.Catalog, full, null) is { } twin)
         {
-            // Loaded here so that a damaged file is reported as damaged, not as one that says nothing of itself.
-            OnnxModel.Load(full);
+            return Known(context, path, twin);
         }
-        // Only an .onnx can describe itself; a TFJS or TFLite file becomes one through its import.
-        var describe = full.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+        // Only an .onnx can describe itself, and loading it here reports a damaged file as damaged, not as one that
+        // says nothing of itself; a TFJS or TFLite file becomes such an .onnx through its import.
+        var onnx = full.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+        var task = onnx ? DescribedTask(OnnxModel.Load(full)) : null;
+        var describe = onnx
             ? $"describe it with `zoo card new {path} --task TASK`"
             : $"translate it into an .onnx that describes itself with `zoo import {(ModelZoo.Import.Tflite.TfliteImporter.IsTflite(full) ? "tflite" : "tfjs")} {path} --task TASK`, or register it with `zoo card new {path} --task TASK`";
-        task ??= DescribedTask(full) ?? throw new ZooUsageException(
-            $"'{path}' is neither a catalog model's file nor one that describes itself, so what it does is not known; {run} or {describe}.");
-        return Resolve(context, path, task.Value, null);
+        return Inferred(context, path, task ?? throw new ZooUsageException(
+            $"'{path}' is neither a catalog model's file nor one that describes itself, so what it does is not known; {run} or {describe}."),
+            new LocalCardOptions());
     }
 
     /// <summary>The full path of the model file <paramref name="path"/> names.</summary>
@@ -158,13 +169,17 @@ public static class LocalModelCards
         }
         try
         {
-            return EmbeddedModelDescription.Read(OnnxModel.Load(path).Metadata) is { Task: { } task, Input: not null } ? task : null;
+            return DescribedTask(OnnxModel.Load(path));
         }
         catch (ZooException)
         {
             return null;
         }
     }
+
+    /// <summary>The task a graph the zoo wrote names, when it also says its input (so it runs without flags).</summary>
+    private static ModelTask? DescribedTask(OnnxModel graph) =>
+        EmbeddedModelDescription.Read(graph.Metadata) is { Task: { } task, Input: not null } ? task : null;
 
     /// <summary>Infers the card of the model file <paramref name="path"/> for <paramref name="task"/>; returns it with
     /// a one-line note of every default it assumed (empty when nothing was assumed).</summary>

@@ -26,7 +26,7 @@ public static class TextInputs
         {
             handle = settings.Model ?? TextTaskSettings.DefaultHandle;
         }
-        var card = LocalModelCards.IsModelFile(handle) && !context.Catalog.TryGet(handle, out _)
+        var card = LocalModelCards.IsModelFile(handle)
             ? LocalModelCards.RunsAs(context, handle, "give a text-embedding handle from `zoo list --task text-embedding` instead")
             : context.Catalog.Get(handle);
         if (card.Task != ModelTask.TextEmbedding)

@@ -33,7 +33,7 @@ public sealed class BatchSubmitCommand(ZooContext context) : AsyncCommand<BatchS
     public override async Task<int> ExecuteAsync(CommandContext commandContext, Settings settings, CancellationToken cancellationToken)
     {
         var task = ChoiceConverter<BatchTask>.Required(settings.Task, "--task");
-        if (LocalModelCards.IsModelFile(settings.Model) && !context.Catalog.TryGet(settings.Model, out _))
+        if (LocalModelCards.IsModelFile(settings.Model))
         {
             // Workers open the model by handle from their own catalog; a path on this machine means nothing to them.
             throw new ZooUsageException($"'{settings.Model}' is a model file, but workers load the model by handle; register it on every worker machine with `zoo card new {settings.Model} --handle local/NAME` (the file at the same path there) and submit local/NAME, or run it here with `zoo batch run`.");
